@@ -1,0 +1,27 @@
+@{
+    # The cmdlets live in TokUsage.dll (a nested module); TokUsage.psm1 loads the script files in Public/.
+    RootModule             = 'TokUsage.psm1'
+    ModuleVersion          = '0.1.0'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    GUID                   = '6f1d3c5e-2a47-4b8e-9c61-7d2e4f8a0b13'
+    Author                 = 'TokUsage contributors'
+    CompanyName            = 'TokUsage contributors'
+    Copyright              = '(c) TokUsage contributors. MIT License.'
+    Description            = 'Reports what AI coding assistants cost: reads the session logs Claude Code and other agents write, streams one typed usage object per log file (Get-TokenUsage) and folds them into daily, weekly, session, project and model totals with tokens and USD cost (Measure-TokenUsage). Offline, exact deduplication, flat memory.'
+    PowerShellVersion      = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    NestedModules          = @('TokUsage.dll')
+    FormatsToProcess       = @('TokUsage.Format.ps1xml')
+    FunctionsToExport      = @()
+    CmdletsToExport        = @('Get-TokenUsage', 'Measure-TokenUsage')
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('AI', 'LLM', 'Tokens', 'Cost', 'Usage', 'ClaudeCode', 'Claude', 'Codex', 'Anthropic', 'ccusage', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://github.com/tokusage/TokUsage/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/tokusage/TokUsage'
+            ReleaseNotes = 'First release: Claude Code usage with exact deduplication, embedded offline pricing, daily/weekly/monthly/hourly/session/project/model/client summaries.'
+        }
+    }
+}

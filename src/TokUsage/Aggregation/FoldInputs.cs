@@ -1,0 +1,100 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+
+namespace TokUsage
+{
+    /// <summary>
+    /// Adapts Measure-TokenUsage input to the fold: typed <see cref="UsageFile"/> objects directly (the fast path), and
+    /// property bags with the same shape — <c>Deserialized.TokUsage.UsageFile</c> after Start-Job, remoting or
+    /// Import-Clixml — by property name.
+    /// </summary>
+    internal static class FoldInputs
+    {
+        public static FoldSource SourceOf(UsageFile file) => new FoldSource(file.Client, file.SessionId, file.Project, file.UnpricedModels);
+
+        public static IEnumerable<FoldEntry> EntriesOf(UsageFile file)
+        {
+            foreach (var e in file.Entries)
+            {
+                yield return new FoldEntry(e.Timestamp, e.Model, Tokens(e.InputTokens, e.OutputTokens, e.CacheReadTokens, e.CacheWriteTokens, e.ReasoningTokens), e.Cost);
+            }
+        }
+
+        /// <summary>Reads a UsageFile-shaped property bag; null (with <paramref name="problem"/>) when it is not one.</summary>
+        public static (FoldSource Source, List<FoldEntry> Entries)? FromProperties(PSObject input, out string? problem)
+        {
+            problem = null;
+            var client = Text(input, "Client");
+            var session = Text(input, "SessionId");
+            var entriesValue = input.Properties["Entries"]?.Value;
+            if (client is null || session is null || entriesValue is null)
+            {
+                problem = "it is not a TokUsage.UsageFile (Get-TokenUsage output): it lacks Client, SessionId or Entries.";
+                return null;
+            }
+
+            var unpriced = Strings(input.Properties["UnpricedModels"]?.Value);
+            var entries = new List<FoldEntry>();
+            foreach (var item in Items(entriesValue))
+            {
+                var entry = PSObject.AsPSObject(item);
+                var timestamp = Timestamp(entry.Properties["Timestamp"]?.Value);
+                if (timestamp is null)
+                {
+                    problem = "one of its Entries has no readable Timestamp.";
+                    return null;
+                }
+
+                entries.Add(new FoldEntry(
+                    timestamp.Value,
+                    Text(entry, "Model") ?? ModelNames.Unknown,
+                    Tokens(Long(entry, "InputTokens"), Long(entry, "OutputTokens"), Long(entry, "CacheReadTokens"), Long(entry, "CacheWriteTokens"), Long(entry, "ReasoningTokens")),
+                    LanguagePrimitives.ConvertTo<decimal>(entry.Properties["Cost"]?.Value ?? 0m)));
+            }
+
+            return (new FoldSource(client, session, Text(input, "Project") ?? string.Empty, unpriced), entries);
+        }
+
+        private static TokenCounts Tokens(long input, long output, long cacheRead, long cacheWrite, long reasoning) =>
+            new TokenCounts { Input = input, Output = output, CacheRead = cacheRead, CacheWrite = cacheWrite, Reasoning = reasoning };
+
+        private static string? Text(PSObject o, string name) => o.Properties[name]?.Value?.ToString();
+
+        private static long Long(PSObject o, string name) => LanguagePrimitives.ConvertTo<long>(o.Properties[name]?.Value ?? 0L);
+
+        private static IEnumerable<object> Items(object value)
+        {
+            var baseValue = value is PSObject pso ? pso.BaseObject : value;
+            return baseValue is IEnumerable list && !(baseValue is string) ? list.Cast<object>() : new[] { value };
+        }
+
+        private static string[] Strings(object? value) =>
+            value is null ? Array.Empty<string>() : Items(value).Select(v => v?.ToString() ?? string.Empty).Where(v => v.Length > 0).ToArray();
+
+        /// <summary>A timestamp as DateTimeOffset, DateTime, ISO text, or a deserialized DateTimeOffset property bag.</summary>
+        private static DateTimeOffset? Timestamp(object? value)
+        {
+            var raw = value is PSObject pso ? pso.BaseObject : value;
+            switch (raw)
+            {
+                case DateTimeOffset dto:
+                    return dto.ToUniversalTime();
+                case DateTime dt:
+                    return new DateTimeOffset(dt.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : dt.ToUniversalTime());
+                case string text when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed):
+                    return parsed.ToUniversalTime();
+            }
+
+            if (value is PSObject bag && bag.Properties["UtcDateTime"]?.Value is DateTime utc)
+            {
+                return new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+            }
+
+            return null;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using System.Globalization;
+
+namespace TokUsage
+{
+    /// <summary>
+    /// Cuts instants into calendar periods of one time zone. Each instant is converted with the zone's rules for that
+    /// instant, so daylight-saving changes move the boundaries exactly as a wall clock does.
+    /// </summary>
+    internal sealed class PeriodCalendar
+    {
+        private readonly TimeZoneInfo _zone;
+        private readonly UsageGrouping _by;
+        private readonly DayOfWeek _weekStart;
+
+        public PeriodCalendar(TimeZoneInfo zone, UsageGrouping by, DayOfWeek weekStart)
+        {
+            if (by != UsageGrouping.Day && by != UsageGrouping.Week && by != UsageGrouping.Month && by != UsageGrouping.Hour)
+            {
+                throw new ArgumentOutOfRangeException(nameof(by), by, "Only Day, Week, Month and Hour are calendar periods.");
+            }
+
+            _zone = zone;
+            _by = by;
+            _weekStart = weekStart;
+        }
+
+        /// <summary>The local date of an instant in <paramref name="zone"/>.</summary>
+        public static DateTime LocalDate(DateTimeOffset instant, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(instant, zone).Date;
+
+        /// <summary>
+        /// The period an instant falls in, as a sortable key: local start ticks for days, weeks and months; for hours
+        /// the UTC start, so the repeated hour of a daylight-saving fall-back stays two rows.
+        /// </summary>
+        public long KeyOf(DateTimeOffset instant)
+        {
+            var local = TimeZoneInfo.ConvertTime(instant, _zone);
+            switch (_by)
+            {
+                case UsageGrouping.Hour:
+                    var hourStart = new DateTimeOffset(local.Year, local.Month, local.Day, local.Hour, 0, 0, local.Offset);
+                    return hourStart.UtcTicks;
+                case UsageGrouping.Month:
+                    return new DateTime(local.Year, local.Month, 1).Ticks;
+                case UsageGrouping.Week:
+                    var date = local.Date;
+                    return date.AddDays(-(((int)date.DayOfWeek - (int)_weekStart + 7) % 7)).Ticks;
+                default:
+                    return local.Date.Ticks;
+            }
+        }
+
+        /// <summary>The label and zoned start of the period with <paramref name="key"/>.</summary>
+        public (string Label, DateTimeOffset Start) Describe(long key)
+        {
+            if (_by == UsageGrouping.Hour)
+            {
+                var start = TimeZoneInfo.ConvertTime(new DateTimeOffset(key, TimeSpan.Zero), _zone);
+                return (start.ToString("yyyy-MM-dd HH:00", CultureInfo.InvariantCulture), start);
+            }
+
+            var local = new DateTime(key, DateTimeKind.Unspecified);
+            var offset = _zone.IsInvalidTime(local) ? _zone.GetUtcOffset(local.AddHours(1)) : _zone.GetUtcOffset(local);
+            var zoned = new DateTimeOffset(local, offset);
+            var format = _by == UsageGrouping.Month ? "yyyy-MM" : "yyyy-MM-dd";
+            return (local.ToString(format, CultureInfo.InvariantCulture), zoned);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace TokUsage
+{
+    /// <summary>
+    /// Running totals of one Measure-TokenUsage group. Holds sums and small distinct sets (clients, models, sessions),
+    /// never the messages, so a fold's memory is proportional to its groups. Single-threaded (the pipeline thread).
+    /// </summary>
+    internal sealed class UsageAccumulator
+    {
+        private readonly HashSet<string> _clients = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<(string Client, string Session)> _sessions = new HashSet<(string, string)>();
+        private readonly Dictionary<string, ModelTotals> _models = new Dictionary<string, ModelTotals>(StringComparer.Ordinal);
+
+        public TokenCounts Tokens;
+        public long Messages;
+        public decimal Cost;
+        public DateTimeOffset? First;
+        public DateTimeOffset? Last;
+
+        public int SessionCount => _sessions.Count;
+
+        public void Add(in FoldSource source, in FoldEntry entry)
+        {
+            Tokens.Add(entry.Tokens);
+            Messages++;
+            Cost += entry.Cost;
+            if (First is null || entry.Timestamp < First) First = entry.Timestamp;
+            if (Last is null || entry.Timestamp > Last) Last = entry.Timestamp;
+            _clients.Add(source.Client);
+            _sessions.Add((source.Client, source.SessionId));
+
+            if (!_models.TryGetValue(entry.Model, out var model))
+            {
+                model = new ModelTotals(source.IsUnpriced(entry.Model));
+                _models.Add(entry.Model, model);
+            }
+            else if (!model.Unpriced && source.IsUnpriced(entry.Model))
+            {
+                model.Unpriced = true;
+            }
+
+            model.Tokens.Add(entry.Tokens);
+            model.Messages++;
+            model.Cost += entry.Cost;
+        }
+
+        public string[] SortedClients() => Sorted(_clients);
+
+        /// <summary>Models of the group; the client-generated placeholder <c>&lt;synthetic&gt;</c> is not a model.</summary>
+        public string[] SortedModels() => Sorted(_models.Keys.Where(m => !ModelNames.IsSynthetic(m)));
+
+        public string[] SortedUnpricedModels() => Sorted(_models.Where(m => m.Value.Unpriced).Select(m => m.Key));
+
+        public ModelBreakdown[] ModelBreakdowns() => _models
+            .Where(m => !ModelNames.IsSynthetic(m.Key) || m.Value.Tokens.Total > 0)
+            .OrderByDescending(m => m.Value.Cost)
+            .ThenBy(m => m.Key, StringComparer.Ordinal)
+            .Select(m => new ModelBreakdown(m.Key, m.Value.Messages, m.Value.Tokens, m.Value.Cost, !m.Value.Unpriced))
+            .ToArray();
+
+        private static string[] Sorted(IEnumerable<string> values)
+        {
+            var result = values.ToArray();
+            Array.Sort(result, StringComparer.Ordinal);
+            return result;
+        }
+
+        private sealed class ModelTotals
+        {
+            public ModelTotals(bool unpriced) => Unpriced = unpriced;
+
+            public TokenCounts Tokens;
+            public long Messages;
+            public decimal Cost;
+            public bool Unpriced;
+        }
+    }
+}

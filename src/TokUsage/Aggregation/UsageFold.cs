@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace TokUsage
+{
+    /// <summary>
+    /// Folds usage files into Measure-TokenUsage rows as they arrive. Keeps one <see cref="UsageAccumulator"/> per group
+    /// and nothing per message, so memory is proportional to the number of groups. Single-threaded: the pipeline thread.
+    /// </summary>
+    internal sealed class UsageFold
+    {
+        private readonly UsageGrouping _by;
+        private readonly TimeZoneInfo _zone;
+        private readonly bool _breakdown;
+        private readonly PeriodCalendar? _calendar;
+        private readonly Dictionary<long, UsageAccumulator> _periods = new Dictionary<long, UsageAccumulator>();
+        private readonly Dictionary<string, UsageAccumulator> _groups = new Dictionary<string, UsageAccumulator>(StringComparer.Ordinal);
+        private readonly Dictionary<(string Client, string Session), SessionState> _sessions = new Dictionary<(string, string), SessionState>();
+
+        public UsageFold(UsageGrouping by, TimeZoneInfo zone, DayOfWeek weekStart, bool breakdown)
+        {
+            _by = by;
+            _zone = zone;
+            _breakdown = breakdown;
+            if (by == UsageGrouping.Day || by == UsageGrouping.Week || by == UsageGrouping.Month || by == UsageGrouping.Hour)
+            {
+                _calendar = new PeriodCalendar(zone, by, weekStart);
+            }
+        }
+
+        /// <summary>Adds one file's messages.</summary>
+        public void Add(in FoldSource source, IEnumerable<FoldEntry> entries)
+        {
+            SessionState? session = null;
+            if (_by == UsageGrouping.Session)
+            {
+                var key = (source.Client, source.SessionId);
+                if (!_sessions.TryGetValue(key, out session))
+                {
+                    session = new SessionState(source.Project);
+                    _sessions.Add(key, session);
+                }
+
+                session.Files++;
+            }
+
+            foreach (var entry in entries)
+            {
+                Target(source, entry, session).Add(source, entry);
+            }
+        }
+
+        /// <summary>The rows, ordered by key: periods chronologically, sessions by start, names ordinally.</summary>
+        public IEnumerable<UsageTotals> Results()
+        {
+            switch (_by)
+            {
+                case UsageGrouping.Session:
+                    return _sessions
+                        .Where(s => s.Value.Totals.Messages > 0)
+                        .Select(s => new SessionSummary(s.Key.Client, s.Key.Session, s.Value.Project, s.Value.Files, s.Value.Totals, _breakdown))
+                        .OrderBy(s => s.Start)
+                        .ThenBy(s => s.Client, StringComparer.Ordinal)
+                        .ThenBy(s => s.SessionId, StringComparer.Ordinal);
+                case UsageGrouping.Project:
+                case UsageGrouping.Model:
+                case UsageGrouping.Client:
+                    return _groups
+                        .OrderBy(g => g.Key, StringComparer.Ordinal)
+                        .Select(g => new GroupSummary(_by, g.Key, g.Value, _breakdown));
+                default:
+                    var calendar = _calendar!;
+                    return _periods
+                        .OrderBy(p => p.Key)
+                        .Select(p =>
+                        {
+                            var (label, start) = calendar.Describe(p.Key);
+                            return new PeriodSummary(_by, label, start, _zone.Id, p.Value, _breakdown);
+                        });
+            }
+        }
+
+        private UsageAccumulator Target(in FoldSource source, in FoldEntry entry, SessionState? session)
+        {
+            switch (_by)
+            {
+                case UsageGrouping.Session:
+                    return session!.Totals;
+                case UsageGrouping.Project:
+                    return Group(source.Project);
+                case UsageGrouping.Model:
+                    return Group(entry.Model);
+                case UsageGrouping.Client:
+                    return Group(source.Client);
+                default:
+                    var key = _calendar!.KeyOf(entry.Timestamp);
+                    if (!_periods.TryGetValue(key, out var period))
+                    {
+                        period = new UsageAccumulator();
+                        _periods.Add(key, period);
+                    }
+
+                    return period;
+            }
+        }
+
+        private UsageAccumulator Group(string name)
+        {
+            if (!_groups.TryGetValue(name, out var group))
+            {
+                group = new UsageAccumulator();
+                _groups.Add(name, group);
+            }
+
+            return group;
+        }
+
+        private sealed class SessionState
+        {
+            public SessionState(string project) => Project = project;
+
+            public string Project { get; }
+
+            public int Files { get; set; }
+
+            public UsageAccumulator Totals { get; } = new UsageAccumulator();
+        }
+    }
+}

@@ -1,0 +1,433 @@
+using System;
+using System.Text.Json;
+using TokUsage.Parsing;
+using TokUsage.Pipeline;
+
+namespace TokUsage.Clients.Claude
+{
+    /// <summary>What one transcript line is.</summary>
+    internal enum LineKind
+    {
+        /// <summary>A well-formed line without API usage (user turns, tool results, summaries, snapshots).</summary>
+        NoUsage,
+
+        /// <summary>An assistant message with usage (top level, or nested in a sub-agent <c>progress</c> line).</summary>
+        Usage,
+
+        /// <summary>A line that is not JSON, is torn, or carries usage with missing or wrongly typed fields.</summary>
+        Damaged,
+    }
+
+    /// <summary>One observation of an API message in a Claude Code transcript.</summary>
+    internal struct ClaudeMessage
+    {
+        public bool HasKey;
+        public MessageKey Key;
+        public DateTimeOffset Timestamp;
+        public string Model;
+        public TokenCounts Tokens;
+        public bool Fast;
+    }
+
+    /// <summary>
+    /// Parses Claude Code transcript lines with <see cref="Utf8JsonReader"/>: only the fields usage needs are read,
+    /// content arrays are skipped token by token without being materialised, and model names come from a per-parser
+    /// intern cache. Recognises both shapes that carry usage:
+    /// <c>{"timestamp","requestId","message":{"id","model","usage":{…}}}</c> and the Claude Code 2.x sub-agent echo
+    /// <c>{"type":"progress","data":{"message":{"timestamp","requestId","message":{…}}}}</c>.
+    /// Owned by one thread.
+    /// </summary>
+    internal sealed class ClaudeLineParser
+    {
+        private readonly Utf8StringCache _strings = new Utf8StringCache();
+        private readonly Fields _top = new Fields();
+        private readonly Fields _nested = new Fields();
+        private byte[] _key = new byte[128];
+
+        /// <summary>Cheap test for lines that may carry usage: they contain the property name <c>"usage"</c>.</summary>
+        public static bool MayHaveUsage(ReadOnlySpan<byte> line) => line.IndexOf("\"usage\""u8) >= 0;
+
+        public LineKind Parse(ReadOnlySpan<byte> line, out ClaudeMessage message, out string? damage)
+        {
+            message = default;
+            damage = null;
+            _top.Reset();
+            _nested.Reset();
+            try
+            {
+                var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 512 });
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    damage = "not a JSON object";
+                    return LineKind.Damaged;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("data"u8))
+                    {
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.StartObject)
+                        {
+                            ReadData(ref reader);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                    else if (!ReadEnvelopeProperty(ref reader, _top))
+                    {
+                        reader.Skip();
+                    }
+                }
+
+                if (reader.TokenType != JsonTokenType.EndObject)
+                {
+                    damage = "not valid JSON";
+                    return LineKind.Damaged;
+                }
+            }
+            catch (JsonException)
+            {
+                damage = "not valid JSON (torn or damaged line)";
+                return LineKind.Damaged;
+            }
+
+            Fields source;
+            if (_top.HasUsage)
+            {
+                source = _top;
+            }
+            else if (_nested.HasUsage)
+            {
+                source = _nested;
+                if (!_nested.HasTimestamp)
+                {
+                    _nested.HasTimestamp = _top.HasTimestamp;
+                    _nested.TimestampInvalid = _top.TimestampInvalid;
+                    _nested.Timestamp = _top.Timestamp;
+                }
+            }
+            else
+            {
+                return LineKind.NoUsage;
+            }
+
+            if (source.UsageProblem != null)
+            {
+                damage = source.UsageProblem;
+                return LineKind.Damaged;
+            }
+
+            if (!source.HasInput || !source.HasOutput)
+            {
+                damage = "usage without input_tokens or output_tokens";
+                return LineKind.Damaged;
+            }
+
+            if (!source.HasTimestamp || source.TimestampInvalid)
+            {
+                damage = "usage without a valid timestamp";
+                return LineKind.Damaged;
+            }
+
+            var cacheWrite = Math.Max(source.CacheCreation, source.Ephemeral5m + source.Ephemeral1h);
+            message.Tokens = new TokenCounts
+            {
+                Input = source.Input,
+                Output = source.Output,
+                CacheRead = source.CacheRead,
+                CacheWrite = cacheWrite,
+                CacheWrite1h = Math.Min(source.Ephemeral1h, cacheWrite),
+            };
+            message.Timestamp = source.Timestamp.ToUniversalTime();
+            message.Model = source.Model ?? ModelNames.Unknown;
+            message.Fast = source.Fast;
+            if (source.IdLength > 0)
+            {
+                message.HasKey = true;
+                message.Key = KeyOf(source);
+            }
+
+            return LineKind.Usage;
+        }
+
+        private MessageKey KeyOf(Fields f)
+        {
+            var length = f.IdLength + 1 + f.RequestIdLength;
+            if (_key.Length < length)
+            {
+                _key = new byte[length * 2];
+            }
+
+            f.Id.AsSpan(0, f.IdLength).CopyTo(_key);
+            _key[f.IdLength] = (byte)':';
+            f.RequestId.AsSpan(0, f.RequestIdLength).CopyTo(_key.AsSpan(f.IdLength + 1));
+            return MessageKey.Of(_key.AsSpan(0, length));
+        }
+
+        /// <summary>The <c>data</c> object of a progress line: its <c>message</c> is a nested envelope.</summary>
+        private void ReadData(ref Utf8JsonReader reader)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("message"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            if (!ReadEnvelopeProperty(ref reader, _nested))
+                            {
+                                reader.Skip();
+                            }
+                        }
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        /// <summary>Reads one envelope property (positioned on its name); false when the property is not ours.</summary>
+        private bool ReadEnvelopeProperty(ref Utf8JsonReader reader, Fields f)
+        {
+            if (reader.ValueTextEquals("timestamp"u8))
+            {
+                reader.Read();
+                f.HasTimestamp = true;
+                if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var timestamp))
+                {
+                    f.Timestamp = timestamp;
+                }
+                else
+                {
+                    f.TimestampInvalid = true;
+                    reader.Skip();
+                }
+
+                return true;
+            }
+
+            if (reader.ValueTextEquals("requestId"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    f.RequestIdLength = CopyString(ref reader, ref f.RequestId);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+
+                return true;
+            }
+
+            if (reader.ValueTextEquals("message"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ReadMessage(ref reader, f);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+
+                return true;
+            }
+
+            return false;
+        }
+
+        private void ReadMessage(ref Utf8JsonReader reader, Fields f)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        f.IdLength = CopyString(ref reader, ref f.Id);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals("model"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        f.Model = reader.ValueIsEscaped ? reader.GetString() : _strings.Get(reader.ValueSpan);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals("usage"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        f.HasUsage = true;
+                        ReadUsage(ref reader, f);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        private static void ReadUsage(ref Utf8JsonReader reader, Fields f)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("input_tokens"u8))
+                {
+                    f.HasInput = ReadCount(ref reader, f, "input_tokens", out f.Input);
+                }
+                else if (reader.ValueTextEquals("output_tokens"u8))
+                {
+                    f.HasOutput = ReadCount(ref reader, f, "output_tokens", out f.Output);
+                }
+                else if (reader.ValueTextEquals("cache_read_input_tokens"u8))
+                {
+                    ReadCount(ref reader, f, "cache_read_input_tokens", out f.CacheRead);
+                }
+                else if (reader.ValueTextEquals("cache_creation_input_tokens"u8))
+                {
+                    ReadCount(ref reader, f, "cache_creation_input_tokens", out f.CacheCreation);
+                }
+                else if (reader.ValueTextEquals("cache_creation"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("ephemeral_5m_input_tokens"u8))
+                        {
+                            ReadCount(ref reader, f, "ephemeral_5m_input_tokens", out f.Ephemeral5m);
+                        }
+                        else if (reader.ValueTextEquals("ephemeral_1h_input_tokens"u8))
+                        {
+                            ReadCount(ref reader, f, "ephemeral_1h_input_tokens", out f.Ephemeral1h);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+                else if (reader.ValueTextEquals("speed"u8))
+                {
+                    reader.Read();
+                    f.Fast = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("fast"u8);
+                    reader.Skip();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        /// <summary>
+        /// Reads a token count: a non-negative integer. null counts as absent (0); anything else marks the usage damaged.
+        /// Returns true when a number was present.
+        /// </summary>
+        private static bool ReadCount(ref Utf8JsonReader reader, Fields f, string name, out long value)
+        {
+            reader.Read();
+            value = 0;
+            if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number) && number >= 0)
+            {
+                value = number;
+                return true;
+            }
+
+            if (reader.TokenType != JsonTokenType.Null)
+            {
+                f.UsageProblem ??= $"usage field {name} is not a non-negative integer";
+                reader.Skip();
+            }
+
+            return false;
+        }
+
+        private static int CopyString(ref Utf8JsonReader reader, ref byte[] target)
+        {
+            var needed = reader.ValueSpan.Length;
+            if (target.Length < needed)
+            {
+                target = new byte[Math.Max(needed, target.Length * 2)];
+            }
+
+            return reader.ValueIsEscaped ? reader.CopyString(target) : CopyRaw(reader.ValueSpan, target);
+        }
+
+        private static int CopyRaw(ReadOnlySpan<byte> value, byte[] target)
+        {
+            value.CopyTo(target);
+            return value.Length;
+        }
+
+        /// <summary>The envelope fields of one parse; reused between lines to avoid allocation.</summary>
+        private sealed class Fields
+        {
+            public bool HasTimestamp;
+            public bool TimestampInvalid;
+            public DateTimeOffset Timestamp;
+            public byte[] RequestId = new byte[64];
+            public int RequestIdLength;
+            public byte[] Id = new byte[64];
+            public int IdLength;
+            public string? Model;
+            public bool HasUsage;
+            public bool HasInput;
+            public bool HasOutput;
+            public long Input;
+            public long Output;
+            public long CacheRead;
+            public long CacheCreation;
+            public long Ephemeral5m;
+            public long Ephemeral1h;
+            public bool Fast;
+            public string? UsageProblem;
+
+            public void Reset()
+            {
+                HasTimestamp = TimestampInvalid = HasUsage = HasInput = HasOutput = Fast = false;
+                Timestamp = default;
+                RequestIdLength = IdLength = 0;
+                Model = null;
+                Input = Output = CacheRead = CacheCreation = Ephemeral5m = Ephemeral1h = 0;
+                UsageProblem = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System;
+using System.IO;
+using TokUsage.Discovery;
+
+namespace TokUsage.Clients.Claude
+{
+    /// <summary>
+    /// Session and project of a transcript, from its path below <c>projects/</c> (as ccusage derives them):
+    /// <c>&lt;project&gt;/&lt;session&gt;.jsonl</c>; <c>&lt;project…&gt;/&lt;session&gt;/subagents/&lt;agent&gt;.jsonl</c>
+    /// (a sub-agent belongs to its parent session); otherwise the parent folder is the session and the folders above it
+    /// the project. The project is Claude Code's folder name for the working directory (<c>-home-me-src-app</c>).
+    /// </summary>
+    internal static class ClaudePaths
+    {
+        public const string UnknownProject = "unknown";
+
+        public static (string SessionId, string Project) SessionAndProject(string path, string scanRoot)
+        {
+            var stem = Path.GetFileNameWithoutExtension(path);
+            var baseDirectory = PathFacts.NearestAncestorNamed(path, "projects") ?? scanRoot;
+            var segments = PathFacts.SegmentsBelow(path, baseDirectory);
+            if (segments is null || segments.Length < 2)
+            {
+                var parent = Path.GetFileName(Path.GetDirectoryName(path) ?? string.Empty);
+                return (stem, string.IsNullOrEmpty(parent) ? UnknownProject : parent);
+            }
+
+            var n = segments.Length;
+            if (n == 2)
+            {
+                return (stem, segments[0]);
+            }
+
+            if (n >= 4 && string.Equals(segments[n - 2], "subagents", StringComparison.Ordinal))
+            {
+                return (segments[n - 3], string.Join("/", segments, 0, n - 3));
+            }
+
+            return (segments[n - 2], string.Join("/", segments, 0, n - 2));
+        }
+    }
+}

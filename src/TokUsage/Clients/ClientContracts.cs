@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using TokUsage.Pipeline;
+using TokUsage.Pricing;
+
+namespace TokUsage.Clients
+{
+    /// <summary>
+    /// One coding agent whose logs TokUsage reads: where its files live, which files are its, and how to read one.
+    /// Implementations are stateless and thread-safe; <see cref="Read"/> runs on worker threads.
+    /// </summary>
+    internal interface IClientSource
+    {
+        /// <summary>Short lowercase id used by -Client and in output (<c>claude</c>, <c>codex</c>, …).</summary>
+        string Id { get; }
+
+        /// <summary>Folders scanned when no -Path is given, with where each came from.</summary>
+        IReadOnlyList<ScanRoot> DefaultRoots(ClientEnvironment environment);
+
+        /// <summary>True when a file found under a scanned folder is one of this client's usage logs.</summary>
+        bool IsUsageFile(string path);
+
+        /// <summary>Reads one file. Never throws for bad content; I/O failures surface through <see cref="ParsedFile.Error"/>.</summary>
+        ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel);
+    }
+
+    /// <summary>A folder to scan and why (an environment variable, a default location, or -Path).</summary>
+    internal sealed class ScanRoot
+    {
+        public ScanRoot(string directory, string origin)
+        {
+            Directory = directory;
+            Origin = origin;
+        }
+
+        public string Directory { get; }
+
+        public string Origin { get; }
+    }
+
+    /// <summary>A discovered log file. Immutable.</summary>
+    internal sealed class SourceFile
+    {
+        public SourceFile(IClientSource client, string path, long length, DateTime lastWriteUtc, string scanRoot)
+        {
+            Client = client;
+            Path = path;
+            Length = length;
+            LastWriteUtc = lastWriteUtc;
+            ScanRoot = scanRoot;
+        }
+
+        public IClientSource Client { get; }
+
+        public string Path { get; }
+
+        public long Length { get; }
+
+        public DateTime LastWriteUtc { get; }
+
+        /// <summary>The folder the file was found under (session and project names are derived relative to it).</summary>
+        public string ScanRoot { get; }
+    }
+
+    /// <summary>What every reader needs besides the file: pricing and the date window. Shared read-only by workers.</summary>
+    internal sealed class ReadOptions
+    {
+        public ReadOptions(ModelResolver prices, DateWindow dates)
+        {
+            Prices = prices;
+            Dates = dates;
+        }
+
+        public ModelResolver Prices { get; }
+
+        public DateWindow Dates { get; }
+
+        /// <summary>How many damaged lines per file are kept with line number and reason for -Verbose.</summary>
+        public int MaxSkippedSamples { get; set; } = 10;
+    }
+
+    /// <summary>A counted message with its dedup identity, before the cross-file gate.</summary>
+    internal readonly struct KeyedEntry
+    {
+        public KeyedEntry(bool hasKey, MessageKey key, UsageEntry entry, bool priced)
+        {
+            HasKey = hasKey;
+            Key = key;
+            Entry = entry;
+            Priced = priced;
+        }
+
+        public bool HasKey { get; }
+
+        public MessageKey Key { get; }
+
+        public UsageEntry Entry { get; }
+
+        /// <summary>False when the entry's model has no price (its cost is 0 and the model is reported as unpriced).</summary>
+        public bool Priced { get; }
+    }
+
+    /// <summary>A damaged line kept for -Verbose.</summary>
+    internal readonly struct SkippedLine
+    {
+        public SkippedLine(long lineNumber, string reason)
+        {
+            LineNumber = lineNumber;
+            Reason = reason;
+        }
+
+        public long LineNumber { get; }
+
+        public string Reason { get; }
+    }
+
+    /// <summary>A worker's result for one file; handed to the pipeline thread, which owns it from then on.</summary>
+    internal sealed class ParsedFile
+    {
+        public ParsedFile(SourceFile source, string sessionId, string project)
+        {
+            Source = source;
+            SessionId = sessionId;
+            Project = project;
+        }
+
+        public SourceFile Source { get; }
+
+        public string SessionId { get; }
+
+        public string Project { get; }
+
+        public List<KeyedEntry> Entries { get; } = new List<KeyedEntry>();
+
+        public long SkippedLines { get; set; }
+
+        public List<SkippedLine> SkippedSamples { get; } = new List<SkippedLine>();
+
+        /// <summary>Set when the file could not be read; the file then counts nothing.</summary>
+        public Exception? Error { get; set; }
+
+        public void Skip(long lineNumber, string reason, int maxSamples)
+        {
+            SkippedLines++;
+            if (SkippedSamples.Count < maxSamples)
+            {
+                SkippedSamples.Add(new SkippedLine(lineNumber, reason));
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TokUsage.Clients.Claude;
+
+namespace TokUsage.Clients
+{
+    /// <summary>The clients TokUsage can read, by id. Immutable.</summary>
+    internal static class ClientRegistry
+    {
+        public static IReadOnlyList<IClientSource> All { get; } = new IClientSource[] { ClaudeSource.Instance };
+
+        public static IReadOnlyList<string> Ids { get; } = All.Select(c => c.Id).ToArray();
+
+        public static bool TryGet(string id, out IClientSource client)
+        {
+            client = All.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase))!;
+            return client != null;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using TokUsage.Clients;
+using TokUsage.Hosting;
+using TokUsage.Pipeline;
+using TokUsage.Pricing;
+
+namespace TokUsage.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Reads AI coding assistants' session logs and emits one usage object per log file.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "TokenUsage", DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(UsageFile))]
+    public sealed class GetTokenUsageCommand : TokUsageCmdlet, IDisposable
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private readonly List<ScanTarget> _targets = new List<ScanTarget>();
+        private TimeZoneInfo _zone = TimeZoneInfo.Local;
+        private bool _pathsGiven;
+
+        /// <summary>Files or folders to read instead of the clients' default locations; wildcards allowed.</summary>
+        [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Path { get; set; }
+
+        /// <summary>Files or folders to read, taken literally (no wildcards).</summary>
+        [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[]? LiteralPath { get; set; }
+
+        /// <summary>Clients to read (default: every client).</summary>
+        [Parameter]
+        [ValidateClient]
+        [ArgumentCompleter(typeof(ClientCompleter))]
+        public string[]? Client { get; set; }
+
+        /// <summary>First day (inclusive) of messages to count, in -TimeZone.</summary>
+        [Parameter]
+        [Alias("After")]
+        public DateTime? Since { get; set; }
+
+        /// <summary>Last day (inclusive) of messages to count, in -TimeZone.</summary>
+        [Parameter]
+        [Alias("Before")]
+        public DateTime? Until { get; set; }
+
+        /// <summary>Time zone of -Since and -Until days (IANA or Windows id; default: local).</summary>
+        [Parameter]
+        public string? TimeZone { get; set; }
+
+        /// <summary>How many files are parsed at once (default: processor count).</summary>
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
+
+        protected override void BeginProcessing()
+        {
+            _zone = ResolveTimeZone(TimeZone);
+            if (Since.HasValue && Until.HasValue && Since.Value.Date > Until.Value.Date)
+            {
+                ThrowParameterError("InvalidDateRange", $"-Since ({Since.Value:yyyy-MM-dd}) is after -Until ({Until.Value:yyyy-MM-dd}).", Since);
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == LiteralPathSet)
+            {
+                _pathsGiven = true;
+                foreach (var path in LiteralPath ?? Array.Empty<string>())
+                {
+                    AddLiteral(path);
+                }
+            }
+            else if (Path != null)
+            {
+                _pathsGiven = true;
+                foreach (var path in Path)
+                {
+                    AddResolved(path);
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_pathsGiven && _targets.Count == 0)
+            {
+                return; // every named path failed (and was reported) or a wildcard matched nothing
+            }
+
+            var clients = Client is null
+                ? ClientRegistry.All
+                : ClientRegistry.All.Where(c => Client.Any(id => string.Equals(id, c.Id, StringComparison.OrdinalIgnoreCase))).ToArray();
+            var read = new ReadOptions(new ModelResolver(PriceTable.Embedded), new DateWindow(_zone, Since, Until));
+            var request = new ScanRequest(clients, _pathsGiven ? _targets : null, ClientEnvironment.FromProcess(), read, ThrottleLimit);
+            try
+            {
+                new UsageScanner(request).Run(new Sink(this, VerboseEnabled()), _stop.Token);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                // Ctrl+C / Stop(): PowerShell raises PipelineStoppedException itself.
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        public void Dispose() => _stop.Dispose();
+
+        private void AddResolved(string path)
+        {
+            try
+            {
+                var resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
+                if (!IsFileSystem(provider, path))
+                {
+                    return;
+                }
+
+                foreach (var item in resolved)
+                {
+                    _targets.Add(new ScanTarget(item, Directory.Exists(item)));
+                }
+            }
+            catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException)
+            {
+                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path));
+            }
+        }
+
+        private void AddLiteral(string path)
+        {
+            string full;
+            ProviderInfo provider;
+            try
+            {
+                full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            }
+            catch (Exception e) when (e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException)
+            {
+                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path));
+                return;
+            }
+
+            if (!IsFileSystem(provider, path))
+            {
+                return;
+            }
+
+            if (Directory.Exists(full))
+            {
+                _targets.Add(new ScanTarget(full, true));
+            }
+            else if (File.Exists(full))
+            {
+                _targets.Add(new ScanTarget(full, false));
+            }
+            else
+            {
+                WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{full}' because it does not exist."), "PathNotFound", ErrorCategory.ObjectNotFound, path));
+            }
+        }
+
+        private bool IsFileSystem(ProviderInfo provider, string path)
+        {
+            if (provider.Name == "FileSystem")
+            {
+                return true;
+            }
+
+            WriteError(new ErrorRecord(
+                new ArgumentException($"'{path}' is on the {provider.Name} provider; Get-TokenUsage reads file-system paths only."),
+                "NotFileSystemPath",
+                ErrorCategory.InvalidArgument,
+                path));
+            return false;
+        }
+
+        /// <summary>Turns scan events into PowerShell streams. Called on the pipeline thread only.</summary>
+        private sealed class Sink : IScanSink
+        {
+            private readonly GetTokenUsageCommand _cmdlet;
+
+            public Sink(GetTokenUsageCommand cmdlet, bool verbose)
+            {
+                _cmdlet = cmdlet;
+                WantsVerbose = verbose;
+            }
+
+            public bool WantsVerbose { get; }
+
+            public void File(UsageFile file) => _cmdlet.WriteObject(file);
+
+            public void Error(ScanError error)
+            {
+                var (id, category) = error.Kind switch
+                {
+                    ScanErrorKind.FileUnreadable when error.Exception is UnauthorizedAccessException => ("FileAccessDenied", ErrorCategory.PermissionDenied),
+                    ScanErrorKind.FileUnreadable => ("FileUnreadable", ErrorCategory.ReadError),
+                    ScanErrorKind.DirectoryUnreadable when error.Exception is UnauthorizedAccessException => ("DirectoryAccessDenied", ErrorCategory.PermissionDenied),
+                    ScanErrorKind.DirectoryUnreadable => ("DirectoryUnreadable", ErrorCategory.ReadError),
+                    _ => ("UnsupportedFile", ErrorCategory.InvalidArgument),
+                };
+                var message = error.Kind == ScanErrorKind.UnsupportedFile
+                    ? error.Exception.Message
+                    : $"Cannot read '{error.Path}': {error.Exception.Message}";
+                var record = new ErrorRecord(new IOException(message, error.Exception), id, category, error.Path);
+                _cmdlet.WriteError(record);
+            }
+
+            public void Verbose(string message) => _cmdlet.WriteVerbose(message);
+
+            public void Warning(string message) => _cmdlet.WriteWarning(message);
+
+            public void Progress(ScanProgress progress)
+            {
+                var record = new ProgressRecord(1, "Get-TokenUsage", $"Read {progress.FilesDone} of {progress.FilesTotal} files ({progress.BytesDone / 1048576.0:N0} of {progress.BytesTotal / 1048576.0:N0} MB)")
+                {
+                    PercentComplete = progress.Percent,
+                    RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+                };
+                _cmdlet.WriteProgress(record);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+
+namespace TokUsage
+{
+    /// <summary>
+    /// The usage of one log file (or database) of one client, after deduplication: what Get-TokenUsage emits.
+    /// Token buckets are disjoint; <see cref="TotalTokens"/> is their sum. Immutable once emitted.
+    /// </summary>
+    public sealed class UsageFile
+    {
+        internal UsageFile(
+            string client,
+            string path,
+            string sessionId,
+            string project,
+            IReadOnlyList<UsageEntry> entries,
+            string[] models,
+            string[] unpricedModels,
+            long skippedLines)
+        {
+            Client = client;
+            Path = path;
+            SessionId = sessionId;
+            Project = project;
+            Entries = entries;
+            Models = models;
+            UnpricedModels = unpricedModels;
+            SkippedLines = skippedLines;
+
+            var start = DateTimeOffset.MaxValue;
+            var end = DateTimeOffset.MinValue;
+            foreach (var e in entries)
+            {
+                if (e.Timestamp < start) start = e.Timestamp;
+                if (e.Timestamp > end) end = e.Timestamp;
+                InputTokens += e.InputTokens;
+                OutputTokens += e.OutputTokens;
+                CacheReadTokens += e.CacheReadTokens;
+                CacheWriteTokens += e.CacheWriteTokens;
+                ReasoningTokens += e.ReasoningTokens;
+                Cost += e.Cost;
+            }
+
+            Start = entries.Count > 0 ? start : (DateTimeOffset?)null;
+            End = entries.Count > 0 ? end : (DateTimeOffset?)null;
+        }
+
+        /// <summary>Client id (for example <c>claude</c>).</summary>
+        public string Client { get; }
+
+        /// <summary>Full path of the log file.</summary>
+        public string Path { get; }
+
+        /// <summary>Session the file belongs to (sub-agent files belong to their parent session).</summary>
+        public string SessionId { get; }
+
+        /// <summary>Project the session ran in, as the client names it.</summary>
+        public string Project { get; }
+
+        /// <summary>Timestamp (UTC) of the first counted message.</summary>
+        public DateTimeOffset? Start { get; }
+
+        /// <summary>Timestamp (UTC) of the last counted message.</summary>
+        public DateTimeOffset? End { get; }
+
+        /// <summary>Distinct models of the counted messages, sorted.</summary>
+        public string[] Models { get; }
+
+        /// <summary>Number of counted (deduplicated) messages.</summary>
+        public int Messages => Entries.Count;
+
+        public long InputTokens { get; }
+
+        public long OutputTokens { get; }
+
+        public long CacheReadTokens { get; }
+
+        public long CacheWriteTokens { get; }
+
+        public long ReasoningTokens { get; }
+
+        /// <summary>Sum of the five token buckets.</summary>
+        public long TotalTokens => InputTokens + OutputTokens + CacheReadTokens + CacheWriteTokens + ReasoningTokens;
+
+        /// <summary>USD cost of the counted messages; messages of <see cref="UnpricedModels"/> contribute 0.</summary>
+        public decimal Cost { get; }
+
+        /// <summary>Models of this file that have no price: their tokens are counted, their cost is not.</summary>
+        public string[] UnpricedModels { get; }
+
+        /// <summary>Lines that were damaged (not JSON, torn, wrong types) and skipped; -Verbose names them.</summary>
+        public long SkippedLines { get; }
+
+        /// <summary>The counted messages, one row each.</summary>
+        public IReadOnlyList<UsageEntry> Entries { get; }
+    }
+}

@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+
+namespace TokUsage
+{
+    /// <summary>
+    /// Totals shared by every Measure-TokenUsage row: counted messages, the five disjoint token buckets and cost.
+    /// </summary>
+    public abstract class UsageTotals
+    {
+        private protected UsageTotals(UsageAccumulator totals, bool breakdown)
+        {
+            Messages = totals.Messages;
+            InputTokens = totals.Tokens.Input;
+            OutputTokens = totals.Tokens.Output;
+            CacheReadTokens = totals.Tokens.CacheRead;
+            CacheWriteTokens = totals.Tokens.CacheWrite;
+            ReasoningTokens = totals.Tokens.Reasoning;
+            Cost = totals.Cost;
+            Clients = totals.SortedClients();
+            Models = totals.SortedModels();
+            Sessions = totals.SessionCount;
+            UnpricedModels = totals.SortedUnpricedModels();
+            Breakdown = breakdown ? totals.ModelBreakdowns() : Array.Empty<ModelBreakdown>();
+        }
+
+        /// <summary>Clients whose messages the row counts, sorted.</summary>
+        public string[] Clients { get; }
+
+        /// <summary>Models of the counted messages, sorted.</summary>
+        public string[] Models { get; }
+
+        /// <summary>Distinct sessions (per client) the row counts.</summary>
+        public int Sessions { get; }
+
+        /// <summary>Counted (deduplicated) messages.</summary>
+        public long Messages { get; }
+
+        public long InputTokens { get; }
+
+        public long OutputTokens { get; }
+
+        public long CacheReadTokens { get; }
+
+        public long CacheWriteTokens { get; }
+
+        public long ReasoningTokens { get; }
+
+        /// <summary>Sum of the five token buckets.</summary>
+        public long TotalTokens => InputTokens + OutputTokens + CacheReadTokens + CacheWriteTokens + ReasoningTokens;
+
+        /// <summary>USD cost; messages of <see cref="UnpricedModels"/> contribute 0.</summary>
+        public decimal Cost { get; }
+
+        /// <summary>Models counted here that have no price (their cost is missing from <see cref="Cost"/>).</summary>
+        public string[] UnpricedModels { get; }
+
+        /// <summary>Per-model split of the row (filled with -Breakdown, else empty), ordered by cost descending.</summary>
+        public IReadOnlyList<ModelBreakdown> Breakdown { get; }
+    }
+}

@@ -1,0 +1,46 @@
+using System;
+
+namespace TokUsage.Parsing
+{
+    /// <summary>Cheap byte-level facts about a JSONL line, used before (or instead of) parsing it.</summary>
+    internal static class JsonLines
+    {
+        /// <summary>True when the line holds only white space.</summary>
+        public static bool IsBlank(ReadOnlySpan<byte> line)
+        {
+            foreach (var b in line)
+            {
+                if (!IsWhiteSpace(b))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// True when the line is shaped like one JSON object: first non-blank byte <c>{</c>, last <c>}</c>. A torn line
+        /// (cut mid-write) or garbage fails this without a parse, so damaged lines are counted even where the line is
+        /// not otherwise parsed.
+        /// </summary>
+        public static bool LooksLikeObject(ReadOnlySpan<byte> line)
+        {
+            var first = 0;
+            while (first < line.Length && IsWhiteSpace(line[first]))
+            {
+                first++;
+            }
+
+            var last = line.Length - 1;
+            while (last > first && IsWhiteSpace(line[last]))
+            {
+                last--;
+            }
+
+            return last > first && line[first] == (byte)'{' && line[last] == (byte)'}';
+        }
+
+        private static bool IsWhiteSpace(byte b) => b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n';
+    }
+}

@@ -1,0 +1,36 @@
+using System;
+
+namespace TokUsage.Pipeline
+{
+    /// <summary>
+    /// Identity of one API message for deduplication: a 128-bit hash of the client's key text (for Claude Code
+    /// <c>message.id:requestId</c>). 16 bytes instead of a ~60-character string keeps the seen-set of a million-message
+    /// history small; two XXH64 seeds make a false match (≈ n²/2¹²⁹) negligible.
+    /// </summary>
+    internal readonly struct MessageKey : IEquatable<MessageKey>
+    {
+        private const ulong SeedA = 0x9E3779B97F4A7C15UL;
+        private const ulong SeedB = 0xC2B2AE3D27D4EB4FUL;
+
+        public MessageKey(ulong a, ulong b)
+        {
+            A = a;
+            B = b;
+        }
+
+        public ulong A { get; }
+
+        public ulong B { get; }
+
+        /// <summary>Key of the UTF-8 text <paramref name="utf8"/> (already joined by the caller, e.g. id + ':' + requestId).</summary>
+        public static MessageKey Of(ReadOnlySpan<byte> utf8) => new MessageKey(XxHash64.Hash(utf8, SeedA), XxHash64.Hash(utf8, SeedB));
+
+        public bool Equals(MessageKey other) => A == other.A && B == other.B;
+
+        public override bool Equals(object? obj) => obj is MessageKey other && Equals(other);
+
+        public override int GetHashCode() => unchecked((int)A ^ (int)(A >> 32));
+
+        public override string ToString() => $"{A:x16}{B:x16}";
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using TokUsage.Clients;
+using TokUsage.Pricing;
+
+namespace TokUsage.Pipeline
+{
+    /// <summary>Receives what a scan produces. Called on the thread that runs <see cref="UsageScanner.Run"/> only.</summary>
+    internal interface IScanSink
+    {
+        void File(UsageFile file);
+
+        void Error(ScanError error);
+
+        /// <summary>Only called when <see cref="WantsVerbose"/> is true (messages are not built otherwise).</summary>
+        void Verbose(string message);
+
+        void Warning(string message);
+
+        void Progress(ScanProgress progress);
+
+        bool WantsVerbose { get; }
+    }
+
+    /// <summary>Kinds of non-terminating scan errors; each maps to a stable PowerShell ErrorId.</summary>
+    internal enum ScanErrorKind
+    {
+        FileUnreadable,
+        DirectoryUnreadable,
+        UnsupportedFile,
+    }
+
+    internal sealed class ScanError
+    {
+        public ScanError(ScanErrorKind kind, string path, Exception exception)
+        {
+            Kind = kind;
+            Path = path;
+            Exception = exception;
+        }
+
+        public ScanErrorKind Kind { get; }
+
+        public string Path { get; }
+
+        public Exception Exception { get; }
+    }
+
+    internal sealed class ScanProgress
+    {
+        public ScanProgress(int filesDone, int filesTotal, long bytesDone, long bytesTotal, bool completed)
+        {
+            FilesDone = filesDone;
+            FilesTotal = filesTotal;
+            BytesDone = bytesDone;
+            BytesTotal = bytesTotal;
+            Completed = completed;
+        }
+
+        public int FilesDone { get; }
+
+        public int FilesTotal { get; }
+
+        public long BytesDone { get; }
+
+        public long BytesTotal { get; }
+
+        public bool Completed { get; }
+
+        public int Percent => BytesTotal <= 0 ? 100 : (int)Math.Min(100, BytesDone * 100 / BytesTotal);
+    }
+
+    /// <summary>A file or folder named by -Path/-LiteralPath, already resolved to a file-system path.</summary>
+    internal sealed class ScanTarget
+    {
+        public ScanTarget(string path, bool isDirectory)
+        {
+            Path = path;
+            IsDirectory = isDirectory;
+        }
+
+        public string Path { get; }
+
+        public bool IsDirectory { get; }
+    }
+
+    /// <summary>Everything one Get-TokenUsage run needs. Immutable.</summary>
+    internal sealed class ScanRequest
+    {
+        /// <summary>Source bytes parsed but not yet emitted, at most (see <see cref="ScanPipeline"/>).</summary>
+        public const long DefaultByteBudget = 128L * 1024 * 1024;
+
+        public ScanRequest(IReadOnlyList<IClientSource> clients, IReadOnlyList<ScanTarget>? targets, ClientEnvironment environment, ReadOptions read, int workers)
+        {
+            Clients = clients;
+            Targets = targets;
+            Environment = environment;
+            Read = read;
+            Workers = workers;
+        }
+
+        public IReadOnlyList<IClientSource> Clients { get; }
+
+        /// <summary>Files and folders to scan instead of the clients' default roots; null for the defaults.</summary>
+        public IReadOnlyList<ScanTarget>? Targets { get; }
+
+        public ClientEnvironment Environment { get; }
+
+        public ReadOptions Read { get; }
+
+        public int Workers { get; }
+
+        public long ByteBudget { get; set; } = DefaultByteBudget;
+
+        /// <summary>Minimum time between progress reports; the first comes only after one interval.</summary>
+        public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    }
+}

@@ -1,0 +1,236 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using TokUsage.Clients;
+using TokUsage.Discovery;
+
+namespace TokUsage.Pipeline
+{
+    /// <summary>
+    /// One Get-TokenUsage run without PowerShell: discovers files, parses them in parallel, passes each file's messages
+    /// through the dedup gate in path order and reports one <see cref="UsageFile"/> per file with usage or damage.
+    /// <para>Threads: <see cref="Run"/> and every sink call happen on the caller's thread (the pipeline thread); only
+    /// parsing runs on workers.</para>
+    /// </summary>
+    internal sealed class UsageScanner
+    {
+        private readonly ScanRequest _request;
+
+        public UsageScanner(ScanRequest request) => _request = request;
+
+        /// <summary>Finds the files to read, sorted by path (ordinal), skipping files too old for -Since.</summary>
+        public List<SourceFile> Discover(IScanSink sink)
+        {
+            var files = new List<SourceFile>();
+            var seen = new HashSet<string>(PathFacts.PathComparer);
+            void Add(IClientSource client, FileInfo info, string root)
+            {
+                if (seen.Add(info.FullName))
+                {
+                    files.Add(new SourceFile(client, info.FullName, info.Length, info.LastWriteTimeUtc, root));
+                }
+            }
+
+            void OnError(string path, Exception e) => sink.Error(new ScanError(ScanErrorKind.DirectoryUnreadable, path, e));
+
+            if (_request.Targets is null)
+            {
+                foreach (var client in _request.Clients)
+                {
+                    foreach (var root in client.DefaultRoots(_request.Environment))
+                    {
+                        if (!Directory.Exists(root.Directory))
+                        {
+                            if (root.Origin != "default")
+                            {
+                                sink.Warning($"{root.Origin} names '{root.Directory}', which does not exist; no {client.Id} logs are read from it.");
+                            }
+
+                            continue;
+                        }
+
+                        foreach (var info in FileScanner.Walk(root.Directory, client.IsUsageFile, OnError))
+                        {
+                            Add(client, info, root.Directory);
+                        }
+                    }
+                }
+            }
+            else
+            {
+                foreach (var target in _request.Targets)
+                {
+                    if (target.IsDirectory)
+                    {
+                        foreach (var client in _request.Clients)
+                        {
+                            foreach (var info in FileScanner.Walk(target.Path, client.IsUsageFile, OnError))
+                            {
+                                Add(client, info, target.Path);
+                            }
+                        }
+
+                        continue;
+                    }
+
+                    var owner = _request.Clients.FirstOrDefault(c => c.IsUsageFile(target.Path));
+                    if (owner is null)
+                    {
+                        sink.Error(new ScanError(ScanErrorKind.UnsupportedFile, target.Path, new NotSupportedException(
+                            $"'{target.Path}' is not a usage log of {string.Join(", ", _request.Clients.Select(c => c.Id))}.")));
+                        continue;
+                    }
+
+                    var file = new FileInfo(target.Path);
+                    Add(owner, file, file.DirectoryName ?? target.Path);
+                }
+            }
+
+            var oldest = _request.Read.Dates.OldestUsefulWriteUtc;
+            if (oldest.HasValue)
+            {
+                files.RemoveAll(f => f.LastWriteUtc < oldest.Value);
+            }
+
+            files.Sort((a, b) => FileScanner.CompareOrdinal(a.Path, b.Path));
+            return files;
+        }
+
+        public void Run(IScanSink sink, CancellationToken cancel)
+        {
+            var files = Discover(sink);
+            if (files.Count == 0)
+            {
+                return;
+            }
+
+            var gate = new DedupGate();
+            var warnedUnpriced = new HashSet<string>(StringComparer.Ordinal);
+            var totalBytes = files.Sum(f => f.Length);
+            var clock = Stopwatch.StartNew();
+            var nextProgress = _request.ProgressInterval;
+            var progressShown = false;
+            long skippedLines = 0;
+            var damagedFiles = 0;
+
+            using (var pipeline = new ScanPipeline(files, (f, token) => f.Client.Read(f, _request.Read, token), _request.Workers, _request.ByteBudget, cancel))
+            {
+                while (true)
+                {
+                    var ready = pipeline.TryTakeNext((int)_request.ProgressInterval.TotalMilliseconds, out var parsed);
+                    if (clock.Elapsed >= nextProgress)
+                    {
+                        sink.Progress(new ScanProgress(pipeline.FilesTaken, files.Count, pipeline.BytesTaken, totalBytes, completed: false));
+                        progressShown = true;
+                        nextProgress = clock.Elapsed + _request.ProgressInterval;
+                    }
+
+                    if (!ready)
+                    {
+                        continue;
+                    }
+
+                    if (parsed is null)
+                    {
+                        break;
+                    }
+
+                    if (parsed.SkippedLines > 0)
+                    {
+                        skippedLines += parsed.SkippedLines;
+                        damagedFiles++;
+                    }
+
+                    var usage = Admit(parsed, gate, sink, warnedUnpriced);
+                    if (usage != null)
+                    {
+                        sink.File(usage);
+                    }
+                }
+            }
+
+            if (progressShown)
+            {
+                sink.Progress(new ScanProgress(files.Count, files.Count, totalBytes, totalBytes, completed: true));
+            }
+
+            if (skippedLines > 0)
+            {
+                sink.Warning($"Skipped {skippedLines} damaged line(s) in {damagedFiles} file(s); their SkippedLines say which, and -Verbose names each line.");
+            }
+        }
+
+        /// <summary>Runs a parsed file through the dedup gate and builds its output object (null when nothing to report).</summary>
+        private static UsageFile? Admit(ParsedFile parsed, DedupGate gate, IScanSink sink, HashSet<string> warnedUnpriced)
+        {
+            var path = parsed.Source.Path;
+            if (parsed.Error != null)
+            {
+                sink.Error(new ScanError(ScanErrorKind.FileUnreadable, path, parsed.Error));
+                return null;
+            }
+
+            if (sink.WantsVerbose)
+            {
+                foreach (var skipped in parsed.SkippedSamples)
+                {
+                    sink.Verbose($"{path}:{skipped.LineNumber}: skipped: {skipped.Reason}");
+                }
+
+                if (parsed.SkippedLines > parsed.SkippedSamples.Count)
+                {
+                    sink.Verbose($"{path}: {parsed.SkippedLines - parsed.SkippedSamples.Count} more damaged line(s) skipped");
+                }
+            }
+
+            var client = parsed.Source.Client.Id;
+            var entries = new List<UsageEntry>(parsed.Entries.Count);
+            var models = new SortedSet<string>(StringComparer.Ordinal);
+            var unpriced = new SortedSet<string>(StringComparer.Ordinal);
+            var duplicates = 0;
+            foreach (var keyed in parsed.Entries)
+            {
+                if (keyed.HasKey && !gate.TryClaim(client, keyed.Key))
+                {
+                    duplicates++;
+                    continue;
+                }
+
+                entries.Add(keyed.Entry);
+                if (!ModelNames.IsSynthetic(keyed.Entry.Model))
+                {
+                    models.Add(keyed.Entry.Model);
+                }
+
+                if (!keyed.Priced)
+                {
+                    unpriced.Add(keyed.Entry.Model);
+                }
+            }
+
+            if (duplicates > 0 && sink.WantsVerbose)
+            {
+                sink.Verbose($"{path}: {duplicates} message(s) already counted from an earlier file (resumed session or sub-agent copy)");
+            }
+
+            foreach (var model in unpriced)
+            {
+                if (warnedUnpriced.Add(model))
+                {
+                    sink.Warning($"No price for model '{model}': its tokens are counted but its cost is not (see UnpricedModels).");
+                }
+            }
+
+            if (entries.Count == 0 && parsed.SkippedLines == 0)
+            {
+                return null;
+            }
+
+            entries.Sort((a, b) => a.Timestamp.CompareTo(b.Timestamp));
+            return new UsageFile(client, path, parsed.SessionId, parsed.Project, entries, models.ToArray(), unpriced.ToArray(), parsed.SkippedLines);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+namespace TokUsage.Pricing
+{
+    /// <summary>Per-token USD rates of one price table entry, as the table gives them (null = not quoted).</summary>
+    internal class PriceRates
+    {
+        public decimal? Input { get; set; }
+        public decimal? Output { get; set; }
+        /// <summary>Cache write with the default (5-minute) TTL.</summary>
+        public decimal? CacheWrite { get; set; }
+        /// <summary>Cache write with the 1-hour TTL.</summary>
+        public decimal? CacheWrite1h { get; set; }
+        public decimal? CacheRead { get; set; }
+    }
+
+    /// <summary>Premium rates that apply to a whole request once its input side exceeds <see cref="Above"/> tokens.</summary>
+    internal sealed class PriceTier : PriceRates
+    {
+        public long Above { get; set; }
+    }
+
+    /// <summary>One price table entry. Immutable after load; shared by all threads.</summary>
+    internal sealed class ModelPrice : PriceRates
+    {
+        public ModelPrice(string key) => Key = key;
+
+        /// <summary>The table key the model resolved to (what Get-TokenPrice will show).</summary>
+        public string Key { get; }
+
+        /// <summary>LiteLLM provider of the entry (for example <c>anthropic</c>).</summary>
+        public string? Provider { get; set; }
+
+        /// <summary>Reasoning-token rate where the table quotes one apart from output.</summary>
+        public decimal? Reasoning { get; set; }
+
+        /// <summary>Context window (max input tokens).</summary>
+        public long? ContextWindow { get; set; }
+
+        /// <summary>Long-context tiers, ascending by threshold.</summary>
+        public PriceTier[] Tiers { get; set; } = System.Array.Empty<PriceTier>();
+
+        /// <summary>Multiplier of the provider's fast/priority mode where the log marks a request as fast.</summary>
+        public decimal? FastMultiplier { get; set; }
+
+        public bool IsAnthropic => Provider == "anthropic" || Key.IndexOf("claude", System.StringComparison.OrdinalIgnoreCase) >= 0;
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+
+namespace TokUsage.Pricing
+{
+    /// <summary>
+    /// The model price table: the LiteLLM snapshot compiled into the module (offline, no network ever). Immutable after
+    /// load and safe to share between threads and runspaces.
+    /// </summary>
+    internal sealed class PriceTable
+    {
+        private const string EmbeddedResource = "TokUsage.Pricing.litellm-prices.json";
+        private static readonly Lazy<PriceTable> EmbeddedTable = new Lazy<PriceTable>(LoadEmbedded);
+
+        private PriceTable(Dictionary<string, ModelPrice> models, string source)
+        {
+            Models = models;
+            Source = source;
+        }
+
+        /// <summary>The table embedded in the module.</summary>
+        public static PriceTable Embedded => EmbeddedTable.Value;
+
+        /// <summary>Entries by model key, case-insensitive.</summary>
+        public IReadOnlyDictionary<string, ModelPrice> Models { get; }
+
+        /// <summary>Where the prices come from, for display (for example "LiteLLM snapshot 2026-07-24 (embedded)").</summary>
+        public string Source { get; }
+
+        /// <summary>Parses a table in the compact format written by tools/TokUsage.DataGen.</summary>
+        public static PriceTable Parse(byte[] utf8, string origin)
+        {
+            var models = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+            using var doc = JsonDocument.Parse(utf8);
+            var root = doc.RootElement;
+            var snapshot = root.TryGetProperty("snapshot", out var s) ? s.GetString() : null;
+            foreach (var entry in root.GetProperty("models").EnumerateObject())
+            {
+                var price = new ModelPrice(entry.Name);
+                var e = entry.Value;
+                price.Provider = e.TryGetProperty("p", out var p) ? p.GetString() : null;
+                ReadRates(e, price);
+                price.Reasoning = Rate(e, "r");
+                price.ContextWindow = e.TryGetProperty("ctx", out var ctx) && ctx.TryGetInt64(out var window) ? window : (long?)null;
+                price.FastMultiplier = Rate(e, "fast");
+                if (e.TryGetProperty("tiers", out var tiers))
+                {
+                    var list = new List<PriceTier>();
+                    foreach (var t in tiers.EnumerateArray())
+                    {
+                        var tier = new PriceTier { Above = t.GetProperty("above").GetInt64() };
+                        ReadRates(t, tier);
+                        list.Add(tier);
+                    }
+
+                    list.Sort((a, b) => a.Above.CompareTo(b.Above));
+                    price.Tiers = list.ToArray();
+                }
+
+                models[entry.Name] = price;
+            }
+
+            return new PriceTable(models, $"LiteLLM snapshot {snapshot ?? "unknown"} ({origin})");
+        }
+
+        private static PriceTable LoadEmbedded()
+        {
+            using var stream = typeof(PriceTable).Assembly.GetManifestResourceStream(EmbeddedResource)
+                ?? throw new InvalidOperationException($"The module is damaged: resource {EmbeddedResource} is missing.");
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return Parse(buffer.ToArray(), "embedded");
+        }
+
+        private static void ReadRates(JsonElement e, PriceRates rates)
+        {
+            rates.Input = Rate(e, "i");
+            rates.Output = Rate(e, "o");
+            rates.CacheWrite = Rate(e, "cw");
+            rates.CacheWrite1h = Rate(e, "cw1h");
+            rates.CacheRead = Rate(e, "cr");
+        }
+
+        private static decimal? Rate(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) && d >= 0 ? d : (decimal?)null;
+    }
+}

@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+
+namespace TokUsage.DataGen
+{
+    /// <summary>
+    /// Converts LiteLLM's model_prices_and_context_window.json into the compact table the module embeds: per model only
+    /// the per-token prices TokUsage bills with, numbers copied verbatim (no float round trip), keys sorted ordinally so
+    /// the output is byte-for-byte reproducible.
+    /// </summary>
+    public static class PriceTableWriter
+    {
+        private static readonly string[] Modes = { "chat", "completion", "responses" };
+        private static readonly int[] TierThresholdsK = { 128, 200, 256, 272, 512 };
+
+        public static string Convert(string litellmJson, string snapshot)
+        {
+            using var doc = JsonDocument.Parse(litellmJson);
+            var stream = new MemoryStream();
+            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+            {
+                w.WriteStartObject();
+                w.WriteString("source", "LiteLLM model_prices_and_context_window.json");
+                w.WriteString("snapshot", snapshot);
+                w.WriteStartObject("models");
+                foreach (var model in doc.RootElement.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    if (Include(model))
+                    {
+                        WriteModel(w, model.Name, model.Value);
+                    }
+                }
+
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            // One model per line keeps diffs of a refreshed snapshot readable.
+            return SplitLines(Encoding.UTF8.GetString(stream.ToArray()));
+        }
+
+        private static string SplitLines(string compact)
+        {
+            // Put each top-level model entry on its own line: break after every "}," that closes a model object.
+            var sb = new StringBuilder(compact.Length + 8192);
+            var depth = 0;
+            var inString = false;
+            for (var i = 0; i < compact.Length; i++)
+            {
+                var c = compact[i];
+                sb.Append(c);
+                if (inString)
+                {
+                    if (c == '\\') { sb.Append(compact[++i]); }
+                    else if (c == '"') { inString = false; }
+                    continue;
+                }
+
+                switch (c)
+                {
+                    case '"': inString = true; break;
+                    case '{': case '[': depth++; if (depth == 2 && c == '{') sb.Append('\n'); break;
+                    case '}': case ']': depth--; break;
+                    case ',': if (depth == 2) sb.Append('\n'); break;
+                }
+            }
+
+            return sb.Append('\n').ToString();
+        }
+
+        private static bool Include(JsonProperty model)
+        {
+            if (model.Value.ValueKind != JsonValueKind.Object || model.Name == "sample_spec")
+            {
+                return false;
+            }
+
+            // github_copilot/ rows are $0 subscription placeholders, not prices (tokscale drops them too).
+            if (model.Name.StartsWith("github_copilot/", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            if (model.Value.TryGetProperty("mode", out var mode) && mode.ValueKind == JsonValueKind.String && !Modes.Contains(mode.GetString()))
+            {
+                return false;
+            }
+
+            return IsNumber(model.Value, "input_cost_per_token") || IsNumber(model.Value, "output_cost_per_token");
+        }
+
+        private static void WriteModel(Utf8JsonWriter w, string name, JsonElement m)
+        {
+            w.WriteStartObject(name);
+            if (m.TryGetProperty("litellm_provider", out var provider) && provider.ValueKind == JsonValueKind.String)
+            {
+                w.WriteString("p", provider.GetString());
+            }
+
+            Copy(w, m, "i", "input_cost_per_token");
+            Copy(w, m, "o", "output_cost_per_token");
+            Copy(w, m, "cw", "cache_creation_input_token_cost");
+            Copy(w, m, "cw1h", "cache_creation_input_token_cost_above_1hr");
+            Copy(w, m, "cr", "cache_read_input_token_cost");
+            Copy(w, m, "r", "output_cost_per_reasoning_token");
+            Copy(w, m, "ctx", "max_input_tokens");
+
+            var tiers = new List<int>();
+            foreach (var k in TierThresholdsK)
+            {
+                var suffix = $"_above_{k}k_tokens";
+                if (IsNumber(m, "input_cost_per_token" + suffix) || IsNumber(m, "output_cost_per_token" + suffix)
+                    || IsNumber(m, "cache_read_input_token_cost" + suffix) || IsNumber(m, "cache_creation_input_token_cost" + suffix))
+                {
+                    tiers.Add(k);
+                }
+            }
+
+            if (tiers.Count > 0)
+            {
+                w.WriteStartArray("tiers");
+                foreach (var k in tiers)
+                {
+                    var suffix = $"_above_{k}k_tokens";
+                    w.WriteStartObject();
+                    w.WriteNumber("above", k * 1000);
+                    Copy(w, m, "i", "input_cost_per_token" + suffix);
+                    Copy(w, m, "o", "output_cost_per_token" + suffix);
+                    Copy(w, m, "cw", "cache_creation_input_token_cost" + suffix);
+                    Copy(w, m, "cw1h", "cache_creation_input_token_cost_above_1hr" + suffix);
+                    Copy(w, m, "cr", "cache_read_input_token_cost" + suffix);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (m.TryGetProperty("provider_specific_entry", out var specific) && specific.ValueKind == JsonValueKind.Object)
+            {
+                Copy(w, specific, "fast", "fast");
+            }
+
+            w.WriteEndObject();
+        }
+
+        private static bool IsNumber(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number;
+
+        private static void Copy(Utf8JsonWriter w, JsonElement source, string shortName, string longName)
+        {
+            if (source.TryGetProperty(longName, out var v) && v.ValueKind == JsonValueKind.Number)
+            {
+                w.WritePropertyName(shortName);
+                w.WriteRawValue(v.GetRawText(), skipInputValidation: true);
+            }
+        }
+    }
+}
