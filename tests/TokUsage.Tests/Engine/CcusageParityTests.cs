@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using TokUsage.TestData;
+using TokUsage.Tests.Support;
+using Xunit;
+
+namespace TokUsage.Tests.Engine
+{
+    /// <summary>
+    /// Runs ccusage 20.0.24 (`ccusage daily --json --offline`, installed by .ci/run or bench/install-peers.sh and
+    /// pointed to by TOKUSAGE_CCUSAGE) over the same generated home and requires every day's tokens to agree.
+    /// Costs are not compared: ccusage prices long-context requests only above 200k (see docs/counting.md).
+    /// </summary>
+    public sealed class CcusageParityTests : IClassFixture<GeneratedHomeFixture>, IDisposable
+    {
+        private readonly GeneratedClaudeHome _home;
+        private readonly PowerShellHost _host = new PowerShellHost();
+
+        public CcusageParityTests(GeneratedHomeFixture fixture) => _home = fixture.Home;
+
+        public void Dispose() => _host.Dispose();
+
+        [SkippableFact]
+        public void EveryDaysTokensAgreeWithCcusage()
+        {
+            var ccusage = Environment.GetEnvironmentVariable("TOKUSAGE_CCUSAGE");
+            Skip.If(string.IsNullOrEmpty(ccusage) || !File.Exists(ccusage), "ccusage is not installed (set TOKUSAGE_CCUSAGE; .ci/run installs it)");
+
+            var theirs = RunCcusage(ccusage!, _home.Home);
+            var ours = _host.Run("Get-TokenUsage -Path $p | Measure-TokenUsage -By Day -TimeZone UTC", new Dictionary<string, object?> { ["p"] = _home.ProjectsDir })
+                .Objects<PeriodSummary>().ToDictionary(r => r.Period);
+
+            Assert.Equal(theirs.Keys.OrderBy(k => k, StringComparer.Ordinal), ours.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            foreach (var (day, t) in theirs)
+            {
+                var o = ours[day];
+                Assert.Equal((day, t.Input, t.Output, t.CacheWrite, t.CacheRead, t.Total), (day, o.InputTokens, o.OutputTokens, o.CacheWriteTokens, o.CacheReadTokens, o.TotalTokens));
+            }
+        }
+
+        private static Dictionary<string, (long Input, long Output, long CacheWrite, long CacheRead, long Total)> RunCcusage(string exe, string home)
+        {
+            var start = new ProcessStartInfo(exe, "daily --json --offline --timezone UTC")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.Environment["HOME"] = home;
+            start.Environment["CLAUDE_CONFIG_DIR"] = Path.Combine(home, ".claude");
+            start.Environment["TZ"] = "UTC";
+            using var process = Process.Start(start)!;
+            var json = process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.Equal(0, process.ExitCode);
+
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.GetProperty("daily").EnumerateArray().ToDictionary(
+                d => d.GetProperty("period").GetString()!,
+                d => (d.GetProperty("inputTokens").GetInt64(), d.GetProperty("outputTokens").GetInt64(), d.GetProperty("cacheCreationTokens").GetInt64(),
+                      d.GetProperty("cacheReadTokens").GetInt64(), d.GetProperty("totalTokens").GetInt64()));
+        }
+    }
+}
