@@ -43,10 +43,11 @@ namespace TokUsage
                 $"'{id}' is not a time zone this system knows. Use an IANA id such as 'Europe/Berlin' or a Windows id such as 'W. Europe Standard Time'; 'UTC' always works.");
         }
 
-        /// <summary>Ids offered by tab completion: the system's zones plus the IANA ids the map knows.</summary>
+        /// <summary>Ids offered by tab completion: the system's zones plus the IANA and Windows ids the map knows.</summary>
         public static IEnumerable<string> KnownIds() =>
             TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id)
                 .Concat(IanaToWindows.Value.Keys)
+                .Concat(IanaToWindows.Value.Values)
                 .Append("UTC")
                 .Distinct(StringComparer.OrdinalIgnoreCase)
                 .OrderBy(i => i, StringComparer.OrdinalIgnoreCase);

@@ -1,0 +1,104 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# User-level behaviour of TokUsage for pwsh / Windows PowerShell users (run by build.ps1 -Task Test).
+# The same behaviour is covered by the xunit suite that CI runs; this file is syntax-checked there.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../out/TokUsage/TokUsage.psd1') -Force
+
+    function New-ClaudeLine {
+        param([string] $Id, [string] $RequestId, [long] $InputTokens, [long] $OutputTokens,
+              [string] $Model = 'claude-sonnet-4-5-20250929', [string] $Timestamp = '2026-05-01T10:00:00Z')
+        '{{"type":"assistant","timestamp":"{0}","requestId":"{1}","message":{{"id":"{2}","model":"{3}","usage":{{"input_tokens":{4},"output_tokens":{5}}}}}}}' -f $Timestamp, $RequestId, $Id, $Model, $InputTokens, $OutputTokens
+    }
+}
+
+Describe 'Get-TokenUsage' {
+    BeforeEach {
+        $projects = Join-Path $TestDrive 'projects'
+        $project = New-Item -ItemType Directory -Force -Path (Join-Path $projects '-home-me-app')
+    }
+
+    It 'counts a message written on several lines once, by per-field maximum' {
+        @(
+            (New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 1)
+            (New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 40)
+        ) | Set-Content -Path (Join-Path $project 's1.jsonl')
+        $file = Get-TokenUsage -Path $projects
+        $file.Messages | Should -Be 1
+        $file.TotalTokens | Should -Be 50
+        $file.SessionId | Should -Be 's1'
+        $file.Project | Should -Be '-home-me-app'
+    }
+
+    It 'lets the first file in path order own a message copied into a resumed session' {
+        New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5 | Set-Content -Path (Join-Path $project 'a.jsonl')
+        @(
+            (New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5)
+            (New-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 7 -OutputTokens 3)
+        ) | Set-Content -Path (Join-Path $project 'b.jsonl')
+        $files = Get-TokenUsage -Path $projects
+        $files.Count | Should -Be 2
+        $files[0].TotalTokens | Should -Be 15
+        $files[1].TotalTokens | Should -Be 10
+    }
+
+    It 'skips and counts damaged lines, and names them with -Verbose' {
+        @(
+            (New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5)
+            'garbage'
+            '{"type":"assistant","message":{"usage":{"input_tokens":"x"'
+        ) | Set-Content -Path (Join-Path $project 's.jsonl')
+        $file = Get-TokenUsage -Path $projects -Verbose -WarningAction SilentlyContinue 4>&1 | Where-Object { $_ -is [TokUsage.UsageFile] }
+        $file.SkippedLines | Should -Be 2
+        $file.TotalTokens | Should -Be 15
+    }
+
+    It 'reports an unknown model as unpriced instead of silently costing nothing' {
+        New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5 -Model 'zeta-private-1' | Set-Content -Path (Join-Path $project 's.jsonl')
+        $file = Get-TokenUsage -Path $projects -WarningVariable warnings -WarningAction SilentlyContinue
+        $file.UnpricedModels | Should -Be @('zeta-private-1')
+        $file.Cost | Should -Be 0
+        $warnings.Count | Should -Be 1
+    }
+
+    It 'rejects an unknown client with the list of valid ones' {
+        { Get-TokenUsage -Client nope } | Should -Throw -ErrorId 'ParameterArgumentValidationError,TokUsage.Commands.GetTokenUsageCommand'
+    }
+
+    It 'reports a missing path as a non-terminating error' {
+        Get-TokenUsage -Path (Join-Path $TestDrive 'missing') -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,TokUsage.Commands.GetTokenUsageCommand'
+    }
+}
+
+Describe 'Measure-TokenUsage' {
+    BeforeAll {
+        $projects = Join-Path $TestDrive 'projects'
+        $project = New-Item -ItemType Directory -Force -Path (Join-Path $projects '-home-me-app')
+        @(
+            (New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 1000000 -OutputTokens 0 -Timestamp '2026-05-01T23:30:00Z')
+            (New-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 0 -OutputTokens 1000000 -Timestamp '2026-05-02T00:30:00Z')
+        ) | Set-Content -Path (Join-Path $project 's.jsonl')
+    }
+
+    It 'cuts days in the requested time zone' {
+        (Get-TokenUsage -Path $projects | Measure-TokenUsage -TimeZone UTC).Period | Should -Be @('2026-05-01', '2026-05-02')
+        (Get-TokenUsage -Path $projects | Measure-TokenUsage -TimeZone 'Asia/Tokyo').Period | Should -Be @('2026-05-02')
+    }
+
+    It 'prices the whole request at the long-context rate above 200k input tokens' {
+        $day = Get-TokenUsage -Path $projects | Measure-TokenUsage -TimeZone UTC | Select-Object -First 1
+        $day.Cost | Should -Be 6   # 1M input tokens of Sonnet 4.5 above 200k: $6/MTok for all of them
+    }
+
+    It 'folds sessions' {
+        $session = Get-TokenUsage -Path $projects | Measure-TokenUsage -By Session
+        $session.SessionId | Should -Be 's'
+        $session.Messages | Should -Be 2
+        $session.Duration | Should -Be ([timespan]::FromHours(1))
+    }
+
+    It 'rejects a bad time zone' {
+        { Get-TokenUsage -Path $projects | Measure-TokenUsage -TimeZone 'Mars/Base' } | Should -Throw -ErrorId 'InvalidTimeZone,TokUsage.Commands.MeasureTokenUsageCommand'
+    }
+}
