@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using TokUsage.Clients;
+using TokUsage.Clients.Claude;
+using TokUsage.Hosting;
+using TokUsage.Pipeline;
+using TokUsage.Tests.Support;
+using Xunit;
+
+namespace TokUsage.Tests.Unit
+{
+    public sealed class PipelineTests
+    {
+        private static List<SourceFile> Files(int count, Func<int, long> size) =>
+            Enumerable.Range(0, count).Select(i => new SourceFile(ClaudeSource.Instance, $"/f/{i:D5}.jsonl", size(i), DateTime.UtcNow, "/f")).ToList();
+
+        [Fact]
+        public void ResultsComeBackInFileOrderWhateverTheParseTimes()
+        {
+            var files = Files(200, i => 10);
+            var random = new Random(3);
+            var delays = files.Select(_ => random.Next(0, 3)).ToArray();
+            using var pipeline = new ScanPipeline(files, (f, _) =>
+            {
+                Thread.Sleep(delays[int.Parse(Path.GetFileNameWithoutExtension(f.Path))]);
+                return new ParsedFile(f, "s", "p");
+            }, workers: 4, byteBudget: 1000, CancellationToken.None);
+            var order = new List<string>();
+            while (true)
+            {
+                if (!pipeline.TryTakeNext(50, out var next))
+                {
+                    continue;
+                }
+
+                if (next is null)
+                {
+                    break;
+                }
+
+                order.Add(next.Source.Path);
+            }
+
+            Assert.Equal(files.Select(f => f.Path), order);
+        }
+
+        [Fact]
+        public void ASlowConsumerStopsTheWorkersAtTheByteBudget()
+        {
+            var files = Files(60, i => i == 7 ? 5000 : 100); // one file larger than the budget
+            var parsed = 0;
+            using var pipeline = new ScanPipeline(files, (f, _) => { Interlocked.Increment(ref parsed); return new ParsedFile(f, "s", "p"); }, workers: 2, byteBudget: 1000, CancellationToken.None);
+            var maxInFlight = 0L;
+            for (var taken = 0; taken < files.Count;)
+            {
+                Thread.Sleep(2); // the consumer is slow
+                Assert.True(pipeline.TryTakeNext(1000, out var next));
+                taken++;
+                maxInFlight = Math.Max(maxInFlight, pipeline.BytesInFlight);
+                Assert.True(pipeline.BytesInFlight <= 1000 || pipeline.BytesInFlight == 5000, $"in flight: {pipeline.BytesInFlight}");
+                Assert.True(Volatile.Read(ref parsed) - taken <= 11, "workers ran ahead of the budget"); // 1000 bytes / 100 + the one being parsed
+            }
+
+            Assert.True(maxInFlight > 0);
+        }
+
+        [Fact]
+        public void CancellationStopsPromptlyAndAReaderCrashBecomesAFileError()
+        {
+            var files = Files(1000, i => 10);
+            using var cancel = new CancellationTokenSource();
+            var pipeline = new ScanPipeline(files, (f, token) =>
+            {
+                if (f.Path.EndsWith("00001.jsonl", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException("reader bug");
+                }
+
+                token.WaitHandle.WaitOne(20);
+                token.ThrowIfCancellationRequested();
+                return new ParsedFile(f, "s", "p");
+            }, workers: 2, byteBudget: 1_000_000, cancel.Token);
+            Assert.True(pipeline.TryTakeNext(5000, out var first) && first!.Error is null);
+            Assert.True(pipeline.TryTakeNext(5000, out var second) && second!.Error is InvalidOperationException);
+            cancel.Cancel();
+            var clock = Stopwatch.StartNew();
+            Assert.ThrowsAny<OperationCanceledException>(() => pipeline.TryTakeNext(5000, out _));
+            pipeline.Dispose();
+            Assert.True(clock.ElapsedMilliseconds < 2000, $"stop took {clock.ElapsedMilliseconds} ms");
+        }
+
+        [Fact]
+        public void DedupGateKeepsOneLanePerClient()
+        {
+            var gate = new DedupGate();
+            var key = MessageKey.Of(new byte[] { 1, 2, 3 });
+            Assert.True(gate.TryClaim("claude", key));
+            Assert.False(gate.TryClaim("claude", key));
+            Assert.True(gate.TryClaim("codex", key));
+        }
+
+        private sealed class ListSink : IScanSink
+        {
+            public List<UsageFile> Files { get; } = new();
+            public List<ScanProgress> Progress { get; } = new();
+            public List<string> Warnings { get; } = new();
+            public bool WantsVerbose => false;
+            public void File(UsageFile file) => Files.Add(file);
+            public void Error(ScanError error) => throw new Xunit.Sdk.XunitException(error.Path + ": " + error.Exception);
+            public void Verbose(string message) => throw new InvalidOperationException("verbose text built while not wanted");
+            public void Warning(string message) => Warnings.Add(message);
+            void IScanSink.Progress(ScanProgress progress) => Progress.Add(progress);
+        }
+
+        [Fact]
+        public void ScannerReportsThrottledProgressEndingWithCompletedAndSkipsOldFilesForSince()
+        {
+            using var dir = new TempDir();
+            var home = TokUsage.TestData.ClaudeHomeGenerator.Generate(dir.Path, new TokUsage.TestData.ClaudeHomeOptions { Sessions = 30, Seed = 9 });
+            var read = new ReadOptions(new TokUsage.Pricing.ModelResolver(TokUsage.Pricing.PriceTable.Embedded), DateWindow.All);
+            var request = new ScanRequest(new[] { ClaudeSource.Instance }, new[] { new ScanTarget(home.ProjectsDir, true) }, ClientEnvironment.FromProcess(), read, 2)
+            {
+                ProgressInterval = TimeSpan.FromTicks(1),
+            };
+            var sink = new ListSink();
+            new UsageScanner(request).Run(sink, CancellationToken.None);
+            Assert.NotEmpty(sink.Progress);
+            Assert.True(sink.Progress.Last().Completed);
+            Assert.Equal(100, sink.Progress.Last().Percent);
+            Assert.Equal(TokUsage.TestData.ExpectedTotals.Of(home.Messages).Total, sink.Files.Sum(f => f.TotalTokens));
+
+            // -Since: files last written more than a day before are not even discovered.
+            var cutoff = home.Messages.Max(m => m.Timestamp).UtcDateTime.Date.AddDays(-3);
+            var since = new ScanRequest(request.Clients, request.Targets, request.Environment, new ReadOptions(read.Prices, new DateWindow(TimeZoneInfo.Utc, cutoff, null)), 2);
+            var discovered = new UsageScanner(since).Discover(sink);
+            Assert.All(discovered, f => Assert.True(f.LastWriteUtc >= cutoff.AddDays(-1)));
+            Assert.True(discovered.Count < home.Files.Count);
+        }
+
+        [Fact]
+        public void DependencyResolverAnswersOnlyForShippedAssembliesAndTheModulesOwnRequests()
+        {
+            using var dir = new TempDir();
+            var deps = Directory.CreateDirectory(dir.Combine("dependencies")).FullName;
+            File.WriteAllBytes(Path.Combine(deps, "System.Memory.dll"), new byte[] { 0 });
+            var resolver = new DependencyResolver(dir.Path, deps);
+            var requested = "System.Memory, Version=4.0.1.1, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51";
+            Assert.Equal(Path.Combine(deps, "System.Memory.dll"), resolver.Find(requested, dir.Combine("TokUsage.dll")));
+            Assert.Equal(Path.Combine(deps, "System.Memory.dll"), resolver.Find(requested, null));
+            Assert.Null(resolver.Find(requested, "/other/module/Other.dll"));
+            Assert.Null(resolver.Find("Newtonsoft.Json, Version=13.0.0.0", dir.Combine("TokUsage.dll")));
+            Assert.False(DependencyResolver.IsNeeded); // .NET: the runtime serves System.Text.Json
+        }
+    }
+}
