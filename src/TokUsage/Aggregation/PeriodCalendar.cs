@@ -25,9 +25,6 @@ namespace TokUsage
             _weekStart = weekStart;
         }
 
-        /// <summary>The local date of an instant in <paramref name="zone"/>.</summary>
-        public static DateTime LocalDate(DateTimeOffset instant, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(instant, zone).Date;
-
         /// <summary>
         /// The period an instant falls in, as a sortable key: local start ticks for days, weeks and months; for hours
         /// the UTC start, so the repeated hour of a daylight-saving fall-back stays two rows.

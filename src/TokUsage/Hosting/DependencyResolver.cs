@@ -35,9 +35,6 @@ namespace TokUsage.Hosting
         /// <summary>True on Windows PowerShell's runtime (.NET Framework), the only one that needs this resolver.</summary>
         public static bool IsNeeded => RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
 
-        /// <summary>Simple names this resolver can answer.</summary>
-        public IReadOnlyCollection<string> ShippedAssemblies => _shipped.Keys;
-
         /// <summary>The file that answers a request, or null when the request is not ours to answer.</summary>
         public string? Find(string requestedName, string? requestingAssemblyLocation)
         {

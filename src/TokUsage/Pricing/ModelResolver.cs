@@ -30,8 +30,6 @@ namespace TokUsage.Pricing
             _bareKeys = table.Models.Keys.Where(k => k.IndexOf('/') < 0).Select(k => k.ToLowerInvariant()).Distinct().ToArray();
         }
 
-        public PriceTable Table => _table;
-
         /// <summary>The entry that prices <paramref name="model"/>, or null when none does.</summary>
         public ModelPrice? Resolve(string model) => _memo.GetOrAdd(model, Find);
 
