@@ -125,6 +125,11 @@ namespace TokUsage.Tests.Engine
                 new Dictionary<string, object?> { ["missing"] = _dir.Combine("nope.jsonl"), ["ok"] = _dir.Combine("ok.jsonl") });
             Assert.Equal(new[] { "PathNotFound", "PathNotFound", "NotFileSystemPath" }, result.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
             Assert.Equal(15, result.Objects<UsageFile>().Single().TotalTokens);
+
+            // Wildcards expand; a wildcard that matches nothing is silently empty (as Get-ChildItem).
+            var wild = _host.Run("Get-TokenUsage -Path $a; Get-TokenUsage -Path $b", new Dictionary<string, object?> { ["a"] = _dir.Combine("o*.jsonl"), ["b"] = _dir.Combine("zz*.jsonl") });
+            Assert.Empty(wild.Errors);
+            Assert.Equal(_dir.Combine("ok.jsonl"), wild.Objects<UsageFile>().Single().Path);
         }
 
         [Fact]
