@@ -62,6 +62,9 @@ namespace TokUsage.Pipeline
         {
             while (true)
             {
+                // After Ctrl+C nothing more is handed out, even results already parsed.
+                _stop.Token.ThrowIfCancellationRequested();
+
                 if (_nextTake == _files.Count)
                 {
                     next = null;
