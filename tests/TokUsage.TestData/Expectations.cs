@@ -7,6 +7,7 @@ namespace TokUsage.TestData
     /// <summary>One API message the generator wrote, as it must be counted (once, by <see cref="OwnerFile"/>).</summary>
     public sealed class ExpectedMessage
     {
+        public string Client { get; init; } = "claude";
         public required string Id { get; init; }
         public required string RequestId { get; init; }
         public required DateTimeOffset Timestamp { get; init; }
@@ -16,6 +17,7 @@ namespace TokUsage.TestData
         public long CacheRead { get; init; }
         public long CacheWrite5m { get; init; }
         public long CacheWrite1h { get; init; }
+        public long Reasoning { get; init; }
         public bool Fast { get; init; }
 
         /// <summary>The first file (ordinal path order) holding a copy: the file that counts the message.</summary>
@@ -24,18 +26,23 @@ namespace TokUsage.TestData
         public required string Project { get; set; }
 
         public long CacheWrite => CacheWrite5m + CacheWrite1h;
-        public long Total => Input + Output + CacheRead + CacheWrite;
-        public decimal Cost => ReferencePrices.Cost(Model, Input, Output, CacheWrite5m, CacheWrite1h, CacheRead, Fast);
+        public long Total => Input + Output + CacheRead + CacheWrite + Reasoning;
+
+        /// <summary>A cost the client logged that is the provider's bill; when set it is the cost.</summary>
+        public decimal? ReportedCost { get; init; }
+
+        /// <summary>Reasoning is billed at the output rate.</summary>
+        public decimal Cost => ReportedCost ?? ReferencePrices.Cost(Model, Input, Output + Reasoning, CacheWrite5m, CacheWrite1h, CacheRead, Fast);
     }
 
     /// <summary>Totals of a set of expected messages.</summary>
-    public sealed record ExpectedTotals(long Messages, long Input, long Output, long CacheRead, long CacheWrite, decimal Cost)
+    public sealed record ExpectedTotals(long Messages, long Input, long Output, long CacheRead, long CacheWrite, decimal Cost, long Reasoning = 0)
     {
-        public long Total => Input + Output + CacheRead + CacheWrite;
+        public long Total => Input + Output + CacheRead + CacheWrite + Reasoning;
 
         public static ExpectedTotals Of(IEnumerable<ExpectedMessage> messages)
         {
-            long n = 0, i = 0, o = 0, cr = 0, cw = 0;
+            long n = 0, i = 0, o = 0, cr = 0, cw = 0, r = 0;
             decimal cost = 0;
             foreach (var m in messages)
             {
@@ -44,10 +51,11 @@ namespace TokUsage.TestData
                 o += m.Output;
                 cr += m.CacheRead;
                 cw += m.CacheWrite;
+                r += m.Reasoning;
                 cost += m.Cost;
             }
 
-            return new ExpectedTotals(n, i, o, cr, cw, cost);
+            return new ExpectedTotals(n, i, o, cr, cw, cost, r);
         }
     }
 

@@ -101,6 +101,20 @@ namespace TokUsage.Clients
         public bool Priced { get; }
     }
 
+    /// <summary>A session's identity and the session it was forked or spawned from (null for an original session).</summary>
+    internal sealed class SessionLineage
+    {
+        public SessionLineage(string session, string? parent)
+        {
+            Session = session;
+            Parent = parent;
+        }
+
+        public string Session { get; }
+
+        public string? Parent { get; }
+    }
+
     /// <summary>A damaged line kept for -Verbose.</summary>
     internal readonly struct SkippedLine
     {
@@ -127,11 +141,19 @@ namespace TokUsage.Clients
 
         public SourceFile Source { get; }
 
-        public string SessionId { get; }
+        /// <summary>Set by the reader; some formats name their session inside the file.</summary>
+        public string SessionId { get; set; }
 
-        public string Project { get; }
+        public string Project { get; set; }
 
         public List<KeyedEntry> Entries { get; } = new List<KeyedEntry>();
+
+        /// <summary>
+        /// Set by clients whose sessions fork (Codex): this file's session and the session it was forked or spawned
+        /// from. The gate then scopes the entries' keys to the family's root session, so history a child replays from
+        /// its parent (or grandparent) collides with the original. Null: keys are used as they are.
+        /// </summary>
+        public SessionLineage? Lineage { get; set; }
 
         public long SkippedLines { get; set; }
 

@@ -2,13 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TokUsage.Clients.Claude;
+using TokUsage.Clients.Codex;
 
 namespace TokUsage.Clients
 {
     /// <summary>The clients TokUsage can read, by id. Immutable.</summary>
     internal static class ClientRegistry
     {
-        public static IReadOnlyList<IClientSource> All { get; } = new IClientSource[] { ClaudeSource.Instance };
+        public static IReadOnlyList<IClientSource> All { get; } = new IClientSource[] { ClaudeSource.Instance, CodexSource.Instance };
 
         public static IReadOnlyList<string> Ids { get; } = All.Select(c => c.Id).ToArray();
 

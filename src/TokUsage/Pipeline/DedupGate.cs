@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using TokUsage.Clients;
 
 namespace TokUsage.Pipeline
 {
@@ -11,6 +12,7 @@ namespace TokUsage.Pipeline
     internal sealed class DedupGate
     {
         private readonly Dictionary<string, HashSet<MessageKey>> _lanes = new Dictionary<string, HashSet<MessageKey>>();
+        private readonly Dictionary<string, string> _familyRoots = new Dictionary<string, string>();
 
         /// <summary>Claims <paramref name="key"/> for the caller; false when an earlier file already owns it.</summary>
         public bool TryClaim(string client, MessageKey key)
@@ -22,6 +24,28 @@ namespace TokUsage.Pipeline
             }
 
             return seen.Add(key);
+        }
+
+        /// <summary>
+        /// The root session of <paramref name="lineage"/>'s family, as far as files admitted so far tell (parents are
+        /// normally admitted first: their files are older and sort earlier). Keyed per client; O(sessions) memory.
+        /// </summary>
+        public string FamilyRoot(string client, SessionLineage lineage)
+        {
+            var id = client + "\n" + lineage.Session;
+            if (_familyRoots.TryGetValue(id, out var known))
+            {
+                return known;
+            }
+
+            var root = lineage.Session;
+            if (lineage.Parent != null)
+            {
+                root = _familyRoots.TryGetValue(client + "\n" + lineage.Parent, out var parentRoot) ? parentRoot : lineage.Parent;
+            }
+
+            _familyRoots.Add(id, root);
+            return root;
         }
     }
 }

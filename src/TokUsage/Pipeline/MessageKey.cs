@@ -25,6 +25,9 @@ namespace TokUsage.Pipeline
         /// <summary>Key of the UTF-8 text <paramref name="utf8"/> (already joined by the caller, e.g. id + ':' + requestId).</summary>
         public static MessageKey Of(ReadOnlySpan<byte> utf8) => new MessageKey(XxHash64.Hash(utf8, SeedA), XxHash64.Hash(utf8, SeedB));
 
+        /// <summary>This key within a scope (a session family): equal keys of different scopes differ.</summary>
+        public MessageKey Scoped(MessageKey scope) => new MessageKey(A ^ scope.A, B ^ ((scope.B << 29) | (scope.B >> 35)));
+
         public bool Equals(MessageKey other) => A == other.A && B == other.B;
 
         public override bool Equals(object? obj) => obj is MessageKey other && Equals(other);

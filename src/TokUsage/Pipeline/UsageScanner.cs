@@ -144,7 +144,7 @@ namespace TokUsage.Pipeline
                         damagedFiles++;
                     }
 
-                    var usage = Admit(parsed, gate, sink, warnedUnpriced);
+                    var usage = Admit(parsed, gate, _request.Read.Dates, sink, warnedUnpriced);
                     if (usage != null)
                     {
                         sink.File(usage);
@@ -163,8 +163,11 @@ namespace TokUsage.Pipeline
             }
         }
 
-        /// <summary>Runs a parsed file through the dedup gate and builds its output object (null when nothing to report).</summary>
-        private static UsageFile? Admit(ParsedFile parsed, DedupGate gate, IScanSink sink, HashSet<string> warnedUnpriced)
+        /// <summary>
+        /// Runs a parsed file through the dedup gate, then the date window, and builds its output object (null when
+        /// nothing to report). The gate comes first so a message is owned by its first file whatever the window.
+        /// </summary>
+        private static UsageFile? Admit(ParsedFile parsed, DedupGate gate, DateWindow dates, IScanSink sink, HashSet<string> warnedUnpriced)
         {
             var path = parsed.Source.Path;
             if (parsed.Error != null)
@@ -191,11 +194,17 @@ namespace TokUsage.Pipeline
             var models = new SortedSet<string>(StringComparer.Ordinal);
             var unpriced = new SortedSet<string>(StringComparer.Ordinal);
             var duplicates = 0;
+            var scope = parsed.Lineage is null ? (MessageKey?)null : MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(gate.FamilyRoot(client, parsed.Lineage)));
             foreach (var keyed in parsed.Entries)
             {
-                if (keyed.HasKey && !gate.TryClaim(client, keyed.Key))
+                if (keyed.HasKey && !gate.TryClaim(client, scope.HasValue ? keyed.Key.Scoped(scope.Value) : keyed.Key))
                 {
                     duplicates++;
+                    continue;
+                }
+
+                if (!dates.Includes(keyed.Entry.Timestamp))
+                {
                     continue;
                 }
 
@@ -213,7 +222,7 @@ namespace TokUsage.Pipeline
 
             if (duplicates > 0 && sink.WantsVerbose)
             {
-                sink.Verbose($"{path}: {duplicates} message(s) already counted from an earlier file (resumed session or sub-agent copy)");
+                sink.Verbose($"{path}: {duplicates} message(s) already counted from an earlier file (resumed, forked or archived session, or sub-agent copy)");
             }
 
             foreach (var model in unpriced)

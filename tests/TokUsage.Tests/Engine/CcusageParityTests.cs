@@ -66,4 +66,75 @@ namespace TokUsage.Tests.Engine
                       d.GetProperty("cacheReadTokens").GetInt64(), d.GetProperty("totalTokens").GetInt64()));
         }
     }
+
+    /// <summary>
+    /// Codex: ccusage 20.0.24 (`ccusage codex daily --json --offline`) must agree on every day's tokens where it is right
+    /// (forks, sub-agents, archived copies, re-emitted snapshots with unchanged totals — its #1288 fix), and over-counts
+    /// where it is known wrong: a stale snapshot written after a newer one counts again in ccusage, never in TokUsage.
+    /// </summary>
+    public sealed class CcusageCodexParityTests : IClassFixture<GeneratedCodexHomeFixture>, IDisposable
+    {
+        private readonly GeneratedCodexHomeFixture _fixture;
+        private readonly PowerShellHost _host = new PowerShellHost();
+
+        public CcusageCodexParityTests(GeneratedCodexHomeFixture fixture) => _fixture = fixture;
+
+        public void Dispose() => _host.Dispose();
+
+        [SkippableFact]
+        public void EveryDaysTokensAgreeWithCcusageOnForksSubagentsArchivesAndReemits()
+        {
+            Assert.True(_fixture.NoStale.ReemittedTokens > 0 && _fixture.NoStale.Forks > 0 && _fixture.NoStale.Subagents > 0);
+            var theirs = RunCcusage(_fixture.NoStale.CodexHome);
+            var ours = Ours(_fixture.NoStale.CodexHome);
+            Assert.Equal(theirs.Keys.OrderBy(k => k, StringComparer.Ordinal), ours.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            foreach (var (day, t) in theirs)
+            {
+                var o = ours[day];
+                Assert.Equal((day, t.Input, t.CacheRead, t.Output, t.Reasoning, t.Total),
+                    (day, o.InputTokens, o.CacheReadTokens, o.OutputTokens + o.ReasoningTokens, o.ReasoningTokens, o.TotalTokens));
+            }
+        }
+
+        [SkippableFact]
+        public void CcusageCountsStaleSnapshotsAgainAndTokUsageDoesNot()
+        {
+            var home = _fixture.Home;
+            var theirs = RunCcusage(home.CodexHome).Values.Sum(d => d.Total);
+            var ours = Ours(home.CodexHome).Values.Sum(d => d.TotalTokens);
+            Assert.Equal(ExpectedTotals.Of(home.Messages).Total, ours);
+            Assert.True(home.StaleTokens > 0);
+            Assert.True(theirs - ours >= home.StaleTokens, $"ccusage {theirs}, TokUsage {ours}, stale snapshots {home.StaleTokens}");
+        }
+
+        private Dictionary<string, PeriodSummary> Ours(string codexHome) =>
+            _host.Run("Get-TokenUsage -Path $p -Client codex | Measure-TokenUsage -By Day -TimeZone UTC", new Dictionary<string, object?> { ["p"] = codexHome })
+                .AssertNoErrors().Objects<PeriodSummary>().ToDictionary(r => r.Period);
+
+        private static Dictionary<string, (long Input, long CacheRead, long Output, long Reasoning, long Total)> RunCcusage(string codexHome)
+        {
+            var exe = Environment.GetEnvironmentVariable("TOKUSAGE_CCUSAGE");
+            Skip.If(string.IsNullOrEmpty(exe) || !File.Exists(exe), "ccusage is not installed (set TOKUSAGE_CCUSAGE; .ci/run installs it)");
+            var start = new ProcessStartInfo(exe!, "codex daily --json --offline --timezone UTC")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.Environment["HOME"] = Path.GetDirectoryName(codexHome)!;
+            start.Environment["CODEX_HOME"] = codexHome;
+            start.Environment["TZ"] = "UTC";
+            using var process = Process.Start(start)!;
+            var json = process.StandardOutput.ReadToEnd();
+            var errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, errors);
+
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.GetProperty("daily").EnumerateArray().ToDictionary(
+                d => d.GetProperty("date").GetString()!,
+                d => (d.GetProperty("inputTokens").GetInt64(), d.GetProperty("cacheReadTokens").GetInt64(), d.GetProperty("outputTokens").GetInt64(),
+                      d.GetProperty("reasoningOutputTokens").GetInt64(), d.GetProperty("totalTokens").GetInt64()));
+        }
+    }
 }

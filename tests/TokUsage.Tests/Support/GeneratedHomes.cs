@@ -33,3 +33,26 @@ namespace TokUsage.Tests.Support
         public void Dispose() => _dir.Dispose();
     }
 }
+
+namespace TokUsage.Tests.Support
+{
+    /// <summary>A generated Codex CLI home (forks, sub-agents, archived copies, re-emitted and stale snapshots).</summary>
+    public sealed class GeneratedCodexHomeFixture : IDisposable
+    {
+        private readonly TempDir _dir = new TempDir();
+
+        public GeneratedCodexHomeFixture()
+        {
+            Home = CodexHomeGenerator.Generate(Path.Combine(_dir.Path, ".codex"), new CodexHomeOptions { Seed = 1123, Sessions = 120 });
+            NoStale = CodexHomeGenerator.Generate(Path.Combine(_dir.Path, "nostale", ".codex"), new CodexHomeOptions { Seed = 1124, Sessions = 80, StaleRate = 0 });
+        }
+
+        /// <summary>Every kind of Codex record, including re-emitted and stale snapshots.</summary>
+        public GeneratedCodexHome Home { get; }
+
+        /// <summary>Forks, sub-agents, archives and re-emitted snapshots but no stale ones: where ccusage 20.0.24 is right.</summary>
+        public GeneratedCodexHome NoStale { get; }
+
+        public void Dispose() => _dir.Dispose();
+    }
+}

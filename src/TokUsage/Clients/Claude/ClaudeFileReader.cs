@@ -76,11 +76,6 @@ namespace TokUsage.Clients.Claude
 
             foreach (var p in pending)
             {
-                if (!options.Dates.Includes(p.Message.Timestamp))
-                {
-                    continue;
-                }
-
                 var model = p.Message.Model;
                 var price = options.Prices.Resolve(model);
                 var cost = price is null ? 0m : CostCalculator.Cost(price, p.Message.Tokens, p.Message.Fast);

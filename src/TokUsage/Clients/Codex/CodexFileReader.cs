@@ -1,0 +1,308 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+using System.Threading;
+using TokUsage.Clients.Common;
+
+namespace TokUsage.Clients.Codex
+{
+    /// <summary>
+    /// Reads one Codex rollout on a worker thread. The billed increment of a <c>token_count</c> event is its
+    /// <c>last_token_usage</c>; <c>total_token_usage</c> (the session's running total) only decides whether the event is
+    /// new: an unchanged total is a re-emitted snapshot and a total that went back is a stale out-of-order one — neither
+    /// counts. With totals only, the increment is the monotonic difference. Every counted event is keyed by its running
+    /// total, and the key is scoped to the session family (<see cref="ParsedFile.Lineage"/>), so a fork that copies its
+    /// parent's history, a sub-agent that replays it, and an archived copy of a session all count it once.
+    /// Sub-agent rollouts also skip the replay burst they start with (events stamped with the spawn second).
+    /// Buckets are made disjoint: Codex reports cached input inside input and reasoning inside output.
+    /// </summary>
+    internal static class CodexFileReader
+    {
+        public static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
+        {
+            var state = new State(file);
+            var result = new ParsedFile(file, "", "");
+            if (!LogFiles.ReadLines(file, options, result, cancel, MayMatter, (line, _) => state.Line(line)))
+            {
+                return result;
+            }
+
+            result.SessionId = state.SessionId ?? Path.GetFileNameWithoutExtension(file.Path);
+            result.Project = state.Cwd ?? "";
+            result.Lineage = new SessionLineage(result.SessionId, state.Parent);
+            var fallbackModel = state.FirstModel ?? ModelNames.Unknown;
+            foreach (var row in state.Rows)
+            {
+                result.Record(options, row.Timestamp, row.Model ?? fallbackModel, row.Tokens, Recording.Key(row.Key));
+            }
+
+            return result;
+        }
+
+        private static bool MayMatter(ReadOnlySpan<byte> line) =>
+            line.IndexOf("token_count"u8) >= 0 || line.IndexOf("turn_context"u8) >= 0 || line.IndexOf("session_meta"u8) >= 0
+            || line.IndexOf("task_started"u8) >= 0 || line.IndexOf("\"usage\""u8) >= 0;
+
+        /// <summary>One usage snapshot as Codex logs it (cached ⊂ input, reasoning ⊂ output).</summary>
+        private readonly struct CodexUsage : IEquatable<CodexUsage>
+        {
+            public CodexUsage(long input, long cached, long output, long reasoning, long total)
+            {
+                Input = input;
+                Cached = Math.Min(cached, input);
+                Output = output;
+                Reasoning = Math.Min(reasoning, output);
+                Total = total > 0 ? total : input + output;
+            }
+
+            public long Input { get; }
+            public long Cached { get; }
+            public long Output { get; }
+            public long Reasoning { get; }
+            public long Total { get; }
+
+            public bool IsZero => Input == 0 && Output == 0 && Total == 0;
+
+            public static bool TryRead(JsonElement parent, string name, out CodexUsage usage)
+            {
+                usage = default;
+                if (!JsonValues.TryObject(parent, out var u, name))
+                {
+                    return false;
+                }
+
+                usage = new CodexUsage(
+                    JsonValues.Count(u, "input_tokens", "prompt_tokens", "input"),
+                    Math.Max(JsonValues.Count(u, "cached_input_tokens", "cached_tokens"), JsonValues.Count(u, "cache_read_input_tokens")),
+                    JsonValues.Count(u, "output_tokens", "completion_tokens", "output"),
+                    JsonValues.Count(u, "reasoning_output_tokens", "reasoning_tokens"),
+                    JsonValues.Count(u, "total_tokens"));
+                return true;
+            }
+
+            /// <summary>This snapshot minus an earlier one, field by field, never below zero.</summary>
+            public CodexUsage Minus(in CodexUsage earlier) => new CodexUsage(
+                Math.Max(0, Input - earlier.Input), Math.Max(0, Cached - earlier.Cached), Math.Max(0, Output - earlier.Output),
+                Math.Max(0, Reasoning - earlier.Reasoning), Math.Max(0, Total - earlier.Total));
+
+            public TokenCounts ToCounts() => new TokenCounts
+            {
+                Input = Input - Cached,
+                CacheRead = Cached,
+                Output = Output - Reasoning,
+                Reasoning = Reasoning,
+            };
+
+            public string Text => string.Join(":", Input, Cached, Output, Reasoning, Total);
+
+            public bool Equals(CodexUsage other) =>
+                Input == other.Input && Cached == other.Cached && Output == other.Output && Reasoning == other.Reasoning && Total == other.Total;
+        }
+
+        private sealed class Row
+        {
+            public Row(DateTimeOffset timestamp, string? model, TokenCounts tokens, string key)
+            {
+                Timestamp = timestamp;
+                Model = model;
+                Tokens = tokens;
+                Key = key;
+            }
+
+            public DateTimeOffset Timestamp { get; }
+            public string? Model { get; set; }
+            public TokenCounts Tokens { get; }
+            public string Key { get; }
+        }
+
+        /// <summary>Per-file parse state; owned by the worker reading the file.</summary>
+        private sealed class State
+        {
+            private readonly SourceFile _file;
+            private bool _sawMeta;
+            private bool _subagent;
+            private long? _replaySecond;
+            private bool _replayOver;
+            private string? _model;
+            private CodexUsage? _previousTotal;
+            private int _unmodelled; // rows at the end of Rows still waiting for a model
+
+            public State(SourceFile file) => _file = file;
+
+            public string? SessionId { get; private set; }
+            public string? Parent { get; private set; }
+            public string? Cwd { get; private set; }
+            public string? FirstModel { get; private set; }
+            public List<Row> Rows { get; } = new List<Row>();
+
+            public void Line(JsonElement line)
+            {
+                var type = JsonValues.String(line, "type");
+                JsonValues.TryObject(line, out var payload, "payload");
+                switch (type)
+                {
+                    case "session_meta":
+                        Meta(payload);
+                        return;
+                    case "turn_context":
+                        SetModel(JsonValues.String(payload, "model", "model_name") ?? (JsonValues.TryObject(payload, out var info, "model_info") ? JsonValues.String(info, "slug") : null));
+                        return;
+                    case "event_msg":
+                        var kind = JsonValues.String(payload, "type");
+                        if (kind == "token_count")
+                        {
+                            TokenCount(line, payload);
+                        }
+                        else if (kind == "task_started" && _replaySecond.HasValue)
+                        {
+                            _replayOver = true;
+                        }
+
+                        return;
+                    case "response_item":
+                    case "compacted":
+                        return;
+                }
+
+                Headless(line);
+            }
+
+            private void Meta(JsonElement payload)
+            {
+                if (_sawMeta)
+                {
+                    return; // a fork's copy of its parent's meta line
+                }
+
+                _sawMeta = true;
+                SessionId = JsonValues.String(payload, "id");
+                Cwd = JsonValues.String(payload, "cwd");
+                Parent = JsonValues.String(payload, "forked_from_id");
+                if (JsonValues.TryObject(payload, out var spawn, "source", "subagent", "thread_spawn"))
+                {
+                    _subagent = true;
+                    Parent ??= JsonValues.String(spawn, "parent_thread_id");
+                }
+            }
+
+            private void SetModel(string? model)
+            {
+                if (model is null)
+                {
+                    return;
+                }
+
+                _model = model;
+                FirstModel ??= model;
+                for (var i = Rows.Count - _unmodelled; i < Rows.Count; i++)
+                {
+                    Rows[i].Model = model;
+                }
+
+                _unmodelled = 0;
+            }
+
+            private void TokenCount(JsonElement line, JsonElement payload)
+            {
+                if (!JsonValues.TryObject(payload, out var info, "info"))
+                {
+                    return; // rate-limit-only event
+                }
+
+                SetModel(JsonValues.String(payload, "model", "model_name") ?? JsonValues.String(info, "model", "model_name"));
+                var timestamp = Timestamp(line);
+                var hasTotal = CodexUsage.TryRead(info, "total_token_usage", out var total);
+                var hasLast = CodexUsage.TryRead(info, "last_token_usage", out var last);
+
+                if (_subagent && !_replayOver && hasTotal)
+                {
+                    // A spawned sub-agent's rollout starts by re-emitting its parent's events, all stamped with the spawn
+                    // second: they advance the baseline but are the parent's usage.
+                    var second = timestamp.ToUnixTimeSeconds();
+                    _replaySecond ??= second;
+                    if (second == _replaySecond)
+                    {
+                        _previousTotal = total;
+                        return;
+                    }
+
+                    _replayOver = true;
+                }
+
+                CodexUsage increment;
+                if (hasTotal)
+                {
+                    var previous = _previousTotal;
+                    if (previous.HasValue && total.Equals(previous.Value))
+                    {
+                        return; // re-emitted snapshot
+                    }
+
+                    if (previous.HasValue && total.Total < previous.Value.Total)
+                    {
+                        var stale = total.Total * 50 >= previous.Value.Total * 49 || (hasLast && total.Total + (2 * last.Total) >= previous.Value.Total);
+                        if (stale || !hasLast)
+                        {
+                            if (!hasLast)
+                            {
+                                _previousTotal = total; // totals-only log restarted: new baseline
+                            }
+
+                            return;
+                        }
+                    }
+
+                    increment = hasLast ? last : previous.HasValue ? total.Minus(previous.Value) : total;
+                    _previousTotal = total;
+                }
+                else if (hasLast)
+                {
+                    increment = last;
+                }
+                else
+                {
+                    return;
+                }
+
+                if (increment.IsZero)
+                {
+                    return;
+                }
+
+                var key = hasTotal ? "t:" + total.Text : "l:" + timestamp.UtcTicks.ToString(CultureInfo.InvariantCulture) + ":" + increment.Text;
+                Add(timestamp, increment, key);
+            }
+
+            /// <summary><c>codex exec --json</c> output: a usage object on a non-rollout line.</summary>
+            private void Headless(JsonElement line)
+            {
+                var found = CodexUsage.TryRead(line, "usage", out var usage)
+                    || (JsonValues.TryObject(line, out var data, "data") && CodexUsage.TryRead(data, "usage", out usage))
+                    || (JsonValues.TryObject(line, out var res, "result") && CodexUsage.TryRead(res, "usage", out usage))
+                    || (JsonValues.TryObject(line, out var resp, "response") && CodexUsage.TryRead(resp, "usage", out usage));
+                if (!found || usage.IsZero)
+                {
+                    return;
+                }
+
+                SetModel(JsonValues.String(line, "model"));
+                var timestamp = JsonValues.TryTimestamp(line, out var t, "timestamp", "created_at", "createdAt") ? t : Recording.WriteTime(_file);
+                Add(timestamp, usage, "h:" + timestamp.UtcTicks.ToString(CultureInfo.InvariantCulture) + ":" + usage.Text);
+            }
+
+            private void Add(DateTimeOffset timestamp, in CodexUsage usage, string key)
+            {
+                Rows.Add(new Row(timestamp, _model, usage.ToCounts(), key));
+                if (_model is null)
+                {
+                    _unmodelled++;
+                }
+            }
+
+            private DateTimeOffset Timestamp(JsonElement line) =>
+                JsonValues.TryTimestamp(line, out var t, "timestamp") ? t : Recording.WriteTime(_file);
+        }
+    }
+}

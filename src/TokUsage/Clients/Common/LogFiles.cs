@@ -1,0 +1,153 @@
+using System;
+using System.IO;
+using System.Text.Json;
+using System.Threading;
+using TokUsage.Parsing;
+
+namespace TokUsage.Clients.Common
+{
+    /// <summary>Decides from a line's raw bytes whether it can matter to a reader (cheap byte search before any parsing).</summary>
+    internal delegate bool LineFilter(ReadOnlySpan<byte> line);
+
+    /// <summary>Receives one parsed JSONL line; the element is valid only during the call.</summary>
+    internal delegate void LineHandler(JsonElement line, long lineNumber);
+
+    /// <summary>
+    /// The file-reading loops every reader shares, with the damage rules of the module: a line that is not a JSON
+    /// object is skipped and counted (a torn last line is named as such), the rest of the file still counts; an I/O
+    /// failure sets <see cref="ParsedFile.Error"/> and the file counts nothing. Called on worker threads.
+    /// </summary>
+    internal static class LogFiles
+    {
+        private static readonly JsonDocumentOptions DocumentOptions = new JsonDocumentOptions { MaxDepth = 256 };
+        private static readonly JsonReaderOptions ReaderOptions = new JsonReaderOptions { MaxDepth = 256 };
+
+        /// <summary>
+        /// Streams a JSONL file: lines <paramref name="interesting"/> accepts are parsed and handed to
+        /// <paramref name="handle"/>; the others are only checked to be object-shaped. False when the file could not be read.
+        /// </summary>
+        public static bool ReadLines(SourceFile file, ReadOptions options, ParsedFile result, CancellationToken cancel, LineFilter interesting, LineHandler handle)
+        {
+            try
+            {
+                using var stream = Open(file.Path);
+                using var lines = new JsonlLineReader(stream, 0, cancel);
+                while (true)
+                {
+                    var read = lines.Read(out var line);
+                    if (read == LineRead.EndOfFile)
+                    {
+                        return true;
+                    }
+
+                    if (read == LineRead.Oversized)
+                    {
+                        result.Skip(lines.LineNumber, $"line longer than {lines.MaxLineBytes / (1024 * 1024)} MB", options.MaxSkippedSamples);
+                        continue;
+                    }
+
+                    if (JsonLines.IsBlank(line))
+                    {
+                        continue;
+                    }
+
+                    if (!interesting(line))
+                    {
+                        if (!JsonLines.LooksLikeObject(line))
+                        {
+                            result.Skip(lines.LineNumber, Damage(lines, "not a JSON object (damaged line)"), options.MaxSkippedSamples);
+                        }
+
+                        continue;
+                    }
+
+                    JsonDocument document;
+                    try
+                    {
+                        var reader = new Utf8JsonReader(line, ReaderOptions);
+                        document = JsonDocument.ParseValue(ref reader);
+                        if (reader.Read())
+                        {
+                            document.Dispose();
+                            throw new JsonException("text after the JSON value");
+                        }
+                    }
+                    catch (JsonException e)
+                    {
+                        result.Skip(lines.LineNumber, Damage(lines, "invalid JSON: " + e.Message), options.MaxSkippedSamples);
+                        continue;
+                    }
+
+                    using (document)
+                    {
+                        if (document.RootElement.ValueKind != JsonValueKind.Object)
+                        {
+                            result.Skip(lines.LineNumber, Damage(lines, "not a JSON object (damaged line)"), options.MaxSkippedSamples);
+                            continue;
+                        }
+
+                        handle(document.RootElement, lines.LineNumber);
+                    }
+                }
+            }
+            catch (Exception e) when (IsReadFailure(e))
+            {
+                result.Error = e;
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// Parses a whole JSON file. Null when it could not be read (<see cref="ParsedFile.Error"/> set) or is not valid
+        /// JSON (counted as one skipped line: agents rewrite these files in place, so a half-written one is expected).
+        /// The caller disposes the document.
+        /// </summary>
+        public static JsonDocument? ReadDocument(SourceFile file, ReadOptions options, ParsedFile result, CancellationToken cancel)
+        {
+            try
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var stream = Open(file.Path);
+                return JsonDocument.Parse(stream, DocumentOptions);
+            }
+            catch (JsonException e)
+            {
+                result.Skip(e.LineNumber.HasValue ? e.LineNumber.Value + 1 : 1, "invalid JSON file (damaged, or being rewritten): " + e.Message, options.MaxSkippedSamples);
+                return null;
+            }
+            catch (Exception e) when (IsReadFailure(e))
+            {
+                result.Error = e;
+                return null;
+            }
+        }
+
+        /// <summary>Parses a JSON file that accompanies a log (settings, history); a missing or damaged one is null, not an error.</summary>
+        public static JsonDocument? ReadCompanion(string path, CancellationToken cancel)
+        {
+            try
+            {
+                if (!File.Exists(path))
+                {
+                    return null;
+                }
+
+                using var stream = Open(path);
+                return JsonDocument.Parse(stream, DocumentOptions);
+            }
+            catch (Exception e) when (e is JsonException || IsReadFailure(e))
+            {
+                cancel.ThrowIfCancellationRequested();
+                return null;
+            }
+        }
+
+        public static bool IsReadFailure(Exception e) => e is IOException || e is UnauthorizedAccessException || e is System.Security.SecurityException;
+
+        private static FileStream Open(string path) =>
+            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan);
+
+        private static string Damage(JsonlLineReader lines, string reason) =>
+            lines.LastLineTerminated ? reason : "torn last line (file still being written?)";
+    }
+}

@@ -1,0 +1,47 @@
+using System;
+using TokUsage.Pipeline;
+using TokUsage.Pricing;
+
+namespace TokUsage.Clients.Common
+{
+    /// <summary>Adds counted messages to a reader's result, priced — the one place readers turn tokens into entries.</summary>
+    internal static class Recording
+    {
+        /// <summary>
+        /// Records one message. Messages with no tokens and no cost are not messages. <paramref name="reportedCost"/> is a
+        /// cost the agent logged that is the provider's bill (kept when positive, so the entry counts as priced even when
+        /// the model is not in the table); otherwise the cost comes from the price table.
+        /// </summary>
+        public static void Record(this ParsedFile result, ReadOptions options, DateTimeOffset timestamp, string model, in TokenCounts tokens,
+            MessageKey? key = null, decimal? reportedCost = null, bool fast = false)
+        {
+            if (tokens.Total == 0 && !(reportedCost > 0))
+            {
+                return;
+            }
+
+            decimal cost;
+            bool priced;
+            if (reportedCost > 0)
+            {
+                cost = reportedCost.Value;
+                priced = true;
+            }
+            else
+            {
+                var price = options.Prices.Resolve(model);
+                cost = price is null ? 0m : CostCalculator.Cost(price, tokens, fast);
+                priced = price != null || ModelNames.IsSynthetic(model);
+            }
+
+            var entry = new UsageEntry(timestamp.ToUniversalTime(), model, tokens, cost);
+            result.Entries.Add(new KeyedEntry(key.HasValue, key ?? default, entry, priced));
+        }
+
+        /// <summary>A dedup key from text (the client's own message identity, namespaced by the reader).</summary>
+        public static MessageKey Key(string text) => MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(text));
+
+        /// <summary>The file's last write time as a timestamp of last resort.</summary>
+        public static DateTimeOffset WriteTime(SourceFile file) => new DateTimeOffset(DateTime.SpecifyKind(file.LastWriteUtc, DateTimeKind.Utc));
+    }
+}
