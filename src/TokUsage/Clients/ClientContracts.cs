@@ -15,6 +15,13 @@ namespace TokUsage.Clients
         /// <summary>Short lowercase id used by -Client and in output (<c>claude</c>, <c>codex</c>, …).</summary>
         string Id { get; }
 
+        /// <summary>
+        /// Folder names typical of this client's layout (<c>.codex</c>, <c>.gemini</c>…). When a file under a -Path
+        /// folder is a usage file of several clients (any <c>*.jsonl</c>), the client with a marker among the file's
+        /// folders reads it.
+        /// </summary>
+        IReadOnlyList<string> Markers { get; }
+
         /// <summary>Folders scanned when no -Path is given, with where each came from.</summary>
         IReadOnlyList<ScanRoot> DefaultRoots(ClientEnvironment environment);
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using TokUsage.Clients.Agents;
 using TokUsage.Clients.Claude;
 using TokUsage.Clients.Codex;
 
@@ -9,7 +10,12 @@ namespace TokUsage.Clients
     /// <summary>The clients TokUsage can read, by id. Immutable.</summary>
     internal static class ClientRegistry
     {
-        public static IReadOnlyList<IClientSource> All { get; } = new IClientSource[] { ClaudeSource.Instance, CodexSource.Instance };
+        public static IReadOnlyList<IClientSource> All { get; } = new IClientSource[]
+        {
+            ClaudeSource.Instance, CodexSource.Instance, Gemini.Source, Qwen.Source, Kimi.Source, Amp.Source, Droid.Source, Pi.Source,
+            Copilot.Source, Codebuff.Source, OpenClaw.Source, VsCodeTasks.RooCode, VsCodeTasks.KiloCode, VsCodeTasks.Cline, Mux.Source,
+            Jcode.Source, Augment.Source,
+        };
 
         public static IReadOnlyList<string> Ids { get; } = All.Select(c => c.Id).ToArray();
 

@@ -24,13 +24,15 @@ namespace TokUsage.Pipeline
         /// <summary>Finds the files to read, sorted by path (ordinal), skipping files too old for -Since.</summary>
         public List<SourceFile> Discover(IScanSink sink)
         {
-            var files = new List<SourceFile>();
-            var seen = new HashSet<string>(PathFacts.PathComparer);
+            var byPath = new Dictionary<string, SourceFile>(PathFacts.PathComparer);
             void Add(IClientSource client, FileInfo info, string root)
             {
-                if (seen.Add(info.FullName))
+                // A file two clients could read goes to the first that lists it, unless a later one has a marker folder
+                // in the path below the scanned folder and the first has none.
+                if (!byPath.TryGetValue(info.FullName, out var earlier)
+                    || (!HasMarker(earlier.Client, info.FullName, earlier.ScanRoot) && HasMarker(client, info.FullName, root)))
                 {
-                    files.Add(new SourceFile(client, info.FullName, info.Length, info.LastWriteTimeUtc, root));
+                    byPath[info.FullName] = new SourceFile(client, info.FullName, info.Length, info.LastWriteTimeUtc, root);
                 }
             }
 
@@ -76,7 +78,9 @@ namespace TokUsage.Pipeline
                         continue;
                     }
 
-                    var owner = _request.Clients.FirstOrDefault(c => c.IsUsageFile(target.Path));
+                    var fileRoot = Path.GetPathRoot(target.Path) ?? "";
+                    var owner = _request.Clients.Where(c => c.IsUsageFile(target.Path))
+                        .OrderBy(c => HasMarker(c, target.Path, fileRoot) ? 0 : 1).FirstOrDefault();
                     if (owner is null)
                     {
                         sink.Error(new ScanError(ScanErrorKind.UnsupportedFile, target.Path, new NotSupportedException(
@@ -89,6 +93,7 @@ namespace TokUsage.Pipeline
                 }
             }
 
+            var files = byPath.Values.ToList();
             var oldest = _request.Read.Dates.OldestUsefulWriteUtc;
             if (oldest.HasValue)
             {
@@ -97,6 +102,13 @@ namespace TokUsage.Pipeline
 
             files.Sort((a, b) => FileScanner.CompareOrdinal(a.Path, b.Path));
             return files;
+        }
+
+        private static bool HasMarker(IClientSource client, string path, string root)
+        {
+            var folders = Path.GetDirectoryName(path) is string dir ? PathFacts.SegmentsBelow(dir, root) : null;
+            var all = (folders ?? Array.Empty<string>()).Concat(new[] { Path.GetFileName(root) });
+            return all.Any(f => client.Markers.Contains(f, StringComparer.OrdinalIgnoreCase));
         }
 
         public void Run(IScanSink sink, CancellationToken cancel)

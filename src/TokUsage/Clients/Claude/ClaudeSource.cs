@@ -19,6 +19,8 @@ namespace TokUsage.Clients.Claude
         {
         }
 
+        public IReadOnlyList<string> Markers { get; } = new[] { ".claude", "claude" };
+
         public string Id => "claude";
 
         public IReadOnlyList<ScanRoot> DefaultRoots(ClientEnvironment environment)

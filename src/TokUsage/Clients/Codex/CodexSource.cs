@@ -19,6 +19,8 @@ namespace TokUsage.Clients.Codex
         {
         }
 
+        public IReadOnlyList<string> Markers { get; } = new[] { ".codex", "sessions", "archived_sessions" };
+
         public string Id => "codex";
 
         public IReadOnlyList<ScanRoot> DefaultRoots(ClientEnvironment environment)

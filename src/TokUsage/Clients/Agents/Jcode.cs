@@ -1,0 +1,65 @@
+using System;
+using System.IO;
+using System.Text.Json;
+using System.Threading;
+using TokUsage.Clients.Common;
+
+namespace TokUsage.Clients.Agents
+{
+    /// <summary>
+    /// Jcode (<c>jcode</c>): <c>$JCODE_HOME</c> or <c>~/.jcode</c>, <c>sessions/session_*.json</c>; messages carry
+    /// <c>token_usage</c> (Anthropic-style input, output, cache read and cache creation; reasoning apart). A message id
+    /// seen in an earlier session file (resumed sessions copy history) counts once.
+    /// </summary>
+    internal static class Jcode
+    {
+        public static readonly IClientSource Source = new FileClient("jcode",
+            env => Roots.EnvOrHome(env, "JCODE_HOME", ".jcode", "sessions"),
+            path => Path.GetFileName(path).StartsWith("session_", StringComparison.Ordinal) && Roots.HasExtension(path, ".json"),
+            Read,
+            ".jcode");
+
+        private static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
+        {
+            var result = new ParsedFile(file, Path.GetFileNameWithoutExtension(file.Path), "");
+            using var document = LogFiles.ReadDocument(file, options, result, cancel);
+            if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return result;
+            }
+
+            var session = document.RootElement;
+            result.SessionId = JsonValues.String(session, "id", "session_id") ?? result.SessionId;
+            result.Project = JsonValues.String(session, "working_dir", "cwd") ?? "";
+            var sessionModel = JsonValues.String(session, "model");
+            var fallback = JsonValues.TryTimestamp(session, out var updated, "updated_at", "created_at") ? updated : Recording.WriteTime(file);
+            if (!JsonValues.TryArray(session, "messages", out var messages))
+            {
+                return result;
+            }
+
+            foreach (var message in messages.EnumerateArray())
+            {
+                if (!JsonValues.TryObject(message, out var u, "token_usage"))
+                {
+                    continue;
+                }
+
+                var tokens = new TokenCounts
+                {
+                    Input = JsonValues.Count(u, "input_tokens"),
+                    Output = JsonValues.Count(u, "output_tokens"),
+                    CacheRead = JsonValues.Count(u, "cache_read_input_tokens"),
+                    CacheWrite = JsonValues.Count(u, "cache_creation_input_tokens"),
+                    Reasoning = JsonValues.Count(u, "reasoning_output_tokens"),
+                };
+                var id = JsonValues.String(message, "id");
+                var when = JsonValues.TryTimestamp(message, out var t, "timestamp", "created_at") ? t : fallback;
+                result.Record(options, when, JsonValues.String(message, "model") ?? sessionModel ?? ModelNames.Unknown, tokens,
+                    id is null ? null : Recording.Key("jcode:" + id));
+            }
+
+            return result;
+        }
+    }
+}

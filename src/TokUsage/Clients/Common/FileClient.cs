@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using TokUsage.Discovery;
+
+namespace TokUsage.Clients.Common
+{
+    /// <summary>Reads one file of a client; see <see cref="IClientSource.Read"/>.</summary>
+    internal delegate ParsedFile FileReader(SourceFile file, ReadOptions options, CancellationToken cancel);
+
+    /// <summary>
+    /// A client defined by its roots, its file-name rule and its reader — the shape of every file-based agent except the
+    /// two with their own classes (Claude Code, Codex). Immutable and thread-safe.
+    /// </summary>
+    internal sealed class FileClient : IClientSource
+    {
+        private readonly Func<ClientEnvironment, IEnumerable<ScanRoot>> _roots;
+        private readonly Func<string, bool> _isUsageFile;
+        private readonly FileReader _read;
+
+        public FileClient(string id, Func<ClientEnvironment, IEnumerable<ScanRoot>> roots, Func<string, bool> isUsageFile, FileReader read, params string[] markers)
+        {
+            Id = id;
+            Markers = markers;
+            _roots = roots;
+            _isUsageFile = isUsageFile;
+            _read = read;
+        }
+
+        public string Id { get; }
+
+        public IReadOnlyList<string> Markers { get; }
+
+        public IReadOnlyList<ScanRoot> DefaultRoots(ClientEnvironment environment) => PathFacts.DistinctByDirectory(_roots(environment), r => r.Directory);
+
+        public bool IsUsageFile(string path) => _isUsageFile(path);
+
+        public ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) => _read(file, options, cancel);
+    }
+
+    /// <summary>Where agents keep data on each OS, from one <see cref="ClientEnvironment"/>.</summary>
+    internal static class Roots
+    {
+        /// <summary>
+        /// <c>$VAR</c> (comma-separated list) when set — only those — else <c>~/&lt;homeRelative&gt;</c>; each joined with
+        /// <paramref name="below"/>.
+        /// </summary>
+        public static IEnumerable<ScanRoot> EnvOrHome(ClientEnvironment env, string variable, string homeRelative, string below = "")
+        {
+            var set = env.GetPathList(variable);
+            if (set.Count > 0)
+            {
+                return set.Select(dir => new ScanRoot(Join(dir, below), variable));
+            }
+
+            return new[] { new ScanRoot(Join(Path.Combine(env.Home, homeRelative), below), "default") };
+        }
+
+        /// <summary>A fixed folder below the home.</summary>
+        public static ScanRoot Home(ClientEnvironment env, string relative) => new ScanRoot(Path.Combine(env.Home, relative), "default");
+
+        /// <summary><c>$XDG_DATA_HOME</c> else <c>~/.local/share</c> — the agents use it on every OS.</summary>
+        public static string XdgData(ClientEnvironment env) => env.Get("XDG_DATA_HOME") ?? Path.Combine(env.Home, ".local", "share");
+
+        /// <summary>
+        /// The per-user application-data folders an Electron/VS Code app may use, all of them (a folder that does not
+        /// exist is skipped by the scan): Linux <c>$XDG_CONFIG_HOME</c> or <c>~/.config</c>, macOS
+        /// <c>~/Library/Application Support</c>, Windows <c>%APPDATA%</c> (also <c>~/AppData/Roaming</c>).
+        /// </summary>
+        public static IEnumerable<string> AppData(ClientEnvironment env)
+        {
+            yield return env.Get("XDG_CONFIG_HOME") ?? Path.Combine(env.Home, ".config");
+            yield return Path.Combine(env.Home, "Library", "Application Support");
+            var appData = env.Get("APPDATA");
+            if (appData != null)
+            {
+                yield return appData;
+            }
+
+            yield return Path.Combine(env.Home, "AppData", "Roaming");
+        }
+
+        public static bool NameIs(string path, string name) => string.Equals(Path.GetFileName(path), name, StringComparison.OrdinalIgnoreCase);
+
+        public static bool HasExtension(string path, string extension) => path.EndsWith(extension, StringComparison.OrdinalIgnoreCase);
+
+        private static string Join(string dir, string below) => below.Length == 0 ? dir : Path.Combine(dir, below);
+    }
+}
