@@ -12,6 +12,7 @@ namespace TokUsage.Tests.Engine
     /// Codex CLI end to end in the real engine against the generator's independent bookkeeping: every billed request
     /// once, whatever forks, sub-agents, archived copies and re-emitted or stale snapshots repeat it.
     /// </summary>
+    [Collection(EnvironmentCollection.Name)] // one test sets CODEX_HOME
     public sealed class CodexTests : IClassFixture<GeneratedCodexHomeFixture>, IDisposable
     {
         private readonly GeneratedCodexHomeFixture _fixture;

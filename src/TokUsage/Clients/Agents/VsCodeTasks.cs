@@ -21,7 +21,8 @@ namespace TokUsage.Clients.Agents
     internal static class VsCodeTasks
     {
         private static readonly string[] Editors = { "Code", "Code - Insiders", "VSCodium", "Cursor", "Windsurf" };
-        private static readonly Regex ModelTag = new Regex("<model>([^<]+)</model>", RegexOptions.CultureInvariant);
+        // The tag as written, or with < > escaped as \u003c \u003e by a JSON writer that escapes HTML characters.
+        private static readonly Regex ModelTag = new Regex(@"(?:<|\\u003[cC])model(?:>|\\u003[eE])(.+?)(?:<|\\u003[cC])/model(?:>|\\u003[eE])", RegexOptions.CultureInvariant);
 
         public static readonly IClientSource RooCode = Client("roocode", "rooveterinaryinc.roo-cline", costIsBill: false);
         public static readonly IClientSource KiloCode = Client("kilocode", "kilocode.kilo-code", costIsBill: false);

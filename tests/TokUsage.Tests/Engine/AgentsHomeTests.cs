@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TokUsage.Clients;
+using TokUsage.TestData;
+using TokUsage.Tests.Support;
+using Xunit;
+
+namespace TokUsage.Tests.Engine
+{
+    /// <summary>
+    /// The "done when": one generated home mixing every implemented file-based client, read by default discovery
+    /// (no -Path, no -Client) in the real engine, gives exact per-client, per-day totals, one coherent report across
+    /// clients, and every damaged line counted on its client.
+    /// </summary>
+    [Collection(EnvironmentCollection.Name)]
+    public sealed class AgentsHomeTests : IDisposable
+    {
+        private static readonly string[] ClientVariables =
+        {
+            "CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "QWEN_DATA_DIR", "KIMI_DATA_DIR", "KIMI_CODE_HOME", "AMP_DATA_DIR",
+            "DROID_SESSIONS_DIR", "PI_AGENT_DIR", "COPILOT_OTEL_FILE_EXPORTER_PATH", "CODEBUFF_DATA_DIR", "OPENCLAW_DIR", "JCODE_HOME", "APPDATA",
+        };
+
+        private readonly TempDir _dir = new TempDir();
+        private readonly Dictionary<string, string?> _saved = new();
+        private readonly GeneratedAgentsHome _home;
+        private readonly PowerShellHost _host;
+
+        public AgentsHomeTests()
+        {
+            _home = AgentsHomeGenerator.Generate(_dir.Path);
+            foreach (var name in ClientVariables.Concat(_home.Environment.Keys))
+            {
+                _saved[name] = Environment.GetEnvironmentVariable(name);
+                Environment.SetEnvironmentVariable(name, _home.Environment.TryGetValue(name, out var value) ? value : null);
+            }
+
+            _host = new PowerShellHost();
+        }
+
+        public void Dispose()
+        {
+            _host.Dispose();
+            foreach (var (name, value) in _saved)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+
+            _dir.Dispose();
+        }
+
+        [Fact]
+        public void EveryImplementedClientIsInTheHome()
+        {
+            Assert.Equal(ClientRegistry.Ids.OrderBy(i => i, StringComparer.Ordinal), _home.Messages.Select(m => m.Client).Distinct().OrderBy(i => i, StringComparer.Ordinal));
+        }
+
+        [Fact]
+        public void PerClientPerDayTotalsAreExact()
+        {
+            var files = _host.Run("Get-TokenUsage").Objects<UsageFile>().ToList();
+            var ours = files.SelectMany(f => f.Entries.Select(e => (f.Client, Day: e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd"), e)))
+                .GroupBy(x => (x.Client, x.Day))
+                .ToDictionary(g => g.Key, g => (Messages: (long)g.Count(), Input: g.Sum(x => x.e.InputTokens), Output: g.Sum(x => x.e.OutputTokens),
+                    CacheRead: g.Sum(x => x.e.CacheReadTokens), CacheWrite: g.Sum(x => x.e.CacheWriteTokens), Reasoning: g.Sum(x => x.e.ReasoningTokens), Cost: g.Sum(x => x.e.Cost)));
+            var expected = _home.Messages.GroupBy(m => (m.Client, Day: m.Timestamp.UtcDateTime.ToString("yyyy-MM-dd")))
+                .ToDictionary(g => g.Key, g => ExpectedTotals.Of(g));
+
+            Assert.Equal(expected.Keys.OrderBy(k => k), ours.Keys.OrderBy(k => k));
+            foreach (var (key, e) in expected)
+            {
+                var o = ours[key];
+                Assert.Equal((key, e.Messages, e.Input, e.Output, e.CacheRead, e.CacheWrite, e.Reasoning), (key, o.Messages, o.Input, o.Output, o.CacheRead, o.CacheWrite, o.Reasoning));
+                Assert.True(e.Cost == o.Cost, $"{key}: expected cost {e.Cost}, got {o.Cost}");
+            }
+        }
+
+        [Fact]
+        public void EveryFileIsAttributedAsTheGeneratorSays()
+        {
+            var files = _host.Run("Get-TokenUsage").Objects<UsageFile>().ToList();
+            var expected = ExpectedReports.ByFile(_home.Messages);
+            foreach (var file in files.Where(f => f.Messages > 0))
+            {
+                Assert.True(expected.ContainsKey(file.Path), file.Path);
+                Assert.Equal((file.Path, expected[file.Path].Total), (file.Path, file.TotalTokens));
+            }
+
+            Assert.Equal(expected.Count, files.Count(f => f.Messages > 0));
+            foreach (var (client, damaged) in _home.Damaged)
+            {
+                Assert.Equal((client, damaged), (client, files.Where(f => f.Client == client).Sum(f => f.SkippedLines)));
+            }
+        }
+
+        [Fact]
+        public void MeasureByClientGivesOneCoherentReport()
+        {
+            var run = _host.Run("Get-TokenUsage | Measure-TokenUsage -By Client");
+            var rows = run.Objects<GroupSummary>().ToDictionary(r => r.Name);
+            var expected = _home.Messages.GroupBy(m => m.Client).ToDictionary(g => g.Key, g => ExpectedTotals.Of(g));
+            Assert.Equal(expected.Keys.OrderBy(k => k, StringComparer.Ordinal), rows.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            foreach (var (client, e) in expected)
+            {
+                Assert.Equal((client, e.Total, e.Cost), (client, rows[client].TotalTokens, rows[client].Cost));
+                Assert.Equal(new[] { client }, rows[client].Clients);
+            }
+
+            var day = _host.Run("Get-TokenUsage | Measure-TokenUsage -By Month -TimeZone UTC").Objects<PeriodSummary>().Single();
+            Assert.Equal(ExpectedTotals.Of(_home.Messages).Total, day.TotalTokens);
+            Assert.Equal(expected.Keys.OrderBy(k => k, StringComparer.Ordinal), day.Clients);
+            Assert.Contains("gemini-2.5-flash", day.Models);
+            Assert.Contains("kimi-for-coding", day.UnpricedModels);
+        }
+
+        [Fact]
+        public void ClientParameterSelectsOneClient()
+        {
+            foreach (var client in new[] { "gemini", "cline", "copilot" })
+            {
+                var files = _host.Run("Get-TokenUsage -Client $c", new Dictionary<string, object?> { ["c"] = client }).AssertNoErrors().Objects<UsageFile>().ToList();
+                Assert.NotEmpty(files);
+                Assert.All(files, f => Assert.Equal(client, f.Client));
+                Assert.Equal(_home.Messages.Where(m => m.Client == client).Sum(m => m.Total), files.Sum(f => f.TotalTokens));
+            }
+        }
+    }
+}
