@@ -13,7 +13,7 @@
     NestedModules          = @('TokUsage.dll')
     FormatsToProcess       = @('TokUsage.Format.ps1xml')
     FunctionsToExport      = @()
-    CmdletsToExport        = @('Get-TokenUsage', 'Measure-TokenUsage')
+    CmdletsToExport        = @('Get-TokenUsage', 'Get-TokenUsageSource', 'Measure-TokenUsage')
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{

@@ -125,5 +125,29 @@ namespace TokUsage.Tests.Engine
                 Assert.Equal(_home.Messages.Where(m => m.Client == client).Sum(m => m.Total), files.Sum(f => f.TotalTokens));
             }
         }
+    
+        [Fact]
+        public void SourcesShowEveryClientsFoldersAndFiles()
+        {
+            var sources = _host.Run("Get-TokenUsageSource").AssertNoErrors().Objects<UsageSource>().ToList();
+            Assert.Equal(ClientRegistry.Ids.OrderBy(i => i, StringComparer.Ordinal), sources.Select(s => s.Client).Distinct().OrderBy(i => i, StringComparer.Ordinal));
+            var existing = _host.Run("Get-TokenUsageSource -Existing").Objects<UsageSource>().ToList();
+            Assert.All(existing, s => Assert.True(s.Exists));
+            Assert.Contains(sources, s => !s.Exists);
+            foreach (var client in ClientRegistry.Ids)
+            {
+                Assert.True(existing.Where(s => s.Client == client).Sum(s => s.Files) > 0, client + " has no files");
+            }
+
+            // Gemini: 4 session JSON files, one recording, one torn JSON file; the counts are the scanner's.
+            Assert.Equal(6, existing.Where(s => s.Client == "gemini").Sum(s => s.Files));
+            var read = _host.Run("Get-TokenUsage -Client gemini").Objects<UsageFile>().Count();
+            Assert.Equal(6, read);
+
+            var codex = _host.Run("$env:CODEX_HOME = $h; try { Get-TokenUsageSource codex } finally { $env:CODEX_HOME = $null }",
+                new Dictionary<string, object?> { ["h"] = System.IO.Path.Combine(_home.Home, ".codex") }).Objects<UsageSource>().ToList();
+            Assert.Equal(new[] { "CODEX_HOME", "CODEX_HOME" }, codex.Select(s => s.Origin));
+            Assert.Equal(System.IO.Path.Combine(_home.Home, ".codex", "sessions"), codex[0].Root);
+        }
     }
 }

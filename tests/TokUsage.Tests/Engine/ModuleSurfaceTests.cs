@@ -28,7 +28,7 @@ namespace TokUsage.Tests.Engine
             var info = _host.Run("Test-ModuleManifest -Path $m", new Dictionary<string, object?> { ["m"] = Repo.Manifest }).AssertNoErrors().Output.Single();
             var module = (PSModuleInfo)info.BaseObject;
             Assert.Equal(typeof(UsageFile).Assembly.GetName().Version!.ToString(3), module.Version.ToString(3));
-            Assert.Equal(new[] { "Get-TokenUsage", "Measure-TokenUsage" }, module.ExportedCmdlets.Keys.OrderBy(k => k));
+            Assert.Equal(new[] { "Get-TokenUsage", "Get-TokenUsageSource", "Measure-TokenUsage" }, module.ExportedCmdlets.Keys.OrderBy(k => k));
             Assert.Equal(new[] { "Core", "Desktop" }, module.CompatiblePSEditions.OrderBy(e => e));
             Assert.Equal(new Version(5, 1), module.PowerShellVersion);
             var psData = (System.Collections.Hashtable)((System.Collections.Hashtable)module.PrivateData)["PSData"]!;
@@ -52,6 +52,7 @@ namespace TokUsage.Tests.Engine
 
         [Theory]
         [InlineData("Get-TokenUsage")]
+        [InlineData("Get-TokenUsageSource")]
         [InlineData("Measure-TokenUsage")]
         public void FullHelpHasSynopsisEveryParameterAndExamples(string command)
         {
@@ -89,6 +90,9 @@ namespace TokUsage.Tests.Engine
 
         [Theory]
         [InlineData("Get-TokenUsage -Client cl", "claude")]
+        [InlineData("Get-TokenUsage -Client cl", "cline")]
+        [InlineData("Get-TokenUsage -Client co", "copilot")]
+        [InlineData("Get-TokenUsageSource ki", "kilocode")]
         [InlineData("Get-TokenUsage -TimeZone Europe/Berl", "Europe/Berlin")]
         [InlineData("Measure-TokenUsage -TimeZone 'W. Europe St", "'W. Europe Standard Time'")]
         [InlineData("Measure-TokenUsage -By Ses", "Session")]

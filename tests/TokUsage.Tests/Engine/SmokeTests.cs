@@ -11,7 +11,7 @@ namespace TokUsage.Tests.Engine
         {
             using var host = new PowerShellHost();
             var names = host.Run("Get-Command -Module TokUsage | ForEach-Object Name").AssertNoErrors().Output.Select(o => o.ToString()).OrderBy(n => n).ToArray();
-            Assert.Equal(new[] { "Get-TokenUsage", "Measure-TokenUsage" }, names);
+            Assert.Equal(new[] { "Get-TokenUsage", "Get-TokenUsageSource", "Measure-TokenUsage" }, names);
         }
     }
 }

@@ -1,0 +1,42 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using TokUsage.Clients;
+using TokUsage.Discovery;
+using TokUsage.Hosting;
+
+namespace TokUsage.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Shows, per client, the folders Get-TokenUsage reads, whether they exist and how many log files they hold.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "TokenUsageSource")]
+    [OutputType(typeof(UsageSource))]
+    public sealed class GetTokenUsageSourceCommand : TokUsageCmdlet
+    {
+        /// <summary>Clients to list (default: every client).</summary>
+        [Parameter(Position = 0)]
+        [ValidateClient]
+        [ArgumentCompleter(typeof(ClientCompleter))]
+        public string[]? Client { get; set; }
+
+        /// <summary>Only folders that exist.</summary>
+        [Parameter]
+        public SwitchParameter Existing { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var clients = Client is null
+                ? ClientRegistry.All
+                : ClientRegistry.All.Where(c => Client.Any(id => string.Equals(id, c.Id, StringComparison.OrdinalIgnoreCase))).ToArray();
+            void OnError(string path, Exception e) => WriteError(new ErrorRecord(e, "DirectoryUnreadable", ErrorCategory.ReadError, path));
+            foreach (var source in SourceInventory.List(clients, ClientEnvironment.FromProcess(), OnError))
+            {
+                if (!Existing || source.Exists)
+                {
+                    WriteObject(source);
+                }
+            }
+        }
+    }
+}
