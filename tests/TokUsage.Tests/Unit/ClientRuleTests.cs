@@ -1,0 +1,85 @@
+using System;
+using System.Text.Json;
+using TokUsage.Clients;
+using TokUsage.Clients.Agents;
+using TokUsage.Clients.Common;
+using TokUsage.Pipeline;
+using Xunit;
+
+namespace TokUsage.Tests.Unit
+{
+    /// <summary>Small rules of the client readers, driven without PowerShell.</summary>
+    public sealed class ClientRuleTests
+    {
+        [Theory]
+        [InlineData("custom:Claude-Opus-4.5-Thinking-[Anthropic]-0", "claude-opus-4-5-thinking-0")]
+        [InlineData("custom:Kimi-K3-0", "kimi-k3-0")]
+        [InlineData("claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929")]
+        [InlineData("GPT-5.1-Codex", "gpt-5-1-codex")]
+        public void DroidModelLabelsAreNormalised(string logged, string expected) => Assert.Equal(expected, Droid.Normalize(logged));
+
+        [Theory]
+        [InlineData("\"2026-05-01T09:00:00Z\"", "2026-05-01T09:00:00.000Z")]
+        [InlineData("\"2026-05-01T11:00:00+02:00\"", "2026-05-01T09:00:00.000Z")]
+        [InlineData("\"2026-05-01T09:00:00\"", "2026-05-01T09:00:00.000Z")] // no offset: UTC
+        [InlineData("1777626000", "2026-05-01T09:00:00.000Z")]           // epoch seconds
+        [InlineData("1777626000.5", "2026-05-01T09:00:00.500Z")]         // float seconds (Kimi)
+        [InlineData("1777626000000", "2026-05-01T09:00:00.000Z")]        // epoch milliseconds
+        [InlineData("\"1777626000000\"", "2026-05-01T09:00:00.000Z")]    // numeric string
+        public void TimestampsInEveryShapeAgentsWrite(string json, string expected)
+        {
+            using var doc = JsonDocument.Parse(json);
+            Assert.True(JsonValues.TryTimestamp(doc.RootElement, out var t));
+            Assert.Equal(expected, t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"));
+        }
+
+        [Theory]
+        [InlineData("0")]
+        [InlineData("-5")]
+        [InlineData("\"not a time\"")]
+        [InlineData("true")]
+        public void NonTimestampsAreRejected(string json)
+        {
+            using var doc = JsonDocument.Parse(json);
+            Assert.False(JsonValues.TryTimestamp(doc.RootElement, out _));
+        }
+
+        [Fact]
+        public void CountsAcceptNumbersAndNumericStringsAndClampNegatives()
+        {
+            using var doc = JsonDocument.Parse("{\"a\":12,\"b\":\"34\",\"c\":-3,\"d\":5.6,\"e\":\"x\"}");
+            var o = doc.RootElement;
+            Assert.Equal((12L, 34L, 0L, 6L, 0L, 7L), (JsonValues.Count(o, "a"), JsonValues.Count(o, "b"), JsonValues.Count(o, "c"), JsonValues.Count(o, "d"), JsonValues.Count(o, "e"), JsonValues.Count(o, "missing", "x", "a") - 5));
+        }
+
+        [Fact]
+        public void GeminiPromptCountsIncludeCacheOnlyWhenTheTotalSaysSo()
+        {
+            using var inclusive = JsonDocument.Parse("{\"input\":1500,\"output\":200,\"cached\":1000,\"thoughts\":50,\"tool\":0,\"total\":1750}");
+            var t = Gemini.Tokens(inclusive.RootElement);
+            Assert.Equal((500L, 1000L, 200L, 50L), (t.Input, t.CacheRead, t.Output, t.Reasoning));
+
+            using var exclusive = JsonDocument.Parse("{\"input\":500,\"output\":200,\"cached\":1000,\"thoughts\":50,\"total\":1750}");
+            t = Gemini.Tokens(exclusive.RootElement);
+            Assert.Equal((500L, 1000L, 200L, 50L), (t.Input, t.CacheRead, t.Output, t.Reasoning));
+        }
+
+        [Fact]
+        public void FamilyRootFollowsForksOfForksAndEqualKeysOfTwoFamiliesDiffer()
+        {
+            var gate = new DedupGate();
+            Assert.Equal("a", gate.FamilyRoot("codex", new SessionLineage("a", null)));
+            Assert.Equal("a", gate.FamilyRoot("codex", new SessionLineage("b", "a")));
+            Assert.Equal("a", gate.FamilyRoot("codex", new SessionLineage("c", "b")));
+            Assert.Equal("z", gate.FamilyRoot("codex", new SessionLineage("y", "z"))); // parent not seen: its id is the root
+            Assert.Equal("b", gate.FamilyRoot("other", new SessionLineage("c", "b"))); // per client: b unknown there
+
+            var key = Recording.Key("t:1:2:3:4:5");
+            var inA = key.Scoped(Recording.Key("a"));
+            Assert.NotEqual(inA, key.Scoped(Recording.Key("z")));
+            Assert.True(gate.TryClaim("codex", inA));
+            Assert.False(gate.TryClaim("codex", key.Scoped(Recording.Key("a"))));
+            Assert.True(gate.TryClaim("jcode", inA)); // another client's lane
+        }
+    }
+}
