@@ -102,3 +102,45 @@ Describe 'Measure-TokenUsage' {
         { Get-TokenUsage -Path $projects | Measure-TokenUsage -TimeZone 'Mars/Base' } | Should -Throw -ErrorId 'InvalidTimeZone,TokUsage.Commands.MeasureTokenUsageCommand'
     }
 }
+
+Describe 'Codex CLI' {
+    BeforeAll {
+        $codex = Join-Path $TestDrive '.codex'
+        $day = Join-Path $codex 'sessions/2026/05/01'
+        New-Item -ItemType Directory -Path $day -Force | Out-Null
+        $usage = '{{"input_tokens":{0},"cached_input_tokens":{1},"output_tokens":{2},"reasoning_output_tokens":{3},"total_tokens":{4}}}'
+        $first = $usage -f 9000, 6000, 500, 200, 9500
+        $second = $usage -f 20000, 15000, 900, 200, 20900
+        $last2 = $usage -f 11000, 9000, 400, 0, 11400
+        @(
+            '{"timestamp":"2026-05-01T09:00:00Z","type":"session_meta","payload":{"id":"s1","cwd":"/home/me/app"}}'
+            '{"timestamp":"2026-05-01T09:00:01Z","type":"turn_context","payload":{"model":"gpt-5-codex"}}'
+            '{"timestamp":"2026-05-01T09:00:09Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":' + $first + ',"last_token_usage":' + $first + '}}}'
+            '{"timestamp":"2026-05-01T09:00:10Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":' + $first + ',"last_token_usage":' + $first + '}}}'
+            '{"timestamp":"2026-05-01T09:01:00Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":' + $second + ',"last_token_usage":' + $last2 + '}}}'
+        ) | Set-Content -Path (Join-Path $day 'rollout-2026-05-01T09-00-00-s1.jsonl')
+    }
+
+    It 'counts a re-emitted snapshot once and keeps buckets disjoint' {
+        $file = Get-TokenUsage -Path $codex -Client codex
+        $file.Messages | Should -Be 2
+        $file.InputTokens | Should -Be (3000 + 2000)
+        $file.CacheReadTokens | Should -Be (6000 + 9000)
+        $file.OutputTokens | Should -Be (300 + 400)
+        $file.ReasoningTokens | Should -Be 200
+        $file.TotalTokens | Should -Be 20900
+        $file.Project | Should -Be '/home/me/app'
+    }
+
+    It 'lists its folders in Get-TokenUsageSource' {
+        $env:CODEX_HOME = $codex
+        try {
+            $sources = Get-TokenUsageSource -Client codex
+            ($sources | Where-Object Exists).Files | Should -Be 1
+            $sources[0].Origin | Should -Be 'CODEX_HOME'
+        }
+        finally {
+            Remove-Item Env:CODEX_HOME
+        }
+    }
+}

@@ -20,7 +20,7 @@ namespace TokUsage.Tests.Engine
     [Collection(EnvironmentCollection.Name)]
     public sealed class EnvironmentTests : IDisposable
     {
-        private static readonly string[] Variables = { "HOME", "CLAUDE_CONFIG_DIR", "XDG_CONFIG_HOME", "PSModulePath" };
+        private static readonly string[] Variables = { "HOME", "CLAUDE_CONFIG_DIR", "XDG_CONFIG_HOME", "CODEX_HOME", "PSModulePath" };
         private readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
         private readonly TempDir _dir = new TempDir();
 
@@ -88,6 +88,8 @@ namespace TokUsage.Tests.Engine
         public void EveryReadmeExampleRuns()
         {
             var home = Generate("home", 7, sessions: 20);
+            CodexHomeGenerator.Generate(Path.Combine(home.Home, ".codex"), new CodexHomeOptions { Seed = 7, Sessions = 10, Start = DateTimeOffset.UtcNow.Date.AddDays(-20), Days = 19 });
+            Environment.SetEnvironmentVariable("CODEX_HOME", null);
             Environment.SetEnvironmentVariable("HOME", home.Home);
             Environment.SetEnvironmentVariable("CLAUDE_CONFIG_DIR", null);
             Environment.SetEnvironmentVariable("XDG_CONFIG_HOME", null);
