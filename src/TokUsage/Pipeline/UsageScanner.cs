@@ -27,10 +27,8 @@ namespace TokUsage.Pipeline
             var byPath = new Dictionary<string, SourceFile>(PathFacts.PathComparer);
             void Add(IClientSource client, FileInfo info, string root)
             {
-                // A file two clients could read goes to the first that lists it, unless a later one has a marker folder
-                // in the path below the scanned folder and the first has none.
-                if (!byPath.TryGetValue(info.FullName, out var earlier)
-                    || (!HasMarker(earlier.Client, info.FullName, earlier.ScanRoot) && HasMarker(client, info.FullName, root)))
+                // A file two clients' roots both hold goes to the client whose marker folder is nearest to it.
+                if (!byPath.TryGetValue(info.FullName, out var earlier) || MarkerDepth(client, info.FullName) > MarkerDepth(earlier.Client, info.FullName))
                 {
                     byPath[info.FullName] = new SourceFile(client, info.FullName, info.Length, info.LastWriteTimeUtc, root);
                 }
@@ -67,20 +65,16 @@ namespace TokUsage.Pipeline
                 {
                     if (target.IsDirectory)
                     {
-                        foreach (var client in _request.Clients)
+                        // One walk for all clients; each file goes to its owner.
+                        foreach (var info in FileScanner.Walk(target.Path, p => _request.Clients.Any(c => c.IsUsageFile(p)), OnError))
                         {
-                            foreach (var info in FileScanner.Walk(target.Path, client.IsUsageFile, OnError))
-                            {
-                                Add(client, info, target.Path);
-                            }
+                            Add(Owner(info.FullName)!, info, target.Path);
                         }
 
                         continue;
                     }
 
-                    var fileRoot = Path.GetPathRoot(target.Path) ?? "";
-                    var owner = _request.Clients.Where(c => c.IsUsageFile(target.Path))
-                        .OrderBy(c => HasMarker(c, target.Path, fileRoot) ? 0 : 1).FirstOrDefault();
+                    var owner = Owner(target.Path);
                     if (owner is null)
                     {
                         sink.Error(new ScanError(ScanErrorKind.UnsupportedFile, target.Path, new NotSupportedException(
@@ -104,11 +98,43 @@ namespace TokUsage.Pipeline
             return files;
         }
 
-        private static bool HasMarker(IClientSource client, string path, string root)
+        /// <summary>
+        /// The client that reads a file several clients could read (any <c>*.jsonl</c>): the one with a marker folder
+        /// (<c>.codex</c>, <c>.gemini</c>…) nearest to the file; without markers, the first in registry order.
+        /// </summary>
+        private IClientSource? Owner(string path)
         {
-            var folders = Path.GetDirectoryName(path) is string dir ? PathFacts.SegmentsBelow(dir, root) : null;
-            var all = (folders ?? Array.Empty<string>()).Concat(new[] { Path.GetFileName(root) });
-            return all.Any(f => client.Markers.Contains(f, StringComparer.OrdinalIgnoreCase));
+            IClientSource? best = null;
+            var bestDepth = -2;
+            foreach (var client in _request.Clients)
+            {
+                if (client.IsUsageFile(path))
+                {
+                    var depth = MarkerDepth(client, path);
+                    if (depth > bestDepth)
+                    {
+                        best = client;
+                        bestDepth = depth;
+                    }
+                }
+            }
+
+            return best;
+        }
+
+        /// <summary>Index of the deepest folder of <paramref name="path"/> that is one of the client's markers; -1 when none is.</summary>
+        private static int MarkerDepth(IClientSource client, string path)
+        {
+            var folders = (Path.GetDirectoryName(path) ?? "").Split(new[] { '/', '\\' }, StringSplitOptions.RemoveEmptyEntries);
+            for (var i = folders.Length - 1; i >= 0; i--)
+            {
+                if (client.Markers.Contains(folders[i], StringComparer.OrdinalIgnoreCase))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         public void Run(IScanSink sink, CancellationToken cancel)

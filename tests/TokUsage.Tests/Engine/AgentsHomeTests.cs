@@ -149,5 +149,14 @@ namespace TokUsage.Tests.Engine
             Assert.Equal(new[] { "CODEX_HOME", "CODEX_HOME" }, codex.Select(s => s.Origin));
             Assert.Equal(System.IO.Path.Combine(_home.Home, ".codex", "sessions"), codex[0].Root);
         }
+    
+        [Fact]
+        public void PathOnTheWholeHomeGivesEachFileToItsClient()
+        {
+            var rows = _host.Run("Get-TokenUsage -Path $h | Measure-TokenUsage -By Client", new Dictionary<string, object?> { ["h"] = _home.Home })
+                .AssertNoErrors().Objects<GroupSummary>().ToDictionary(r => r.Name);
+            var expected = _home.Messages.GroupBy(m => m.Client).ToDictionary(g => g.Key, g => ExpectedTotals.Of(g).Total);
+            Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), rows.Select(r => KeyValuePair.Create(r.Key, r.Value.TotalTokens)).OrderBy(e => e.Key, StringComparer.Ordinal));
+        }
     }
 }

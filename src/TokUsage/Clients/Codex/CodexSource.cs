@@ -19,7 +19,7 @@ namespace TokUsage.Clients.Codex
         {
         }
 
-        public IReadOnlyList<string> Markers { get; } = new[] { ".codex", "sessions", "archived_sessions" };
+        public IReadOnlyList<string> Markers { get; } = new[] { ".codex" };
 
         public string Id => "codex";
 
