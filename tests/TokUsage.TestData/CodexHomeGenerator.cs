@@ -26,6 +26,9 @@ namespace TokUsage.TestData
         public double StaleRate { get; set; } = 0.04;
 
         public double TotalsOnlyRate { get; set; } = 0.08;
+
+        /// <summary>Share of forks whose copied history is re-stamped with the fork time (ccusage #1349's fork families).</summary>
+        public double RestampedForkRate { get; set; } = 0.3;
         public double DamageRate { get; set; } = 0.004;
         public DateTimeOffset Start { get; set; } = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
         public int Days { get; set; } = 20;
@@ -43,6 +46,9 @@ namespace TokUsage.TestData
 
         /// <summary>Tokens of stale snapshots written again after a newer one.</summary>
         public required long StaleTokens { get; init; }
+
+        /// <summary>Tokens of parent history that re-stamped forks copy (counted again by a timestamp-keyed dedup).</summary>
+        public required long RestampedReplayTokens { get; init; }
 
         public required int Forks { get; init; }
         public required int Subagents { get; init; }
@@ -67,6 +73,7 @@ namespace TokUsage.TestData
         private long _damaged;
         private long _reemitted;
         private long _stale;
+        private long _restamped;
         private int _forks;
         private int _subagents;
         private int _archivedCopies;
@@ -190,6 +197,7 @@ namespace TokUsage.TestData
                 DamagedLines = _damaged,
                 ReemittedTokens = _reemitted,
                 StaleTokens = _stale,
+                RestampedReplayTokens = _restamped,
                 Forks = _forks,
                 Subagents = _subagents,
                 ArchivedCopies = _archivedCopies,
@@ -244,7 +252,16 @@ namespace TokUsage.TestData
             var upTo = _rng.Next(1, parent.Events.Count + 1);
             var (total, _, _, lineCount) = parent.Events[upTo - 1];
             var child = NewSession(sessionsDir, start, parent.TotalsOnly, null, parent.Id, parent.Cwd);
-            child.Lines.AddRange(parent.Lines.Skip(1).Take(lineCount - 1).Where(l => !l.Contains("\"session_meta\"")));
+            var copied = parent.Lines.Skip(1).Take(lineCount - 1).Where(l => !l.Contains("\"session_meta\"")).ToList();
+            if (_rng.NextDouble() < _o.RestampedForkRate)
+            {
+                // Some forks write the copied history with the fork time instead of the original times.
+                var stamp = "{\"timestamp\":\"" + Iso(start) + "\"";
+                copied = copied.Select(l => l.StartsWith("{\"timestamp\":\"", StringComparison.Ordinal) ? stamp + l.Substring(l.IndexOf('"', 14) + 1) : l).ToList();
+                _restamped += parent.Events.Take(upTo).Sum(e => e.Last.Total);
+            }
+
+            child.Lines.AddRange(copied);
             for (var e = 0; e < upTo; e++)
             {
                 var ev = parent.Events[e];

@@ -71,6 +71,7 @@ namespace TokUsage.Tests.Engine
     /// Codex: ccusage 20.0.24 (`ccusage codex daily --json --offline`) must agree on every day's tokens where it is right
     /// (forks, sub-agents, archived copies, re-emitted snapshots with unchanged totals — its #1288 fix), and over-counts
     /// where it is known wrong: a stale snapshot written after a newer one counts again in ccusage, never in TokUsage.
+    /// Forks whose copied history is re-stamped with the fork time (#1349) count once in both.
     /// </summary>
     public sealed class CcusageCodexParityTests : IClassFixture<GeneratedCodexHomeFixture>, IDisposable
     {
@@ -105,6 +106,22 @@ namespace TokUsage.Tests.Engine
             Assert.Equal(ExpectedTotals.Of(home.Messages).Total, ours);
             Assert.True(home.StaleTokens > 0);
             Assert.True(theirs - ours >= home.StaleTokens, $"ccusage {theirs}, TokUsage {ours}, stale snapshots {home.StaleTokens}");
+        }
+
+        [SkippableFact]
+        public void ReStampedForkHistoryCountsOnceInBoth()
+        {
+            // ccusage 20.0.24 no longer double counts fork families (#1349) even when the copy is re-stamped.
+            var home = _fixture.Restamped;
+            Assert.True(home.RestampedReplayTokens > 0);
+            var theirs = RunCcusage(home.CodexHome);
+            var ours = Ours(home.CodexHome);
+            Assert.Equal(ExpectedTotals.Of(home.Messages).Total, ours.Values.Sum(d => d.TotalTokens));
+            Assert.Equal(theirs.Keys.OrderBy(k => k, StringComparer.Ordinal), ours.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            foreach (var (day, t) in theirs)
+            {
+                Assert.Equal((day, t.Total), (day, ours[day].TotalTokens));
+            }
         }
 
         private Dictionary<string, PeriodSummary> Ours(string codexHome) =>

@@ -44,7 +44,8 @@ namespace TokUsage.Tests.Support
         public GeneratedCodexHomeFixture()
         {
             Home = CodexHomeGenerator.Generate(Path.Combine(_dir.Path, ".codex"), new CodexHomeOptions { Seed = 1123, Sessions = 120 });
-            NoStale = CodexHomeGenerator.Generate(Path.Combine(_dir.Path, "nostale", ".codex"), new CodexHomeOptions { Seed = 1124, Sessions = 80, StaleRate = 0 });
+            NoStale = CodexHomeGenerator.Generate(Path.Combine(_dir.Path, "nostale", ".codex"), new CodexHomeOptions { Seed = 1124, Sessions = 80, StaleRate = 0, RestampedForkRate = 0 });
+            Restamped = CodexHomeGenerator.Generate(Path.Combine(_dir.Path, "restamped", ".codex"), new CodexHomeOptions { Seed = 1125, Sessions = 60, StaleRate = 0, RestampedForkRate = 1 });
         }
 
         /// <summary>Every kind of Codex record, including re-emitted and stale snapshots.</summary>
@@ -52,6 +53,9 @@ namespace TokUsage.Tests.Support
 
         /// <summary>Forks, sub-agents, archives and re-emitted snapshots but no stale ones: where ccusage 20.0.24 is right.</summary>
         public GeneratedCodexHome NoStale { get; }
+
+        /// <summary>Every fork writes its copied history with the fork time: where ccusage double counts fork families.</summary>
+        public GeneratedCodexHome Restamped { get; }
 
         public void Dispose() => _dir.Dispose();
     }
