@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using TokUsage.DataGen;
+using TokUsage.Pricing;
 
 // Usage:
 //   TokUsage.DataGen prices --in <litellm model_prices json> --snapshot <yyyy-MM-dd> --out <compact json>
@@ -25,7 +26,7 @@ string Arg(string name)
 switch (args[0])
 {
     case "prices":
-        File.WriteAllText(Arg("--out"), PriceTableWriter.Convert(File.ReadAllText(Arg("--in")), Arg("--snapshot")));
+        File.WriteAllText(Arg("--out"), LiteLlmConverter.Convert(File.ReadAllText(Arg("--in")), Arg("--snapshot")));
         return 0;
     case "timezones":
         File.WriteAllText(Arg("--out"), TimeZoneMapWriter.Write());

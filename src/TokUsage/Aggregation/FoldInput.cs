@@ -28,8 +28,9 @@ namespace TokUsage
     /// <summary>One message as a fold sees it.</summary>
     internal readonly struct FoldEntry
     {
-        public FoldEntry(DateTimeOffset timestamp, string model, TokenCounts tokens, decimal cost)
+        public FoldEntry(DateTimeOffset timestamp, string model, TokenCounts tokens, decimal cost, CostSource costSource)
         {
+            CostSource = costSource;
             Timestamp = timestamp;
             Model = model;
             Tokens = tokens;
@@ -43,5 +44,7 @@ namespace TokUsage
         public TokenCounts Tokens { get; }
 
         public decimal Cost { get; }
+
+        public CostSource CostSource { get; }
     }
 }

@@ -20,7 +20,7 @@ namespace TokUsage
         {
             foreach (var e in file.Entries)
             {
-                yield return new FoldEntry(e.Timestamp, e.Model, Tokens(e.InputTokens, e.OutputTokens, e.CacheReadTokens, e.CacheWriteTokens, e.ReasoningTokens), e.Cost);
+                yield return new FoldEntry(e.Timestamp, e.Model, Tokens(e.InputTokens, e.OutputTokens, e.CacheReadTokens, e.CacheWriteTokens, e.ReasoningTokens), e.Cost, e.CostSource);
             }
         }
 
@@ -53,10 +53,28 @@ namespace TokUsage
                     timestamp.Value,
                     Text(entry, "Model") ?? ModelNames.Unknown,
                     Tokens(Long(entry, "InputTokens"), Long(entry, "OutputTokens"), Long(entry, "CacheReadTokens"), Long(entry, "CacheWriteTokens"), Long(entry, "ReasoningTokens")),
-                    LanguagePrimitives.ConvertTo<decimal>(entry.Properties["Cost"]?.Value ?? 0m)));
+                    LanguagePrimitives.ConvertTo<decimal>(entry.Properties["Cost"]?.Value ?? 0m),
+                    Source(entry, unpriced)));
             }
 
             return (new FoldSource(client, session, Text(input, "Project") ?? string.Empty, unpriced), entries);
+        }
+
+        /// <summary>
+        /// The entry's CostSource; objects from before it existed carry none, so their cost counts as calculated unless
+        /// it is zero for an unpriced model.
+        /// </summary>
+        private static CostSource Source(PSObject entry, string[] unpriced)
+        {
+            var value = entry.Properties["CostSource"]?.Value;
+            var text = (value is PSObject p ? p.BaseObject : value)?.ToString();
+            if (text != null && Enum.TryParse<CostSource>(text, true, out var parsed))
+            {
+                return parsed;
+            }
+
+            var model = Text(entry, "Model");
+            return model != null && Array.IndexOf(unpriced, model) >= 0 ? CostSource.None : CostSource.Calculated;
         }
 
         private static TokenCounts Tokens(long input, long output, long cacheRead, long cacheWrite, long reasoning) =>

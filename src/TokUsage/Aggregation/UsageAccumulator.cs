@@ -17,6 +17,8 @@ namespace TokUsage
         public TokenCounts Tokens;
         public long Messages;
         public decimal Cost;
+        public decimal ReportedCost;
+        public CostSource CostSource;
         public DateTimeOffset? First;
         public DateTimeOffset? Last;
 
@@ -27,6 +29,12 @@ namespace TokUsage
             Tokens.Add(entry.Tokens);
             Messages++;
             Cost += entry.Cost;
+            CostSource = CostSources.Combine(CostSource, entry.CostSource);
+            if (entry.CostSource == CostSource.Reported)
+            {
+                ReportedCost += entry.Cost;
+            }
+
             if (First is null || entry.Timestamp < First) First = entry.Timestamp;
             if (Last is null || entry.Timestamp > Last) Last = entry.Timestamp;
             _clients.Add(source.Client);

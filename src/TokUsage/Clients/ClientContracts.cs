@@ -73,13 +73,13 @@ namespace TokUsage.Clients
     /// <summary>What every reader needs besides the file: pricing and the date window. Shared read-only by workers.</summary>
     internal sealed class ReadOptions
     {
-        public ReadOptions(ModelResolver prices, DateWindow dates)
+        public ReadOptions(PriceBook prices, DateWindow dates)
         {
             Prices = prices;
             Dates = dates;
         }
 
-        public ModelResolver Prices { get; }
+        public PriceBook Prices { get; }
 
         public DateWindow Dates { get; }
 

@@ -24,6 +24,8 @@ namespace TokUsage.Commands
         private readonly List<ScanTarget> _targets = new List<ScanTarget>();
         private TimeZoneInfo _zone = TimeZoneInfo.Local;
         private bool _pathsGiven;
+        private ClientEnvironment? _environment;
+        private PriceBook? _prices;
 
         /// <summary>Files or folders to read instead of the clients' default locations; wildcards allowed.</summary>
         [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -57,6 +59,10 @@ namespace TokUsage.Commands
         [Parameter]
         public string? TimeZone { get; set; }
 
+        /// <summary>Prices for raw model names (rates in USD per million tokens), merged over the price table and the user's price file.</summary>
+        [Parameter]
+        public System.Collections.Hashtable? PriceOverride { get; set; }
+
         /// <summary>How many files are parsed at once (default: processor count).</summary>
         [Parameter]
         [ValidateRange(1, 256)]
@@ -65,6 +71,8 @@ namespace TokUsage.Commands
         protected override void BeginProcessing()
         {
             _zone = ResolveTimeZone(TimeZone);
+            _environment = ClientEnvironment.FromProcess();
+            _prices = LoadPrices(_environment, PriceOverride);
             if (Since.HasValue && Until.HasValue && Since.Value.Date > Until.Value.Date)
             {
                 ThrowParameterError("InvalidDateRange", $"-Since ({Since.Value:yyyy-MM-dd}) is after -Until ({Until.Value:yyyy-MM-dd}).", Since);
@@ -101,8 +109,8 @@ namespace TokUsage.Commands
             var clients = Client is null
                 ? ClientRegistry.All
                 : ClientRegistry.All.Where(c => Client.Any(id => string.Equals(id, c.Id, StringComparison.OrdinalIgnoreCase))).ToArray();
-            var read = new ReadOptions(new ModelResolver(PriceTable.Embedded), new DateWindow(_zone, Since, Until));
-            var request = new ScanRequest(clients, _pathsGiven ? _targets : null, ClientEnvironment.FromProcess(), read, ThrottleLimit);
+            var read = new ReadOptions(_prices!, new DateWindow(_zone, Since, Until));
+            var request = new ScanRequest(clients, _pathsGiven ? _targets : null, _environment!, read, ThrottleLimit);
             try
             {
                 new UsageScanner(request).Run(new Sink(this, VerboseEnabled()), _stop.Token);

@@ -1,9 +1,12 @@
 using System;
+using System.Collections;
 using System.Management.Automation;
+using TokUsage.Clients;
+using TokUsage.Pricing;
 
 namespace TokUsage.Commands
 {
-    /// <summary>Plumbing shared by the module's cmdlets: terminating parameter errors and time zone resolution.</summary>
+    /// <summary>Plumbing shared by the module's cmdlets: terminating parameter errors, time zone and price resolution.</summary>
     public abstract class TokUsageCmdlet : PSCmdlet
     {
         /// <summary>Stops the command with a clear, stable error for a bad parameter value.</summary>
@@ -24,6 +27,49 @@ namespace TokUsage.Commands
                 ThrowParameterError("InvalidTimeZone", e.Message, id);
                 throw; // not reached: ThrowTerminatingError always throws
             }
+        }
+
+        /// <summary>
+        /// The prices of this invocation: the table in force (a stored or damaged-and-skipped table is reported as a
+        /// warning), the user's price file, and <paramref name="priceOverride"/> merged over it. Unusable overrides stop
+        /// the command with InvalidPriceOverride: every cost after them would be wrong.
+        /// </summary>
+        private protected PriceBook LoadPrices(ClientEnvironment env, Hashtable? priceOverride)
+        {
+            try
+            {
+                var given = priceOverride is null ? null : PriceOverrideSet.FromDictionary(Plain(priceOverride), "-PriceOverride");
+                return PriceBook.Load(env, given, WriteWarning);
+            }
+            catch (PriceOverrideException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(e.Message, e), "InvalidPriceOverride", ErrorCategory.InvalidArgument, priceOverride));
+                throw; // not reached
+            }
+        }
+
+        /// <summary>-PriceOverride values as plain dictionaries (a value may be a hashtable or a PSCustomObject).</summary>
+        private static IDictionary Plain(Hashtable overrides)
+        {
+            var result = new Hashtable(StringComparer.OrdinalIgnoreCase);
+            foreach (DictionaryEntry entry in overrides)
+            {
+                var value = entry.Value is PSObject pso && !(pso.BaseObject is IDictionary) ? ToDictionary(pso) : (entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value);
+                result[entry.Key?.ToString() ?? string.Empty] = value;
+            }
+
+            return result;
+        }
+
+        private static Hashtable ToDictionary(PSObject value)
+        {
+            var fields = new Hashtable(StringComparer.OrdinalIgnoreCase);
+            foreach (var property in value.Properties)
+            {
+                fields[property.Name] = property.Value is PSObject p ? p.BaseObject : property.Value;
+            }
+
+            return fields;
         }
 
         /// <summary>True when verbose output would be shown, so verbose text is only built when it is.</summary>

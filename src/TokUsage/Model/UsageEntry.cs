@@ -8,8 +8,9 @@ namespace TokUsage
     /// </summary>
     public sealed class UsageEntry
     {
-        internal UsageEntry(DateTimeOffset timestamp, string model, TokenCounts tokens, decimal cost)
+        internal UsageEntry(DateTimeOffset timestamp, string model, TokenCounts tokens, decimal cost, CostSource costSource)
         {
+            CostSource = costSource;
             Timestamp = timestamp;
             Model = model;
             InputTokens = tokens.Input;
@@ -46,5 +47,8 @@ namespace TokUsage
 
         /// <summary>USD cost of the message; 0 when its model has no price.</summary>
         public decimal Cost { get; }
+
+        /// <summary>Where <see cref="Cost"/> comes from: the log (the provider's bill), the price table, or nowhere (unpriced).</summary>
+        public CostSource CostSource { get; }
     }
 }

@@ -40,6 +40,11 @@ namespace TokUsage
                 CacheWriteTokens += e.CacheWriteTokens;
                 ReasoningTokens += e.ReasoningTokens;
                 Cost += e.Cost;
+                CostSource = CostSources.Combine(CostSource, e.CostSource);
+                if (e.CostSource == CostSource.Reported)
+                {
+                    ReportedCost += e.Cost;
+                }
             }
 
             Start = entries.Count > 0 ? start : (DateTimeOffset?)null;
@@ -85,6 +90,12 @@ namespace TokUsage
 
         /// <summary>USD cost of the counted messages; messages of <see cref="UnpricedModels"/> contribute 0.</summary>
         public decimal Cost { get; }
+
+        /// <summary>The part of <see cref="Cost"/> the log reported as billed by the provider (kept, not recalculated).</summary>
+        public decimal ReportedCost { get; }
+
+        /// <summary>Where <see cref="Cost"/> comes from: Calculated, Reported, Mixed, or None when nothing was priced.</summary>
+        public CostSource CostSource { get; }
 
         /// <summary>Models of this file that have no price: their tokens are counted, their cost is not.</summary>
         public string[] UnpricedModels { get; }

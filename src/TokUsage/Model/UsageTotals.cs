@@ -17,6 +17,8 @@ namespace TokUsage
             CacheWriteTokens = totals.Tokens.CacheWrite;
             ReasoningTokens = totals.Tokens.Reasoning;
             Cost = totals.Cost;
+            ReportedCost = totals.ReportedCost;
+            CostSource = totals.CostSource;
             Clients = totals.SortedClients();
             Models = totals.SortedModels();
             Sessions = totals.SessionCount;
@@ -51,6 +53,12 @@ namespace TokUsage
 
         /// <summary>USD cost; messages of <see cref="UnpricedModels"/> contribute 0.</summary>
         public decimal Cost { get; }
+
+        /// <summary>The part of <see cref="Cost"/> that logs reported as billed by the provider.</summary>
+        public decimal ReportedCost { get; }
+
+        /// <summary>Where <see cref="Cost"/> comes from: Calculated, Reported, Mixed, or None when nothing was priced.</summary>
+        public CostSource CostSource { get; }
 
         /// <summary>Models counted here that have no price (their cost is missing from <see cref="Cost"/>).</summary>
         public string[] UnpricedModels { get; }

@@ -201,6 +201,12 @@ namespace TokUsage.Pipeline
             }
         }
 
+        /// <summary>The one warning per unpriced model per run: what is missing and the two ways to fix it.</summary>
+        internal static string UnpricedWarning(string model) =>
+            $"No price for model '{model}': its tokens are counted, its cost is not (it is listed in UnpricedModels). "
+            + $"Run Update-TokenPrice for newer prices, or price it yourself: -PriceOverride @{{ '{model}' = @{{ Base = '<table entry>' }} }} "
+            + "(or Input/Output in USD per million tokens), or the same in your price file (see about_TokUsage).";
+
         /// <summary>
         /// Runs a parsed file through the dedup gate, then the date window, and builds its output object (null when
         /// nothing to report). The gate comes first so a message is owned by its first file whatever the window.
@@ -267,7 +273,7 @@ namespace TokUsage.Pipeline
             {
                 if (warnedUnpriced.Add(model))
                 {
-                    sink.Warning($"No price for model '{model}': its tokens are counted but its cost is not (see UnpricedModels).");
+                    sink.Warning(UnpricedWarning(model));
                 }
             }
 

@@ -1,18 +1,70 @@
 namespace TokUsage.Pricing
 {
     /// <summary>
-    /// Prices one message the way providers bill it. Long context: when the request's input side (input + cache writes +
-    /// cache reads) exceeds a tier threshold, every token of that request is billed at the tier's rates (Anthropic and
-    /// Google bill the whole request, not only the excess). Cache writes are split into 5-minute and 1-hour rates.
-    /// Rates the table leaves out are derived: Anthropic's cache multipliers (write 1.25×, 1-hour write 2×, read 0.1× of
-    /// input); a tier's missing cache rate scales the base cache rate by the tier's input premium (cache prices are
-    /// multiples of the input price); a tier's missing output rate stays at base. Pure and thread-safe.
+    /// The per-token USD rates that actually bill one request: the table's quoted rates with the gaps filled by the
+    /// provider's rules. The one place those rules live; both the cost and Get-TokenPrice read it.
     /// </summary>
-    internal static class CostCalculator
+    internal readonly struct RateCard
     {
-        public static decimal Cost(ModelPrice price, in TokenCounts tokens, bool fast)
+        public RateCard(decimal input, decimal output, decimal reasoning, decimal cacheWrite5m, decimal cacheWrite1h, decimal cacheRead)
         {
-            var inputSide = tokens.Input + tokens.CacheWrite + tokens.CacheRead;
+            Input = input;
+            Output = output;
+            Reasoning = reasoning;
+            CacheWrite5m = cacheWrite5m;
+            CacheWrite1h = cacheWrite1h;
+            CacheRead = cacheRead;
+        }
+
+        public decimal Input { get; }
+
+        public decimal Output { get; }
+
+        public decimal Reasoning { get; }
+
+        public decimal CacheWrite5m { get; }
+
+        public decimal CacheWrite1h { get; }
+
+        public decimal CacheRead { get; }
+
+        /// <summary>
+        /// Base rates. Rates the table leaves out are derived: Anthropic's cache multipliers (5-minute write 1.25×, 1-hour
+        /// write 2×, read 0.1× of input); other providers bill cached input at the input rate when no cached rate is quoted
+        /// (and have no cache writes, so a write is input); reasoning (thinking) tokens are output unless a rate is quoted.
+        /// </summary>
+        public static RateCard Base(ModelPrice price)
+        {
+            var input = price.Input ?? 0m;
+            var output = price.Output ?? 0m;
+            var cacheWrite = price.CacheWrite ?? (price.IsAnthropic ? input * 1.25m : input);
+            var cacheWrite1h = price.CacheWrite1h ?? (price.IsAnthropic ? input * 2m : cacheWrite);
+            var cacheRead = price.CacheRead ?? (price.IsAnthropic ? input * 0.1m : input);
+            return new RateCard(input, output, price.Reasoning ?? output, cacheWrite, cacheWrite1h, cacheRead);
+        }
+
+        /// <summary>
+        /// Rates above a long-context threshold. A tier's missing cache rate scales the base cache rate by the tier's input
+        /// premium (cache prices are multiples of the input price); a missing output rate stays at base; reasoning is
+        /// billed as the tier's output.
+        /// </summary>
+        public static RateCard ForTier(ModelPrice price, PriceTier tier)
+        {
+            var b = Base(price);
+            var premium = tier.Input.HasValue && b.Input > 0 ? tier.Input.Value / b.Input : 1m;
+            var output = tier.Output ?? b.Output;
+            return new RateCard(
+                tier.Input ?? b.Input * premium,
+                output,
+                output,
+                tier.CacheWrite ?? b.CacheWrite5m * premium,
+                tier.CacheWrite1h ?? b.CacheWrite1h * premium,
+                tier.CacheRead ?? b.CacheRead * premium);
+        }
+
+        /// <summary>The highest tier whose threshold the request's input side exceeds, or null for base rates.</summary>
+        public static PriceTier? TierFor(ModelPrice price, long inputSide)
+        {
             PriceTier? tier = null;
             foreach (var t in price.Tiers)
             {
@@ -22,32 +74,36 @@ namespace TokUsage.Pricing
                 }
             }
 
-            var input = price.Input ?? 0m;
-            var output = price.Output ?? 0m;
-            var cacheWrite = price.CacheWrite ?? (price.IsAnthropic ? input * 1.25m : input);
-            var cacheWrite1h = price.CacheWrite1h ?? (price.IsAnthropic ? input * 2m : cacheWrite);
-            var cacheRead = price.CacheRead ?? (price.IsAnthropic ? input * 0.1m : input);
-            var reasoning = price.Reasoning ?? output;
+            return tier;
+        }
+    }
 
-            if (tier != null)
+    /// <summary>
+    /// Prices one message the way providers bill it. Long context: when the request's input side (input + cache writes +
+    /// cache reads) exceeds a tier threshold, every token of that request is billed at the tier's rates (Anthropic,
+    /// Google and OpenAI bill the whole request, not only the excess). Cache writes are split into 5-minute and 1-hour
+    /// rates. Fast mode multiplies by the entry's fast multiplier; an override's multiplier applies last. Pure and
+    /// thread-safe.
+    /// </summary>
+    internal static class CostCalculator
+    {
+        public static decimal Cost(ModelPrice price, in TokenCounts tokens, bool fast)
+        {
+            var tier = RateCard.TierFor(price, tokens.Input + tokens.CacheWrite + tokens.CacheRead);
+            var rates = tier is null ? RateCard.Base(price) : RateCard.ForTier(price, tier);
+            var cost = (tokens.Input * rates.Input)
+                + (tokens.Output * rates.Output)
+                + (tokens.Reasoning * rates.Reasoning)
+                + (tokens.CacheWrite5m * rates.CacheWrite5m)
+                + (tokens.CacheWrite1h * rates.CacheWrite1h)
+                + (tokens.CacheRead * rates.CacheRead);
+
+            if (fast && price.FastMultiplier.HasValue)
             {
-                var premium = tier.Input.HasValue && input > 0 ? tier.Input.Value / input : 1m;
-                input = tier.Input ?? input * premium;
-                output = tier.Output ?? output;
-                cacheWrite = tier.CacheWrite ?? cacheWrite * premium;
-                cacheWrite1h = tier.CacheWrite1h ?? cacheWrite1h * premium;
-                cacheRead = tier.CacheRead ?? cacheRead * premium;
-                reasoning = output;
+                cost *= price.FastMultiplier.Value;
             }
 
-            var cost = (tokens.Input * input)
-                + (tokens.Output * output)
-                + (tokens.Reasoning * reasoning)
-                + (tokens.CacheWrite5m * cacheWrite)
-                + (tokens.CacheWrite1h * cacheWrite1h)
-                + (tokens.CacheRead * cacheRead);
-
-            return fast && price.FastMultiplier.HasValue ? cost * price.FastMultiplier.Value : cost;
+            return price.Multiplier.HasValue ? cost * price.Multiplier.Value : cost;
         }
     }
 }

@@ -3,6 +3,16 @@ namespace TokUsage.Pricing
     /// <summary>Per-token USD rates of one price table entry, as the table gives them (null = not quoted).</summary>
     internal class PriceRates
     {
+        /// <summary>Copies every rate of <paramref name="other"/> onto this object.</summary>
+        public void CopyRatesFrom(PriceRates other)
+        {
+            Input = other.Input;
+            Output = other.Output;
+            CacheWrite = other.CacheWrite;
+            CacheWrite1h = other.CacheWrite1h;
+            CacheRead = other.CacheRead;
+        }
+
         public decimal? Input { get; set; }
         public decimal? Output { get; set; }
         /// <summary>Cache write with the default (5-minute) TTL.</summary>
@@ -23,6 +33,22 @@ namespace TokUsage.Pricing
     {
         public ModelPrice(string key) => Key = key;
 
+        /// <summary>A copy under another key (the start of an override's field-by-field merge).</summary>
+        public ModelPrice CloneAs(string key)
+        {
+            var copy = new ModelPrice(key)
+            {
+                Provider = Provider,
+                Reasoning = Reasoning,
+                ContextWindow = ContextWindow,
+                FastMultiplier = FastMultiplier,
+                Multiplier = Multiplier,
+                Tiers = Tiers,
+            };
+            copy.CopyRatesFrom(this);
+            return copy;
+        }
+
         /// <summary>The table key the model resolved to (what Get-TokenPrice will show).</summary>
         public string Key { get; }
 
@@ -40,6 +66,9 @@ namespace TokUsage.Pricing
 
         /// <summary>Multiplier of the provider's fast/priority mode where the log marks a request as fast.</summary>
         public decimal? FastMultiplier { get; set; }
+
+        /// <summary>Factor applied to the whole cost (an override's negotiated discount or a reseller's markup); null = 1.</summary>
+        public decimal? Multiplier { get; set; }
 
         public bool IsAnthropic => Provider == "anthropic" || Key.IndexOf("claude", System.StringComparison.OrdinalIgnoreCase) >= 0;
     }

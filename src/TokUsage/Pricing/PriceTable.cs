@@ -6,18 +6,23 @@ using System.Text.Json;
 namespace TokUsage.Pricing
 {
     /// <summary>
-    /// The model price table: the LiteLLM snapshot compiled into the module (offline, no network ever). Immutable after
-    /// load and safe to share between threads and runspaces.
+    /// A model price table in the compact format of <see cref="LiteLlmConverter"/>: the LiteLLM snapshot compiled into
+    /// the module, or one Update-TokenPrice stored. Immutable after load and safe to share between threads and runspaces.
     /// </summary>
     internal sealed class PriceTable
     {
         private const string EmbeddedResource = "TokUsage.Pricing.litellm-prices.json";
         private static readonly Lazy<PriceTable> EmbeddedTable = new Lazy<PriceTable>(LoadEmbedded);
 
-        private PriceTable(Dictionary<string, ModelPrice> models, string source)
+        private PriceTable(Dictionary<string, ModelPrice> models, string snapshot, string? path, RefreshInfo? refresh)
         {
             Models = models;
-            Source = source;
+            Snapshot = snapshot;
+            Path = path;
+            Refresh = refresh;
+            Source = refresh is null
+                ? $"LiteLLM snapshot {snapshot} (embedded)"
+                : $"LiteLLM {refresh.Retrieved.UtcDateTime:yyyy-MM-dd} (Update-TokenPrice, {path})";
         }
 
         /// <summary>The table embedded in the module.</summary>
@@ -29,13 +34,34 @@ namespace TokUsage.Pricing
         /// <summary>Where the prices come from, for display (for example "LiteLLM snapshot 2026-07-24 (embedded)").</summary>
         public string Source { get; }
 
-        /// <summary>Parses a table in the compact format written by tools/TokUsage.DataGen.</summary>
-        public static PriceTable Parse(byte[] utf8, string origin)
+        /// <summary>Date (yyyy-MM-dd) of the prices: the snapshot's, or the day a refreshed table was downloaded.</summary>
+        public string Snapshot { get; }
+
+        /// <summary>File the table was loaded from; null for the embedded table.</summary>
+        public string? Path { get; }
+
+        /// <summary>Download facts of a refreshed table; null for the embedded one.</summary>
+        public RefreshInfo? Refresh { get; }
+
+        /// <summary>
+        /// Parses a table in the compact format. <paramref name="path"/> is the file it came from (null when embedded).
+        /// Throws <see cref="JsonException"/>, <see cref="KeyNotFoundException"/> or <see cref="InvalidOperationException"/>
+        /// on a damaged table.
+        /// </summary>
+        public static PriceTable Parse(byte[] utf8, string? path)
         {
             var models = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
             using var doc = JsonDocument.Parse(utf8);
             var root = doc.RootElement;
             var snapshot = root.TryGetProperty("snapshot", out var s) ? s.GetString() : null;
+            RefreshInfo? refresh = null;
+            if (root.TryGetProperty("retrieved", out var retrieved) && retrieved.TryGetDateTimeOffset(out var when))
+            {
+                var uri = root.TryGetProperty("uri", out var u) ? u.GetString() : null;
+                var etag = root.TryGetProperty("etag", out var t) ? t.GetString() : null;
+                refresh = new RefreshInfo(uri ?? "unknown", when, etag);
+            }
+
             foreach (var entry in root.GetProperty("models").EnumerateObject())
             {
                 var price = new ModelPrice(entry.Name);
@@ -62,7 +88,7 @@ namespace TokUsage.Pricing
                 models[entry.Name] = price;
             }
 
-            return new PriceTable(models, $"LiteLLM snapshot {snapshot ?? "unknown"} ({origin})");
+            return new PriceTable(models, snapshot ?? "unknown", path, refresh);
         }
 
         private static PriceTable LoadEmbedded()
@@ -71,7 +97,7 @@ namespace TokUsage.Pricing
                 ?? throw new InvalidOperationException($"The module is damaged: resource {EmbeddedResource} is missing.");
             using var buffer = new MemoryStream();
             stream.CopyTo(buffer);
-            return Parse(buffer.ToArray(), "embedded");
+            return Parse(buffer.ToArray(), null);
         }
 
         private static void ReadRates(JsonElement e, PriceRates rates)

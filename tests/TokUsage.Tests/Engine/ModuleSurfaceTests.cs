@@ -28,7 +28,7 @@ namespace TokUsage.Tests.Engine
             var info = _host.Run("Test-ModuleManifest -Path $m", new Dictionary<string, object?> { ["m"] = Repo.Manifest }).AssertNoErrors().Output.Single();
             var module = (PSModuleInfo)info.BaseObject;
             Assert.Equal(typeof(UsageFile).Assembly.GetName().Version!.ToString(3), module.Version.ToString(3));
-            Assert.Equal(new[] { "Get-TokenUsage", "Get-TokenUsageSource", "Measure-TokenUsage" }, module.ExportedCmdlets.Keys.OrderBy(k => k));
+            Assert.Equal(new[] { "Get-TokenPrice", "Get-TokenUsage", "Get-TokenUsageSource", "Measure-TokenUsage", "Update-TokenPrice" }, module.ExportedCmdlets.Keys.OrderBy(k => k, StringComparer.Ordinal));
             Assert.Equal(new[] { "Core", "Desktop" }, module.CompatiblePSEditions.OrderBy(e => e));
             Assert.Equal(new Version(5, 1), module.PowerShellVersion);
             var psData = (System.Collections.Hashtable)((System.Collections.Hashtable)module.PrivateData)["PSData"]!;
@@ -54,6 +54,8 @@ namespace TokUsage.Tests.Engine
         [InlineData("Get-TokenUsage")]
         [InlineData("Get-TokenUsageSource")]
         [InlineData("Measure-TokenUsage")]
+        [InlineData("Get-TokenPrice")]
+        [InlineData("Update-TokenPrice")]
         public void FullHelpHasSynopsisEveryParameterAndExamples(string command)
         {
             var vars = new Dictionary<string, object?> { ["c"] = command };
@@ -96,6 +98,8 @@ namespace TokUsage.Tests.Engine
         [InlineData("Get-TokenUsage -TimeZone Europe/Berl", "Europe/Berlin")]
         [InlineData("Measure-TokenUsage -TimeZone 'W. Europe St", "'W. Europe Standard Time'")]
         [InlineData("Measure-TokenUsage -By Ses", "Session")]
+        [InlineData("Get-TokenPrice claude-sonnet-4-5-2", "claude-sonnet-4-5-20250929")]
+        [InlineData("Get-TokenPrice -Model gpt-5.4-mi", "gpt-5.4-mini")]
         public void TabCompletionOffersValues(string input, string expected)
         {
             var completion = _host.Run("(TabExpansion2 -inputScript $s -cursorColumn $s.Length).CompletionMatches | ForEach-Object CompletionText", new Dictionary<string, object?> { ["s"] = input });

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using TokUsage.Tests.Support;
 using Xunit;
@@ -10,8 +11,8 @@ namespace TokUsage.Tests.Engine
         public void ModuleImportsAndExportsItsCmdlets()
         {
             using var host = new PowerShellHost();
-            var names = host.Run("Get-Command -Module TokUsage | ForEach-Object Name").AssertNoErrors().Output.Select(o => o.ToString()).OrderBy(n => n).ToArray();
-            Assert.Equal(new[] { "Get-TokenUsage", "Get-TokenUsageSource", "Measure-TokenUsage" }, names);
+            var names = host.Run("Get-Command -Module TokUsage | ForEach-Object Name").AssertNoErrors().Output.Select(o => o.ToString()).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            Assert.Equal(new[] { "Get-TokenPrice", "Get-TokenUsage", "Get-TokenUsageSource", "Measure-TokenUsage", "Update-TokenPrice" }, names);
         }
     }
 }

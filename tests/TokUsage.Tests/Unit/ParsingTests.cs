@@ -139,7 +139,7 @@ namespace TokUsage.Tests.Unit
                 Line("msg_2", "2026-05-02T01:00:00Z", input: 7, output: 3, cacheRead: 0),
                 "{\"timestamp\":\"2026-05-02T02:00:00Z\",\"message\":{\"id\":\"msg_3\",\"usage\":{\"input_tokens\""));
             var source = new SourceFile(ClaudeSource.Instance, path, new FileInfo(path).Length, DateTime.UtcNow, dir.Path);
-            var parsed = ClaudeFileReader.Read(source, new ReadOptions(new ModelResolver(PriceTable.Embedded), DateWindow.All), CancellationToken.None);
+            var parsed = ClaudeFileReader.Read(source, new ReadOptions(PriceBook.Embedded, DateWindow.All), CancellationToken.None);
             Assert.Equal(2, parsed.SkippedLines);
             Assert.Equal(new long[] { 4, 6 }, parsed.SkippedSamples.Select(s => s.LineNumber));
             Assert.Contains("torn last line", parsed.SkippedSamples[1].Reason, StringComparison.Ordinal);

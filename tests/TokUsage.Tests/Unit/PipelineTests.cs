@@ -121,7 +121,7 @@ namespace TokUsage.Tests.Unit
         {
             using var dir = new TempDir();
             var home = TokUsage.TestData.ClaudeHomeGenerator.Generate(dir.Path, new TokUsage.TestData.ClaudeHomeOptions { Sessions = 30, Seed = 9 });
-            var read = new ReadOptions(new TokUsage.Pricing.ModelResolver(TokUsage.Pricing.PriceTable.Embedded), DateWindow.All);
+            var read = new ReadOptions(TokUsage.Pricing.PriceBook.Embedded, DateWindow.All);
             var request = new ScanRequest(new[] { ClaudeSource.Instance }, new[] { new ScanTarget(home.ProjectsDir, true) }, ClientEnvironment.FromProcess(), read, 2)
             {
                 ProgressInterval = TimeSpan.FromTicks(1),

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.IO;
 using TokUsage.Pricing;
 using TokUsage.Tests.Support;
@@ -10,30 +11,127 @@ namespace TokUsage.Tests.Unit
     {
         private static readonly ModelResolver Resolver = new ModelResolver(PriceTable.Embedded);
 
-        [Theory]
-        [InlineData("claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929")]
-        [InlineData("claude-opus-4-6", "claude-opus-4-6")]
-        [InlineData("anthropic/claude-opus-4-6", "claude-opus-4-6")]
-        [InlineData("claude-sonnet-4.5", "claude-sonnet-4-5")]
-        [InlineData("claude-opus-4-6-thinking", "claude-opus-4-6")]
-        [InlineData("us.anthropic.claude-haiku-4-5-20251001-v1:0", "us.anthropic.claude-haiku-4-5-20251001-v1:0")] // exact Bedrock entry wins
-        [InlineData("apac.anthropic.claude-opus-4-6-v1:0", "claude-opus-4-6")]
-        [InlineData("claude-sonnet-4-5@20250929", "claude-sonnet-4-5-20250929")]
-        [InlineData("[pi] claude-opus-4-5", "claude-opus-4-5")]
-        [InlineData("claude-opus-4", "claude-opus-4-20250514")]
-        [InlineData("CLAUDE-HAIKU-4-5", "claude-haiku-4-5")]
-        public void ModelNamesResolveToTableEntries(string logged, string key)
+        /// <summary>
+        /// Real model strings from clients' logs (research/ccusage.md, research/tokscale.md and the clients' own docs)
+        /// and the table entry each must price with. The expected entries were chosen by reading the LiteLLM snapshot,
+        /// not by running the resolver.
+        /// </summary>
+        public static TheoryData<string, string> RealModelStrings() => new TheoryData<string, string>
         {
-            Assert.Equal(key, Resolver.Resolve(logged)?.Key, StringComparer.OrdinalIgnoreCase);
+            // Anthropic, as Claude Code, Bedrock, Vertex, OpenRouter, OpenCode and pi log it.
+            { "claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929" },
+            { "claude-sonnet-4-5", "claude-sonnet-4-5" },
+            { "claude-sonnet-4.5-20250929", "claude-sonnet-4-5-20250929" },
+            { "claude-sonnet-4.6", "claude-sonnet-4-6" },
+            { "claude-sonnet-4-6", "claude-sonnet-4-6" },
+            { "claude-opus-4-6", "claude-opus-4-6" },
+            { "claude-opus-4-8", "claude-opus-4-8" },
+            { "claude-opus-4-5-thinking-0", "claude-opus-4-5" },
+            { "claude-opus-4-6-thinking", "claude-opus-4-6" },
+            { "claude-opus-4-20250514", "claude-opus-4-20250514" },
+            { "claude-opus-4-20250514-fast", "claude-opus-4-20250514" },
+            { "claude-opus-4-6-fast", "claude-opus-4-6" },
+            { "claude-haiku-4-5-20251001", "claude-haiku-4-5-20251001" },
+            { "claude-sonnet-4-20250514", "claude-sonnet-4-20250514" },
+            { "claude-sonnet-4-0", "claude-sonnet-4-20250514" },
+            { "anthropic/claude-4-6-sonnet", "claude-sonnet-4-6" },
+            { "claude-4-5-sonnet", "claude-sonnet-4-5" },
+            { "us.anthropic.claude-sonnet-4-20250514-v1:0", "us.anthropic.claude-sonnet-4-20250514-v1:0" },
+            { "us.anthropic.claude-haiku-4-5-20251001-v1:0", "us.anthropic.claude-haiku-4-5-20251001-v1:0" },
+            { "apac.anthropic.claude-opus-4-6-v1:0", "claude-opus-4-6" },
+            { "anthropic.claude-3-5-sonnet-20241022-v2:0", "anthropic.claude-3-5-sonnet-20241022-v2:0" },
+            { "vertex_ai/claude-sonnet-4-5@20250929", "vertex_ai/claude-sonnet-4-5@20250929" },
+            { "claude-sonnet-4-5@20250929", "claude-sonnet-4-5-20250929" },
+            { "openrouter/anthropic/claude-sonnet-4.5", "openrouter/anthropic/claude-sonnet-4.5" },
+            { "anthropic/claude-opus-4.5", "claude-opus-4-5" },
+            { "anthropic/claude-opus-4-6", "claude-opus-4-6" },
+            { "[pi] claude-opus-4-5", "claude-opus-4-5" },
+            { "CLAUDE-HAIKU-4-5", "claude-haiku-4-5" },
+            { "claude-3-7-sonnet-20250219", "claude-3-7-sonnet-20250219" },
+            { "claude-3-haiku-20240307", "claude-3-haiku-20240307" },
+            { "claude-opus-4", "claude-opus-4-20250514" },
+
+            // OpenAI, as Codex, Copilot, pi, OpenCode and Cursor log it.
+            { "gpt-5", "gpt-5" },
+            { "gpt-5-codex", "gpt-5-codex" },
+            { "gpt-5.1-codex-max", "gpt-5.1-codex-max" },
+            { "gpt-5.1-codex-max-xhigh", "gpt-5.1-codex-max" },
+            { "gpt-5.2-codex", "gpt-5.2-codex" },
+            { "gpt-5.3-codex", "gpt-5.3-codex" },
+            { "gpt-5.4", "gpt-5.4" },
+            { "GPT-5.4", "gpt-5.4" },
+            { "[pi] gpt-5.4", "gpt-5.4" },
+            { "gpt-5.4 (high)", "gpt-5.4" },
+            { "openai/gpt-5.5", "gpt-5.5" },
+            { "gpt-5.4-mini", "gpt-5.4-mini" },
+            { "gpt-5-mini-2025-08-07", "gpt-5-mini-2025-08-07" },
+            { "o3", "o3" },
+            { "o4-mini", "o4-mini" },
+            { "gpt-4.1", "gpt-4.1" },
+            { "azure/gpt-5.4", "azure/gpt-5.4" },
+
+            // Google, as Gemini CLI, Qwen-style clients and proxies log it.
+            { "gemini-2.5-pro", "gemini-2.5-pro" },
+            { "gemini-2.5-flash", "gemini-2.5-flash" },
+            { "gemini-2.5-flash-lite", "gemini-2.5-flash-lite" },
+            { "gemini-3-pro-preview", "gemini-3-pro-preview" },
+            { "gemini-3.1-pro-preview", "gemini-3.1-pro-preview" },
+            { "google/gemini-2.5-pro", "gemini-2.5-pro" },
+            { "gemini/gemini-2.5-pro", "gemini/gemini-2.5-pro" },
+
+            // Open-weight and other providers: the author's entry, never a reseller's when the author has one.
+            { "grok-code-fast-1", "xai/grok-code-fast-1" },
+            { "x-ai/grok-code-fast-1", "xai/grok-code-fast-1" },
+            { "glm-4.6", "zai/glm-4.6" },
+            { "glm-4.7", "zai/glm-4.7" },
+            { "glm-5", "zai/glm-5" },
+            { "kimi-k2-thinking", "moonshot/kimi-k2-thinking" },
+            { "kimi-k2.5", "moonshot/kimi-k2.5" },
+            { "MiniMax-M2", "minimax/MiniMax-M2" },
+            { "minimax/MiniMax-M3", "minimax/MiniMax-M3" },
+            { "deepseek-chat", "deepseek-chat" },
+            { "deepseek/deepseek-chat", "deepseek/deepseek-chat" },
+            { "devstral-medium-2507", "mistral/devstral-medium-2507" },
+            { "qwen3-coder-plus", "openrouter/qwen/qwen3-coder-plus" }, // no author entry: the one reseller that has it
+        };
+
+        [Theory]
+        [MemberData(nameof(RealModelStrings))]
+        public void RealModelStringsResolveToTheirTableEntry(string logged, string entry)
+        {
+            Assert.Equal(entry, Resolver.Resolve(logged)?.Price.Key);
+        }
+
+        [Fact]
+        public void TheModelStringTableIsLargeEnoughToMeanSomething()
+        {
+            Assert.True(RealModelStrings().Count() >= 50);
         }
 
         [Theory]
         [InlineData("zeta-private-coder-1")]
         [InlineData("claude-opus-9-9")]
         [InlineData("<synthetic>")]
-        public void UnknownModelsHaveNoPrice(string logged)
+        [InlineData("auto")]
+        [InlineData("gemini-default")]
+        [InlineData("google/gemini-default")]
+        [InlineData("gpt-daybreak-blue-latest")]
+        [InlineData("custom:Kimi-K3-0")]
+        [InlineData("claude-unknown")]
+        [InlineData("glm-4-7-251222-turbo")] // only a $0 placeholder row looks like it: not priced at $0 by resemblance
+        public void UnknownModelsAndRoutingLabelsHaveNoPrice(string logged)
         {
             Assert.Null(Resolver.Resolve(logged));
+        }
+
+        [Theory]
+        [InlineData("claude-opus-4-6-fast", true)]
+        [InlineData("claude-opus-4-20250514-fast", true)]
+        [InlineData("grok-code-fast-1", false)] // "fast" is part of the model's name here
+        [InlineData("claude-opus-4-6", false)]
+        public void AFastSuffixMarksFastMode(string logged, bool fast)
+        {
+            Assert.Equal(fast, Resolver.Resolve(logged)!.Fast);
         }
 
         [Fact]
@@ -43,11 +141,11 @@ namespace TokUsage.Tests.Unit
             Assert.False(ModelResolver.ContainsAtBoundary("claude-opus-4-5", "claude-opus-4"));
             Assert.False(ModelResolver.ContainsAtBoundary("claude-opus-4.5", "claude-opus-4"));
             Assert.False(ModelResolver.ContainsAtBoundary("xclaude-opus-4", "claude-opus-4"));
-            Assert.NotEqual("claude-opus-4-20250514", Resolver.Resolve("claude-opus-4-5")?.Key);
+            Assert.NotEqual("claude-opus-4-20250514", Resolver.Resolve("claude-opus-4-5")?.Price.Key);
         }
 
         private static decimal Cost(string model, long input, long output, long cacheWrite = 0, long cacheWrite1h = 0, long cacheRead = 0, bool fast = false) =>
-            CostCalculator.Cost(Resolver.Resolve(model)!, new TokenCounts { Input = input, Output = output, CacheWrite = cacheWrite, CacheWrite1h = cacheWrite1h, CacheRead = cacheRead }, fast);
+            CostCalculator.Cost(Resolver.Resolve(model)!.Price, new TokenCounts { Input = input, Output = output, CacheWrite = cacheWrite, CacheWrite1h = cacheWrite1h, CacheRead = cacheRead }, fast);
 
         [Fact]
         public void LongContextBillsTheWholeRequestAtThePremiumRate()
@@ -86,7 +184,7 @@ namespace TokUsage.Tests.Unit
         {
             Skip.If(Repo.Shared is null, "../shared is not beside the repository");
             var snapshot = File.ReadAllText(Path.Combine(Repo.Shared!, "pricing", "litellm-model-prices-2026-07-24.json"));
-            var regenerated = TokUsage.DataGen.PriceTableWriter.Convert(snapshot, "2026-07-24");
+            var regenerated = TokUsage.Pricing.LiteLlmConverter.Convert(snapshot, "2026-07-24");
             Assert.Equal(regenerated, File.ReadAllText(Path.Combine(Repo.Root, "src", "TokUsage", "Pricing", "litellm-prices.json")));
             Assert.Contains("2026-07-24", PriceTable.Embedded.Source, StringComparison.Ordinal);
         }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using TokUsage.Clients.Common;
 using TokUsage.Parsing;
 using TokUsage.Pipeline;
 using TokUsage.Pricing;
@@ -77,11 +78,9 @@ namespace TokUsage.Clients.Claude
             foreach (var p in pending)
             {
                 var model = p.Message.Model;
-                var price = options.Prices.Resolve(model);
-                var cost = price is null ? 0m : CostCalculator.Cost(price, p.Message.Tokens, p.Message.Fast);
-                var priced = price != null || ModelNames.IsSynthetic(model);
-                var entry = new UsageEntry(p.Message.Timestamp, model, p.Message.Tokens, cost);
-                result.Entries.Add(new KeyedEntry(p.Message.HasKey, p.Message.Key, entry, priced));
+                var (cost, source) = Recording.Price(options, model, p.Message.Tokens, p.Message.Fast);
+                var entry = new UsageEntry(p.Message.Timestamp, model, p.Message.Tokens, cost, source);
+                result.Entries.Add(new KeyedEntry(p.Message.HasKey, p.Message.Key, entry, source != CostSource.None || ModelNames.IsSynthetic(model)));
             }
 
             return result;

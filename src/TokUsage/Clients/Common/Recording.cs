@@ -20,22 +20,27 @@ namespace TokUsage.Clients.Common
                 return;
             }
 
-            decimal cost;
-            bool priced;
+            var (cost, source) = Price(options, model, tokens, fast, reportedCost);
+            var entry = new UsageEntry(timestamp.ToUniversalTime(), model, tokens, cost, source);
+            result.Entries.Add(new KeyedEntry(key.HasValue, key ?? default, entry, source != CostSource.None || ModelNames.IsSynthetic(model)));
+        }
+
+        /// <summary>
+        /// The cost of one message and where it comes from: a positive <paramref name="reportedCost"/> is the provider's
+        /// bill and is kept; otherwise the run's prices (table and overrides) compute it; a model nothing prices costs 0
+        /// with source None (the caller lists it in UnpricedModels).
+        /// </summary>
+        public static (decimal Cost, CostSource Source) Price(ReadOptions options, string model, in TokenCounts tokens, bool fast, decimal? reportedCost = null)
+        {
             if (reportedCost > 0)
             {
-                cost = reportedCost.Value;
-                priced = true;
-            }
-            else
-            {
-                var price = options.Prices.Resolve(model);
-                cost = price is null ? 0m : CostCalculator.Cost(price, tokens, fast);
-                priced = price != null || ModelNames.IsSynthetic(model);
+                return (reportedCost.Value, CostSource.Reported);
             }
 
-            var entry = new UsageEntry(timestamp.ToUniversalTime(), model, tokens, cost);
-            result.Entries.Add(new KeyedEntry(key.HasValue, key ?? default, entry, priced));
+            var quote = options.Prices.Resolve(model);
+            return quote is null
+                ? (0m, CostSource.None)
+                : (CostCalculator.Cost(quote.Price, tokens, fast || quote.Fast), CostSource.Calculated);
         }
 
         /// <summary>A dedup key from text (the client's own message identity, namespaced by the reader).</summary>

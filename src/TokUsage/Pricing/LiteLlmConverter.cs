@@ -5,27 +5,49 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 
-namespace TokUsage.DataGen
+namespace TokUsage.Pricing
 {
     /// <summary>
-    /// Converts LiteLLM's model_prices_and_context_window.json into the compact table the module embeds: per model only
+    /// Converts LiteLLM's model_prices_and_context_window.json into the compact table TokUsage prices with: per model only
     /// the per-token prices TokUsage bills with, numbers copied verbatim (no float round trip), keys sorted ordinally so
-    /// the output is byte-for-byte reproducible.
+    /// the output is byte-for-byte reproducible. Used at build time (tools/TokUsage.DataGen, the embedded snapshot) and by
+    /// Update-TokenPrice (a refreshed table). Throws <see cref="JsonException"/> when the input is not JSON.
     /// </summary>
-    public static class PriceTableWriter
+    internal static class LiteLlmConverter
     {
         private static readonly string[] Modes = { "chat", "completion", "responses" };
         private static readonly int[] TierThresholdsK = { 128, 200, 256, 272, 512 };
 
-        public static string Convert(string litellmJson, string snapshot)
+        public static string Convert(string litellmJson, string snapshot) => Convert(Encoding.UTF8.GetBytes(litellmJson), snapshot, null);
+
+        /// <summary>
+        /// Converts a LiteLLM table; <paramref name="refresh"/> (null for the embedded snapshot) records where and when a
+        /// refreshed table was downloaded.
+        /// </summary>
+        public static string Convert(byte[] litellmJson, string snapshot, RefreshInfo? refresh)
         {
-            using var doc = JsonDocument.Parse(litellmJson);
+            using var doc = JsonDocument.Parse(litellmJson, new JsonDocumentOptions { AllowTrailingCommas = false, MaxDepth = 64 });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonException("the root is not a JSON object of models");
+            }
+
             var stream = new MemoryStream();
             using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
             {
                 w.WriteStartObject();
                 w.WriteString("source", "LiteLLM model_prices_and_context_window.json");
                 w.WriteString("snapshot", snapshot);
+                if (refresh != null)
+                {
+                    w.WriteString("uri", refresh.Uri);
+                    w.WriteString("retrieved", refresh.Retrieved.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
+                    if (refresh.ETag != null)
+                    {
+                        w.WriteString("etag", refresh.ETag);
+                    }
+                }
+
                 w.WriteStartObject("models");
                 foreach (var model in doc.RootElement.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
                 {
@@ -85,7 +107,7 @@ namespace TokUsage.DataGen
                 return false;
             }
 
-            if (model.Value.TryGetProperty("mode", out var mode) && mode.ValueKind == JsonValueKind.String && !Modes.Contains(mode.GetString()))
+            if (model.Value.TryGetProperty("mode", out var mode) && mode.ValueKind == JsonValueKind.String && Array.IndexOf(Modes, mode.GetString()) < 0)
             {
                 return false;
             }
@@ -158,5 +180,22 @@ namespace TokUsage.DataGen
                 w.WriteRawValue(v.GetRawText(), skipInputValidation: true);
             }
         }
+    }
+
+    /// <summary>Where and when a refreshed table came from.</summary>
+    internal sealed class RefreshInfo
+    {
+        public RefreshInfo(string uri, DateTimeOffset retrieved, string? etag)
+        {
+            Uri = uri;
+            Retrieved = retrieved;
+            ETag = etag;
+        }
+
+        public string Uri { get; }
+
+        public DateTimeOffset Retrieved { get; }
+
+        public string? ETag { get; }
     }
 }
