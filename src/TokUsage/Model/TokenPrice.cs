@@ -120,7 +120,21 @@ namespace TokUsage
 
             foreach (var tier in price.Tiers)
             {
-                notes.Add($"Above {tier.Above:N0} input-side tokens (input + cache read + cache write) the whole request is billed at the LongContext rates");
+                var above = tier.Above.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+                notes.Add($"Above {above} input-side tokens (input + cache read + cache write) the whole request is billed at the LongContext rates");
+                var derived = new List<string>();
+                if (tier.CacheWrite is null) derived.Add("CacheWrite5m");
+                if (tier.CacheWrite1h is null) derived.Add("CacheWrite1h");
+                if (tier.CacheRead is null) derived.Add("CacheRead");
+                if (derived.Count > 0)
+                {
+                    notes.Add($"Above {above}: {string.Join(", ", derived)} = base rate × the tier's input premium (the table quotes none)");
+                }
+
+                if (tier.Output is null)
+                {
+                    notes.Add($"Above {above}: Output stays at the base rate (the table quotes no tier rate)");
+                }
             }
 
             if (price.FastMultiplier.HasValue)

@@ -102,7 +102,7 @@ namespace TokUsage.Pricing
 
                 return table;
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is JsonException || e is InvalidOperationException
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is JsonException || e is InvalidOperationException || e is InvalidDataException
                 || e is System.Collections.Generic.KeyNotFoundException || e is FormatException)
             {
                 problem = $"The stored price table '{path}' is damaged ({e.Message}); using the embedded snapshot. Run Update-TokenPrice to replace it.";

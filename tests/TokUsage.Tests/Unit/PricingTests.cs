@@ -179,6 +179,165 @@ namespace TokUsage.Tests.Unit
             Assert.Equal((100_000 * 12m + 150_000 * 0.6m) / 1_000_000m, Cost("claude-sonnet-4-20250514", 0, 0, cacheWrite: 100_000, cacheWrite1h: 100_000, cacheRead: 150_000));
         }
 
+        private static decimal CostOf(string model, TokenCounts tokens, bool fast = false)
+        {
+            var match = Resolver.Resolve(model)!;
+            return CostCalculator.Cost(match.Price, tokens, fast || match.Fast);
+        }
+
+        [Fact]
+        public void OpenAiCachedInputIsBilledAtTheCachedRateAndReasoningAsOutput()
+        {
+            // gpt-5.3-codex: input $1.75, cached input $0.175, output $14 per MTok; reasoning tokens are output tokens.
+            var tokens = new TokenCounts { Input = 10_000, CacheRead = 90_000, Output = 2_000, Reasoning = 3_000 };
+            Assert.Equal((10_000 * 1.75m + 90_000 * 0.175m + 5_000 * 14m) / 1_000_000m, CostOf("gpt-5.3-codex", tokens));
+        }
+
+        [Fact]
+        public void CachedInputWithoutAQuotedRateIsBilledAsInputOutsideAnthropic()
+        {
+            // mistral/devstral-medium-2507 quotes no cached rate: cached input costs the input rate ($0.40).
+            Assert.Equal(100_000 * 0.4m / 1_000_000m, CostOf("devstral-medium-2507", new TokenCounts { CacheRead = 100_000 }));
+        }
+
+        [Fact]
+        public void GeminiThinkingTokensAreBilledAtTheReasoningRate()
+        {
+            // gemini-2.5-flash quotes reasoning at $2.50 like output; gemini-2.5-pro quotes none, so thinking is output ($10).
+            Assert.Equal(4_000 * 2.5m / 1_000_000m, CostOf("gemini-2.5-flash", new TokenCounts { Reasoning = 4_000 }));
+            Assert.Equal(4_000 * 10m / 1_000_000m, CostOf("gemini-2.5-pro", new TokenCounts { Reasoning = 4_000 }));
+        }
+
+        [Fact]
+        public void GeminiLongContextBillsTheWholeRequestAbove200k()
+        {
+            // gemini-2.5-pro above 200k input: input $2.50, output $15, cache read $0.25 for every token of the request.
+            var tokens = new TokenCounts { Input = 150_000, CacheRead = 60_000, Output = 1_000, Reasoning = 500 };
+            Assert.Equal((150_000 * 2.5m + 60_000 * 0.25m + 1_500 * 15m) / 1_000_000m, CostOf("gemini-2.5-pro", tokens));
+        }
+
+        [Fact]
+        public void OpenAi272kTierBillsTheWholeRequest()
+        {
+            // gpt-5.4: $2.50/$15 (cached $0.25) up to 272k input-side tokens; above it $5/$22.50 (cached $0.50) for all of them.
+            var below = new TokenCounts { Input = 72_000, CacheRead = 200_000, Output = 1_000 };
+            var above = new TokenCounts { Input = 73_000, CacheRead = 200_000, Output = 1_000 };
+            Assert.Equal((72_000 * 2.5m + 200_000 * 0.25m + 1_000 * 15m) / 1_000_000m, CostOf("gpt-5.4", below));
+            Assert.Equal((73_000 * 5m + 200_000 * 0.5m + 1_000 * 22.5m) / 1_000_000m, CostOf("gpt-5.4", above));
+        }
+
+        [Fact]
+        public void Tiers128kAnd256kAreHonoured()
+        {
+            var grok = Resolver.Resolve("grok-4-fast-reasoning")!.Price;
+            Assert.Equal("xai/grok-4-fast-reasoning", grok.Key);
+            Assert.Equal(128_000, Assert.Single(grok.Tiers).Above);
+            var tier = grok.Tiers[0];
+            Assert.Equal(130_000 * tier.Input!.Value, CostCalculator.Cost(grok, new TokenCounts { Input = 130_000 }, false));
+            Assert.Equal(120_000 * grok.Input!.Value, CostCalculator.Cost(grok, new TokenCounts { Input = 120_000 }, false));
+
+            var qwen = Resolver.Resolve("openrouter/qwen/qwen3.5-plus-02-15")!.Price;
+            Assert.Contains(qwen.Tiers, t => t.Above == 256_000);
+            var top = qwen.Tiers.Last(t => t.Above <= 256_000);
+            Assert.Equal(300_000 * top.Input!.Value, CostCalculator.Cost(qwen, new TokenCounts { Input = 300_000 }, false));
+        }
+
+        [Fact]
+        public void AFastModelNameBillsTheFastMultiplier()
+        {
+            var tokens = new TokenCounts { Input = 1_000, Output = 1_000 };
+            Assert.Equal(6 * CostOf("claude-opus-4-6", tokens), CostOf("claude-opus-4-6-fast", tokens));
+        }
+
+        private static PriceBook Book(string overridesJson, System.Collections.Hashtable? given = null)
+        {
+            using var dir = new TempDir();
+            var file = dir.Combine("prices.json");
+            File.WriteAllText(file, overridesJson);
+            var fromFile = PriceOverrideSet.FromFile(file);
+            var merged = given is null ? fromFile : fromFile.With(PriceOverrideSet.FromDictionary(given, "-PriceOverride"));
+            return new PriceBook(PriceTable.Embedded, merged);
+        }
+
+        [Fact]
+        public void OverridesMergeFieldByFieldOverTheTableAndTheFile()
+        {
+            var book = Book(
+                "{ \"models\": { \"claude-sonnet-4-5\": { \"Input\": 2.7, \"Output\": 13.5 } } }",
+                new System.Collections.Hashtable { ["CLAUDE-SONNET-4-5"] = new System.Collections.Hashtable { ["output"] = 12 } });
+            var quote = book.Resolve("claude-sonnet-4-5")!;
+            Assert.Equal(PriceMatch.Override, quote.Match);
+            Assert.Equal("claude-sonnet-4-5", quote.Entry);
+            Assert.Equal(2.7m / 1_000_000m, quote.Price.Input);     // from the file
+            Assert.Equal(12m / 1_000_000m, quote.Price.Output);     // -PriceOverride wins
+            Assert.Equal(0.3m / 1_000_000m, quote.Price.CacheRead); // from the table
+            Assert.Equal(PriceTable.Embedded.Models["claude-sonnet-4-5"].Tiers, quote.Price.Tiers);
+        }
+
+        [Fact]
+        public void ABaseAndAWildcardPriceBedrockArnsAndProxies()
+        {
+            var book = Book("{ \"models\": { \"arn:aws:bedrock:*:application-inference-profile/*\": { \"Base\": \"claude-sonnet-4-5\" }, \"arn:aws:bedrock:us-east-1:*\": { \"Base\": \"claude-haiku-4-5\" }, \"corp/*\": { \"Multiplier\": 0.9 } } }");
+            var arn = book.Resolve("arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/abc123")!;
+            Assert.Equal("claude-sonnet-4-5", arn.Entry);
+            Assert.Equal(3m / 1_000_000m, arn.Price.Input);
+
+            // The pattern with more literal characters wins where two match.
+            Assert.Equal("claude-sonnet-4-5", book.Resolve("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/x")!.Entry);
+            Assert.Equal("claude-haiku-4-5", book.Resolve("arn:aws:bedrock:us-east-1:123456789012:foundation-model")!.Entry);
+
+            // A multiplier-only override applies on top of whatever the name resolves to.
+            var corp = book.Resolve("corp/claude-opus-4-6")!;
+            var tokens = new TokenCounts { Input = 1_000_000 };
+            Assert.Equal(5m * 0.9m, CostCalculator.Cost(corp.Price, tokens, false));
+            Assert.Null(book.Resolve("corp/private-thing")); // nothing to multiply: still unpriced
+        }
+
+        [Fact]
+        public void AnOverrideCanPriceAPrivateModelAlone()
+        {
+            var book = Book("{ \"models\": { \"zeta-private-coder-1\": { \"Input\": 2, \"Output\": 8 } } }");
+            var quote = book.Resolve("zeta-private-coder-1")!;
+            Assert.Null(quote.Entry);
+            var tokens = new TokenCounts { Input = 1_000_000, Output = 1_000_000, CacheRead = 1_000_000 };
+            Assert.Equal(2m + 8m + 2m, CostCalculator.Cost(quote.Price, tokens, false)); // cached input at the input rate: no rate given
+        }
+
+        [Theory]
+        [InlineData("{ \"models\": { \"x\": { \"Inptu\": 3 } } }", "'Inptu' is not a price field")]
+        [InlineData("{ \"models\": { \"x\": { \"Input\": -3 } } }", "Input must be a number of 0 or more")]
+        [InlineData("{ \"models\": { \"x\": { \"Input\": \"cheap\" } } }", "Input must be a number")]
+        [InlineData("{ \"models\": { \"x\": { } } }", "no fields")]
+        [InlineData("{ \"x\": { \"Input\": 3 } }", "must be a JSON object with a \"models\" object")]
+        [InlineData("{ \"models\": { \"x\": { \"Input\": 3 } ", "not valid JSON")]
+        public void AnUnusablePriceFileIsAClearError(string json, string message)
+        {
+            var error = Assert.Throws<PriceOverrideException>(() => Book(json));
+            Assert.Contains(message, error.Message, StringComparison.Ordinal);
+            Assert.Contains("prices.json", error.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void ABaseThatIsNotInTheTableIsAClearError()
+        {
+            var error = Assert.Throws<PriceOverrideException>(() => Book("{ \"models\": { \"x\": { \"Base\": \"no-such-model-9\" } } }"));
+            Assert.Contains("Base 'no-such-model-9' is not in the price table", error.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void TheDerivedRatesAreWhatGetTokenPriceShows()
+        {
+            // claude-sonnet-4-20250514's 200k tier quotes no 1-hour write rate: Get-TokenPrice shows the derived $12 and says why.
+            var price = new TokenPrice(PriceBook.Embedded.Resolve("claude-sonnet-4-20250514")!);
+            Assert.Equal(3m, price.Input);
+            Assert.Equal(3.75m, price.CacheWrite5m);
+            Assert.Equal(6m, price.CacheWrite1h);
+            Assert.Equal(0.3m, price.CacheRead);
+            Assert.Equal(12m, Assert.Single(price.LongContext).CacheWrite1h);
+            Assert.Contains(price.Notes, n => n.StartsWith("Above 200,000: CacheWrite1h = base rate × the tier's input premium", StringComparison.Ordinal));
+            Assert.Equal("3", price.Input.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         [SkippableFact]
         public void EmbeddedTableIsWhatTheGeneratorMakesOfTheSnapshot()
         {
