@@ -26,6 +26,9 @@ namespace TokUsage.TestData
         public int TypicalToolResultBytes { get; set; } = 1500;
         public int LargeToolResultBytes { get; set; } = 120_000;
         public DateTimeOffset Start { get; set; } = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+        /// <summary>Model names to write and their weights (default: a Claude Code mix). Each needs an entry in ReferencePrices.</summary>
+        public IReadOnlyList<(string Model, double Weight)>? Models { get; set; }
         public int Days { get; set; } = 28;
     }
 
@@ -313,7 +316,7 @@ namespace TokUsage.TestData
                 var write = _rng.NextDouble() < 0.6 ? _rng.Next(0, 30_000) : 0;
                 cw1 = _rng.NextDouble() < 0.25 ? _rng.Next(0, write + 1) : 0;
                 cw5 = write - cw1;
-                if (model.StartsWith("claude-sonnet", StringComparison.Ordinal) && _rng.NextDouble() < 0.12)
+                if ((_o.Models != null || model.StartsWith("claude-sonnet", StringComparison.Ordinal)) && _rng.NextDouble() < 0.12)
                 {
                     cacheRead = _rng.Next(190_000, 420_000); // long context: some cross the 200k threshold
                 }
@@ -481,8 +484,9 @@ namespace TokUsage.TestData
 
         private string Pick()
         {
-            var x = _rng.NextDouble() * ModelMix.Sum(m => m.Weight);
-            foreach (var (model, weight) in ModelMix)
+            var mix = _o.Models ?? ModelMix;
+            var x = _rng.NextDouble() * mix.Sum(m => m.Weight);
+            foreach (var (model, weight) in mix)
             {
                 if ((x -= weight) <= 0)
                 {
@@ -490,7 +494,7 @@ namespace TokUsage.TestData
                 }
             }
 
-            return ModelMix[0].Model;
+            return mix[0].Model;
         }
 
         private string Text(int length)

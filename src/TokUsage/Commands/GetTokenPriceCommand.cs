@@ -61,9 +61,10 @@ namespace TokUsage.Commands
                     continue;
                 }
 
-                if (WildcardPattern.ContainsWildcardCharacters(name))
+                // Only * and ? make a pattern: brackets are literal in model names ("[pi] gpt-5.4").
+                if (name.IndexOf('*') >= 0 || name.IndexOf('?') >= 0)
                 {
-                    var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                    var pattern = new WildcardPattern(name.Replace("[", "`[").Replace("]", "`]"), WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
                     foreach (var key in prices.Names().Where(pattern.IsMatch).OrderBy(n => n, StringComparer.OrdinalIgnoreCase))
                     {
                         Show(prices, key);

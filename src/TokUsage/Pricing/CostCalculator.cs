@@ -31,14 +31,16 @@ namespace TokUsage.Pricing
         /// <summary>
         /// Base rates. Rates the table leaves out are derived: Anthropic's cache multipliers (5-minute write 1.25×, 1-hour
         /// write 2×, read 0.1× of input); other providers bill cached input at the input rate when no cached rate is quoted
-        /// (and have no cache writes, so a write is input); reasoning (thinking) tokens are output unless a rate is quoted.
+        /// (and have no cache writes, so a write is input); Google creates cached content from input billed at the input
+        /// rate (LiteLLM's Gemini "cache creation" figures are storage prices, not write prices); reasoning (thinking)
+        /// tokens are output unless a rate is quoted.
         /// </summary>
         public static RateCard Base(ModelPrice price)
         {
             var input = price.Input ?? 0m;
             var output = price.Output ?? 0m;
-            var cacheWrite = price.CacheWrite ?? (price.IsAnthropic ? input * 1.25m : input);
-            var cacheWrite1h = price.CacheWrite1h ?? (price.IsAnthropic ? input * 2m : cacheWrite);
+            var cacheWrite = price.IsGoogle ? input : price.CacheWrite ?? (price.IsAnthropic ? input * 1.25m : input);
+            var cacheWrite1h = price.IsGoogle ? input : price.CacheWrite1h ?? (price.IsAnthropic ? input * 2m : cacheWrite);
             var cacheRead = price.CacheRead ?? (price.IsAnthropic ? input * 0.1m : input);
             return new RateCard(input, output, price.Reasoning ?? output, cacheWrite, cacheWrite1h, cacheRead);
         }
@@ -53,6 +55,12 @@ namespace TokUsage.Pricing
             var b = Base(price);
             var premium = tier.Input.HasValue && b.Input > 0 ? tier.Input.Value / b.Input : 1m;
             var output = tier.Output ?? b.Output;
+            if (price.IsGoogle)
+            {
+                var input = tier.Input ?? b.Input * premium;
+                return new RateCard(input, output, output, input, input, tier.CacheRead ?? b.CacheRead * premium);
+            }
+
             return new RateCard(
                 tier.Input ?? b.Input * premium,
                 output,

@@ -70,6 +70,10 @@ namespace TokUsage.Pricing
         /// <summary>Factor applied to the whole cost (an override's negotiated discount or a reseller's markup); null = 1.</summary>
         public decimal? Multiplier { get; set; }
 
+        /// <summary>Google's Gemini entries (Gemini API and Vertex AI): cached content is created from input billed as input.</summary>
+        public bool IsGoogle => Provider == "gemini" || (Provider?.StartsWith("vertex_ai-language", System.StringComparison.Ordinal) ?? false)
+            || Key.IndexOf("gemini", System.StringComparison.OrdinalIgnoreCase) >= 0;
+
         public bool IsAnthropic => Provider == "anthropic" || Key.IndexOf("claude", System.StringComparison.OrdinalIgnoreCase) >= 0;
     }
 }
