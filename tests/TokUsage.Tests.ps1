@@ -144,3 +144,48 @@ Describe 'Codex CLI' {
         }
     }
 }
+
+Describe 'Pricing' {
+    BeforeAll {
+        $script:savedCache = $env:XDG_CACHE_HOME
+        $env:XDG_CACHE_HOME = Join-Path $TestDrive 'cache'
+    }
+
+    AfterAll {
+        $env:XDG_CACHE_HOME = $script:savedCache
+    }
+
+    It 'shows the table entry and per-million rates behind a logged name' {
+        $price = Get-TokenPrice -Model 'anthropic/claude-sonnet-4.5'
+        $price.Entry | Should -Be 'claude-sonnet-4-5'
+        $price.Input | Should -Be 3
+        $price.CacheWrite1h | Should -Be 6
+        $price.LongContext[0].Above | Should -Be 200000
+    }
+
+    It 'reports an unknown model as ModelNotPriced and names the fix' {
+        Get-TokenPrice -Model 'zeta-private-coder-1' -ErrorVariable missing -ErrorAction SilentlyContinue
+        $missing[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotPriced,*'
+        $missing[0].Exception.Message | Should -BeLike '*Update-TokenPrice*'
+    }
+
+    It 'prices a private model with -PriceOverride' {
+        $projects = Join-Path $TestDrive 'priced'
+        $project = New-Item -ItemType Directory -Force -Path (Join-Path $projects '-home-me-app')
+        New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 1000000 -OutputTokens 1000000 -Model 'zeta-private-coder-1' |
+            Set-Content -Path (Join-Path $project 's1.jsonl')
+        $file = Get-TokenUsage -Path $projects -PriceOverride @{ 'zeta-private-coder-1' = @{ Input = 2; Output = 8 } }
+        $file.Cost | Should -Be 10
+        $file.CostSource | Should -Be 'Calculated'
+        $file.UnpricedModels | Should -BeNullOrEmpty
+    }
+
+    It 'stops with InvalidPriceOverride on a misspelt field' {
+        { Get-TokenPrice -Model gpt-5 -PriceOverride @{ 'gpt-5' = @{ Inptu = 1 } } } | Should -Throw -ErrorId 'InvalidPriceOverride*'
+    }
+
+    It 'keeps the previous table when a refresh fails' {
+        { Update-TokenPrice -Uri ('file:///' + (Join-Path $TestDrive 'no-such-file.json')) } | Should -Throw -ErrorId 'PriceDownloadFailed*'
+        (Get-TokenPrice -Model claude-sonnet-4-5).Source | Should -BeLike '*embedded*'
+    }
+}

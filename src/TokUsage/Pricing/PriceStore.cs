@@ -127,14 +127,20 @@ namespace TokUsage.Pricing
                     stream.Flush(true);
                 }
 
-                if (File.Exists(path))
+                if (!File.Exists(path))
                 {
-                    File.Replace(temp, path, null, ignoreMetadataErrors: true);
+                    try
+                    {
+                        File.Move(temp, path);
+                        return;
+                    }
+                    catch (IOException) when (File.Exists(path))
+                    {
+                        // a concurrent update stored its table first: replace it below (the last rename wins)
+                    }
                 }
-                else
-                {
-                    File.Move(temp, path);
-                }
+
+                File.Replace(temp, path, null, ignoreMetadataErrors: true);
             }
             finally
             {

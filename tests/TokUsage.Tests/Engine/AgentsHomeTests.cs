@@ -115,6 +115,25 @@ namespace TokUsage.Tests.Engine
         }
 
         [Fact]
+        public void ReportedCostsAreKeptAndSaySo()
+        {
+            var reported = _home.Messages.Where(m => m.ReportedCost.HasValue).ToList();
+            Assert.NotEmpty(reported);
+            var files = _host.Run("Get-TokenUsage").AssertNoErrors().Objects<UsageFile>().ToList();
+            Assert.Equal(reported.Sum(m => m.ReportedCost!.Value), files.Sum(f => f.ReportedCost));
+            Assert.Contains(files, f => f.CostSource == CostSource.Reported && f.ReportedCost == f.Cost && f.Cost > 0);
+            Assert.Contains(files, f => f.CostSource == CostSource.Calculated && f.ReportedCost == 0m);
+            Assert.All(files.SelectMany(f => f.Entries).Where(e => e.CostSource == CostSource.Reported), e => Assert.True(e.Cost > 0));
+
+            var all = _host.Run("Get-TokenUsage | Measure-TokenUsage -By Client").AssertNoErrors().Objects<GroupSummary>().ToDictionary(r => r.Name, StringComparer.Ordinal);
+            Assert.Equal(CostSource.Calculated, all["claude"].CostSource);
+            Assert.Equal(reported.Where(m => m.Client == "cline").Sum(m => m.ReportedCost!.Value), all["cline"].ReportedCost);
+            var month = _host.Run("Get-TokenUsage | Measure-TokenUsage -By Month").AssertNoErrors().Objects<PeriodSummary>().Single();
+            Assert.Equal(CostSource.Mixed, month.CostSource);
+            Assert.Equal(reported.Sum(m => m.ReportedCost!.Value), month.ReportedCost);
+        }
+
+        [Fact]
         public void ClientParameterSelectsOneClient()
         {
             foreach (var client in new[] { "gemini", "cline", "copilot" })
