@@ -98,7 +98,7 @@ namespace TokUsage
         {
             var notes = new List<string>();
             var anthropic = price.IsAnthropic;
-            if (price.IsGoogle)
+            if (price.IsGoogle && price.CacheWrite is null)
             {
                 notes.Add("CacheWrite5m = CacheWrite1h = Input (Google bills the input that creates cached content as input)");
             }
@@ -107,7 +107,7 @@ namespace TokUsage
                 notes.Add(anthropic ? "CacheWrite5m = 1.25 × Input (Anthropic's rule; the table quotes none)" : "CacheWrite5m = Input (the table quotes no cache write rate)");
             }
 
-            if (price.CacheWrite1h is null && !price.IsGoogle)
+            if (price.CacheWrite1h is null && !(price.IsGoogle && price.CacheWrite is null))
             {
                 notes.Add(anthropic ? "CacheWrite1h = 2 × Input (Anthropic's rule; the table quotes none)" : "CacheWrite1h = CacheWrite5m (the table quotes no 1-hour rate)");
             }

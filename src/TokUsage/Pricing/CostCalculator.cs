@@ -39,8 +39,8 @@ namespace TokUsage.Pricing
         {
             var input = price.Input ?? 0m;
             var output = price.Output ?? 0m;
-            var cacheWrite = price.IsGoogle ? input : price.CacheWrite ?? (price.IsAnthropic ? input * 1.25m : input);
-            var cacheWrite1h = price.IsGoogle ? input : price.CacheWrite1h ?? (price.IsAnthropic ? input * 2m : cacheWrite);
+            var cacheWrite = price.CacheWrite ?? (price.IsAnthropic ? input * 1.25m : input);
+            var cacheWrite1h = price.CacheWrite1h ?? (price.IsAnthropic ? input * 2m : cacheWrite);
             var cacheRead = price.CacheRead ?? (price.IsAnthropic ? input * 0.1m : input);
             return new RateCard(input, output, price.Reasoning ?? output, cacheWrite, cacheWrite1h, cacheRead);
         }
@@ -55,8 +55,9 @@ namespace TokUsage.Pricing
             var b = Base(price);
             var premium = tier.Input.HasValue && b.Input > 0 ? tier.Input.Value / b.Input : 1m;
             var output = tier.Output ?? b.Output;
-            if (price.IsGoogle)
+            if (price.IsGoogle && price.CacheWrite is null)
             {
+                // LiteLLM's Gemini tier "cache creation" figures are storage prices: writes are input at the tier rate.
                 var input = tier.Input ?? b.Input * premium;
                 return new RateCard(input, output, output, input, input, tier.CacheRead ?? b.CacheRead * premium);
             }
