@@ -26,7 +26,7 @@ namespace TokUsage.TestData
     /// chat span vs inference log vs agent summary, Cline's kept costs, Jcode's resumed copies, ids shared by two clients,
     /// damaged lines and files. Expected messages are computed here, from what was written, without the module.
     /// </summary>
-    public sealed class AgentsHomeGenerator
+    public sealed partial class AgentsHomeGenerator
     {
         private static readonly string[] Models = { "claude-sonnet-4-5-20250929", "gpt-5-codex", "gpt-5.4-mini", "claude-haiku-4-5-20251001", "gemini-2.5-flash" };
         private readonly Random _rng;
@@ -66,6 +66,7 @@ namespace TokUsage.TestData
             g.Mux();
             g.Jcode();
             g.Augment();
+            g.Databases();
             return new GeneratedAgentsHome
             {
                 Home = home,
@@ -89,7 +90,7 @@ namespace TokUsage.TestData
         private long N(int min, int max) => _rng.Next(min, max);
 
         private ExpectedMessage Expect(string client, string file, string session, string project, DateTimeOffset t, string model,
-            long input, long output, long cacheRead = 0, long cacheWrite = 0, long reasoning = 0, decimal? cost = null)
+            long input, long output, long cacheRead = 0, long cacheWrite = 0, long reasoning = 0, decimal? cost = null, decimal markup = 1m)
         {
             var m = new ExpectedMessage
             {
@@ -107,6 +108,7 @@ namespace TokUsage.TestData
                 SessionId = session,
                 Project = project,
                 ReportedCost = cost,
+                Markup = markup,
             };
             _messages.Add(m);
             return m;

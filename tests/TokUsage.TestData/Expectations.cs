@@ -31,8 +31,11 @@ namespace TokUsage.TestData
         /// <summary>A cost the client logged that is the provider's bill; when set it is the cost.</summary>
         public decimal? ReportedCost { get; init; }
 
+        /// <summary>A reseller's surcharge on list prices (Zed's hosted models: 1.1).</summary>
+        public decimal Markup { get; init; } = 1m;
+
         /// <summary>Reasoning is billed at the output rate.</summary>
-        public decimal Cost => ReportedCost ?? ReferencePrices.Cost(Model, Input, Output + Reasoning, CacheWrite5m, CacheWrite1h, CacheRead, Fast);
+        public decimal Cost => ReportedCost ?? ReferencePrices.Cost(Model, Input, Output + Reasoning, CacheWrite5m, CacheWrite1h, CacheRead, Fast) * Markup;
     }
 
     /// <summary>Totals of a set of expected messages.</summary>

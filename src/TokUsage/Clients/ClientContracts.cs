@@ -32,18 +32,26 @@ namespace TokUsage.Clients
         ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel);
     }
 
-    /// <summary>A folder to scan and why (an environment variable, a default location, or -Path).</summary>
+    /// <summary>A folder to scan and why (an environment variable, a default location, a registry file, or -Path).</summary>
     internal sealed class ScanRoot
     {
-        public ScanRoot(string directory, string origin)
+        public ScanRoot(string directory, string origin, bool recursive = true, string? warning = null)
         {
             Directory = directory;
             Origin = origin;
+            Recursive = recursive;
+            Warning = warning;
         }
 
         public string Directory { get; }
 
         public string Origin { get; }
+
+        /// <summary>False for a folder whose own files are the logs (a database folder): its subfolders are not walked.</summary>
+        public bool Recursive { get; }
+
+        /// <summary>A problem met while finding this root (an unreadable project registry); the scan reports it as a warning.</summary>
+        public string? Warning { get; }
     }
 
     /// <summary>A discovered log file. Immutable.</summary>
@@ -90,13 +98,17 @@ namespace TokUsage.Clients
     /// <summary>A counted message with its dedup identity, before the cross-file gate.</summary>
     internal readonly struct KeyedEntry
     {
-        public KeyedEntry(bool hasKey, MessageKey key, UsageEntry entry, bool priced)
+        public KeyedEntry(bool hasKey, MessageKey key, UsageEntry entry, bool priced, SessionPart? part = null)
         {
             HasKey = hasKey;
             Key = key;
             Entry = entry;
             Priced = priced;
+            Part = part;
         }
+
+        /// <summary>The session within a multi-session source (a database) this message belongs to; null: the file's own session.</summary>
+        public SessionPart? Part { get; }
 
         public bool HasKey { get; }
 
@@ -120,6 +132,30 @@ namespace TokUsage.Clients
         public string Session { get; }
 
         public string? Parent { get; }
+    }
+
+    /// <summary>
+    /// One session of a source that holds many (a database): Get-TokenUsage emits one UsageFile per part, so -By Session
+    /// and the per-object streaming contract work for databases as for log files. Owned by its <see cref="ParsedFile"/>.
+    /// </summary>
+    internal sealed class SessionPart
+    {
+        public SessionPart(string sessionId, string project, int order)
+        {
+            SessionId = sessionId;
+            Project = project;
+            Order = order;
+        }
+
+        public string SessionId { get; }
+
+        public string Project { get; set; }
+
+        /// <summary>Damaged rows of this session (also counted in the file's <see cref="ParsedFile.SkippedLines"/>).</summary>
+        public long SkippedLines { get; set; }
+
+        /// <summary>Position of first appearance in the source; ties in output order are broken by it.</summary>
+        public int Order { get; }
     }
 
     /// <summary>A damaged line kept for -Verbose.</summary>
@@ -169,8 +205,35 @@ namespace TokUsage.Clients
         /// <summary>Set when the file could not be read; the file then counts nothing.</summary>
         public Exception? Error { get; set; }
 
-        public void Skip(long lineNumber, string reason, int maxSamples)
+        /// <summary>The sessions of a multi-session source, in order of first appearance; empty for a log file.</summary>
+        public IReadOnlyCollection<SessionPart> Parts => _parts.Values;
+
+        private readonly Dictionary<string, SessionPart> _parts = new Dictionary<string, SessionPart>(StringComparer.Ordinal);
+
+        /// <summary>The part for a session id, created on first use with <paramref name="project"/>.</summary>
+        public SessionPart Part(string sessionId, string project)
         {
+            if (!_parts.TryGetValue(sessionId, out var part))
+            {
+                part = new SessionPart(sessionId, project, _parts.Count);
+                _parts.Add(sessionId, part);
+            }
+            else if (part.Project.Length == 0 && project.Length > 0)
+            {
+                part.Project = project;
+            }
+
+            return part;
+        }
+
+        /// <summary>Counts a damaged line or row (against <paramref name="part"/> as well, when the row's session is known).</summary>
+        public void Skip(long lineNumber, string reason, int maxSamples, SessionPart? part = null)
+        {
+            if (part != null)
+            {
+                part.SkippedLines++;
+            }
+
             SkippedLines++;
             if (SkippedSamples.Count < maxSamples)
             {

@@ -4,6 +4,7 @@ using System.Linq;
 using TokUsage.Clients.Agents;
 using TokUsage.Clients.Claude;
 using TokUsage.Clients.Codex;
+using TokUsage.Clients.Databases;
 
 namespace TokUsage.Clients
 {
@@ -14,7 +15,7 @@ namespace TokUsage.Clients
         {
             ClaudeSource.Instance, CodexSource.Instance, Gemini.Source, Qwen.Source, Kimi.Source, Amp.Source, Droid.Source, Pi.Source,
             Copilot.Source, Codebuff.Source, OpenClaw.Source, VsCodeTasks.RooCode, VsCodeTasks.KiloCode, VsCodeTasks.Cline, Mux.Source,
-            Jcode.Source, Augment.Source,
+            Jcode.Source, Augment.Source, OpenCode.Source, OpenCode.Kilo, Hermes.Source, Goose.Source, Zed.Source, Crush.Source,
         };
 
         public static IReadOnlyList<string> Ids { get; } = All.Select(c => c.Id).ToArray();

@@ -10,7 +10,7 @@ namespace TokUsage.Discovery
     /// </summary>
     internal static class FileScanner
     {
-        public static IEnumerable<FileInfo> Walk(string root, Func<string, bool> isWanted, Action<string, Exception> onError)
+        public static IEnumerable<FileInfo> Walk(string root, Func<string, bool> isWanted, Action<string, Exception> onError, bool recursive = true)
         {
             var pending = new Stack<DirectoryInfo>();
             pending.Push(new DirectoryInfo(root));
@@ -32,7 +32,7 @@ namespace TokUsage.Discovery
                 {
                     if (entry is DirectoryInfo sub)
                     {
-                        if ((sub.Attributes & FileAttributes.ReparsePoint) == 0)
+                        if (recursive && (sub.Attributes & FileAttributes.ReparsePoint) == 0)
                         {
                             pending.Push(sub);
                         }
@@ -43,6 +43,31 @@ namespace TokUsage.Discovery
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// The discovered file as the scan sees it. A SQLite database in WAL mode keeps its newest commits in
+        /// <c>&lt;name&gt;-wal</c> until a checkpoint, so its size and last write time include that file: -Since pruning
+        /// must not skip a database whose main file is old but whose journal is fresh.
+        /// </summary>
+        public static (long Length, DateTime LastWriteUtc) Facts(FileInfo file)
+        {
+            var length = file.Length;
+            var lastWrite = file.LastWriteTimeUtc;
+            if (file.Name.EndsWith(".db", StringComparison.OrdinalIgnoreCase))
+            {
+                var wal = new FileInfo(file.FullName + "-wal");
+                if (wal.Exists)
+                {
+                    length += wal.Length;
+                    if (wal.LastWriteTimeUtc > lastWrite)
+                    {
+                        lastWrite = wal.LastWriteTimeUtc;
+                    }
+                }
+            }
+
+            return (length, lastWrite);
         }
 
         /// <summary>Ordinal path comparison: the one scan order on every OS, so "first file owns a message" is stable.</summary>

@@ -27,13 +27,14 @@ namespace TokUsage.Discovery
                     var files = 0;
                     long bytes = 0;
                     DateTime? newest = null;
-                    foreach (var info in FileScanner.Walk(root.Directory, client.IsUsageFile, onError))
+                    foreach (var info in FileScanner.Walk(root.Directory, client.IsUsageFile, onError, root.Recursive))
                     {
+                        var (length, written) = FileScanner.Facts(info);
                         files++;
-                        bytes += info.Length;
-                        if (newest is null || info.LastWriteTimeUtc > newest)
+                        bytes += length;
+                        if (newest is null || written > newest)
                         {
-                            newest = info.LastWriteTimeUtc;
+                            newest = written;
                         }
                     }
 

@@ -30,7 +30,8 @@ namespace TokUsage.Pipeline
                 // A file two clients' roots both hold goes to the client whose marker folder is nearest to it.
                 if (!byPath.TryGetValue(info.FullName, out var earlier) || MarkerDepth(client, info.FullName) > MarkerDepth(earlier.Client, info.FullName))
                 {
-                    byPath[info.FullName] = new SourceFile(client, info.FullName, info.Length, info.LastWriteTimeUtc, root);
+                    var (length, lastWrite) = FileScanner.Facts(info);
+                    byPath[info.FullName] = new SourceFile(client, info.FullName, length, lastWrite, root);
                 }
             }
 
@@ -42,6 +43,11 @@ namespace TokUsage.Pipeline
                 {
                     foreach (var root in client.DefaultRoots(_request.Environment))
                     {
+                        if (root.Warning != null)
+                        {
+                            sink.Warning(root.Warning);
+                        }
+
                         if (!Directory.Exists(root.Directory))
                         {
                             if (root.Origin != "default")
@@ -52,7 +58,7 @@ namespace TokUsage.Pipeline
                             continue;
                         }
 
-                        foreach (var info in FileScanner.Walk(root.Directory, client.IsUsageFile, OnError))
+                        foreach (var info in FileScanner.Walk(root.Directory, client.IsUsageFile, OnError, root.Recursive))
                         {
                             Add(client, info, root.Directory);
                         }
@@ -182,11 +188,7 @@ namespace TokUsage.Pipeline
                         damagedFiles++;
                     }
 
-                    var usage = Admit(parsed, gate, _request.Read.Dates, sink, warnedUnpriced);
-                    if (usage != null)
-                    {
-                        sink.File(usage);
-                    }
+                    Admit(parsed, gate, _request.Read.Dates, sink, warnedUnpriced);
                 }
             }
 
@@ -208,16 +210,18 @@ namespace TokUsage.Pipeline
             + "(or Input/Output in USD per million tokens), or the same in your price file (see about_TokUsage).";
 
         /// <summary>
-        /// Runs a parsed file through the dedup gate, then the date window, and builds its output object (null when
-        /// nothing to report). The gate comes first so a message is owned by its first file whatever the window.
+        /// Runs a parsed file through the dedup gate, then the date window, and reports its output objects: one for a log
+        /// file, one per session for a multi-session source (a database), none when nothing is left to report. The gate
+        /// comes first so a message is owned by its first file whatever the window.
         /// </summary>
-        private static UsageFile? Admit(ParsedFile parsed, DedupGate gate, DateWindow dates, IScanSink sink, HashSet<string> warnedUnpriced)
+        private static void Admit(ParsedFile parsed, DedupGate gate, DateWindow dates, IScanSink sink, HashSet<string> warnedUnpriced)
         {
             var path = parsed.Source.Path;
             if (parsed.Error != null)
             {
-                sink.Error(new ScanError(ScanErrorKind.FileUnreadable, path, parsed.Error));
-                return null;
+                var kind = parsed.Error is Clients.Databases.UnsupportedSchemaException ? ScanErrorKind.UnsupportedFile : ScanErrorKind.FileUnreadable;
+                sink.Error(new ScanError(kind, path, parsed.Error));
+                return;
             }
 
             if (sink.WantsVerbose)
@@ -234,9 +238,8 @@ namespace TokUsage.Pipeline
             }
 
             var client = parsed.Source.Client.Id;
-            var entries = new List<UsageEntry>(parsed.Entries.Count);
-            var models = new SortedSet<string>(StringComparer.Ordinal);
-            var unpriced = new SortedSet<string>(StringComparer.Ordinal);
+            var whole = new Collected();
+            var byPart = new Dictionary<SessionPart, Collected>();
             var duplicates = 0;
             var scope = parsed.Lineage is null ? (MessageKey?)null : MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(gate.FamilyRoot(client, parsed.Lineage)));
             foreach (var keyed in parsed.Entries)
@@ -252,16 +255,18 @@ namespace TokUsage.Pipeline
                     continue;
                 }
 
-                entries.Add(keyed.Entry);
-                if (!ModelNames.IsSynthetic(keyed.Entry.Model))
+                Collected target;
+                if (keyed.Part is null)
                 {
-                    models.Add(keyed.Entry.Model);
+                    target = whole;
+                }
+                else if (!byPart.TryGetValue(keyed.Part, out target!))
+                {
+                    target = new Collected();
+                    byPart.Add(keyed.Part, target);
                 }
 
-                if (!keyed.Priced)
-                {
-                    unpriced.Add(keyed.Entry.Model);
-                }
+                target.Add(keyed);
             }
 
             if (duplicates > 0 && sink.WantsVerbose)
@@ -269,7 +274,7 @@ namespace TokUsage.Pipeline
                 sink.Verbose($"{path}: {duplicates} message(s) already counted from an earlier file (resumed, forked or archived session, or sub-agent copy)");
             }
 
-            foreach (var model in unpriced)
+            foreach (var model in whole.Unpriced.Concat(byPart.Values.SelectMany(c => c.Unpriced)))
             {
                 if (warnedUnpriced.Add(model))
                 {
@@ -277,13 +282,53 @@ namespace TokUsage.Pipeline
                 }
             }
 
-            if (entries.Count == 0 && parsed.SkippedLines == 0)
+            var partsSkipped = parsed.Parts.Sum(p => p.SkippedLines);
+            var wholeSkipped = parsed.SkippedLines - partsSkipped;
+            if (whole.Entries.Count > 0 || wholeSkipped > 0)
             {
-                return null;
+                sink.File(whole.ToFile(client, path, parsed.SessionId, parsed.Project, wholeSkipped));
             }
 
-            entries.Sort((a, b) => a.Timestamp.CompareTo(b.Timestamp));
-            return new UsageFile(client, path, parsed.SessionId, parsed.Project, entries, models.ToArray(), unpriced.ToArray(), parsed.SkippedLines);
+            // Sessions of a database in the order they started (then first appearance), each with its own damage count.
+            var parts = parsed.Parts
+                .Where(p => byPart.ContainsKey(p) || p.SkippedLines > 0)
+                .Select(p => (Part: p, Usage: byPart.TryGetValue(p, out var c) ? c : new Collected()))
+                .OrderBy(p => p.Usage.Entries.Count == 0 ? DateTimeOffset.MaxValue : p.Usage.Entries.Min(e => e.Timestamp))
+                .ThenBy(p => p.Part.Order);
+            foreach (var (part, usage) in parts)
+            {
+                sink.File(usage.ToFile(client, path, part.SessionId, part.Project, part.SkippedLines));
+            }
+        }
+
+        /// <summary>The admitted messages of one output object. Pipeline thread only.</summary>
+        private sealed class Collected
+        {
+            public List<UsageEntry> Entries { get; } = new List<UsageEntry>();
+
+            public SortedSet<string> Models { get; } = new SortedSet<string>(StringComparer.Ordinal);
+
+            public SortedSet<string> Unpriced { get; } = new SortedSet<string>(StringComparer.Ordinal);
+
+            public void Add(in KeyedEntry keyed)
+            {
+                Entries.Add(keyed.Entry);
+                if (!ModelNames.IsSynthetic(keyed.Entry.Model))
+                {
+                    Models.Add(keyed.Entry.Model);
+                }
+
+                if (!keyed.Priced)
+                {
+                    Unpriced.Add(keyed.Entry.Model);
+                }
+            }
+
+            public UsageFile ToFile(string client, string path, string sessionId, string project, long skippedLines)
+            {
+                Entries.Sort((a, b) => a.Timestamp.CompareTo(b.Timestamp));
+                return new UsageFile(client, path, sessionId, project, Entries, Models.ToArray(), Unpriced.ToArray(), skippedLines);
+            }
         }
     }
 }

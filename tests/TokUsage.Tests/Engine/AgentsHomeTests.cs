@@ -20,6 +20,7 @@ namespace TokUsage.Tests.Engine
         {
             "CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "QWEN_DATA_DIR", "KIMI_DATA_DIR", "KIMI_CODE_HOME", "AMP_DATA_DIR",
             "DROID_SESSIONS_DIR", "PI_AGENT_DIR", "COPILOT_OTEL_FILE_EXPORTER_PATH", "CODEBUFF_DATA_DIR", "OPENCLAW_DIR", "JCODE_HOME", "APPDATA",
+            "OPENCODE_DATA_DIR", "KILO_DATA_DIR", "HERMES_HOME", "GOOSE_PATH_ROOT", "CRUSH_GLOBAL_DATA", "LOCALAPPDATA",
         };
 
         private readonly TempDir _dir = new TempDir();
@@ -80,14 +81,25 @@ namespace TokUsage.Tests.Engine
         public void EveryFileIsAttributedAsTheGeneratorSays()
         {
             var files = _host.Run("Get-TokenUsage").Objects<UsageFile>().ToList();
-            var expected = ExpectedReports.ByFile(_home.Messages);
+
+            // A log file is one object; a database is one object per session.
+            static bool IsDatabase(string path) => path.EndsWith(".db", StringComparison.Ordinal);
+            var expected = _home.Messages.GroupBy(m => (m.OwnerFile, Session: IsDatabase(m.OwnerFile) ? m.SessionId : "")).ToDictionary(g => g.Key, g => ExpectedTotals.Of(g));
             foreach (var file in files.Where(f => f.Messages > 0))
             {
-                Assert.True(expected.ContainsKey(file.Path), file.Path);
-                Assert.Equal((file.Path, expected[file.Path].Total), (file.Path, file.TotalTokens));
+                var key = (file.Path, IsDatabase(file.Path) ? file.SessionId : "");
+                Assert.True(expected.ContainsKey(key), key.ToString());
+                Assert.Equal((key, expected[key].Total, expected[key].Messages), (key, file.TotalTokens, (long)file.Messages));
             }
 
             Assert.Equal(expected.Count, files.Count(f => f.Messages > 0));
+            var sessionsOfDatabases = _home.Messages.Where(m => m.OwnerFile.EndsWith(".db", StringComparison.Ordinal)).GroupBy(m => m.OwnerFile)
+                .ToDictionary(g => g.Key, g => g.Select(m => m.SessionId).Distinct().Count());
+            Assert.True(sessionsOfDatabases.Count >= 8);
+            foreach (var (db, sessions) in sessionsOfDatabases)
+            {
+                Assert.Equal((db, sessions), (db, files.Count(f => f.Path == db && f.Messages > 0)));
+            }
             foreach (var (client, damaged) in _home.Damaged)
             {
                 Assert.Equal((client, damaged), (client, files.Where(f => f.Client == client).Sum(f => f.SkippedLines)));

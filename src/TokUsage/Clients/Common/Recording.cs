@@ -10,10 +10,12 @@ namespace TokUsage.Clients.Common
         /// <summary>
         /// Records one message. Messages with no tokens and no cost are not messages. <paramref name="reportedCost"/> is a
         /// cost the agent logged that is the provider's bill (kept when positive, so the entry counts as priced even when
-        /// the model is not in the table); otherwise the cost comes from the price table.
+        /// the model is not in the table); otherwise the cost comes from the price table, times <paramref name="markup"/>
+        /// (a reseller's surcharge on list prices, such as Zed's hosted models). <paramref name="part"/> names the session
+        /// of a multi-session source.
         /// </summary>
         public static void Record(this ParsedFile result, ReadOptions options, DateTimeOffset timestamp, string model, in TokenCounts tokens,
-            MessageKey? key = null, decimal? reportedCost = null, bool fast = false)
+            MessageKey? key = null, decimal? reportedCost = null, bool fast = false, SessionPart? part = null, decimal markup = 1m)
         {
             if (tokens.Total == 0 && !(reportedCost > 0))
             {
@@ -21,8 +23,13 @@ namespace TokUsage.Clients.Common
             }
 
             var (cost, source) = Price(options, model, tokens, fast, reportedCost);
+            if (source == CostSource.Calculated)
+            {
+                cost *= markup;
+            }
+
             var entry = new UsageEntry(timestamp.ToUniversalTime(), model, tokens, cost, source);
-            result.Entries.Add(new KeyedEntry(key.HasValue, key ?? default, entry, source != CostSource.None || ModelNames.IsSynthetic(model)));
+            result.Entries.Add(new KeyedEntry(key.HasValue, key ?? default, entry, source != CostSource.None || ModelNames.IsSynthetic(model), part));
         }
 
         /// <summary>

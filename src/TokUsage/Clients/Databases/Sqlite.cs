@@ -1,0 +1,259 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using Microsoft.Data.Sqlite;
+using TokUsage.Clients.Common;
+using TokUsage.Discovery;
+using TokUsage.Hosting;
+
+namespace TokUsage.Clients.Databases
+{
+    /// <summary>Reads one open database of a client into a result; see <see cref="DatabaseClient"/>.</summary>
+    internal delegate void DatabaseReader(SqliteConnection database, ParsedFile result, ReadOptions options, CancellationToken cancel);
+
+    /// <summary>A database none of whose known tables are there (a newer or foreign schema): reported, never guessed at.</summary>
+    internal sealed class UnsupportedSchemaException : NotSupportedException
+    {
+        public UnsupportedSchemaException(string message)
+            : base(message)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A client whose history is a SQLite database (plus, for OpenCode, legacy JSON files). Each database is opened
+    /// read-only by <see cref="Sqlite.OpenReadOnly"/> and read whole on one worker thread; any SQLite failure (locked
+    /// past the busy timeout, not a database, damaged) makes it a non-terminating error naming the file and it counts
+    /// nothing, while every other source still counts. Immutable and thread-safe.
+    /// </summary>
+    internal sealed class DatabaseClient : IClientSource
+    {
+        private readonly Func<ClientEnvironment, IEnumerable<ScanRoot>> _roots;
+        private readonly Func<string, bool> _isDatabase;
+        private readonly DatabaseReader _readDatabase;
+        private readonly Func<string, bool>? _isOtherFile;
+        private readonly FileReader? _readOther;
+
+        public DatabaseClient(string id, Func<ClientEnvironment, IEnumerable<ScanRoot>> roots, Func<string, bool> isDatabase, DatabaseReader readDatabase,
+            string[] markers, Func<string, bool>? isOtherFile = null, FileReader? readOther = null)
+        {
+            Id = id;
+            Markers = markers;
+            _roots = roots;
+            _isDatabase = isDatabase;
+            _readDatabase = readDatabase;
+            _isOtherFile = isOtherFile;
+            _readOther = readOther;
+        }
+
+        public string Id { get; }
+
+        public IReadOnlyList<string> Markers { get; }
+
+        public IReadOnlyList<ScanRoot> DefaultRoots(ClientEnvironment environment) => PathFacts.DistinctByDirectory(_roots(environment), r => r.Directory);
+
+        public bool IsUsageFile(string path) => _isDatabase(path) || (_isOtherFile?.Invoke(path) ?? false);
+
+        public ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
+        {
+            if (!_isDatabase(file.Path) && _readOther != null)
+            {
+                return _readOther(file, options, cancel);
+            }
+
+            var result = new ParsedFile(file, string.Empty, string.Empty);
+            try
+            {
+                using (var database = Sqlite.OpenReadOnly(file.Path))
+                {
+                    _readDatabase(database, result, options, cancel);
+                }
+            }
+            catch (SqliteException e)
+            {
+                result.Entries.Clear();
+                result.Error = new IOException(Sqlite.Describe(e), e);
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is UnsupportedSchemaException || LogFiles.IsReadFailure(e))
+            {
+                result.Entries.Clear();
+                result.Error = e;
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Opening and inspecting databases the agents own. Stateless except for the busy timeout, which tests lower.</summary>
+    internal static class Sqlite
+    {
+        /// <summary>How long a read waits for a writer's lock before the database is reported as locked.</summary>
+        internal static int BusyTimeoutMilliseconds { get; set; } = 5000;
+
+        /// <summary>
+        /// Opens a database for reading only, never for writing: read-only mode (SQLite refuses any write, and does not
+        /// checkpoint or delete the agent's WAL file), <c>query_only</c>, no pooling (the file is closed when the
+        /// connection is), and a busy timeout, so a read that meets a writer's lock waits for it instead of failing at
+        /// once. In WAL mode the agent may keep writing: the read sees the last committed state.
+        /// </summary>
+        public static SqliteConnection OpenReadOnly(string path)
+        {
+            NativeSqlite.EnsureLoaded();
+            var builder = new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadOnly,
+                Cache = SqliteCacheMode.Private,
+                Pooling = false,
+                DefaultTimeout = Math.Max(1, BusyTimeoutMilliseconds / 1000),
+            };
+            var connection = new SqliteConnection(builder.ToString());
+            try
+            {
+                connection.Open();
+                using (var pragma = connection.CreateCommand())
+                {
+                    pragma.CommandText = "PRAGMA busy_timeout = " + BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture) + "; PRAGMA query_only = 1;";
+                    pragma.ExecuteNonQuery();
+                }
+
+                return connection;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Names of the tables in the database (reading the schema is the first read, so a lock or damage shows here).</summary>
+        public static HashSet<string> Tables(SqliteConnection database)
+        {
+            var tables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            using (var command = database.CreateCommand())
+            {
+                command.CommandText = "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')";
+                using (var reader = command.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        tables.Add(reader.GetString(0));
+                    }
+                }
+            }
+
+            return tables;
+        }
+
+        /// <summary>Column names of a table (empty when there is no such table).</summary>
+        public static HashSet<string> Columns(SqliteConnection database, string table)
+        {
+            var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            using (var command = database.CreateCommand())
+            {
+                command.CommandText = "SELECT name FROM pragma_table_info($table)";
+                command.Parameters.AddWithValue("$table", table);
+                using (var reader = command.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        columns.Add(reader.GetString(0));
+                    }
+                }
+            }
+
+            return columns;
+        }
+
+        /// <summary><c>alias."column"</c> when the table has the column, else <c>NULL</c>: queries adapt to older schemas.</summary>
+        public static string Column(HashSet<string> columns, string alias, string name) =>
+            columns.Contains(name) ? alias + ".\"" + name + "\"" : "NULL";
+
+        /// <summary>A column value as text (numbers are formatted invariantly); null for SQL NULL or empty text.</summary>
+        public static string? Text(SqliteDataReader row, int ordinal)
+        {
+            if (row.IsDBNull(ordinal))
+            {
+                return null;
+            }
+
+            var value = row.GetValue(ordinal);
+            var text = value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : Convert.ToString(value, CultureInfo.InvariantCulture);
+            return string.IsNullOrWhiteSpace(text) ? null : text!.Trim();
+        }
+
+        /// <summary>A column value as a non-negative count (integer, real or numeric text; anything else is 0).</summary>
+        public static long Count(SqliteDataReader row, int ordinal)
+        {
+            var number = Number(row, ordinal);
+            return number is null || !(number > 0) ? 0 : number >= long.MaxValue ? long.MaxValue : (long)Math.Round(number.Value);
+        }
+
+        /// <summary>A column value as a number; null for NULL or non-numeric text.</summary>
+        public static double? Number(SqliteDataReader row, int ordinal)
+        {
+            if (row.IsDBNull(ordinal))
+            {
+                return null;
+            }
+
+            switch (row.GetValue(ordinal))
+            {
+                case long l: return l;
+                case double d: return double.IsNaN(d) || double.IsInfinity(d) ? (double?)null : d;
+                case string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed): return parsed;
+                default: return null;
+            }
+        }
+
+        /// <summary>A column value as a decimal amount of USD; null for NULL, non-numeric or negative values.</summary>
+        public static decimal? Amount(SqliteDataReader row, int ordinal)
+        {
+            var number = Number(row, ordinal);
+            return number is null || number < 0 || number > 1e12 ? (decimal?)null : (decimal)number.Value;
+        }
+
+        /// <summary>
+        /// A column value as an instant: epoch seconds or milliseconds (numbers or numeric text), or date-time text
+        /// (SQLite's <c>CURRENT_TIMESTAMP</c> form and RFC 3339; text without an offset is UTC).
+        /// </summary>
+        public static DateTimeOffset? Instant(SqliteDataReader row, int ordinal)
+        {
+            var number = Number(row, ordinal);
+            if (number.HasValue)
+            {
+                return JsonValues.TryEpoch(number.Value, out var fromEpoch) ? fromEpoch : (DateTimeOffset?)null;
+            }
+
+            var text = Text(row, ordinal);
+            return text != null && JsonValues.TryParseText(text, out var parsed) ? parsed : (DateTimeOffset?)null;
+        }
+
+        /// <summary>The user-facing reason a database could not be read.</summary>
+        public static string Describe(SqliteException e)
+        {
+            switch (e.SqliteErrorCode)
+            {
+                case 5: // SQLITE_BUSY
+                case 6: // SQLITE_LOCKED
+                    return $"the database is locked by another process (waited {BusyTimeoutMilliseconds} ms); nothing was read from it — run again when the agent is idle. SQLite: {e.Message}";
+                case 11: // SQLITE_CORRUPT
+                case 26: // SQLITE_NOTADB
+                    return $"the file is not a readable SQLite database (damaged or half-written); nothing was read from it. SQLite: {e.Message}";
+                default:
+                    return $"SQLite error {e.SqliteErrorCode}: {e.Message}";
+            }
+        }
+
+        /// <summary>Throws when Ctrl+C was pressed; called every few hundred rows by the readers.</summary>
+        public static void Poll(CancellationToken cancel, ref int rows)
+        {
+            if ((++rows & 255) == 0)
+            {
+                cancel.ThrowIfCancellationRequested();
+            }
+        }
+    }
+}
