@@ -13,6 +13,19 @@ namespace TokUsage.Tests.Support
 
         public static string Manifest => Path.Combine(ModuleDir, "TokUsage.psd1");
 
+        /// <summary>
+        /// tools/TokUsage.Host built in the configuration of this test assembly: a PowerShell host process with nothing of
+        /// TokUsage preloaded.
+        /// </summary>
+        public static string HostDll
+        {
+            get
+            {
+                var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)).Parent?.Name ?? "Release";
+                return Path.Combine(Root, "tools", "TokUsage.Host", "bin", configuration, "net10.0", "TokUsage.Host.dll");
+            }
+        }
+
         /// <summary>../shared beside the repository (read-only research and data); null when absent.</summary>
         public static string? Shared => Directory.Exists(Path.Combine(Root, "..", "shared")) ? Path.GetFullPath(Path.Combine(Root, "..", "shared")) : null;
 

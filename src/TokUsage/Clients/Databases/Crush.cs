@@ -48,31 +48,23 @@ namespace TokUsage.Clients.Databases
 
             foreach (var (folder, origin) in globals)
             {
-                // The global folder itself may hold a database (Crush run outside any project).
-                yield return new ScanRoot(folder, origin, recursive: false);
                 var registry = Path.Combine(folder, "projects.json");
-                if (!File.Exists(registry))
-                {
-                    continue;
-                }
-
-                List<string> projects;
+                var projects = new List<string>();
                 string? problem = null;
-                try
+                if (File.Exists(registry))
                 {
-                    projects = DataFolders(File.ReadAllBytes(registry));
-                }
-                catch (Exception e) when (e is JsonException || LogFiles.IsReadFailure(e))
-                {
-                    projects = new List<string>();
-                    problem = $"Cannot read Crush's project list '{registry}' ({e.Message}); no crush.db of its projects is read. Name them with -Path.";
-                }
-
-                if (problem != null)
-                {
-                    yield return new ScanRoot(folder, registry, recursive: false, warning: problem);
+                    try
+                    {
+                        projects = DataFolders(File.ReadAllBytes(registry));
+                    }
+                    catch (Exception e) when (e is JsonException || LogFiles.IsReadFailure(e))
+                    {
+                        problem = $"Cannot read Crush's project list '{registry}' ({e.Message}); no crush.db of its projects is read. Name them with -Path.";
+                    }
                 }
 
+                // The global folder itself may hold a database (Crush run outside any project).
+                yield return new ScanRoot(folder, origin, recursive: false, warning: problem);
                 foreach (var dataFolder in projects)
                 {
                     yield return new ScanRoot(dataFolder, registry, recursive: false);
