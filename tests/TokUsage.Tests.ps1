@@ -189,3 +189,41 @@ Describe 'Pricing' {
         (Get-TokenPrice -Model claude-sonnet-4-5).Source | Should -BeLike '*embedded*'
     }
 }
+
+Describe 'SQLite agents' {
+    It 'reports a file that is not a database as FileUnreadable and reads a real one per session' {
+        $data = Join-Path $TestDrive 'opencode-data'
+        New-Item -ItemType Directory -Force -Path (Join-Path $data 'broken') | Out-Null
+        Set-Content -Path (Join-Path $data 'broken/opencode.db') -Value 'not a database'
+        Get-TokenUsage -Path (Join-Path $data 'broken') -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'FileUnreadable,*'
+        $failed[0].TargetObject | Should -Be (Join-Path $data 'broken/opencode.db')
+
+        # The module has loaded Microsoft.Data.Sqlite and its engine: write a database the way OpenCode 1.2 does.
+        $db = Join-Path $data 'opencode.db'
+        $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$db;Pooling=False")
+        $connection.Open()
+        try {
+            $command = $connection.CreateCommand()
+            $command.CommandText = @'
+CREATE TABLE session (id text PRIMARY KEY, directory text NOT NULL);
+CREATE TABLE message (id text PRIMARY KEY, session_id text NOT NULL, data text NOT NULL);
+INSERT INTO session VALUES ('ses_1', '/home/me/app'), ('ses_2', '/home/me/lib');
+INSERT INTO message VALUES
+ ('m1', 'ses_1', '{"role":"assistant","modelID":"claude-sonnet-4-5","cost":0,"time":{"created":1783000000000},"tokens":{"input":100,"output":50,"reasoning":0,"cache":{"read":1000,"write":0}}}'),
+ ('m2', 'ses_2', '{"role":"assistant","modelID":"claude-sonnet-4-5","cost":0.5,"time":{"created":1783000060000},"tokens":{"input":10,"output":5,"reasoning":0,"cache":{"read":0,"write":0}}}'),
+ ('m3', 'ses_2', '{"role":"user","time":{"created":1783000000000}}');
+'@
+            $command.ExecuteNonQuery() | Out-Null
+        }
+        finally {
+            $connection.Dispose()
+        }
+
+        $sessions = Get-TokenUsage -Path $db
+        $sessions.Count | Should -Be 2
+        ($sessions | Where-Object SessionId -eq 'ses_1').TotalTokens | Should -Be 1150
+        ($sessions | Where-Object SessionId -eq 'ses_2').CostSource | Should -Be 'Reported'
+        ($sessions | Where-Object SessionId -eq 'ses_2').Project | Should -Be '/home/me/lib'
+    }
+}
