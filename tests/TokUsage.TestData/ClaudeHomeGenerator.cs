@@ -30,6 +30,9 @@ namespace TokUsage.TestData
         /// <summary>Model names to write and their weights (default: a Claude Code mix). Each needs an entry in ReferencePrices.</summary>
         public IReadOnlyList<(string Model, double Weight)>? Models { get; set; }
         public int Days { get; set; } = 28;
+
+        /// <summary>Turns of a session; null: uniform in MinTurns..MaxTurns. Benchmarks draw heavy-tailed counts here.</summary>
+        public Func<Random, int>? TurnsPerSession { get; set; }
     }
 
     /// <summary>A generated home: where it is, and what must be counted from it.</summary>
@@ -124,7 +127,7 @@ namespace TokUsage.TestData
                 output.Line(w => { w.WriteString("type", "summary"); w.WriteString("summary", "Refactor the parser"); w.WriteString("leafUuid", Guid(_rng)); }, t);
             }
 
-            var turns = _rng.Next(_o.MinTurns, _o.MaxTurns + 1);
+            var turns = _o.TurnsPerSession?.Invoke(_rng) ?? _rng.Next(_o.MinTurns, _o.MaxTurns + 1);
             string? parent = null;
             for (var turn = 0; turn < turns; turn++)
             {

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using TokUsage.Hosting;
 
 namespace TokUsage
 {
@@ -30,6 +32,7 @@ namespace TokUsage
         }
 
         /// <summary>Adds one file's messages.</summary>
+        [MethodImpl(Jit.Optimized)]
         public void Add(in FoldSource source, IEnumerable<FoldEntry> entries)
         {
             SessionState? session = null;
@@ -81,6 +84,7 @@ namespace TokUsage
             }
         }
 
+        [MethodImpl(Jit.Optimized)]
         private UsageAccumulator Target(in FoldSource source, in FoldEntry entry, SessionState? session)
         {
             switch (_by)

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using TokUsage.Hosting;
 
 namespace TokUsage.Parsing
 {
@@ -6,6 +8,7 @@ namespace TokUsage.Parsing
     internal static class JsonLines
     {
         /// <summary>True when the line holds only white space.</summary>
+        [MethodImpl(Jit.Optimized)]
         public static bool IsBlank(ReadOnlySpan<byte> line)
         {
             foreach (var b in line)
@@ -24,6 +27,7 @@ namespace TokUsage.Parsing
         /// (cut mid-write) or garbage fails this without a parse, so damaged lines are counted even where the line is
         /// not otherwise parsed.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         public static bool LooksLikeObject(ReadOnlySpan<byte> line)
         {
             var first = 0;

@@ -1,7 +1,9 @@
 using System;
 using System.Buffers;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading;
+using TokUsage.Hosting;
 
 namespace TokUsage.Parsing
 {
@@ -63,6 +65,7 @@ namespace TokUsage.Parsing
         /// <summary>File offset just past the last newline-terminated line returned: where an append-only re-read resumes.</summary>
         public long CompleteOffset { get; private set; }
 
+        [MethodImpl(Jit.Optimized)]
         public LineRead Read(out ReadOnlySpan<byte> line)
         {
             while (true)
@@ -124,6 +127,7 @@ namespace TokUsage.Parsing
             line.Length > 0 && line[line.Length - 1] == (byte)'\r' ? line.Slice(0, line.Length - 1) : line;
 
         /// <summary>Makes room (compacting, then growing up to the line limit) and reads more bytes.</summary>
+        [MethodImpl(Jit.Optimized)]
         private void Fill()
         {
             _cancel.ThrowIfCancellationRequested();

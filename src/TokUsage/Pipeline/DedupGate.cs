@@ -1,5 +1,7 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using TokUsage.Clients;
+using TokUsage.Hosting;
 
 namespace TokUsage.Pipeline
 {
@@ -11,19 +13,20 @@ namespace TokUsage.Pipeline
     /// </summary>
     internal sealed class DedupGate
     {
-        private readonly Dictionary<string, HashSet<MessageKey>> _lanes = new Dictionary<string, HashSet<MessageKey>>();
+        private readonly Dictionary<string, KeyTable> _lanes = new Dictionary<string, KeyTable>();
         private readonly Dictionary<string, string> _familyRoots = new Dictionary<string, string>();
 
         /// <summary>Claims <paramref name="key"/> for the caller; false when an earlier file already owns it.</summary>
+        [MethodImpl(Jit.Optimized)]
         public bool TryClaim(string client, MessageKey key)
         {
             if (!_lanes.TryGetValue(client, out var seen))
             {
-                seen = new HashSet<MessageKey>();
+                seen = new KeyTable(1024);
                 _lanes.Add(client, seen);
             }
 
-            return seen.Add(key);
+            return seen.TryAdd(key, 0, out _);
         }
 
         /// <summary>

@@ -3,9 +3,11 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using TokUsage.Clients;
 using TokUsage.Discovery;
+using TokUsage.Hosting;
 
 namespace TokUsage.Pipeline
 {
@@ -214,6 +216,7 @@ namespace TokUsage.Pipeline
         /// file, one per session for a multi-session source (a database), none when nothing is left to report. The gate
         /// comes first so a message is owned by its first file whatever the window.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         private static void Admit(ParsedFile parsed, DedupGate gate, DateWindow dates, IScanSink sink, HashSet<string> warnedUnpriced)
         {
             var path = parsed.Source.Path;
@@ -310,6 +313,7 @@ namespace TokUsage.Pipeline
 
             public SortedSet<string> Unpriced { get; } = new SortedSet<string>(StringComparer.Ordinal);
 
+            [MethodImpl(Jit.Optimized)]
             public void Add(in KeyedEntry keyed)
             {
                 Entries.Add(keyed.Entry);

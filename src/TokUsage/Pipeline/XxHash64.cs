@@ -1,5 +1,7 @@
 using System;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using TokUsage.Hosting;
 
 namespace TokUsage.Pipeline
 {
@@ -15,6 +17,7 @@ namespace TokUsage.Pipeline
         private const ulong Prime4 = 9650029242287828579UL;
         private const ulong Prime5 = 2870177450012600261UL;
 
+        [MethodImpl(Jit.Optimized)]
         public static ulong Hash(ReadOnlySpan<byte> data, ulong seed)
         {
             var length = data.Length;

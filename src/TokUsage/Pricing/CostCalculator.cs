@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using TokUsage.Hosting;
 namespace TokUsage.Pricing
 {
     /// <summary>
@@ -96,6 +98,7 @@ namespace TokUsage.Pricing
     /// </summary>
     internal static class CostCalculator
     {
+        [MethodImpl(Jit.Optimized)]
         public static decimal Cost(ModelPrice price, in TokenCounts tokens, bool fast)
         {
             var tier = RateCard.TierFor(price, tokens.Input + tokens.CacheWrite + tokens.CacheRead);

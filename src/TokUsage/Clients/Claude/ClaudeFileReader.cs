@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using TokUsage.Clients.Common;
+using TokUsage.Hosting;
 using TokUsage.Parsing;
 using TokUsage.Pipeline;
 using TokUsage.Pricing;
@@ -18,12 +20,13 @@ namespace TokUsage.Clients.Claude
     /// </summary>
     internal static class ClaudeFileReader
     {
+        [MethodImpl(Jit.Optimized)]
         public static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
         {
             var (sessionId, project) = ClaudePaths.SessionAndProject(file.Path, file.ScanRoot);
             var result = new ParsedFile(file, sessionId, project);
             var pending = new List<Pending>();
-            var byKey = new Dictionary<MessageKey, int>();
+            var byKey = new KeyTable();
             try
             {
                 using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
@@ -86,7 +89,8 @@ namespace TokUsage.Clients.Claude
             return result;
         }
 
-        private static void Merge(List<Pending> pending, Dictionary<MessageKey, int> byKey, in ClaudeMessage message)
+        [MethodImpl(Jit.Optimized)]
+        private static void Merge(List<Pending> pending, KeyTable byKey, in ClaudeMessage message)
         {
             if (!message.HasKey)
             {
@@ -94,9 +98,8 @@ namespace TokUsage.Clients.Claude
                 return;
             }
 
-            if (!byKey.TryGetValue(message.Key, out var index))
+            if (byKey.TryAdd(message.Key, pending.Count, out var index))
             {
-                byKey.Add(message.Key, pending.Count);
                 pending.Add(new Pending(message));
                 return;
             }

@@ -1,5 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using TokUsage.Hosting;
 using TokUsage.Parsing;
 using TokUsage.Pipeline;
 
@@ -45,8 +47,10 @@ namespace TokUsage.Clients.Claude
         private byte[] _key = new byte[128];
 
         /// <summary>Cheap test for lines that may carry usage: they contain the property name <c>"usage"</c>.</summary>
+        [MethodImpl(Jit.Optimized)]
         public static bool MayHaveUsage(ReadOnlySpan<byte> line) => line.IndexOf("\"usage\""u8) >= 0;
 
+        [MethodImpl(Jit.Optimized)]
         public LineKind Parse(ReadOnlySpan<byte> line, out ClaudeMessage message, out string? damage)
         {
             message = default;
@@ -153,6 +157,7 @@ namespace TokUsage.Clients.Claude
             return LineKind.Usage;
         }
 
+        [MethodImpl(Jit.Optimized)]
         private MessageKey KeyOf(Fields f)
         {
             var length = f.IdLength + 1 + f.RequestIdLength;
@@ -168,6 +173,7 @@ namespace TokUsage.Clients.Claude
         }
 
         /// <summary>The <c>data</c> object of a progress line: its <c>message</c> is a nested envelope.</summary>
+        [MethodImpl(Jit.Optimized)]
         private void ReadData(ref Utf8JsonReader reader)
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -198,6 +204,7 @@ namespace TokUsage.Clients.Claude
         }
 
         /// <summary>Reads one envelope property (positioned on its name); false when the property is not ours.</summary>
+        [MethodImpl(Jit.Optimized)]
         private bool ReadEnvelopeProperty(ref Utf8JsonReader reader, Fields f)
         {
             if (reader.ValueTextEquals("timestamp"u8))
@@ -250,6 +257,7 @@ namespace TokUsage.Clients.Claude
             return false;
         }
 
+        [MethodImpl(Jit.Optimized)]
         private void ReadMessage(ref Utf8JsonReader reader, Fields f)
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -298,6 +306,7 @@ namespace TokUsage.Clients.Claude
             }
         }
 
+        [MethodImpl(Jit.Optimized)]
         private static void ReadUsage(ref Utf8JsonReader reader, Fields f)
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -360,6 +369,7 @@ namespace TokUsage.Clients.Claude
         /// Reads a token count: a non-negative integer. null counts as absent (0); anything else marks the usage damaged.
         /// Returns true when a number was present.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         private static bool ReadCount(ref Utf8JsonReader reader, Fields f, string name, out long value)
         {
             reader.Read();
@@ -379,6 +389,7 @@ namespace TokUsage.Clients.Claude
             return false;
         }
 
+        [MethodImpl(Jit.Optimized)]
         private static int CopyString(ref Utf8JsonReader reader, ref byte[] target)
         {
             var needed = reader.ValueSpan.Length;
@@ -390,6 +401,7 @@ namespace TokUsage.Clients.Claude
             return reader.ValueIsEscaped ? reader.CopyString(target) : CopyRaw(reader.ValueSpan, target);
         }
 
+        [MethodImpl(Jit.Optimized)]
         private static int CopyRaw(ReadOnlySpan<byte> value, byte[] target)
         {
             value.CopyTo(target);

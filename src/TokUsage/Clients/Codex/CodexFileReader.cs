@@ -2,9 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading;
 using TokUsage.Clients.Common;
+using TokUsage.Hosting;
 
 namespace TokUsage.Clients.Codex
 {
@@ -20,6 +22,7 @@ namespace TokUsage.Clients.Codex
     /// </summary>
     internal static class CodexFileReader
     {
+        [MethodImpl(Jit.Optimized)]
         public static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
         {
             var state = new State(file);
@@ -137,6 +140,7 @@ namespace TokUsage.Clients.Codex
             public string? FirstModel { get; private set; }
             public List<Row> Rows { get; } = new List<Row>();
 
+            [MethodImpl(Jit.Optimized)]
             public void Line(JsonElement line)
             {
                 var type = JsonValues.String(line, "type");
@@ -204,6 +208,7 @@ namespace TokUsage.Clients.Codex
                 _unmodelled = 0;
             }
 
+            [MethodImpl(Jit.Optimized)]
             private void TokenCount(JsonElement line, JsonElement payload)
             {
                 if (!JsonValues.TryObject(payload, out var info, "info"))

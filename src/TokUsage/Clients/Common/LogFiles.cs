@@ -1,7 +1,9 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading;
+using TokUsage.Hosting;
 using TokUsage.Parsing;
 
 namespace TokUsage.Clients.Common
@@ -26,6 +28,7 @@ namespace TokUsage.Clients.Common
         /// Streams a JSONL file: lines <paramref name="interesting"/> accepts are parsed and handed to
         /// <paramref name="handle"/>; the others are only checked to be object-shaped. False when the file could not be read.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         public static bool ReadLines(SourceFile file, ReadOptions options, ParsedFile result, CancellationToken cancel, LineFilter interesting, LineHandler handle)
         {
             try

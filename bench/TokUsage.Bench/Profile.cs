@@ -1,0 +1,93 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using TokUsage.Clients;
+using TokUsage.Clients.Claude;
+using TokUsage.Parsing;
+
+namespace TokUsage.Bench
+{
+    /// <summary>`profile &lt;folder&gt;`: single-threaded phase timings over every *.jsonl below a folder (where the time goes).</summary>
+    internal static class Profile
+    {
+        public static int Run(string[] args)
+        {
+            var files = Directory.GetFiles(args[0], "*.jsonl", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).ToArray();
+            long bytes = files.Sum(f => new FileInfo(f).Length);
+            Console.WriteLine($"{files.Length} files, {bytes / 1e6:N0} MB");
+            Time("lines only", files, bytes, (line) => 0);
+            Time("lines + prefilter", files, bytes, (line) => ClaudeLineParser.MayHaveUsage(line) ? 1 : 0);
+            var parser = new ClaudeLineParser();
+            Time("lines + prefilter + parse", files, bytes, (line) => ClaudeLineParser.MayHaveUsage(line) ? (parser.Parse(line, out _, out _) == LineKind.Usage ? 1 : 0) : 0);
+            var prices = Pricing.PriceBook.Embedded;
+            var options = new ReadOptions(prices, DateWindow.All);
+            var sw = Stopwatch.StartNew();
+            long n = 0;
+            foreach (var f in files)
+            {
+                var info = new FileInfo(f);
+                n += ClaudeFileReader.Read(new SourceFile(ClaudeSource.Instance, f, info.Length, info.LastWriteTimeUtc, args[0]), options, CancellationToken.None).Entries.Count;
+            }
+
+            Report("ClaudeFileReader.Read", sw.Elapsed, bytes, n);
+            return 0;
+        }
+
+        private delegate int LineWork(ReadOnlySpan<byte> line);
+
+        private static void Time(string name, string[] files, long bytes, LineWork work)
+        {
+            var sw = Stopwatch.StartNew();
+            long hits = 0;
+            foreach (var f in files)
+            {
+                using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+                using var reader = new JsonlLineReader(stream, 0, CancellationToken.None);
+                while (reader.Read(out var line) != LineRead.EndOfFile)
+                {
+                    hits += work(line);
+                }
+            }
+
+            Report(name, sw.Elapsed, bytes, hits);
+        }
+
+        private static void Report(string name, TimeSpan elapsed, long bytes, long hits) =>
+            Console.WriteLine($"{name,-30} {elapsed.TotalSeconds,6:N2} s  {bytes / 1e6 / elapsed.TotalSeconds,7:N0} MB/s  ({hits} hits)");
+    }
+}
+
+namespace TokUsage.Bench
+{
+    using System.Collections.Generic;
+    using TokUsage.Pipeline;
+
+    /// <summary>`scan &lt;folder&gt; [workers]`: one Get-TokenUsage run without PowerShell (fresh process = cold JIT), timed.</summary>
+    internal static class ScanProfile
+    {
+        private sealed class CountingSink : IScanSink
+        {
+            public long Files, Messages, Tokens;
+            public void File(UsageFile file) { Files++; Messages += file.Messages; Tokens += file.TotalTokens; }
+            public void Error(ScanError error) { }
+            public void Verbose(string message) { }
+            public void Warning(string message) { }
+            public void Progress(ScanProgress progress) { }
+            public bool WantsVerbose => false;
+        }
+
+        public static int Run(string[] args)
+        {
+            var sw = Stopwatch.StartNew();
+            var workers = args.Length > 1 ? int.Parse(args[1]) : Environment.ProcessorCount;
+            var request = new ScanRequest(new IClientSource[] { ClaudeSource.Instance }, new[] { new ScanTarget(args[0], true) },
+                ClientEnvironment.FromProcess(), new ReadOptions(Pricing.PriceBook.Embedded, DateWindow.All), workers);
+            var sink = new CountingSink();
+            new UsageScanner(request).Run(sink, CancellationToken.None);
+            Console.WriteLine($"scan: {sw.Elapsed.TotalSeconds:N2} s, {sink.Files} files, {sink.Messages} messages, {sink.Tokens} tokens, workers {workers}, allocated {GC.GetTotalAllocatedBytes() / 1e6:N0} MB, gen0 {GC.CollectionCount(0)} gen2 {GC.CollectionCount(2)}");
+            return 0;
+        }
+    }
+}
