@@ -44,6 +44,7 @@ namespace TokUsage.Clients.Claude
         private readonly Utf8StringCache _strings = new Utf8StringCache();
         private readonly Fields _top = new Fields();
         private readonly Fields _nested = new Fields();
+        private readonly JsonSkip _skip = new JsonSkip();
         private byte[] _key = new byte[128];
 
         /// <summary>Cheap test for lines that may carry usage: they contain the property name <c>"usage"</c>.</summary>
@@ -59,7 +60,8 @@ namespace TokUsage.Clients.Claude
             _nested.Reset();
             try
             {
-                var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 512 });
+                var json = line;
+                var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 512 });
                 if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 {
                     damage = "not a JSON object";
@@ -73,16 +75,16 @@ namespace TokUsage.Clients.Claude
                         reader.Read();
                         if (reader.TokenType == JsonTokenType.StartObject)
                         {
-                            ReadData(ref reader);
+                            ReadData(ref reader, ref json);
                         }
                         else
                         {
                             reader.Skip();
                         }
                     }
-                    else if (!ReadEnvelopeProperty(ref reader, _top))
+                    else if (!ReadEnvelopeProperty(ref reader, ref json, _top))
                     {
-                        reader.Skip();
+                        _skip.SkipValue(ref reader, ref json);
                     }
                 }
 
@@ -174,7 +176,7 @@ namespace TokUsage.Clients.Claude
 
         /// <summary>The <c>data</c> object of a progress line: its <c>message</c> is a nested envelope.</summary>
         [MethodImpl(Jit.Optimized)]
-        private void ReadData(ref Utf8JsonReader reader)
+        private void ReadData(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> json)
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -185,9 +187,9 @@ namespace TokUsage.Clients.Claude
                     {
                         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                         {
-                            if (!ReadEnvelopeProperty(ref reader, _nested))
+                            if (!ReadEnvelopeProperty(ref reader, ref json, _nested))
                             {
-                                reader.Skip();
+                                _skip.SkipValue(ref reader, ref json);
                             }
                         }
                     }
@@ -198,14 +200,14 @@ namespace TokUsage.Clients.Claude
                 }
                 else
                 {
-                    reader.Skip();
+                    _skip.SkipValue(ref reader, ref json);
                 }
             }
         }
 
         /// <summary>Reads one envelope property (positioned on its name); false when the property is not ours.</summary>
         [MethodImpl(Jit.Optimized)]
-        private bool ReadEnvelopeProperty(ref Utf8JsonReader reader, Fields f)
+        private bool ReadEnvelopeProperty(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> json, Fields f)
         {
             if (reader.ValueTextEquals("timestamp"u8))
             {
@@ -244,7 +246,7 @@ namespace TokUsage.Clients.Claude
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    ReadMessage(ref reader, f);
+                    ReadMessage(ref reader, ref json, f);
                 }
                 else
                 {
@@ -258,7 +260,7 @@ namespace TokUsage.Clients.Claude
         }
 
         [MethodImpl(Jit.Optimized)]
-        private void ReadMessage(ref Utf8JsonReader reader, Fields f)
+        private void ReadMessage(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> json, Fields f)
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -301,7 +303,7 @@ namespace TokUsage.Clients.Claude
                 }
                 else
                 {
-                    reader.Skip();
+                    _skip.SkipValue(ref reader, ref json);
                 }
             }
         }
