@@ -13,7 +13,7 @@
     NestedModules          = @('TokUsage.dll')
     FormatsToProcess       = @('TokUsage.Format.ps1xml')
     FunctionsToExport      = @()
-    CmdletsToExport        = @('Get-TokenUsage', 'Get-TokenUsageSource', 'Measure-TokenUsage', 'Get-TokenPrice', 'Update-TokenPrice')
+    CmdletsToExport        = @('Get-TokenUsage', 'Get-TokenUsageSource', 'Measure-TokenUsage', 'Get-TokenPrice', 'Update-TokenPrice', 'Clear-TokenUsageCache')
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{

@@ -26,6 +26,7 @@ namespace TokUsage.Commands
         private bool _pathsGiven;
         private ClientEnvironment? _environment;
         private PriceBook? _prices;
+        private string? _cacheDirectory;
 
         /// <summary>Files or folders to read instead of the clients' default locations; wildcards allowed.</summary>
         [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -68,11 +69,21 @@ namespace TokUsage.Commands
         [ValidateRange(1, 256)]
         public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
 
+        /// <summary>Folder of the persistent per-file cache (default: the module's user cache folder).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CachePath { get; set; }
+
+        /// <summary>Reads every file and neither uses nor updates the cache.</summary>
+        [Parameter]
+        public SwitchParameter NoCache { get; set; }
+
         protected override void BeginProcessing()
         {
             _zone = ResolveTimeZone(TimeZone);
             _environment = ClientEnvironment.FromProcess();
             _prices = LoadPrices(_environment, PriceOverride);
+            _cacheDirectory = NoCache ? null : ResolveCacheDirectory(CachePath, _environment);
             if (Since.HasValue && Until.HasValue && Since.Value.Date > Until.Value.Date)
             {
                 ThrowParameterError("InvalidDateRange", $"-Since ({Since.Value:yyyy-MM-dd}) is after -Until ({Until.Value:yyyy-MM-dd}).", Since);
@@ -110,7 +121,11 @@ namespace TokUsage.Commands
                 ? ClientRegistry.All
                 : ClientRegistry.All.Where(c => Client.Any(id => string.Equals(id, c.Id, StringComparison.OrdinalIgnoreCase))).ToArray();
             var read = new ReadOptions(_prices!, new DateWindow(_zone, Since, Until));
-            var request = new ScanRequest(clients, _pathsGiven ? _targets : null, _environment!, read, ThrottleLimit);
+            var request = new ScanRequest(clients, _pathsGiven ? _targets : null, _environment!, read, ThrottleLimit)
+            {
+                CacheDirectory = _cacheDirectory,
+                CacheRequired = CachePath != null,
+            };
             try
             {
                 new UsageScanner(request).Run(new Sink(this, VerboseEnabled()), _stop.Token);

@@ -72,6 +72,42 @@ namespace TokUsage.Commands
             return fields;
         }
 
+        /// <summary>
+        /// The cache folder: -CachePath resolved against the current location, or the module's user cache folder. A
+        /// -CachePath that names a file (or is not on the file system) stops the command with InvalidCachePath.
+        /// </summary>
+        private protected string ResolveCacheDirectory(string? cachePath, ClientEnvironment environment)
+        {
+            if (cachePath is null)
+            {
+                return Caching.UsageCache.DefaultDirectory(environment);
+            }
+
+            string resolved;
+            ProviderInfo provider;
+            try
+            {
+                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(cachePath, out provider, out _);
+            }
+            catch (Exception e) when (e is DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException || e is ArgumentException)
+            {
+                ThrowParameterError("InvalidCachePath", $"-CachePath '{cachePath}' is not a usable folder path: {e.Message}", cachePath);
+                throw; // not reached
+            }
+
+            if (provider.Name != "FileSystem")
+            {
+                ThrowParameterError("InvalidCachePath", $"-CachePath '{cachePath}' is on the {provider.Name} provider; it must be a file-system folder.", cachePath);
+            }
+
+            if (System.IO.File.Exists(resolved))
+            {
+                ThrowParameterError("InvalidCachePath", $"-CachePath '{resolved}' is a file; it must name a folder (the cache file '{Caching.UsageCache.FileName}' is kept in it).", cachePath);
+            }
+
+            return resolved;
+        }
+
         /// <summary>True when verbose output would be shown, so verbose text is only built when it is.</summary>
         private protected bool VerboseEnabled()
         {

@@ -40,14 +40,19 @@ namespace TokUsage.Parsing
         private bool _eof;
         private long _bufferOffset; // file offset of _buffer[0]
 
-        public JsonlLineReader(Stream stream, long startOffset, CancellationToken cancel, int maxLineBytes = DefaultMaxLineBytes)
+        /// <summary>
+        /// Reads <paramref name="stream"/> from its current position, which is <paramref name="startOffset"/> in the file
+        /// (the caller positions it); line numbers continue from <paramref name="firstLineNumber"/> lines already read.
+        /// </summary>
+        public JsonlLineReader(Stream stream, long startOffset, CancellationToken cancel, int maxLineBytes = DefaultMaxLineBytes, long firstLineNumber = 0)
         {
             _stream = stream;
             _cancel = cancel;
             MaxLineBytes = maxLineBytes;
             _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
             _bufferOffset = startOffset;
-            LineNumber = 0;
+            LineNumber = firstLineNumber;
+            CompleteOffset = startOffset;
             if (startOffset == 0)
             {
                 SkipBom();

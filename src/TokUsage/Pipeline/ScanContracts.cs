@@ -112,6 +112,12 @@ namespace TokUsage.Pipeline
 
         public long ByteBudget { get; set; } = DefaultByteBudget;
 
+        /// <summary>Folder of the persistent per-file cache (see <see cref="Caching.UsageCache"/>); null: no cache (-NoCache).</summary>
+        public string? CacheDirectory { get; set; }
+
+        /// <summary>True when a cache folder was named explicitly (-CachePath): a cache that cannot be used is then a warning.</summary>
+        public bool CacheRequired { get; set; }
+
         /// <summary>Minimum time between progress reports; the first comes only after one interval.</summary>
         public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
     }

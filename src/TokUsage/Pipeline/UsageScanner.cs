@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using TokUsage.Caching;
 using TokUsage.Clients;
 using TokUsage.Discovery;
 using TokUsage.Hosting;
@@ -162,7 +163,11 @@ namespace TokUsage.Pipeline
             long skippedLines = 0;
             var damagedFiles = 0;
 
-            using (var pipeline = new ScanPipeline(files, (f, token) => f.Client.Read(f, _request.Read, token), _request.Workers, _request.ByteBudget, cancel))
+            using var cache = OpenCache(sink);
+            ParsedFile Parse(SourceFile f, CancellationToken token) =>
+                cache != null && f.Client is ISnapshotClient cached ? cache.Read(f, cached, _request.Read, token) : f.Client.Read(f, _request.Read, token);
+
+            using (var pipeline = new ScanPipeline(files, Parse, _request.Workers, _request.ByteBudget, cancel))
             {
                 while (true)
                 {
@@ -194,6 +199,17 @@ namespace TokUsage.Pipeline
                 }
             }
 
+            if (cache != null)
+            {
+                // After a scan of the default folders, rows of files that are gone are dropped; a -Path scan sees too little to tell.
+                var seen = _request.Targets is null ? new HashSet<string>(files.Select(f => f.Path), PathFacts.PathComparer) : null;
+                var account = cache.Complete(seen, _request.Clients.Select(c => c.Id).ToList());
+                if (sink.WantsVerbose)
+                {
+                    sink.Verbose(account);
+                }
+            }
+
             if (progressShown)
             {
                 sink.Progress(new ScanProgress(files.Count, files.Count, totalBytes, totalBytes, completed: true));
@@ -203,6 +219,31 @@ namespace TokUsage.Pipeline
             {
                 sink.Warning($"Skipped {skippedLines} damaged line(s) in {damagedFiles} file(s); their SkippedLines say which, and -Verbose names each line.");
             }
+        }
+
+        /// <summary>The run's cache, or null (-NoCache, or it cannot be used here: a warning when -CachePath named it, else verbose).</summary>
+        private UsageCache? OpenCache(IScanSink sink)
+        {
+            if (_request.CacheDirectory is null || !_request.Clients.Any(c => c is ISnapshotClient))
+            {
+                return null;
+            }
+
+            var cache = UsageCache.TryOpen(_request.CacheDirectory, out var problem);
+            if (cache is null)
+            {
+                var message = $"The usage cache in '{_request.CacheDirectory}' cannot be used ({problem}); every file is read.";
+                if (_request.CacheRequired)
+                {
+                    sink.Warning(message);
+                }
+                else if (sink.WantsVerbose)
+                {
+                    sink.Verbose(message);
+                }
+            }
+
+            return cache;
         }
 
         /// <summary>The one warning per unpriced model per run: what is missing and the two ways to fix it.</summary>

@@ -28,7 +28,7 @@ namespace TokUsage.Tests.Engine
             var info = _host.Run("Test-ModuleManifest -Path $m", new Dictionary<string, object?> { ["m"] = Repo.Manifest }).AssertNoErrors().Output.Single();
             var module = (PSModuleInfo)info.BaseObject;
             Assert.Equal(typeof(UsageFile).Assembly.GetName().Version!.ToString(3), module.Version.ToString(3));
-            Assert.Equal(new[] { "Get-TokenPrice", "Get-TokenUsage", "Get-TokenUsageSource", "Measure-TokenUsage", "Update-TokenPrice" }, module.ExportedCmdlets.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal(new[] { "Clear-TokenUsageCache", "Get-TokenPrice", "Get-TokenUsage", "Get-TokenUsageSource", "Measure-TokenUsage", "Update-TokenPrice" }, module.ExportedCmdlets.Keys.OrderBy(k => k, StringComparer.Ordinal));
             Assert.Equal(new[] { "Core", "Desktop" }, module.CompatiblePSEditions.OrderBy(e => e));
             Assert.Equal(new Version(5, 1), module.PowerShellVersion);
             var psData = (System.Collections.Hashtable)((System.Collections.Hashtable)module.PrivateData)["PSData"]!;
@@ -56,6 +56,7 @@ namespace TokUsage.Tests.Engine
         [InlineData("Measure-TokenUsage")]
         [InlineData("Get-TokenPrice")]
         [InlineData("Update-TokenPrice")]
+        [InlineData("Clear-TokenUsageCache")]
         public void FullHelpHasSynopsisEveryParameterAndExamples(string command)
         {
             var vars = new Dictionary<string, object?> { ["c"] = command };
@@ -113,6 +114,8 @@ namespace TokUsage.Tests.Engine
         [InlineData("Get-TokenUsage -Path $d -Client nope", "ParameterArgumentValidationError,TokUsage.Commands.GetTokenUsageCommand")]
         [InlineData("Get-TokenUsage -Path $d -ThrottleLimit 0", "ParameterArgumentValidationError,TokUsage.Commands.GetTokenUsageCommand")]
         [InlineData("Measure-TokenUsage -By Fortnight", "CannotConvertArgumentNoMessage,TokUsage.Commands.MeasureTokenUsageCommand")]
+        [InlineData("[IO.File]::WriteAllText(\"$d/f.txt\", ''); Get-TokenUsage -Path $d -CachePath \"$d/f.txt\"", "InvalidCachePath,TokUsage.Commands.GetTokenUsageCommand")]
+        [InlineData("[IO.File]::WriteAllText(\"$d/f.txt\", ''); Clear-TokenUsageCache -CachePath \"$d/f.txt\"", "InvalidCachePath,TokUsage.Commands.ClearTokenUsageCacheCommand")]
         public void BadParametersAreClearTerminatingErrors(string script, string errorId)
         {
             // try/catch catches terminating errors only: a non-terminating error would print 'continued'.

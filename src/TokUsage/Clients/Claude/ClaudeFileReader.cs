@@ -3,11 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using TokUsage.Clients.Common;
+using TokUsage.Caching;
 using TokUsage.Hosting;
 using TokUsage.Parsing;
 using TokUsage.Pipeline;
-using TokUsage.Pricing;
 
 namespace TokUsage.Clients.Claude
 {
@@ -20,17 +19,43 @@ namespace TokUsage.Clients.Claude
     /// </summary>
     internal static class ClaudeFileReader
     {
+        public static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) =>
+            ReadSnapshot(file, null, cancel).ToParsed(file, options);
+
+        /// <summary>
+        /// Reads the transcript whole, or from <paramref name="resumeFrom"/>'s offset on with its messages as the merge
+        /// state (streamed copies of a message may straddle the offset). The result is resumable when the file ends with
+        /// a complete line; a torn last line makes the next run read the file whole again.
+        /// </summary>
         [MethodImpl(Jit.Optimized)]
-        public static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
+        public static FileSnapshot ReadSnapshot(SourceFile file, FileSnapshot? resumeFrom, CancellationToken cancel)
         {
-            var (sessionId, project) = ClaudePaths.SessionAndProject(file.Path, file.ScanRoot);
-            var result = new ParsedFile(file, sessionId, project);
-            var pending = new List<Pending>();
+            FileSnapshot result;
             var byKey = new KeyTable();
+            if (resumeFrom is null)
+            {
+                var (sessionId, project) = ClaudePaths.SessionAndProject(file.Path, file.ScanRoot);
+                result = new FileSnapshot(sessionId, project) { ResumeOffset = 0 };
+            }
+            else
+            {
+                result = resumeFrom.CopyForResume();
+                var messages = result.Messages;
+                for (var i = 0; i < messages.Count; i++)
+                {
+                    if (messages[i].HasKey)
+                    {
+                        byKey.TryAdd(messages[i].Key, i, out _);
+                    }
+                }
+            }
+
             try
             {
                 using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-                using var lines = new JsonlLineReader(stream, 0, cancel);
+                var start = result.ResumeOffset;
+                stream.Position = start;
+                using var lines = new JsonlLineReader(stream, start, cancel, firstLineNumber: result.ResumeLine);
                 var parser = new ClaudeLineParser();
                 while (true)
                 {
@@ -42,7 +67,7 @@ namespace TokUsage.Clients.Claude
 
                     if (read == LineRead.Oversized)
                     {
-                        result.Skip(lines.LineNumber, $"line longer than {lines.MaxLineBytes / (1024 * 1024)} MB", options.MaxSkippedSamples);
+                        result.Skip(lines.LineNumber, $"line longer than {lines.MaxLineBytes / (1024 * 1024)} MB");
                         continue;
                     }
 
@@ -55,7 +80,7 @@ namespace TokUsage.Clients.Claude
                     {
                         if (!JsonLines.LooksLikeObject(line))
                         {
-                            result.Skip(lines.LineNumber, lines.LastLineTerminated ? "not a JSON object (damaged line)" : "torn last line (file still being written?)", options.MaxSkippedSamples);
+                            result.Skip(lines.LineNumber, lines.LastLineTerminated ? "not a JSON object (damaged line)" : "torn last line (file still being written?)");
                         }
 
                         continue;
@@ -64,68 +89,54 @@ namespace TokUsage.Clients.Claude
                     switch (parser.Parse(line, out var message, out var damage))
                     {
                         case LineKind.Damaged:
-                            result.Skip(lines.LineNumber, lines.LastLineTerminated ? damage! : "torn last line (file still being written?)", options.MaxSkippedSamples);
+                            result.Skip(lines.LineNumber, lines.LastLineTerminated ? damage! : "torn last line (file still being written?)");
                             break;
                         case LineKind.Usage:
-                            Merge(pending, byKey, message);
+                            Merge(result.Messages, byKey, message);
                             break;
                     }
                 }
+
+                // Resumable only when the state covers exactly the bytes up to the last complete line.
+                result.ResumeOffset = lines.LastLineTerminated || lines.LineNumber == result.ResumeLine ? lines.CompleteOffset : -1;
+                result.ResumeLine = lines.LineNumber;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is System.Security.SecurityException)
             {
                 result.Error = e;
-                return result;
-            }
-
-            foreach (var p in pending)
-            {
-                var model = p.Message.Model;
-                var (cost, source) = Recording.Price(options, model, p.Message.Tokens, p.Message.Fast);
-                var entry = new UsageEntry(p.Message.Timestamp, model, p.Message.Tokens, cost, source);
-                result.Entries.Add(new KeyedEntry(p.Message.HasKey, p.Message.Key, entry, source != CostSource.None || ModelNames.IsSynthetic(model)));
             }
 
             return result;
         }
 
         [MethodImpl(Jit.Optimized)]
-        private static void Merge(List<Pending> pending, KeyTable byKey, in ClaudeMessage message)
+        private static void Merge(List<RawMessage> messages, KeyTable byKey, in ClaudeMessage message)
         {
-            if (!message.HasKey)
+            if (message.HasKey && !byKey.TryAdd(message.Key, messages.Count, out var index))
             {
-                pending.Add(new Pending(message));
+                var merged = messages[index];
+                if (message.Tokens.Total > merged.BestTotal)
+                {
+                    merged.BestTotal = message.Tokens.Total;
+                    merged.Timestamp = message.Timestamp;
+                    merged.Model = message.Model;
+                }
+
+                merged.Tokens.MaxWith(message.Tokens);
+                merged.Fast |= message.Fast;
                 return;
             }
 
-            if (byKey.TryAdd(message.Key, pending.Count, out var index))
+            messages.Add(new RawMessage
             {
-                pending.Add(new Pending(message));
-                return;
-            }
-
-            var merged = pending[index];
-            if (message.Tokens.Total > merged.BestTotal)
-            {
-                merged.BestTotal = message.Tokens.Total;
-                merged.Message.Timestamp = message.Timestamp;
-                merged.Message.Model = message.Model;
-            }
-
-            merged.Message.Tokens.MaxWith(message.Tokens);
-            merged.Message.Fast |= message.Fast;
-        }
-
-        private sealed class Pending
-        {
-            public Pending(in ClaudeMessage message)
-            {
-                Message = message;
-                BestTotal = message.Tokens.Total;
-            }
-
-            public ClaudeMessage Message;
-            public long BestTotal;
+                HasKey = message.HasKey,
+                Key = message.Key,
+                Timestamp = message.Timestamp,
+                Model = message.Model,
+                Tokens = message.Tokens,
+                Fast = message.Fast,
+                BestTotal = message.Tokens.Total,
+            });
         }
     }
 }

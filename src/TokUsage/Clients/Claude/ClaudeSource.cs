@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using TokUsage.Caching;
 using TokUsage.Discovery;
 
 namespace TokUsage.Clients.Claude
@@ -11,7 +12,7 @@ namespace TokUsage.Clients.Claude
     /// <c>&lt;session&gt;/subagents/</c> included) below each config folder: <c>CLAUDE_CONFIG_DIR</c> (comma-separated;
     /// when set, only those), else <c>$XDG_CONFIG_HOME/claude</c> or <c>~/.config/claude</c>, and <c>~/.claude</c>.
     /// </summary>
-    internal sealed class ClaudeSource : IClientSource
+    internal sealed class ClaudeSource : IClientSource, ISnapshotClient
     {
         public static readonly ClaudeSource Instance = new ClaudeSource();
 
@@ -47,6 +48,8 @@ namespace TokUsage.Clients.Claude
         public bool IsUsageFile(string path) => path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
 
         public ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) => ClaudeFileReader.Read(file, options, cancel);
+
+        public FileSnapshot ReadSnapshot(SourceFile file, FileSnapshot? resumeFrom, CancellationToken cancel) => ClaudeFileReader.ReadSnapshot(file, resumeFrom, cancel);
 
         /// <summary>A config folder's <c>projects</c> folder; a path that already names <c>projects</c> is kept.</summary>
         private static string ProjectsFolder(string configDirectory)

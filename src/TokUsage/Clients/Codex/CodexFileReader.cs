@@ -5,6 +5,7 @@ using System.IO;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading;
+using TokUsage.Caching;
 using TokUsage.Clients.Common;
 using TokUsage.Hosting;
 
@@ -22,23 +23,43 @@ namespace TokUsage.Clients.Codex
     /// </summary>
     internal static class CodexFileReader
     {
+        public static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) =>
+            ReadSnapshot(file, cancel).ToParsed(file, options);
+
+        /// <summary>
+        /// Reads the rollout whole. Not resumable: a fork's or sub-agent's early lines decide how later ones count, so an
+        /// appended rollout is read again (the cache still spares unchanged ones).
+        /// </summary>
         [MethodImpl(Jit.Optimized)]
-        public static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
+        public static FileSnapshot ReadSnapshot(SourceFile file, CancellationToken cancel)
         {
             var state = new State(file);
-            var result = new ParsedFile(file, "", "");
-            if (!LogFiles.ReadLines(file, options, result, cancel, MayMatter, (line, _) => state.Line(line)))
+            var result = new FileSnapshot("", "") { HasLineage = true };
+            result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, (line, _) => state.Line(line), (line, reason) => result.Skip(line, reason));
+            if (result.Error != null)
             {
                 return result;
             }
 
             result.SessionId = state.SessionId ?? Path.GetFileNameWithoutExtension(file.Path);
             result.Project = state.Cwd ?? "";
-            result.Lineage = new SessionLineage(result.SessionId, state.Parent);
+            result.Parent = state.Parent;
             var fallbackModel = state.FirstModel ?? ModelNames.Unknown;
             foreach (var row in state.Rows)
             {
-                result.Record(options, row.Timestamp, row.Model ?? fallbackModel, row.Tokens, Recording.Key(row.Key));
+                if (row.Tokens.Total == 0)
+                {
+                    continue; // as Recording.Record: no tokens, no message
+                }
+
+                result.Messages.Add(new RawMessage
+                {
+                    HasKey = true,
+                    Key = Recording.Key(row.Key),
+                    Timestamp = row.Timestamp.ToUniversalTime(),
+                    Model = row.Model ?? fallbackModel,
+                    Tokens = row.Tokens,
+                });
             }
 
             return result;

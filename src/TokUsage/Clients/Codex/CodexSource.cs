@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using TokUsage.Caching;
 using TokUsage.Discovery;
 
 namespace TokUsage.Clients.Codex
@@ -11,7 +12,7 @@ namespace TokUsage.Clients.Codex
     /// Codex home — <c>CODEX_HOME</c> (comma-separated; when set, only those), else <c>~/.codex</c> on every OS. A home with
     /// neither folder is scanned itself (saved <c>codex exec --json</c> output).
     /// </summary>
-    internal sealed class CodexSource : IClientSource
+    internal sealed class CodexSource : IClientSource, ISnapshotClient
     {
         public static readonly CodexSource Instance = new CodexSource();
 
@@ -53,5 +54,7 @@ namespace TokUsage.Clients.Codex
         public bool IsUsageFile(string path) => path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
 
         public ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) => CodexFileReader.Read(file, options, cancel);
+
+        public FileSnapshot ReadSnapshot(SourceFile file, FileSnapshot? resumeFrom, CancellationToken cancel) => CodexFileReader.ReadSnapshot(file, cancel);
     }
 }

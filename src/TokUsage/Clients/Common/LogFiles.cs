@@ -28,24 +28,32 @@ namespace TokUsage.Clients.Common
         /// Streams a JSONL file: lines <paramref name="interesting"/> accepts are parsed and handed to
         /// <paramref name="handle"/>; the others are only checked to be object-shaped. False when the file could not be read.
         /// </summary>
-        [MethodImpl(Jit.Optimized)]
         public static bool ReadLines(SourceFile file, ReadOptions options, ParsedFile result, CancellationToken cancel, LineFilter interesting, LineHandler handle)
+        {
+            var error = ReadLines(file.Path, cancel, interesting, handle, (line, reason) => result.Skip(line, reason, options.MaxSkippedSamples));
+            result.Error ??= error;
+            return error is null;
+        }
+
+        /// <summary>The same loop reporting damage to <paramref name="skip"/>; returns the I/O failure, or null when the file was read.</summary>
+        [MethodImpl(Jit.Optimized)]
+        public static Exception? ReadLines(string path, CancellationToken cancel, LineFilter interesting, LineHandler handle, Action<long, string> skip)
         {
             try
             {
-                using var stream = Open(file.Path);
+                using var stream = Open(path);
                 using var lines = new JsonlLineReader(stream, 0, cancel);
                 while (true)
                 {
                     var read = lines.Read(out var line);
                     if (read == LineRead.EndOfFile)
                     {
-                        return true;
+                        return null;
                     }
 
                     if (read == LineRead.Oversized)
                     {
-                        result.Skip(lines.LineNumber, $"line longer than {lines.MaxLineBytes / (1024 * 1024)} MB", options.MaxSkippedSamples);
+                        skip(lines.LineNumber, $"line longer than {lines.MaxLineBytes / (1024 * 1024)} MB");
                         continue;
                     }
 
@@ -58,7 +66,7 @@ namespace TokUsage.Clients.Common
                     {
                         if (!JsonLines.LooksLikeObject(line))
                         {
-                            result.Skip(lines.LineNumber, Damage(lines, "not a JSON object (damaged line)"), options.MaxSkippedSamples);
+                            skip(lines.LineNumber, Damage(lines, "not a JSON object (damaged line)"));
                         }
 
                         continue;
@@ -77,7 +85,7 @@ namespace TokUsage.Clients.Common
                     }
                     catch (JsonException e)
                     {
-                        result.Skip(lines.LineNumber, Damage(lines, "invalid JSON: " + e.Message), options.MaxSkippedSamples);
+                        skip(lines.LineNumber, Damage(lines, "invalid JSON: " + e.Message));
                         continue;
                     }
 
@@ -85,7 +93,7 @@ namespace TokUsage.Clients.Common
                     {
                         if (document.RootElement.ValueKind != JsonValueKind.Object)
                         {
-                            result.Skip(lines.LineNumber, Damage(lines, "not a JSON object (damaged line)"), options.MaxSkippedSamples);
+                            skip(lines.LineNumber, Damage(lines, "not a JSON object (damaged line)"));
                             continue;
                         }
 
@@ -95,8 +103,7 @@ namespace TokUsage.Clients.Common
             }
             catch (Exception e) when (IsReadFailure(e))
             {
-                result.Error = e;
-                return false;
+                return e;
             }
         }
 

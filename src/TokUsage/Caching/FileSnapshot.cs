@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using TokUsage.Clients;
+using TokUsage.Clients.Common;
+using TokUsage.Pipeline;
+
+namespace TokUsage.Caching
+{
+    /// <summary>
+    /// A client whose reader can produce a <see cref="FileSnapshot"/>: the file's messages before pricing, plus, for
+    /// append-only logs, where and in which state reading stopped. Such clients are cached per file; the others are read
+    /// every run. Implementations are stateless and thread-safe (called on worker threads).
+    /// </summary>
+    internal interface ISnapshotClient
+    {
+        /// <summary>
+        /// Reads <paramref name="file"/> whole, or only its bytes after <paramref name="resumeFrom"/>'s
+        /// <see cref="FileSnapshot.ResumeOffset"/> when that is given (the caller has checked that the bytes before it are
+        /// unchanged). Returns a new snapshot; <paramref name="resumeFrom"/> is not modified.
+        /// </summary>
+        FileSnapshot ReadSnapshot(SourceFile file, FileSnapshot? resumeFrom, CancellationToken cancel);
+    }
+
+    /// <summary>
+    /// One counted message before pricing: what a price change needs to re-cost it. Mutable while its reader merges
+    /// streamed copies of the message; owned by one thread at a time.
+    /// </summary>
+    internal sealed class RawMessage
+    {
+        public bool HasKey;
+        public MessageKey Key;
+        public DateTimeOffset Timestamp;
+        public string Model = ModelNames.Unknown;
+        public TokenCounts Tokens;
+        public bool Fast;
+
+        /// <summary>Largest single-line total merged into this message (Claude: which copy's timestamp and model win).</summary>
+        public long BestTotal;
+
+        public RawMessage Clone() => (RawMessage)MemberwiseClone();
+    }
+
+    /// <summary>
+    /// What a reader got out of one file, unpriced: the file's session, damage and messages, and for a log that is only
+    /// ever appended to, the byte offset just past its last complete line (<see cref="ResumeOffset"/>) and the line
+    /// number there, so the next run reads only what was appended. Immutable once returned by a reader (a resumed read
+    /// copies what it extends); safe to price on any thread.
+    /// </summary>
+    internal sealed class FileSnapshot
+    {
+        public FileSnapshot(string sessionId, string project)
+        {
+            SessionId = sessionId;
+            Project = project;
+        }
+
+        public string SessionId { get; set; }
+
+        public string Project { get; set; }
+
+        /// <summary>True for clients whose sessions fork (Codex): the parsed file carries a lineage with <see cref="Parent"/>.</summary>
+        public bool HasLineage { get; set; }
+
+        public string? Parent { get; set; }
+
+        public long SkippedLines { get; set; }
+
+        public List<SkippedLine> SkippedSamples { get; } = new List<SkippedLine>();
+
+        public List<RawMessage> Messages { get; } = new List<RawMessage>();
+
+        /// <summary>Offset just past the last newline-terminated line the state covers; -1 when the file cannot be resumed.</summary>
+        public long ResumeOffset { get; set; } = -1;
+
+        /// <summary>Lines up to <see cref="ResumeOffset"/> (so damaged-line numbers stay right after a resumed read).</summary>
+        public long ResumeLine { get; set; }
+
+        /// <summary>Set when the file could not be read; such a snapshot is never cached.</summary>
+        public Exception? Error { get; set; }
+
+        public void Skip(long lineNumber, string reason, int maxSamples = SampleLimit)
+        {
+            SkippedLines++;
+            if (SkippedSamples.Count < maxSamples)
+            {
+                SkippedSamples.Add(new SkippedLine(lineNumber, reason));
+            }
+        }
+
+        /// <summary>Damaged lines kept with number and reason for -Verbose (the same limit as <see cref="ReadOptions.MaxSkippedSamples"/>).</summary>
+        public const int SampleLimit = 10;
+
+        /// <summary>A copy to extend with appended lines: messages are cloned, since merging mutates them.</summary>
+        public FileSnapshot CopyForResume()
+        {
+            var copy = new FileSnapshot(SessionId, Project)
+            {
+                HasLineage = HasLineage,
+                Parent = Parent,
+                SkippedLines = SkippedLines,
+                ResumeOffset = ResumeOffset,
+                ResumeLine = ResumeLine,
+            };
+            copy.SkippedSamples.AddRange(SkippedSamples);
+            foreach (var message in Messages)
+            {
+                copy.Messages.Add(message.Clone());
+            }
+
+            return copy;
+        }
+
+        /// <summary>Prices the messages with this run's prices into the scanner's per-file result.</summary>
+        public ParsedFile ToParsed(SourceFile file, ReadOptions options)
+        {
+            var result = new ParsedFile(file, SessionId, Project) { Error = Error, SkippedLines = SkippedLines };
+            for (var i = 0; i < SkippedSamples.Count && i < options.MaxSkippedSamples; i++)
+            {
+                result.SkippedSamples.Add(SkippedSamples[i]);
+            }
+
+            if (HasLineage)
+            {
+                result.Lineage = new SessionLineage(SessionId, Parent);
+            }
+
+            result.Entries.Capacity = Messages.Count;
+            foreach (var m in Messages)
+            {
+                var (cost, source) = Recording.Price(options, m.Model, m.Tokens, m.Fast);
+                var entry = new UsageEntry(m.Timestamp, m.Model, m.Tokens, cost, source);
+                result.Entries.Add(new KeyedEntry(m.HasKey, m.Key, entry, source != CostSource.None || ModelNames.IsSynthetic(m.Model)));
+            }
+
+            return result;
+        }
+    }
+}

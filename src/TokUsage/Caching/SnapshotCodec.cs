@@ -1,0 +1,311 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using TokUsage.Clients;
+using TokUsage.Pipeline;
+
+namespace TokUsage.Caching
+{
+    /// <summary>
+    /// The cache's binary form of a <see cref="FileSnapshot"/>: varints, a model-name table, timestamps as deltas, and an
+    /// XXH64 checksum over the whole blob. <see cref="Decode"/> trusts nothing: a blob that is short, long, out of range or
+    /// fails its checksum throws <see cref="InvalidDataException"/> (the caller reads the file instead). Stateless; any thread.
+    /// </summary>
+    internal static class SnapshotCodec
+    {
+        /// <summary>Bumped whenever the layout changes (old rows then fail to decode and are re-read).</summary>
+        private const byte Layout = 1;
+        private const ulong ChecksumSeed = 0x546F6B5573616765UL; // "TokUsage"
+
+        public static byte[] Encode(FileSnapshot snapshot)
+        {
+            var w = new Writer(64 + (snapshot.Messages.Count * 40));
+            w.Byte(Layout);
+            w.String(snapshot.SessionId);
+            w.String(snapshot.Project);
+            w.Byte((byte)(snapshot.HasLineage ? 1 : 0));
+            w.NullableString(snapshot.Parent);
+            w.Signed(snapshot.ResumeOffset);
+            w.Unsigned((ulong)snapshot.ResumeLine);
+            w.Unsigned((ulong)snapshot.SkippedLines);
+            w.Unsigned((ulong)snapshot.SkippedSamples.Count);
+            foreach (var sample in snapshot.SkippedSamples)
+            {
+                w.Unsigned((ulong)sample.LineNumber);
+                w.String(sample.Reason);
+            }
+
+            var models = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var m in snapshot.Messages)
+            {
+                if (!models.ContainsKey(m.Model))
+                {
+                    models.Add(m.Model, models.Count);
+                }
+            }
+
+            w.Unsigned((ulong)models.Count);
+            foreach (var name in models.Keys)
+            {
+                w.String(name);
+            }
+
+            w.Unsigned((ulong)snapshot.Messages.Count);
+            long previousTicks = 0;
+            foreach (var m in snapshot.Messages)
+            {
+                w.Byte((byte)((m.HasKey ? 1 : 0) | (m.Fast ? 2 : 0)));
+                if (m.HasKey)
+                {
+                    w.Fixed(m.Key.A);
+                    w.Fixed(m.Key.B);
+                }
+
+                var ticks = m.Timestamp.UtcTicks;
+                w.Signed(ticks - previousTicks);
+                previousTicks = ticks;
+                w.Unsigned((ulong)models[m.Model]);
+                w.Unsigned((ulong)m.Tokens.Input);
+                w.Unsigned((ulong)m.Tokens.Output);
+                w.Unsigned((ulong)m.Tokens.CacheRead);
+                w.Unsigned((ulong)m.Tokens.CacheWrite);
+                w.Unsigned((ulong)m.Tokens.CacheWrite1h);
+                w.Unsigned((ulong)m.Tokens.Reasoning);
+                w.Unsigned((ulong)m.BestTotal);
+            }
+
+            return w.Finish();
+        }
+
+        public static FileSnapshot Decode(byte[] blob)
+        {
+            if (blob.Length < 9)
+            {
+                throw new InvalidDataException("cache record too short");
+            }
+
+            var body = blob.Length - 8;
+            if (XxHash64.Hash(blob.AsSpan(0, body), ChecksumSeed) != BitConverter.ToUInt64(blob, body))
+            {
+                throw new InvalidDataException("cache record checksum mismatch");
+            }
+
+            var r = new Reader(blob, body);
+            if (r.Byte() != Layout)
+            {
+                throw new InvalidDataException("cache record of another layout");
+            }
+
+            var snapshot = new FileSnapshot(r.String(), r.String())
+            {
+                HasLineage = r.Byte() != 0,
+                Parent = r.NullableString(),
+                ResumeOffset = r.Signed(),
+                ResumeLine = r.Count(long.MaxValue),
+                SkippedLines = r.Count(long.MaxValue),
+            };
+            var samples = r.Count(FileSnapshot.SampleLimit);
+            for (var i = 0; i < samples; i++)
+            {
+                snapshot.SkippedSamples.Add(new SkippedLine(r.Count(long.MaxValue), r.String()));
+            }
+
+            var models = new string[r.Count(body)];
+            for (var i = 0; i < models.Length; i++)
+            {
+                models[i] = r.String();
+            }
+
+            var count = r.Count(body);
+            snapshot.Messages.Capacity = (int)count;
+            long ticks = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var flags = r.Byte();
+                var m = new RawMessage { HasKey = (flags & 1) != 0, Fast = (flags & 2) != 0 };
+                if (m.HasKey)
+                {
+                    m.Key = new MessageKey(r.Fixed(), r.Fixed());
+                }
+
+                ticks += r.Signed();
+                if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+                {
+                    throw new InvalidDataException("cache record timestamp out of range");
+                }
+
+                m.Timestamp = new DateTimeOffset(ticks, TimeSpan.Zero);
+                m.Model = models[r.Count(models.Length - 1)];
+                m.Tokens.Input = r.Count(long.MaxValue);
+                m.Tokens.Output = r.Count(long.MaxValue);
+                m.Tokens.CacheRead = r.Count(long.MaxValue);
+                m.Tokens.CacheWrite = r.Count(long.MaxValue);
+                m.Tokens.CacheWrite1h = r.Count(long.MaxValue);
+                m.Tokens.Reasoning = r.Count(long.MaxValue);
+                m.BestTotal = r.Count(long.MaxValue);
+                snapshot.Messages.Add(m);
+            }
+
+            if (!r.AtEnd)
+            {
+                throw new InvalidDataException("cache record has trailing bytes");
+            }
+
+            return snapshot;
+        }
+
+        private sealed class Writer
+        {
+            private byte[] _buffer;
+            private int _length;
+
+            public Writer(int capacity) => _buffer = new byte[Math.Max(64, capacity)];
+
+            public void Byte(byte value)
+            {
+                Ensure(1);
+                _buffer[_length++] = value;
+            }
+
+            public void Unsigned(ulong value)
+            {
+                Ensure(10);
+                while (value >= 0x80)
+                {
+                    _buffer[_length++] = (byte)(value | 0x80);
+                    value >>= 7;
+                }
+
+                _buffer[_length++] = (byte)value;
+            }
+
+            public void Signed(long value) => Unsigned((ulong)((value << 1) ^ (value >> 63)));
+
+            public void Fixed(ulong value)
+            {
+                Ensure(8);
+                for (var i = 0; i < 8; i++)
+                {
+                    _buffer[_length++] = (byte)(value >> (8 * i));
+                }
+            }
+
+            public void String(string value)
+            {
+                var bytes = Encoding.UTF8.GetByteCount(value);
+                Unsigned((ulong)bytes);
+                Ensure(bytes);
+                _length += Encoding.UTF8.GetBytes(value, 0, value.Length, _buffer, _length);
+            }
+
+            public void NullableString(string? value)
+            {
+                Byte((byte)(value is null ? 0 : 1));
+                if (value != null)
+                {
+                    String(value);
+                }
+            }
+
+            public byte[] Finish()
+            {
+                var hash = XxHash64.Hash(_buffer.AsSpan(0, _length), ChecksumSeed);
+                Fixed(hash);
+                var result = new byte[_length];
+                Buffer.BlockCopy(_buffer, 0, result, 0, _length);
+                return result;
+            }
+
+            private void Ensure(int more)
+            {
+                if (_length + more > _buffer.Length)
+                {
+                    Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + more));
+                }
+            }
+        }
+
+        private sealed class Reader
+        {
+            private readonly byte[] _blob;
+            private readonly int _end;
+            private int _position;
+
+            public Reader(byte[] blob, int end)
+            {
+                _blob = blob;
+                _end = end;
+            }
+
+            public bool AtEnd => _position == _end;
+
+            public byte Byte()
+            {
+                if (_position >= _end)
+                {
+                    throw new InvalidDataException("cache record truncated");
+                }
+
+                return _blob[_position++];
+            }
+
+            public ulong Unsigned()
+            {
+                ulong value = 0;
+                for (var shift = 0; shift < 64; shift += 7)
+                {
+                    var b = Byte();
+                    value |= (ulong)(b & 0x7F) << shift;
+                    if (b < 0x80)
+                    {
+                        return value;
+                    }
+                }
+
+                throw new InvalidDataException("cache record varint too long");
+            }
+
+            public long Signed()
+            {
+                var raw = Unsigned();
+                return (long)(raw >> 1) ^ -(long)(raw & 1);
+            }
+
+            /// <summary>An unsigned value that must be at most <paramref name="max"/>.</summary>
+            public long Count(long max)
+            {
+                var value = Unsigned();
+                if (max < 0 || value > (ulong)max)
+                {
+                    throw new InvalidDataException("cache record value out of range");
+                }
+
+                return (long)value;
+            }
+
+            public int Count(int max) => (int)Count((long)max);
+
+            public ulong Fixed()
+            {
+                ulong value = 0;
+                for (var i = 0; i < 8; i++)
+                {
+                    value |= (ulong)Byte() << (8 * i);
+                }
+
+                return value;
+            }
+
+            public string String()
+            {
+                var length = Count(_end - _position);
+                var value = Encoding.UTF8.GetString(_blob, _position, length);
+                _position += length;
+                return value;
+            }
+
+            public string? NullableString() => Byte() == 0 ? null : String();
+        }
+    }
+}

@@ -1,0 +1,639 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using Microsoft.Data.Sqlite;
+using TokUsage.Clients;
+using TokUsage.Hosting;
+using TokUsage.Pipeline;
+
+namespace TokUsage.Caching
+{
+    /// <summary>
+    /// The persistent per-file cache: one SQLite database (<see cref="FileName"/> in the cache folder) with a row per
+    /// log file of a caching client — path, client, scan root, size and last write time when read, a fingerprint of the
+    /// bytes before its resume offset, and the file's <see cref="FileSnapshot"/> (checksummed by
+    /// <see cref="SnapshotCodec"/>). An unchanged file is not opened; a file that only grew is read from its last complete
+    /// line; anything else is read whole. Rows are written in transactions (atomic), in WAL mode with a busy timeout (two
+    /// runs at once wait for each other, and a run that cannot write within the timeout just does not cache). A database
+    /// that is damaged, foreign, of another schema or written by another build of the module is rebuilt, never trusted.
+    /// <para>Threads: <see cref="Read"/> runs on worker threads, each borrowing its own connection; writes happen on one
+    /// writer thread owned by this object; <see cref="Complete"/> and <see cref="Dispose"/> belong to the scan's
+    /// pipeline thread. Memory: rows are looked up one file at a time, never loaded together.</para>
+    /// </summary>
+    internal sealed class UsageCache : IDisposable
+    {
+        public const string FileName = "usage-cache.db";
+
+        /// <summary>'TokU': marks the database as this module's cache.</summary>
+        private const int ApplicationId = 0x546F6B55;
+        private const int SchemaVersion = 1;
+        private const int BatchRows = 256;
+        private const int FingerprintHead = 1024;
+        private const int FingerprintTail = 4096;
+
+        private readonly string _connectionString;
+        private readonly ConcurrentBag<Lookup> _lookups = new ConcurrentBag<Lookup>();
+        private readonly BlockingCollection<Row> _pending = new BlockingCollection<Row>(BatchRows * 2);
+        private readonly Thread _writer;
+        private readonly CancellationTokenSource _abandon = new CancellationTokenSource();
+        private int _damaged;
+        private long _unchanged;
+        private long _resumed;
+        private long _readWhole;
+        private long _bytesRead;
+        private long _written;
+        private string? _writeProblem;
+
+        private UsageCache(string path)
+        {
+            Path = path;
+            _connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = false,
+                DefaultTimeout = 30,
+            }.ToString();
+            _writer = new Thread(WriteLoop) { IsBackground = true, Name = "TokUsage cache writer" };
+        }
+
+        /// <summary>The cache database file.</summary>
+        public string Path { get; }
+
+        /// <summary>The cache folder when none is given: the module's user cache folder (see <see cref="Pricing.UserFolders"/>).</summary>
+        public static string DefaultDirectory(ClientEnvironment environment) => Pricing.UserFolders.Cache(environment);
+
+        /// <summary>
+        /// Opens (creating, upgrading or rebuilding as needed) the cache in <paramref name="directory"/>. Null, with the
+        /// reason in <paramref name="problem"/>, when no cache can be used here (the run then reads every file).
+        /// </summary>
+        public static UsageCache? TryOpen(string directory, out string? problem)
+        {
+            problem = null;
+            try
+            {
+                NativeSqlite.EnsureLoaded();
+                Directory.CreateDirectory(directory);
+                var cache = new UsageCache(System.IO.Path.Combine(directory, FileName));
+                if (!cache.Prepare(out problem))
+                {
+                    return null;
+                }
+
+                cache._writer.Start();
+                return cache;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is SqliteException || e is DllNotFoundException || e is InvalidOperationException)
+            {
+                problem = e.Message;
+                return null;
+            }
+        }
+
+        /// <summary>Deletes the cache database of <paramref name="directory"/> (and its journal files); false when there is none.</summary>
+        public static bool Delete(string directory)
+        {
+            var path = System.IO.Path.Combine(directory, FileName);
+            var existed = File.Exists(path);
+            foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+            {
+                if (File.Exists(file))
+                {
+                    File.Delete(file);
+                }
+            }
+
+            return existed;
+        }
+
+        /// <summary>
+        /// The parsed file for <paramref name="file"/>: from its row when the file is unchanged, by reading only what was
+        /// appended when it only grew, else by reading it whole; a fresh result is queued for writing. Worker threads.
+        /// </summary>
+        public ParsedFile Read(SourceFile file, ISnapshotClient client, ReadOptions options, CancellationToken cancel)
+        {
+            var cached = Volatile.Read(ref _damaged) == 0 ? Find(file) : null;
+            FileSnapshot? snapshot = null;
+            if (cached != null)
+            {
+                if (cached.Size == file.Length && cached.LastWriteTicks == file.LastWriteUtc.Ticks)
+                {
+                    Interlocked.Increment(ref _unchanged);
+                    return cached.Snapshot.ToParsed(file, options);
+                }
+
+                var offset = cached.Snapshot.ResumeOffset;
+                if (offset >= 0 && file.Length >= offset && Fingerprint(file.Path, offset) == cached.Fingerprint)
+                {
+                    snapshot = client.ReadSnapshot(file, cached.Snapshot, cancel);
+                    Interlocked.Increment(ref _resumed);
+                    Interlocked.Add(ref _bytesRead, Math.Max(0, file.Length - offset));
+                }
+            }
+
+            if (snapshot is null)
+            {
+                snapshot = client.ReadSnapshot(file, null, cancel);
+                Interlocked.Increment(ref _readWhole);
+                Interlocked.Add(ref _bytesRead, file.Length);
+            }
+
+            if (snapshot.Error is null && Volatile.Read(ref _damaged) == 0 && !_pending.IsAddingCompleted)
+            {
+                var fingerprint = snapshot.ResumeOffset >= 0 ? Fingerprint(file.Path, snapshot.ResumeOffset) : 0;
+                if (fingerprint.HasValue)
+                {
+                    var row = new Row(file.Path, ((IClientSource)client).Id, file.ScanRoot, file.Length, file.LastWriteUtc.Ticks, fingerprint.Value, SnapshotCodec.Encode(snapshot));
+                    try
+                    {
+                        _pending.Add(row, _abandon.Token);
+                    }
+                    catch (Exception e) when (e is OperationCanceledException || e is InvalidOperationException)
+                    {
+                        // The writer stopped (damaged cache or the run is ending): this file is just not cached.
+                    }
+                }
+            }
+
+            return snapshot.ToParsed(file, options);
+        }
+
+        /// <summary>
+        /// Ends the run: waits for queued rows to be written and, when <paramref name="prune"/> is given (a scan of the
+        /// clients' default folders), drops rows of <paramref name="clients"/> whose file is gone. Returns a one-line
+        /// account for -Verbose. Pipeline thread.
+        /// </summary>
+        public string Complete(ICollection<string>? prune, ICollection<string> clients)
+        {
+            _pending.CompleteAdding();
+            _writer.Join();
+            var pruned = 0;
+            if (prune != null && Volatile.Read(ref _damaged) == 0)
+            {
+                pruned = Prune(prune, clients);
+            }
+
+            var account = $"Cache {Path}: {_unchanged} file(s) unchanged, {_resumed} read from where the last run stopped, "
+                + $"{_readWhole} read whole ({_bytesRead / 1048576.0:N1} MB read); {_written} record(s) written, {pruned} removed.";
+            if (_writeProblem != null)
+            {
+                account += " Not all could be written: " + _writeProblem;
+            }
+
+            if (Volatile.Read(ref _damaged) != 0)
+            {
+                account += " The cache was found damaged and will be rebuilt.";
+            }
+
+            return account;
+        }
+
+        /// <summary>Stops the writer (rows still queued are dropped when the run was stopped) and closes every connection.</summary>
+        public void Dispose()
+        {
+            if (!_pending.IsAddingCompleted)
+            {
+                _abandon.Cancel();
+                _pending.CompleteAdding();
+            }
+
+            if (_writer.IsAlive)
+            {
+                _writer.Join();
+            }
+
+            while (_lookups.TryTake(out var lookup))
+            {
+                lookup.Dispose();
+            }
+
+            if (Volatile.Read(ref _damaged) != 0)
+            {
+                try
+                {
+                    Delete(System.IO.Path.GetDirectoryName(Path)!);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // Another run still has it open; the next run that opens it rebuilds it.
+                }
+            }
+
+            _pending.Dispose();
+            _abandon.Dispose();
+        }
+
+        /// <summary>
+        /// Hash of the bytes a resumed read relies on: the file's first KB and the 4 KB before <paramref name="offset"/>.
+        /// A file rewritten in place (Claude Code compacting a transcript) changes them. Null when the file cannot be read.
+        /// </summary>
+        internal static ulong? Fingerprint(string path, long offset)
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+                var head = (int)Math.Min(FingerprintHead, offset);
+                var tail = (int)Math.Min(FingerprintTail, offset);
+                var buffer = new byte[head + tail + 8];
+                if (!ReadExactly(stream, 0, buffer, 0, head) || !ReadExactly(stream, offset - tail, buffer, head, tail))
+                {
+                    return null;
+                }
+
+                BitConverter.GetBytes(offset).CopyTo(buffer, head + tail);
+                return XxHash64.Hash(buffer, 0x63616368654B6579UL);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        private static bool ReadExactly(FileStream stream, long position, byte[] buffer, int offset, int count)
+        {
+            stream.Position = position;
+            while (count > 0)
+            {
+                var read = stream.Read(buffer, offset, count);
+                if (read == 0)
+                {
+                    return false;
+                }
+
+                offset += read;
+                count -= read;
+            }
+
+            return true;
+        }
+
+        /// <summary>Checks the database is this schema of this build's cache; creates, clears or rebuilds it otherwise.</summary>
+        private bool Prepare(out string? problem)
+        {
+            problem = null;
+            for (var attempt = 0; attempt < 2; attempt++)
+            {
+                try
+                {
+                    using var connection = Connect();
+                    Execute(connection, "PRAGMA journal_mode=WAL;");
+                    var applicationId = Scalar(connection, "PRAGMA application_id;");
+                    var version = Scalar(connection, "PRAGMA user_version;");
+                    if (applicationId == 0 && version == 0 && Scalar(connection, "SELECT count(*) FROM sqlite_master;") == 0)
+                    {
+                        Create(connection);
+                    }
+                    else if (applicationId != ApplicationId || version != SchemaVersion)
+                    {
+                        throw new InvalidDataException("not a cache of this schema");
+                    }
+
+                    var build = Text(connection, "SELECT value FROM meta WHERE key = 'build';");
+                    if (build != Build)
+                    {
+                        // Another build of the module may read logs differently: none of its rows is trusted.
+                        using var transaction = connection.BeginTransaction();
+                        Execute(connection, "DELETE FROM files; INSERT OR REPLACE INTO meta(key, value) VALUES ('build', $build);", transaction, ("$build", Build));
+                        transaction.Commit();
+                    }
+
+                    return true;
+                }
+                catch (Exception e) when ((e is SqliteException s && IsDamage(s)) || e is InvalidDataException)
+                {
+                    if (attempt == 1)
+                    {
+                        problem = e.Message;
+                        return false;
+                    }
+
+                    Delete(System.IO.Path.GetDirectoryName(Path)!);
+                }
+            }
+
+            return false;
+        }
+
+        private static void Create(SqliteConnection connection)
+        {
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, $@"
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT NOT NULL PRIMARY KEY,
+    client TEXT NOT NULL,
+    root TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL,
+    fingerprint INTEGER NOT NULL,
+    data BLOB NOT NULL);
+PRAGMA application_id = {ApplicationId};
+PRAGMA user_version = {SchemaVersion};", transaction);
+            transaction.Commit();
+        }
+
+        /// <summary>The build of the module (its assembly's MVID): rows written by another build are dropped.</summary>
+        private static string Build { get; } = typeof(UsageCache).Assembly.ManifestModule.ModuleVersionId.ToString("N");
+
+        private SqliteConnection Connect()
+        {
+            var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
+            return connection;
+        }
+
+        private Cached? Find(SourceFile file)
+        {
+            if (!_lookups.TryTake(out var lookup))
+            {
+                try
+                {
+                    lookup = new Lookup(Connect());
+                }
+                catch (SqliteException)
+                {
+                    return null;
+                }
+            }
+
+            try
+            {
+                return lookup.Find(file);
+            }
+            catch (SqliteException e)
+            {
+                if (IsDamage(e))
+                {
+                    Interlocked.Exchange(ref _damaged, 1);
+                }
+
+                return null;
+            }
+            finally
+            {
+                _lookups.Add(lookup);
+            }
+        }
+
+        private void WriteLoop()
+        {
+            SqliteConnection? connection = null;
+            try
+            {
+                connection = Connect();
+                using var insert = connection.CreateCommand();
+                insert.CommandText = "INSERT OR REPLACE INTO files(path, client, root, size, mtime, fingerprint, data) VALUES ($path, $client, $root, $size, $mtime, $fingerprint, $data);";
+                var parameters = new[] { "$path", "$client", "$root", "$size", "$mtime", "$fingerprint", "$data" };
+                foreach (var name in parameters)
+                {
+                    insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+                }
+
+                var batch = new List<Row>(BatchRows);
+                while (!_pending.IsCompleted)
+                {
+                    batch.Clear();
+                    if (!_pending.TryTake(out var first, Timeout.Infinite))
+                    {
+                        break;
+                    }
+
+                    batch.Add(first);
+                    while (batch.Count < BatchRows && _pending.TryTake(out var more))
+                    {
+                        batch.Add(more);
+                    }
+
+                    if (_abandon.IsCancellationRequested)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        using var transaction = connection.BeginTransaction();
+                        insert.Transaction = transaction;
+                        foreach (var row in batch)
+                        {
+                            insert.Parameters[0].Value = row.Path;
+                            insert.Parameters[1].Value = row.Client;
+                            insert.Parameters[2].Value = row.Root;
+                            insert.Parameters[3].Value = row.Size;
+                            insert.Parameters[4].Value = row.LastWriteTicks;
+                            insert.Parameters[5].Value = unchecked((long)row.Fingerprint);
+                            insert.Parameters[6].Value = row.Data;
+                            insert.ExecuteNonQuery();
+                        }
+
+                        transaction.Commit();
+                        _written += batch.Count;
+                    }
+                    catch (SqliteException e) when (!IsDamage(e))
+                    {
+                        _writeProblem = e.Message; // busy past the timeout, disk full, read-only: the next run reads these files again
+                    }
+                }
+            }
+            catch (SqliteException e)
+            {
+                _writeProblem = e.Message;
+                if (IsDamage(e))
+                {
+                    Interlocked.Exchange(ref _damaged, 1);
+                }
+
+                DrainQuietly();
+            }
+            catch (InvalidOperationException)
+            {
+                // CompleteAdding raced with TryTake: nothing more to write.
+            }
+            finally
+            {
+                connection?.Dispose();
+            }
+        }
+
+        private void DrainQuietly()
+        {
+            try
+            {
+                while (_pending.TryTake(out _, Timeout.Infinite))
+                {
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
+        private int Prune(ICollection<string> seen, ICollection<string> clients)
+        {
+            try
+            {
+                using var connection = Connect();
+                var gone = new List<string>();
+                using (var select = connection.CreateCommand())
+                {
+                    select.CommandText = "SELECT path, client FROM files;";
+                    using var reader = select.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        var path = reader.GetString(0);
+                        if (clients.Contains(reader.GetString(1)) && !seen.Contains(path) && !File.Exists(path))
+                        {
+                            gone.Add(path);
+                        }
+                    }
+                }
+
+                if (gone.Count > 0)
+                {
+                    using var transaction = connection.BeginTransaction();
+                    using var delete = connection.CreateCommand();
+                    delete.Transaction = transaction;
+                    delete.CommandText = "DELETE FROM files WHERE path = $path;";
+                    var parameter = delete.Parameters.Add(new SqliteParameter { ParameterName = "$path" });
+                    foreach (var path in gone)
+                    {
+                        parameter.Value = path;
+                        delete.ExecuteNonQuery();
+                    }
+
+                    transaction.Commit();
+                }
+
+                return gone.Count;
+            }
+            catch (SqliteException e)
+            {
+                _writeProblem ??= e.Message;
+                return 0;
+            }
+        }
+
+        private static bool IsDamage(SqliteException e) => e.SqliteErrorCode == 11 || e.SqliteErrorCode == 26; // SQLITE_CORRUPT, SQLITE_NOTADB
+
+        private static long Scalar(SqliteConnection connection, string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        private static string? Text(SqliteConnection connection, string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return command.ExecuteScalar() as string;
+        }
+
+        private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object Value)[] parameters)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = transaction;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            command.ExecuteNonQuery();
+        }
+
+        /// <summary>A row as read: what the file was when cached, and its decoded snapshot.</summary>
+        private sealed class Cached
+        {
+            public Cached(long size, long lastWriteTicks, ulong fingerprint, FileSnapshot snapshot)
+            {
+                Size = size;
+                LastWriteTicks = lastWriteTicks;
+                Fingerprint = fingerprint;
+                Snapshot = snapshot;
+            }
+
+            public long Size { get; }
+
+            public long LastWriteTicks { get; }
+
+            public ulong Fingerprint { get; }
+
+            public FileSnapshot Snapshot { get; }
+        }
+
+        /// <summary>A row to write; built on a worker, written by the writer thread.</summary>
+        private sealed class Row
+        {
+            public Row(string path, string client, string root, long size, long lastWriteTicks, ulong fingerprint, byte[] data)
+            {
+                Path = path;
+                Client = client;
+                Root = root;
+                Size = size;
+                LastWriteTicks = lastWriteTicks;
+                Fingerprint = fingerprint;
+                Data = data;
+            }
+
+            public string Path { get; }
+
+            public string Client { get; }
+
+            public string Root { get; }
+
+            public long Size { get; }
+
+            public long LastWriteTicks { get; }
+
+            public ulong Fingerprint { get; }
+
+            public byte[] Data { get; }
+        }
+
+        /// <summary>One worker's connection with its prepared lookup; used by one thread at a time.</summary>
+        private sealed class Lookup : IDisposable
+        {
+            private readonly SqliteConnection _connection;
+            private readonly SqliteCommand _select;
+            private readonly SqliteParameter _path;
+
+            public Lookup(SqliteConnection connection)
+            {
+                _connection = connection;
+                _select = connection.CreateCommand();
+                _select.CommandText = "SELECT client, root, size, mtime, fingerprint, data FROM files WHERE path = $path;";
+                _path = _select.Parameters.Add(new SqliteParameter { ParameterName = "$path" });
+            }
+
+            /// <summary>The usable row of <paramref name="file"/>: same client and scan root, and a blob that decodes.</summary>
+            public Cached? Find(SourceFile file)
+            {
+                _path.Value = file.Path;
+                using var reader = _select.ExecuteReader();
+                if (!reader.Read() || reader.GetString(0) != file.Client.Id || reader.GetString(1) != file.ScanRoot)
+                {
+                    return null;
+                }
+
+                try
+                {
+                    var snapshot = SnapshotCodec.Decode((byte[])reader.GetValue(5));
+                    return new Cached(reader.GetInt64(2), reader.GetInt64(3), unchecked((ulong)reader.GetInt64(4)), snapshot);
+                }
+                catch (Exception e) when (e is InvalidDataException || e is InvalidCastException)
+                {
+                    return null; // damaged or foreign record: read the file, and the fresh row replaces this one
+                }
+            }
+
+            public void Dispose()
+            {
+                _select.Dispose();
+                _connection.Dispose();
+            }
+        }
+    }
+}
