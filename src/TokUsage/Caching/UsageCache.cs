@@ -162,32 +162,14 @@ namespace TokUsage.Caching
 
         /// <summary>
         /// Ends the run: waits for queued rows to be written and, when <paramref name="prune"/> is given (a scan of the
-        /// clients' default folders), drops rows of <paramref name="clients"/> whose file is gone. Returns a one-line
-        /// account for -Verbose. Pipeline thread.
+        /// clients' default folders), drops rows of <paramref name="clients"/> whose file is gone. Pipeline thread.
         /// </summary>
-        public string Complete(ICollection<string>? prune, ICollection<string> clients)
+        public CacheReport Complete(ICollection<string>? prune, ICollection<string> clients)
         {
             _pending.CompleteAdding();
             _writer.Join();
-            var pruned = 0;
-            if (prune != null && Volatile.Read(ref _damaged) == 0)
-            {
-                pruned = Prune(prune, clients);
-            }
-
-            var account = $"Cache {Path}: {_unchanged} file(s) unchanged, {_resumed} read from where the last run stopped, "
-                + $"{_readWhole} read whole ({_bytesRead / 1048576.0:N1} MB read); {_written} record(s) written, {pruned} removed.";
-            if (_writeProblem != null)
-            {
-                account += " Not all could be written: " + _writeProblem;
-            }
-
-            if (Volatile.Read(ref _damaged) != 0)
-            {
-                account += " The cache was found damaged and will be rebuilt.";
-            }
-
-            return account;
+            var pruned = prune != null && Volatile.Read(ref _damaged) == 0 ? Prune(prune, clients) : 0;
+            return new CacheReport(Path, _unchanged, _resumed, _readWhole, _bytesRead, _written, pruned, _writeProblem, Volatile.Read(ref _damaged) != 0);
         }
 
         /// <summary>Stops the writer (rows still queued are dropped when the run was stopped) and closes every connection.</summary>
@@ -634,6 +616,57 @@ PRAGMA user_version = {SchemaVersion};", transaction);
                 _select.Dispose();
                 _connection.Dispose();
             }
+        }
+    }
+
+    /// <summary>What the cache spared in one run (for -Verbose and tests). Immutable.</summary>
+    internal sealed class CacheReport
+    {
+        public CacheReport(string path, long unchanged, long resumed, long readWhole, long bytesRead, long written, int pruned, string? writeProblem, bool damaged)
+        {
+            Path = path;
+            Unchanged = unchanged;
+            Resumed = resumed;
+            ReadWhole = readWhole;
+            BytesRead = bytesRead;
+            Written = written;
+            Pruned = pruned;
+            WriteProblem = writeProblem;
+            Damaged = damaged;
+        }
+
+        public string Path { get; }
+
+        /// <summary>Files served from the cache without being opened.</summary>
+        public long Unchanged { get; }
+
+        /// <summary>Files read only from their last complete line on.</summary>
+        public long Resumed { get; }
+
+        public long ReadWhole { get; }
+
+        /// <summary>Bytes of log files read (appended bytes for resumed files, whole sizes for the rest).</summary>
+        public long BytesRead { get; }
+
+        public long Written { get; }
+
+        public int Pruned { get; }
+
+        public string? WriteProblem { get; }
+
+        /// <summary>True when the database was found damaged during the run (it is deleted at the end and rebuilt next run).</summary>
+        public bool Damaged { get; }
+
+        public override string ToString()
+        {
+            var text = $"Cache {Path}: {Unchanged} file(s) unchanged, {Resumed} read from where the last run stopped, "
+                + $"{ReadWhole} read whole ({BytesRead / 1048576.0:N1} MB read); {Written} record(s) written, {Pruned} removed.";
+            if (WriteProblem != null)
+            {
+                text += " Not all could be written: " + WriteProblem;
+            }
+
+            return Damaged ? text + " The cache was found damaged and will be rebuilt." : text;
         }
     }
 }

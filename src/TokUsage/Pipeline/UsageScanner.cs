@@ -24,6 +24,9 @@ namespace TokUsage.Pipeline
 
         public UsageScanner(ScanRequest request) => _request = request;
 
+        /// <summary>What the cache did in the last <see cref="Run"/>; null when it ran without one.</summary>
+        public CacheReport? CacheReport { get; private set; }
+
         /// <summary>Finds the files to read, sorted by path (ordinal), skipping files too old for -Since.</summary>
         public List<SourceFile> Discover(IScanSink sink)
         {
@@ -203,10 +206,10 @@ namespace TokUsage.Pipeline
             {
                 // After a scan of the default folders, rows of files that are gone are dropped; a -Path scan sees too little to tell.
                 var seen = _request.Targets is null ? new HashSet<string>(files.Select(f => f.Path), PathFacts.PathComparer) : null;
-                var account = cache.Complete(seen, _request.Clients.Select(c => c.Id).ToList());
+                CacheReport = cache.Complete(seen, _request.Clients.Select(c => c.Id).ToList());
                 if (sink.WantsVerbose)
                 {
-                    sink.Verbose(account);
+                    sink.Verbose(CacheReport.ToString());
                 }
             }
 

@@ -1,0 +1,81 @@
+using System;
+using System.IO;
+using System.Linq;
+using CsCheck;
+using TokUsage.Tests.Support;
+using Xunit;
+
+namespace TokUsage.Tests.Unit
+{
+    /// <summary>
+    /// Property: whatever the history, the cut points of files still being written and the number of workers, what
+    /// Get-TokenUsage reports is the same with the cache (cold, warm, and after the files grew) as without it.
+    /// </summary>
+    public sealed class CachePropertyTests
+    {
+        private static readonly Gen<(int Seed, int Sessions, int Workers, int WarmWorkers, double[] Cuts)> Histories =
+            Gen.Select(Gen.Int[1, 100_000], Gen.Int[2, 14], Gen.Int[1, 4], Gen.Int[1, 4], Gen.Double[0, 1].Array[40]);
+
+        [Fact]
+        public void TotalsAreIdenticalWithAndWithoutTheCacheAtEveryThrottleLimit()
+        {
+            long resumed = 0;
+            Histories.Sample(h =>
+            {
+                using var dir = new TempDir();
+                var home = TokUsage.TestData.ClaudeHomeGenerator.Generate(dir.Combine("home"), new TokUsage.TestData.ClaudeHomeOptions
+                {
+                    Seed = h.Seed,
+                    Sessions = h.Sessions,
+                    MaxTurns = 12,
+                    LargeToolResultRate = 0.01,
+                });
+                var folder = home.ProjectsDir;
+                var cache = dir.Combine("cache");
+                var plain = CacheTests.Seen(CacheTests.Scan(folder, null, workers: 1).Files);
+                Assert.Equal(plain, CacheTests.Seen(CacheTests.Scan(folder, null, workers: h.Workers).Files));
+
+                // Files caught mid-write: each cut at a random byte (on a line boundary or inside a line).
+                var files = home.Files.OrderBy(f => f, StringComparer.Ordinal).ToList();
+                var full = files.ToDictionary(f => f, File.ReadAllBytes);
+                for (var i = 0; i < files.Count; i++)
+                {
+                    // Most writers stop after a whole line (those files resume); some mid-line (those are read whole again).
+                    var cut = h.Cuts[i % h.Cuts.Length];
+                    if (cut < 0.5)
+                    {
+                        var bytes = full[files[i]];
+                        var at = (int)(bytes.Length * cut * 2);
+                        if (cut < 0.35)
+                        {
+                            var newline = Array.IndexOf(bytes, (byte)'\n', at);
+                            at = newline < 0 ? bytes.Length : newline + 1;
+                        }
+
+                        File.WriteAllBytes(files[i], bytes.AsSpan(0, at).ToArray());
+                    }
+                }
+
+                var partial = CacheTests.Seen(CacheTests.Scan(folder, null, workers: 1).Files);
+                Assert.Equal(partial, CacheTests.Seen(CacheTests.Scan(folder, cache, h.Workers).Files));
+                Assert.Equal(partial, CacheTests.Seen(CacheTests.Scan(folder, cache, h.WarmWorkers).Files));
+
+                // The writers went on: every file is whole again, grown by appending.
+                foreach (var file in files)
+                {
+                    var now = new FileInfo(file).Length;
+                    using var stream = new FileStream(file, FileMode.Append);
+                    stream.Write(full[file], (int)now, full[file].Length - (int)now);
+                }
+
+                var (grown, report) = CacheTests.Scan(folder, cache, h.WarmWorkers);
+                Assert.Equal(plain, CacheTests.Seen(grown));
+                System.Threading.Interlocked.Add(ref resumed, report!.Resumed);
+                var (warm, again) = CacheTests.Scan(folder, cache, h.Workers);
+                Assert.Equal(plain, CacheTests.Seen(warm));
+                Assert.Equal(0, again!.ReadWhole + again.Resumed);
+            }, iter: 25);
+            Assert.True(resumed > 25, $"only {resumed} files were resumed: the property did not exercise appends");
+        }
+    }
+}

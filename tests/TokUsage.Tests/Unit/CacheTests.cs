@@ -1,0 +1,297 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+using TokUsage.Caching;
+using TokUsage.Clients;
+using TokUsage.Clients.Claude;
+using TokUsage.Clients.Codex;
+using TokUsage.Pipeline;
+using TokUsage.Pricing;
+using TokUsage.Tests.Support;
+using Xunit;
+
+namespace TokUsage.Tests.Unit
+{
+    /// <summary>The persistent per-file cache, driven through the scanner as Get-TokenUsage drives it (no PowerShell).</summary>
+    public sealed class CacheTests : IDisposable
+    {
+        private readonly TempDir _dir = new TempDir();
+
+        public void Dispose() => _dir.Dispose();
+
+        private string Logs => Directory.CreateDirectory(_dir.Combine("projects", "-work-app")).FullName;
+
+        private string CacheDir => _dir.Combine("cache");
+
+        internal static string Line(string id, long input, long output, string timestamp = "2026-05-01T10:00:00Z", string model = "claude-sonnet-4-5-20250929") =>
+            $"{{\"type\":\"assistant\",\"timestamp\":\"{timestamp}\",\"requestId\":\"r-{id}\",\"message\":{{\"id\":\"{id}\",\"model\":\"{model}\",\"usage\":{{\"input_tokens\":{input},\"output_tokens\":{output}}}}}}}\n";
+
+        /// <summary>One scan of <paramref name="folder"/> as Get-TokenUsage runs it; the cache is off when <paramref name="cacheDir"/> is null.</summary>
+        internal static (List<UsageFile> Files, CacheReport? Report) Scan(string folder, string? cacheDir, int workers = 2, PriceBook? prices = null, IClientSource? client = null)
+        {
+            var read = new ReadOptions(prices ?? PriceBook.Embedded, DateWindow.All);
+            var request = new ScanRequest(new[] { client ?? ClaudeSource.Instance }, new[] { new ScanTarget(folder, true) }, ClientEnvironment.FromProcess(), read, workers)
+            {
+                CacheDirectory = cacheDir,
+            };
+            var sink = new Sink();
+            var scanner = new UsageScanner(request);
+            scanner.Run(sink, CancellationToken.None);
+            return (sink.Files, scanner.CacheReport);
+        }
+
+        /// <summary>Everything a user can see of a run's objects, in order.</summary>
+        internal static List<string> Seen(IEnumerable<UsageFile> files) => files.Select(f =>
+            $"{f.Path}|{f.SessionId}|{f.Project}|{f.InputTokens}|{f.OutputTokens}|{f.CacheReadTokens}|{f.CacheWriteTokens}|{f.ReasoningTokens}|{f.Cost}|"
+            + $"{string.Join(",", f.Models)}|{string.Join(",", f.UnpricedModels)}|{f.SkippedLines}|{f.Entries.Count}|{f.Start:O}|{f.End:O}|{f.CostSource}").ToList();
+
+        [Fact]
+        public void AnUnchangedFileIsServedFromTheCacheWithTheSameResult()
+        {
+            File.WriteAllText(Path.Combine(Logs, "a.jsonl"), Line("m1", 10, 5) + Line("m1", 10, 7) + "not json\n" + Line("m2", 3, 4));
+            File.WriteAllText(Path.Combine(Logs, "b.jsonl"), Line("m3", 100, 50));
+            var plain = Seen(Scan(Logs, null).Files);
+
+            var (cold, first) = Scan(Logs, CacheDir);
+            Assert.Equal(plain, Seen(cold));
+            Assert.Equal((0, 0, 2, 2), (first!.Unchanged, first.Resumed, first.ReadWhole, first.Written));
+            Assert.True(File.Exists(Path.Combine(CacheDir, UsageCache.FileName)));
+
+            var (warm, second) = Scan(Logs, CacheDir);
+            Assert.Equal(plain, Seen(warm));
+            Assert.Equal((2, 0, 0, 0L, 0), (second!.Unchanged, second.Resumed, second.ReadWhole, second.BytesRead, second.Written));
+            Assert.Equal(1, warm[0].SkippedLines);
+        }
+
+        [Fact]
+        public void AnAppendedTranscriptIsReadFromItsLastCompleteLineAndStreamedCopiesStillMerge()
+        {
+            var file = Path.Combine(Logs, "s.jsonl");
+            File.WriteAllText(file, Line("m1", 10, 1) + "{damaged\n");
+            Scan(Logs, CacheDir);
+
+            // The message streamed on: its later copy (more output) straddles the offset and must merge, not add.
+            var appended = Line("m1", 10, 40, "2026-05-01T10:00:05Z") + Line("m2", 20, 2, "2026-05-01T11:00:00Z") + "also damaged\n";
+            File.AppendAllText(file, appended);
+            var (files, report) = Scan(Logs, CacheDir);
+            Assert.Equal((0, 1, 0), (report!.Unchanged, report.Resumed, report.ReadWhole));
+            Assert.Equal(Encoding.UTF8.GetByteCount(appended), report.BytesRead);
+            Assert.Equal(Seen(Scan(Logs, null).Files), Seen(files));
+            Assert.Equal(10 + 40 + 20 + 2, files.Single().TotalTokens);
+            Assert.Equal(2, files.Single().SkippedLines);
+        }
+
+        [Fact]
+        public void AFileThatShrankOrWasRewrittenInPlaceIsReadWhole()
+        {
+            var file = Path.Combine(Logs, "s.jsonl");
+            File.WriteAllText(file, Line("m1", 10, 1) + Line("m2", 10, 2));
+            Scan(Logs, CacheDir);
+
+            // Compacted: shorter.
+            File.WriteAllText(file, Line("m9", 1, 1));
+            var (shrunk, report) = Scan(Logs, CacheDir);
+            Assert.Equal((0, 0, 1), (report!.Unchanged, report.Resumed, report.ReadWhole));
+            Assert.Equal(2, shrunk.Single().TotalTokens);
+
+            // Rewritten longer with other leading bytes: the fingerprint before the old offset no longer matches.
+            File.WriteAllText(file, Line("m7", 5, 5) + Line("m8", 100, 100) + Line("m9", 1000, 1000));
+            var (rewritten, again) = Scan(Logs, CacheDir);
+            Assert.Equal((0, 0, 1), (again!.Unchanged, again.Resumed, again.ReadWhole));
+            Assert.Equal(2210, rewritten.Single().TotalTokens);
+        }
+
+        [Fact]
+        public void ATornLastLineIsNotResumedFromAndCountsOnceCompleted()
+        {
+            var file = Path.Combine(Logs, "s.jsonl");
+            var whole = Line("m2", 20, 2);
+            File.WriteAllText(file, Line("m1", 10, 1) + whole.Substring(0, 30));
+            var (torn, _) = Scan(Logs, CacheDir);
+            Assert.Equal(1, torn.Single().SkippedLines);
+
+            File.AppendAllText(file, whole.Substring(30));
+            var (files, report) = Scan(Logs, CacheDir);
+            Assert.Equal((0, 1), (report!.Resumed, report.ReadWhole));
+            Assert.Equal(0, files.Single().SkippedLines);
+            Assert.Equal(33, files.Single().TotalTokens);
+        }
+
+        [Fact]
+        public void PricesAreAppliedEachRunNotCached()
+        {
+            File.WriteAllText(Path.Combine(Logs, "s.jsonl"), Line("m1", 1_000_000, 0, model: "my-proxy-model"));
+            var (unpriced, _) = Scan(Logs, CacheDir);
+            Assert.Equal(new[] { "my-proxy-model" }, unpriced.Single().UnpricedModels);
+
+            var priced = new PriceBook(PriceTable.Embedded, PriceOverrideSet.FromDictionary(
+                new System.Collections.Hashtable { ["my-proxy-model"] = new System.Collections.Hashtable { ["Input"] = 2, ["Output"] = 8 } }, "-PriceOverride"));
+            var (files, report) = Scan(Logs, CacheDir, prices: priced);
+            Assert.Equal(1, report!.Unchanged);
+            Assert.Equal(2m, files.Single().Cost);
+            Assert.Empty(files.Single().UnpricedModels);
+        }
+
+        [Fact]
+        public void ADamagedOrForeignCacheIsRebuiltNeverTrusted()
+        {
+            File.WriteAllText(Path.Combine(Logs, "a.jsonl"), Line("m1", 10, 5));
+            File.WriteAllText(Path.Combine(Logs, "b.jsonl"), Line("m2", 20, 5));
+            var plain = Seen(Scan(Logs, null).Files);
+            Directory.CreateDirectory(CacheDir);
+            var db = Path.Combine(CacheDir, UsageCache.FileName);
+
+            // Not a database at all.
+            File.WriteAllBytes(db, Encoding.ASCII.GetBytes(new string('x', 8192)));
+            var (files, report) = Scan(Logs, CacheDir);
+            Assert.Equal(plain, Seen(files));
+            Assert.Equal(2, report!.Written);
+            Assert.Equal(2, Scan(Logs, CacheDir).Report!.Unchanged);
+
+            // A record whose bytes were damaged: that file is read again and its row replaced.
+            Exec(db, "UPDATE files SET data = substr(data, 1, length(data) - 3) || x'000000' WHERE path LIKE '%a.jsonl';");
+            (files, report) = Scan(Logs, CacheDir);
+            Assert.Equal(plain, Seen(files));
+            Assert.Equal((1, 1), (report!.Unchanged, report.ReadWhole));
+
+            // Another application's database, or this cache from another build of the module.
+            Exec(db, "UPDATE meta SET value = 'another-build';");
+            (files, report) = Scan(Logs, CacheDir);
+            Assert.Equal((0, 2), (report!.Unchanged, report.ReadWhole));
+            Assert.Equal(plain, Seen(files));
+
+            UsageCache.Delete(CacheDir);
+            Exec(db, "CREATE TABLE files (path TEXT, something TEXT); INSERT INTO files VALUES ('x', 'y');");
+            (files, report) = Scan(Logs, CacheDir);
+            Assert.Equal(plain, Seen(files));
+            Assert.Equal(2, report!.Written);
+        }
+
+        [Fact]
+        public async Task TwoRunsAtOnceShareTheCacheSafely()
+        {
+            var home = TokUsage.TestData.ClaudeHomeGenerator.Generate(_dir.Combine("home"), new TokUsage.TestData.ClaudeHomeOptions { Sessions = 40, Seed = 5 });
+            var plain = Seen(Scan(home.ProjectsDir, null).Files);
+            var runs = Enumerable.Range(0, 3).Select(_ => Task.Run(() => Scan(home.ProjectsDir, CacheDir))).ToArray();
+            foreach (var (files0, report0) in await Task.WhenAll(runs))
+            {
+                Assert.Equal(plain, Seen(files0));
+                Assert.Null(report0!.WriteProblem);
+            }
+
+            var (files, report) = Scan(home.ProjectsDir, CacheDir);
+            Assert.Equal(plain, Seen(files));
+            Assert.Equal(0, report!.ReadWhole);
+        }
+
+        [Fact]
+        public void CodexRolloutsAreCachedWhole()
+        {
+            var home = TokUsage.TestData.CodexHomeGenerator.Generate(_dir.Combine("codex"), new TokUsage.TestData.CodexHomeOptions { Sessions = 25 });
+            var plain = Seen(Scan(home.CodexHome, null, client: CodexSource.Instance).Files);
+            Assert.Equal(plain, Seen(Scan(home.CodexHome, CacheDir, client: CodexSource.Instance).Files));
+            var (files, report) = Scan(home.CodexHome, CacheDir, client: CodexSource.Instance);
+            Assert.Equal(plain, Seen(files));
+            Assert.Equal(0, report!.ReadWhole);
+            Assert.Equal(home.Files.Count, report.Unchanged);
+
+            // An appended rollout is read whole again (its state is not resumable), with the same result as without cache.
+            var grown = home.Files.OrderBy(f => f, StringComparer.Ordinal).First();
+            File.AppendAllText(grown, "{\"timestamp\":\"2026-05-03T00:00:00Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":7,\"output_tokens\":3}}}}\n");
+            (files, report) = Scan(home.CodexHome, CacheDir, client: CodexSource.Instance);
+            Assert.Equal(1, report!.ReadWhole);
+            Assert.Equal(Seen(Scan(home.CodexHome, null, client: CodexSource.Instance).Files), Seen(files));
+        }
+
+        [Fact]
+        public void ADefaultScanDropsRowsOfFilesThatAreGone()
+        {
+            var claude = _dir.Combine("cfg");
+            var projects = Directory.CreateDirectory(Path.Combine(claude, "projects", "p")).FullName;
+            File.WriteAllText(Path.Combine(projects, "a.jsonl"), Line("m1", 10, 5));
+            File.WriteAllText(Path.Combine(projects, "b.jsonl"), Line("m2", 10, 5));
+            var env = new ClientEnvironment(_dir.Path, name => name == "CLAUDE_CONFIG_DIR" ? claude : null);
+            CacheReport Run()
+            {
+                var request = new ScanRequest(new[] { ClaudeSource.Instance }, null, env, new ReadOptions(PriceBook.Embedded, DateWindow.All), 2) { CacheDirectory = CacheDir };
+                var scanner = new UsageScanner(request);
+                scanner.Run(new Sink(), CancellationToken.None);
+                return scanner.CacheReport!;
+            }
+
+            Assert.Equal(2, Run().Written);
+            File.Delete(Path.Combine(projects, "b.jsonl"));
+            var after = Run();
+            Assert.Equal((1L, 1), (after.Unchanged, after.Pruned));
+            Assert.Equal(1L, Scalar(Path.Combine(CacheDir, UsageCache.FileName), "SELECT count(*) FROM files;"));
+        }
+
+        [Fact]
+        public void SnapshotCodecRoundTripsAndRejectsEveryDamagedByte()
+        {
+            var snapshot = new FileSnapshot("session", "project") { HasLineage = true, Parent = "parent", SkippedLines = 3, ResumeOffset = 1234, ResumeLine = 17 };
+            snapshot.SkippedSamples.Add(new SkippedLine(4, "torn"));
+            snapshot.Messages.Add(new RawMessage { HasKey = true, Key = MessageKey.Of(new byte[] { 1 }), Timestamp = DateTimeOffset.Parse("2026-05-01T10:00:00Z"), Model = "m", Tokens = new TokenCounts { Input = 1, Output = 2, CacheRead = 3, CacheWrite = 9, CacheWrite1h = 4, Reasoning = 5 }, Fast = true, BestTotal = 20 });
+            snapshot.Messages.Add(new RawMessage { Timestamp = DateTimeOffset.Parse("2026-04-30T10:00:00Z"), Model = "n", Tokens = new TokenCounts { Output = long.MaxValue / 8 } });
+            var blob = SnapshotCodec.Encode(snapshot);
+            var back = SnapshotCodec.Decode(blob);
+            Assert.Equal(SnapshotCodec.Encode(back), blob);
+            Assert.Equal(("session", "project", "parent", 1234L, 17L, 3L), (back.SessionId, back.Project, back.Parent, back.ResumeOffset, back.ResumeLine, back.SkippedLines));
+            Assert.Equal(4, back.Messages[0].Tokens.CacheWrite1h);
+            Assert.True(back.Messages[0].Fast);
+
+            for (var i = 0; i < blob.Length; i++)
+            {
+                var damaged = (byte[])blob.Clone();
+                damaged[i] ^= 0x20;
+                Assert.Throws<InvalidDataException>(() => SnapshotCodec.Decode(damaged));
+            }
+
+            Assert.Throws<InvalidDataException>(() => SnapshotCodec.Decode(blob.Take(blob.Length - 1).ToArray()));
+        }
+
+        private static void Exec(string db, string sql)
+        {
+            TokUsage.Hosting.NativeSqlite.EnsureLoaded();
+            using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+
+        private static long Scalar(string db, string sql)
+        {
+            using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return (long)command.ExecuteScalar()!;
+        }
+
+        private sealed class Sink : IScanSink
+        {
+            public List<UsageFile> Files { get; } = new();
+            public bool WantsVerbose => false;
+            public void File(UsageFile file) => Files.Add(file);
+            public void Error(ScanError error) => throw new Xunit.Sdk.XunitException(error.Path + ": " + error.Exception);
+            public void Verbose(string message) => throw new InvalidOperationException("verbose text built while not wanted");
+            public void Warning(string message)
+            {
+                if (!message.StartsWith("Skipped ", StringComparison.Ordinal) && !message.StartsWith("No price", StringComparison.Ordinal))
+                {
+                    throw new Xunit.Sdk.XunitException("unexpected warning: " + message);
+                }
+            }
+
+            public void Progress(ScanProgress progress)
+            {
+            }
+        }
+    }
+}
