@@ -109,7 +109,7 @@ namespace TokUsage.Bench
             var fold = new UsageFold(UsageGrouping.Day, TimeZoneInfo.Utc, DayOfWeek.Monday, breakdown: true);
             foreach (var file in _files)
             {
-                fold.Add(FoldInputs.SourceOf(file), FoldInputs.EntriesOf(file));
+                fold.Add(FoldInputs.SourceOf(file), file.Entries);
             }
 
             return fold.Results().Count();

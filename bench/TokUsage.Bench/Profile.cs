@@ -78,15 +78,32 @@ namespace TokUsage.Bench
             public bool WantsVerbose => false;
         }
 
+        /// <summary>`scan &lt;folder&gt; [workers] [cache folder] [repeat]`: with a cache folder, runs use (and fill) the cache.</summary>
         public static int Run(string[] args)
         {
-            var sw = Stopwatch.StartNew();
             var workers = args.Length > 1 ? int.Parse(args[1]) : Environment.ProcessorCount;
-            var request = new ScanRequest(new IClientSource[] { ClaudeSource.Instance }, new[] { new ScanTarget(args[0], true) },
-                ClientEnvironment.FromProcess(), new ReadOptions(Pricing.PriceBook.Embedded, DateWindow.All), workers);
-            var sink = new CountingSink();
-            new UsageScanner(request).Run(sink, CancellationToken.None);
-            Console.WriteLine($"scan: {sw.Elapsed.TotalSeconds:N2} s, {sink.Files} files, {sink.Messages} messages, {sink.Tokens} tokens, workers {workers}, allocated {GC.GetTotalAllocatedBytes() / 1e6:N0} MB, gen0 {GC.CollectionCount(0)} gen2 {GC.CollectionCount(2)}");
+            var cache = args.Length > 2 && args[2] != "-" ? args[2] : null;
+            var repeat = args.Length > 3 ? int.Parse(args[3]) : 1;
+            for (var run = 0; run < repeat; run++)
+            {
+                var sw = Stopwatch.StartNew();
+                var allocated = GC.GetTotalAllocatedBytes();
+                var request = new ScanRequest(new IClientSource[] { ClaudeSource.Instance }, new[] { new ScanTarget(args[0], true) },
+                    ClientEnvironment.FromProcess(), new ReadOptions(Pricing.PriceBook.Embedded, DateWindow.All), workers) { CacheDirectory = cache };
+                var sink = new CountingSink();
+                var scanner = new UsageScanner(request);
+                var discover = Stopwatch.StartNew();
+                scanner.Discover(sink);
+                Console.WriteLine($"discover: {discover.Elapsed.TotalSeconds:N3} s");
+                sw.Restart();
+                scanner.Run(sink, CancellationToken.None);
+                Console.WriteLine($"scan: {sw.Elapsed.TotalSeconds:N2} s, {sink.Files} files, {sink.Messages} messages, {sink.Tokens} tokens, workers {workers}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1e6:N0} MB, gen0 {GC.CollectionCount(0)} gen2 {GC.CollectionCount(2)}");
+                if (scanner.CacheReport != null)
+                {
+                    Console.WriteLine(scanner.CacheReport);
+                }
+            }
+
             return 0;
         }
     }

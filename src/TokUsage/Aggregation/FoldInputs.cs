@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
+using TokUsage.Hosting;
 
 namespace TokUsage
 {
@@ -16,13 +18,9 @@ namespace TokUsage
     {
         public static FoldSource SourceOf(UsageFile file) => new FoldSource(file.Client, file.SessionId, file.Project, file.UnpricedModels);
 
-        public static IEnumerable<FoldEntry> EntriesOf(UsageFile file)
-        {
-            foreach (var e in file.Entries)
-            {
-                yield return new FoldEntry(e.Timestamp, e.Model, Tokens(e.InputTokens, e.OutputTokens, e.CacheReadTokens, e.CacheWriteTokens, e.ReasoningTokens), e.Cost, e.CostSource);
-            }
-        }
+        [MethodImpl(Jit.Inline)]
+        public static FoldEntry EntryOf(UsageEntry e) =>
+            new FoldEntry(e.Timestamp, e.Model, Tokens(e.InputTokens, e.OutputTokens, e.CacheReadTokens, e.CacheWriteTokens, e.ReasoningTokens), e.Cost, e.CostSource);
 
         /// <summary>Reads a UsageFile-shaped property bag; null (with <paramref name="problem"/>) when it is not one.</summary>
         public static (FoldSource Source, List<FoldEntry> Entries)? FromProperties(PSObject input, out string? problem)

@@ -1,5 +1,7 @@
 using System;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using TokUsage.Hosting;
 
 namespace TokUsage
 {
@@ -29,6 +31,7 @@ namespace TokUsage
         /// The period an instant falls in, as a sortable key: local start ticks for days, weeks and months; for hours
         /// the UTC start, so the repeated hour of a daylight-saving fall-back stays two rows.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         public long KeyOf(DateTimeOffset instant)
         {
             var local = TimeZoneInfo.ConvertTime(instant, _zone);

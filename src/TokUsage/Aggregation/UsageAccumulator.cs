@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using TokUsage.Hosting;
 
 namespace TokUsage
 {
@@ -14,6 +16,11 @@ namespace TokUsage
         private readonly HashSet<(string Client, string Session)> _sessions = new HashSet<(string, string)>();
         private readonly Dictionary<string, ModelTotals> _models = new Dictionary<string, ModelTotals>(StringComparer.Ordinal);
 
+        private string? _lastSession;
+        private string? _lastClient;
+        private string? _lastModel;
+        private ModelTotals? _lastModelTotals;
+
         public TokenCounts Tokens;
         public long Messages;
         public decimal Cost;
@@ -24,6 +31,7 @@ namespace TokUsage
 
         public int SessionCount => _sessions.Count;
 
+        [MethodImpl(Jit.Optimized)]
         public void Add(in FoldSource source, in FoldEntry entry)
         {
             Tokens.Add(entry.Tokens);
@@ -37,15 +45,29 @@ namespace TokUsage
 
             if (First is null || entry.Timestamp < First) First = entry.Timestamp;
             if (Last is null || entry.Timestamp > Last) Last = entry.Timestamp;
-            _clients.Add(source.Client);
-            _sessions.Add((source.Client, source.SessionId));
+            // Consecutive messages mostly come from one file and model: the sets are only touched when those change.
+            if (!ReferenceEquals(source.SessionId, _lastSession) || !ReferenceEquals(source.Client, _lastClient))
+            {
+                _lastSession = source.SessionId;
+                _lastClient = source.Client;
+                _clients.Add(source.Client);
+                _sessions.Add((source.Client, source.SessionId));
+            }
 
-            if (!_models.TryGetValue(entry.Model, out var model))
+            ModelTotals? model;
+            if (ReferenceEquals(entry.Model, _lastModel))
+            {
+                model = _lastModelTotals!;
+            }
+            else if (!_models.TryGetValue(entry.Model, out model))
             {
                 model = new ModelTotals(source.IsUnpriced(entry.Model));
                 _models.Add(entry.Model, model);
             }
-            else if (!model.Unpriced && source.IsUnpriced(entry.Model))
+
+            _lastModel = entry.Model;
+            _lastModelTotals = model;
+            if (!model.Unpriced && source.IsUnpriced(entry.Model))
             {
                 model.Unpriced = true;
             }

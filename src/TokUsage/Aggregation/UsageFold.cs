@@ -31,9 +31,30 @@ namespace TokUsage
             }
         }
 
+        /// <summary>Adds one typed file's messages (the fast path: no per-message enumerator).</summary>
+        [MethodImpl(Jit.Optimized)]
+        public void Add(in FoldSource source, IReadOnlyList<UsageEntry> entries)
+        {
+            var session = SessionOf(source);
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = FoldInputs.EntryOf(entries[i]);
+                Target(source, entry, session).Add(source, entry);
+            }
+        }
+
         /// <summary>Adds one file's messages.</summary>
         [MethodImpl(Jit.Optimized)]
         public void Add(in FoldSource source, IEnumerable<FoldEntry> entries)
+        {
+            var session = SessionOf(source);
+            foreach (var entry in entries)
+            {
+                Target(source, entry, session).Add(source, entry);
+            }
+        }
+
+        private SessionState? SessionOf(in FoldSource source)
         {
             SessionState? session = null;
             if (_by == UsageGrouping.Session)
@@ -48,10 +69,7 @@ namespace TokUsage
                 session.Files++;
             }
 
-            foreach (var entry in entries)
-            {
-                Target(source, entry, session).Add(source, entry);
-            }
+            return session;
         }
 
         /// <summary>The rows, ordered by key: periods chronologically, sessions by start, names ordinally.</summary>

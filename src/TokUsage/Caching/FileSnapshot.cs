@@ -2,8 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using TokUsage.Clients;
-using TokUsage.Clients.Common;
 using TokUsage.Pipeline;
+using TokUsage.Pricing;
+using System.Runtime.CompilerServices;
+using TokUsage.Hosting;
 
 namespace TokUsage.Caching
 {
@@ -112,6 +114,7 @@ namespace TokUsage.Caching
         }
 
         /// <summary>Prices the messages with this run's prices into the scanner's per-file result.</summary>
+        [MethodImpl(Jit.Optimized)]
         public ParsedFile ToParsed(SourceFile file, ReadOptions options)
         {
             var result = new ParsedFile(file, SessionId, Project) { Error = Error, SkippedLines = SkippedLines };
@@ -126,11 +129,23 @@ namespace TokUsage.Caching
             }
 
             result.Entries.Capacity = Messages.Count;
+            string? model = null;
+            PriceQuote? quote = null;
+            var priced = false;
             foreach (var m in Messages)
             {
-                var (cost, source) = Recording.Price(options, m.Model, m.Tokens, m.Fast);
-                var entry = new UsageEntry(m.Timestamp, m.Model, m.Tokens, cost, source);
-                result.Entries.Add(new KeyedEntry(m.HasKey, m.Key, entry, source != CostSource.None || ModelNames.IsSynthetic(m.Model)));
+                if (!ReferenceEquals(m.Model, model))
+                {
+                    // Messages of a file mostly share a model (and its string): resolved once per run of equal models.
+                    model = m.Model;
+                    quote = options.Prices.Resolve(model);
+                    priced = quote != null || ModelNames.IsSynthetic(model);
+                }
+
+                var entry = quote is null
+                    ? new UsageEntry(m.Timestamp, m.Model, m.Tokens, 0m, CostSource.None)
+                    : new UsageEntry(m.Timestamp, m.Model, m.Tokens, CostCalculator.Cost(quote.Price, quote.BaseRates, m.Tokens, m.Fast || quote.Fast), CostSource.Calculated);
+                result.Entries.Add(new KeyedEntry(m.HasKey, m.Key, entry, priced));
             }
 
             return result;

@@ -2,8 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using System.Runtime.CompilerServices;
 using TokUsage.Clients;
+using TokUsage.Hosting;
 using TokUsage.Pipeline;
+using TokUsage.Pricing;
 
 namespace TokUsage.Caching
 {
@@ -78,7 +81,35 @@ namespace TokUsage.Caching
             return w.Finish();
         }
 
+        /// <summary>The whole snapshot, messages included (to resume reading the file after it).</summary>
         public static FileSnapshot Decode(byte[] blob)
+        {
+            var sink = new SnapshotSink();
+            return Decode(blob, ref sink);
+        }
+
+        /// <summary>
+        /// The file's priced result straight from the blob, without the snapshot's message objects: the path of every
+        /// unchanged file on a warm run. Each distinct model is resolved once per file.
+        /// </summary>
+        public static ParsedFile DecodeParsed(byte[] blob, SourceFile file, ReadOptions options)
+        {
+            var sink = new ParsedSink(file, options);
+            Decode(blob, ref sink);
+            return sink.Result!;
+        }
+
+        /// <summary>Receives a blob's messages as they are decoded (a struct, so the calls inline).</summary>
+        private interface IMessageSink
+        {
+            void Begin(FileSnapshot header, string[] models, int count);
+
+            void Add(bool hasKey, in MessageKey key, DateTimeOffset timestamp, int model, in TokenCounts tokens, bool fast, long bestTotal);
+        }
+
+        [MethodImpl(Jit.Optimized)]
+        private static FileSnapshot Decode<TSink>(byte[] blob, ref TSink sink)
+            where TSink : struct, IMessageSink
         {
             if (blob.Length < 9)
             {
@@ -118,33 +149,35 @@ namespace TokUsage.Caching
             }
 
             var count = r.Count(body);
-            snapshot.Messages.Capacity = (int)count;
+            sink.Begin(snapshot, models, count);
             long ticks = 0;
+            var lastModel = models.Length - 1;
             for (var i = 0; i < count; i++)
             {
                 var flags = r.Byte();
-                var m = new RawMessage { HasKey = (flags & 1) != 0, Fast = (flags & 2) != 0 };
-                if (m.HasKey)
+                var key = default(MessageKey);
+                if ((flags & 1) != 0)
                 {
-                    m.Key = new MessageKey(r.Fixed(), r.Fixed());
+                    key = new MessageKey(r.Fixed(), r.Fixed());
                 }
 
                 ticks += r.Signed();
-                if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+                if (ticks < 0 || ticks > DateTimeOffset.MaxValue.UtcTicks)
                 {
                     throw new InvalidDataException("cache record timestamp out of range");
                 }
 
-                m.Timestamp = new DateTimeOffset(ticks, TimeSpan.Zero);
-                m.Model = models[r.Count(models.Length - 1)];
-                m.Tokens.Input = r.Count(long.MaxValue);
-                m.Tokens.Output = r.Count(long.MaxValue);
-                m.Tokens.CacheRead = r.Count(long.MaxValue);
-                m.Tokens.CacheWrite = r.Count(long.MaxValue);
-                m.Tokens.CacheWrite1h = r.Count(long.MaxValue);
-                m.Tokens.Reasoning = r.Count(long.MaxValue);
-                m.BestTotal = r.Count(long.MaxValue);
-                snapshot.Messages.Add(m);
+                var model = r.Count(lastModel);
+                var tokens = new TokenCounts
+                {
+                    Input = r.Count(long.MaxValue),
+                    Output = r.Count(long.MaxValue),
+                    CacheRead = r.Count(long.MaxValue),
+                    CacheWrite = r.Count(long.MaxValue),
+                    CacheWrite1h = r.Count(long.MaxValue),
+                    Reasoning = r.Count(long.MaxValue),
+                };
+                sink.Add((flags & 1) != 0, key, new DateTimeOffset(ticks, TimeSpan.Zero), model, tokens, (flags & 2) != 0, r.Count(long.MaxValue));
             }
 
             if (!r.AtEnd)
@@ -153,6 +186,69 @@ namespace TokUsage.Caching
             }
 
             return snapshot;
+        }
+
+        /// <summary>Collects the messages into the snapshot (for a resumed read, which merges into them).</summary>
+        private struct SnapshotSink : IMessageSink
+        {
+            private FileSnapshot _snapshot;
+            private string[] _models;
+
+            public void Begin(FileSnapshot header, string[] models, int count)
+            {
+                _snapshot = header;
+                _models = models;
+                header.Messages.Capacity = count;
+            }
+
+            public void Add(bool hasKey, in MessageKey key, DateTimeOffset timestamp, int model, in TokenCounts tokens, bool fast, long bestTotal) =>
+                _snapshot.Messages.Add(new RawMessage { HasKey = hasKey, Key = key, Timestamp = timestamp, Model = _models[model], Tokens = tokens, Fast = fast, BestTotal = bestTotal });
+        }
+
+        /// <summary>Prices each message as it is decoded into the scanner's result.</summary>
+        private struct ParsedSink : IMessageSink
+        {
+            private readonly SourceFile _file;
+            private readonly ReadOptions _options;
+            private string[] _models;
+            private PriceQuote?[] _quotes;
+            private bool[] _priced;
+
+            public ParsedSink(SourceFile file, ReadOptions options)
+            {
+                _file = file;
+                _options = options;
+                _models = Array.Empty<string>();
+                _quotes = Array.Empty<PriceQuote?>();
+                _priced = Array.Empty<bool>();
+                Result = null;
+            }
+
+            public ParsedFile? Result { get; private set; }
+
+            public void Begin(FileSnapshot header, string[] models, int count)
+            {
+                Result = header.ToParsed(_file, _options);
+                Result.Entries.Capacity = count;
+                _models = models;
+                _quotes = new PriceQuote?[models.Length];
+                _priced = new bool[models.Length];
+                for (var i = 0; i < models.Length; i++)
+                {
+                    _quotes[i] = _options.Prices.Resolve(models[i]);
+                    _priced[i] = _quotes[i] != null || ModelNames.IsSynthetic(models[i]);
+                }
+            }
+
+            [MethodImpl(Jit.Optimized)]
+            public void Add(bool hasKey, in MessageKey key, DateTimeOffset timestamp, int model, in TokenCounts tokens, bool fast, long bestTotal)
+            {
+                var quote = _quotes[model];
+                var entry = quote is null
+                    ? new UsageEntry(timestamp, _models[model], tokens, 0m, CostSource.None)
+                    : new UsageEntry(timestamp, _models[model], tokens, CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast), CostSource.Calculated);
+                Result!.Entries.Add(new KeyedEntry(hasKey, key, entry, _priced[model]));
+            }
         }
 
         private sealed class Writer
@@ -240,16 +336,18 @@ namespace TokUsage.Caching
 
             public bool AtEnd => _position == _end;
 
+            [MethodImpl(Jit.Inline)]
             public byte Byte()
             {
                 if (_position >= _end)
                 {
-                    throw new InvalidDataException("cache record truncated");
+                    Fail("cache record truncated");
                 }
 
                 return _blob[_position++];
             }
 
+            [MethodImpl(Jit.Inline)]
             public ulong Unsigned()
             {
                 ulong value = 0;
@@ -263,9 +361,11 @@ namespace TokUsage.Caching
                     }
                 }
 
-                throw new InvalidDataException("cache record varint too long");
+                Fail("cache record varint too long");
+                return 0;
             }
 
+            [MethodImpl(Jit.Inline)]
             public long Signed()
             {
                 var raw = Unsigned();
@@ -273,12 +373,13 @@ namespace TokUsage.Caching
             }
 
             /// <summary>An unsigned value that must be at most <paramref name="max"/>.</summary>
+            [MethodImpl(Jit.Inline)]
             public long Count(long max)
             {
                 var value = Unsigned();
                 if (max < 0 || value > (ulong)max)
                 {
-                    throw new InvalidDataException("cache record value out of range");
+                    Fail("cache record value out of range");
                 }
 
                 return (long)value;
@@ -286,16 +387,31 @@ namespace TokUsage.Caching
 
             public int Count(int max) => (int)Count((long)max);
 
+            [MethodImpl(Jit.Inline)]
             public ulong Fixed()
             {
-                ulong value = 0;
-                for (var i = 0; i < 8; i++)
+                if (_end - _position < 8)
                 {
-                    value |= (ulong)Byte() << (8 * i);
+                    Fail("cache record truncated");
                 }
 
-                return value;
+                var value = BitConverter.ToUInt64(_blob, _position);
+                _position += 8;
+                return BitConverter.IsLittleEndian ? value : ReverseBytes(value);
             }
+
+            private static ulong ReverseBytes(ulong value)
+            {
+                ulong result = 0;
+                for (var i = 0; i < 8; i++)
+                {
+                    result = (result << 8) | ((value >> (8 * i)) & 0xFF);
+                }
+
+                return result;
+            }
+
+            private static void Fail(string reason) => throw new InvalidDataException(reason);
 
             public string String()
             {

@@ -118,18 +118,27 @@ namespace TokUsage.Caching
             FileSnapshot? snapshot = null;
             if (cached != null)
             {
-                if (cached.Size == file.Length && cached.LastWriteTicks == file.LastWriteUtc.Ticks)
+                try
                 {
-                    Interlocked.Increment(ref _unchanged);
-                    return cached.Snapshot.ToParsed(file, options);
-                }
+                    if (cached.Size == file.Length && cached.LastWriteTicks == file.LastWriteUtc.Ticks)
+                    {
+                        var parsed = SnapshotCodec.DecodeParsed(cached.Data, file, options);
+                        Interlocked.Increment(ref _unchanged);
+                        return parsed;
+                    }
 
-                var offset = cached.Snapshot.ResumeOffset;
-                if (offset >= 0 && file.Length >= offset && Fingerprint(file.Path, offset) == cached.Fingerprint)
+                    var previous = SnapshotCodec.Decode(cached.Data);
+                    var offset = previous.ResumeOffset;
+                    if (offset >= 0 && file.Length >= offset && Fingerprint(file.Path, offset) == cached.Fingerprint)
+                    {
+                        snapshot = client.ReadSnapshot(file, previous, cancel);
+                        Interlocked.Increment(ref _resumed);
+                        Interlocked.Add(ref _bytesRead, Math.Max(0, file.Length - offset));
+                    }
+                }
+                catch (InvalidDataException)
                 {
-                    snapshot = client.ReadSnapshot(file, cached.Snapshot, cancel);
-                    Interlocked.Increment(ref _resumed);
-                    Interlocked.Add(ref _bytesRead, Math.Max(0, file.Length - offset));
+                    // A damaged or foreign record: the file is read whole and the fresh row replaces it.
                 }
             }
 
@@ -526,15 +535,15 @@ PRAGMA user_version = {SchemaVersion};", transaction);
             command.ExecuteNonQuery();
         }
 
-        /// <summary>A row as read: what the file was when cached, and its decoded snapshot.</summary>
+        /// <summary>A row as read: what the file was when cached, and its encoded snapshot.</summary>
         private sealed class Cached
         {
-            public Cached(long size, long lastWriteTicks, ulong fingerprint, FileSnapshot snapshot)
+            public Cached(long size, long lastWriteTicks, ulong fingerprint, byte[] data)
             {
                 Size = size;
                 LastWriteTicks = lastWriteTicks;
                 Fingerprint = fingerprint;
-                Snapshot = snapshot;
+                Data = data;
             }
 
             public long Size { get; }
@@ -543,7 +552,8 @@ PRAGMA user_version = {SchemaVersion};", transaction);
 
             public ulong Fingerprint { get; }
 
-            public FileSnapshot Snapshot { get; }
+            /// <summary>The encoded snapshot, checked when it is decoded.</summary>
+            public byte[] Data { get; }
         }
 
         /// <summary>A row to write; built on a worker, written by the writer thread.</summary>
@@ -600,15 +610,9 @@ PRAGMA user_version = {SchemaVersion};", transaction);
                     return null;
                 }
 
-                try
-                {
-                    var snapshot = SnapshotCodec.Decode((byte[])reader.GetValue(5));
-                    return new Cached(reader.GetInt64(2), reader.GetInt64(3), unchecked((ulong)reader.GetInt64(4)), snapshot);
-                }
-                catch (Exception e) when (e is InvalidDataException || e is InvalidCastException)
-                {
-                    return null; // damaged or foreign record: read the file, and the fresh row replaces this one
-                }
+                return reader.GetValue(5) is byte[] data
+                    ? new Cached(reader.GetInt64(2), reader.GetInt64(3), unchecked((ulong)reader.GetInt64(4)), data)
+                    : null; // a foreign record: read the file, and the fresh row replaces this one
             }
 
             public void Dispose()

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using TokUsage.Hosting;
 
 namespace TokUsage.Clients
 {
@@ -24,8 +26,13 @@ namespace TokUsage.Clients
         /// <summary>Last included local day.</summary>
         public DateTime? Until { get; }
 
-        public bool IsAll => Since is null && Until is null;
+        public bool IsAll
+        {
+            [MethodImpl(Jit.Inline)]
+            get => Since is null && Until is null;
+        }
 
+        [MethodImpl(Jit.Optimized)]
         public bool Includes(DateTimeOffset instant)
         {
             if (IsAll)

@@ -84,7 +84,7 @@ namespace TokUsage.Commands
         {
             if (input.BaseObject is UsageFile file)
             {
-                _fold!.Add(FoldInputs.SourceOf(file), FoldInputs.EntriesOf(file));
+                _fold!.Add(FoldInputs.SourceOf(file), file.Entries);
                 return;
             }
 

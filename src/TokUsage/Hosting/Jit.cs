@@ -12,5 +12,8 @@ namespace TokUsage.Hosting
     internal static class Jit
     {
         public const MethodImplOptions Optimized = (MethodImplOptions)512;
+
+        /// <summary>For tiny helpers of optimized loops: inlined into them (a tier-0 callee would stay unoptimized all run).</summary>
+        public const MethodImplOptions Inline = MethodImplOptions.AggressiveInlining;
     }
 }

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using TokUsage.Hosting;
 
 namespace TokUsage
 {
@@ -9,6 +11,7 @@ namespace TokUsage
     /// </summary>
     public sealed class UsageFile
     {
+        [MethodImpl(Jit.Optimized)]
         internal UsageFile(
             string client,
             string path,

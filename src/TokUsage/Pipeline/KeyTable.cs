@@ -62,6 +62,7 @@ namespace TokUsage.Pipeline
             return true;
         }
 
+        [MethodImpl(Jit.Optimized)]
         private void Grow()
         {
             var keys = _keys;

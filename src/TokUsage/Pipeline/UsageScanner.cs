@@ -357,24 +357,47 @@ namespace TokUsage.Pipeline
 
             public SortedSet<string> Unpriced { get; } = new SortedSet<string>(StringComparer.Ordinal);
 
+            private string? _lastModel;
+            private bool _unsorted;
+
             [MethodImpl(Jit.Optimized)]
             public void Add(in KeyedEntry keyed)
             {
-                Entries.Add(keyed.Entry);
-                if (!ModelNames.IsSynthetic(keyed.Entry.Model))
+                var entry = keyed.Entry;
+                if (Entries.Count > 0 && entry.Timestamp < Entries[Entries.Count - 1].Timestamp)
                 {
-                    Models.Add(keyed.Entry.Model);
+                    _unsorted = true;
+                }
+
+                Entries.Add(entry);
+
+                // Messages of a session mostly share one model: the sets are only touched when it changes.
+                if (!ReferenceEquals(entry.Model, _lastModel))
+                {
+                    _lastModel = entry.Model;
+                    if (!ModelNames.IsSynthetic(entry.Model))
+                    {
+                        Models.Add(entry.Model);
+                    }
                 }
 
                 if (!keyed.Priced)
                 {
-                    Unpriced.Add(keyed.Entry.Model);
+                    Unpriced.Add(entry.Model);
                 }
             }
 
+            [MethodImpl(Jit.Optimized)]
             public UsageFile ToFile(string client, string path, string sessionId, string project, long skippedLines)
             {
-                Entries.Sort((a, b) => a.Timestamp.CompareTo(b.Timestamp));
+                if (_unsorted)
+                {
+                    // Stable, as List.Sort is not: equal timestamps keep file order.
+                    var ordered = Entries.OrderBy(e => e.Timestamp).ToList();
+                    Entries.Clear();
+                    Entries.AddRange(ordered);
+                }
+
                 return new UsageFile(client, path, sessionId, project, Entries, Models.ToArray(), Unpriced.ToArray(), skippedLines);
             }
         }

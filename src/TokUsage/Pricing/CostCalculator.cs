@@ -98,11 +98,14 @@ namespace TokUsage.Pricing
     /// </summary>
     internal static class CostCalculator
     {
+        public static decimal Cost(ModelPrice price, in TokenCounts tokens, bool fast) => Cost(price, RateCard.Base(price), tokens, fast);
+
+        /// <summary>The same with the price's base rates already worked out (<see cref="PriceQuote.BaseRates"/>: once per model, not per message).</summary>
         [MethodImpl(Jit.Optimized)]
-        public static decimal Cost(ModelPrice price, in TokenCounts tokens, bool fast)
+        public static decimal Cost(ModelPrice price, in RateCard baseRates, in TokenCounts tokens, bool fast)
         {
-            var tier = RateCard.TierFor(price, tokens.Input + tokens.CacheWrite + tokens.CacheRead);
-            var rates = tier is null ? RateCard.Base(price) : RateCard.ForTier(price, tier);
+            var tier = price.Tiers.Length == 0 ? null : RateCard.TierFor(price, tokens.Input + tokens.CacheWrite + tokens.CacheRead);
+            var rates = tier is null ? baseRates : RateCard.ForTier(price, tier);
             var cost = (tokens.Input * rates.Input)
                 + (tokens.Output * rates.Output)
                 + (tokens.Reasoning * rates.Reasoning)

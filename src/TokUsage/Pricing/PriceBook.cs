@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using TokUsage.Clients;
 
 namespace TokUsage.Pricing
@@ -26,6 +27,15 @@ namespace TokUsage.Pricing
 
         /// <summary>The effective prices (an override's fields already merged in).</summary>
         public ModelPrice Price { get; }
+
+        /// <summary><see cref="RateCard.Base"/> of <see cref="Price"/>, worked out on first use (the price is complete by then).</summary>
+        public RateCard BaseRates
+        {
+            [MethodImpl(Hosting.Jit.Inline)]
+            get => (_baseRates ??= new StrongBox<RateCard>(RateCard.Base(Price))).Value;
+        }
+
+        private StrongBox<RateCard>? _baseRates;
 
         public PriceMatch Match { get; }
 
@@ -52,6 +62,7 @@ namespace TokUsage.Pricing
         public const string PriceFileVariable = "TOKUSAGE_PRICE_FILE";
 
         private readonly ConcurrentDictionary<string, PriceQuote?> _memo = new ConcurrentDictionary<string, PriceQuote?>(StringComparer.Ordinal);
+        private Func<string, PriceQuote?>? _quote;
 
         public PriceBook(PriceTable table, PriceOverrideSet overrides)
         {
@@ -97,7 +108,7 @@ namespace TokUsage.Pricing
         public static string PriceFilePath(ClientEnvironment env) => env.Get(PriceFileVariable) ?? Path.Combine(UserFolders.Config(env), "prices.json");
 
         /// <summary>The quote for a logged model name, or null when nothing prices it.</summary>
-        public PriceQuote? Resolve(string model) => _memo.GetOrAdd(model, Quote);
+        public PriceQuote? Resolve(string model) => _memo.GetOrAdd(model, _quote ??= Quote);
 
         private PriceQuote? Quote(string model)
         {

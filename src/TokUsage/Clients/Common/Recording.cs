@@ -47,7 +47,7 @@ namespace TokUsage.Clients.Common
             var quote = options.Prices.Resolve(model);
             return quote is null
                 ? (0m, CostSource.None)
-                : (CostCalculator.Cost(quote.Price, tokens, fast || quote.Fast), CostSource.Calculated);
+                : (CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast), CostSource.Calculated);
         }
 
         /// <summary>A dedup key from text (the client's own message identity, namespaced by the reader).</summary>
