@@ -5,6 +5,8 @@
 # corpus. Prints wall time, CPU time and peak RSS (medians of --runs runs, page cache warm), the ratios the targets in
 # docs/performance.md are stated in, and fails if the tools disagree on total tokens.
 #
+# TokUsage is measured cold (no cache), warm (nothing changed) and after appending to the corpus' largest file.
+#
 # Usage: bench/run.sh [--sizes "1000 4000 16000"] [--codex 1500] [--runs 3] [--work DIR] [--markdown FILE]
 # Needs: .NET SDK 10, npm (peers are installed into the work folder, never committed), python3, /usr/bin/time.
 set -euo pipefail
@@ -13,6 +15,7 @@ repo=$PWD
 sizes="1000 4000 16000"
 codex=1500
 runs=3
+append_lines=50
 work=${TMPDIR:-/tmp}/tokusage-bench
 markdown=""
 while [ $# -gt 0 ]; do
@@ -42,22 +45,29 @@ tokscale="$work/peers/node_modules/@tokscale/cli-linux-x64-gnu/bin/tokscale"
 
 # measure <corpus> <tool> <tokens-file> <command...>: runs the command $runs times under /usr/bin/time, appends the
 # median wall/CPU/RSS to results.tsv; the command's stdout goes to <tokens-file> (parsed for the token total later).
+# When $before is set, it is evaluated before each run, outside the timing. A TokUsage run also prints the seconds its
+# pipeline took inside the PowerShell session ("in-session"), kept as a sixth column.
+before=""
 measure() {
   local corpus=$1 tool=$2 out=$3; shift 3
-  local times="$work/times.$$"
+  local times="$work/times.$$" inside="$work/inside.$$"
   : > "$times"
+  : > "$inside"
   for _ in $(seq "$runs"); do
+    if [ -n "$before" ]; then eval "$before"; fi
     /usr/bin/time -f "%e %U %S %M" -o "$work/time.$$" "$@" > "$out" 2> "$work/stderr.$$" || { cat "$work/stderr.$$" >&2; exit 1; }
     cat "$work/time.$$" >> "$times"
+    sed -n 's/^in-session //p' "$out" >> "$inside"
   done
-  python3 - "$corpus" "$tool" "$times" >> "$results" <<'EOF'
+  python3 - "$corpus" "$tool" "$times" "$inside" >> "$results" <<'EOF'
 import statistics, sys
-corpus, tool, path = sys.argv[1:4]
+corpus, tool, path, inside = sys.argv[1:5]
 rows = [list(map(float, l.split())) for l in open(path) if l.strip()]
 wall = statistics.median(r[0] for r in rows)
 cpu = statistics.median(r[1] + r[2] for r in rows)
 rss = statistics.median(r[3] for r in rows) / 1024
-print(f"{corpus}\t{tool}\t{wall:.2f}\t{cpu:.2f}\t{rss:.0f}")
+session = [float(l) for l in open(inside) if l.strip()]
+print(f"{corpus}\t{tool}\t{wall:.2f}\t{cpu:.2f}\t{rss:.0f}\t" + (f"{statistics.median(session):.3f}" if session else ""))
 EOF
 }
 
@@ -77,7 +87,7 @@ elif tool.startswith("tokscale"):
 EOF
 }
 
-tokusage_script='Import-Module $env:TOKUSAGE_MODULE; $t = 0; Get-TokenUsage -Client $env:TOKUSAGE_CLIENT | Measure-TokenUsage -By Day | ForEach-Object { $t += $_.TotalTokens }; $t'
+tokusage_script='Import-Module $env:TOKUSAGE_MODULE; $clock = [Diagnostics.Stopwatch]::StartNew(); $t = 0; Get-TokenUsage -Client $env:TOKUSAGE_CLIENT | Measure-TokenUsage -By Day | ForEach-Object { $t += $_.TotalTokens }; "in-session $($clock.Elapsed.TotalSeconds)"; $t'
 export TOKUSAGE_MODULE="$module"
 
 run_corpus() {
@@ -105,7 +115,13 @@ run_corpus() {
   TOKSCALE_CONFIG_DIR="$warm" TOKSCALE_PRICING_CACHE_ONLY=1 "$tokscale" --home "$home" models --json --no-spinner --client $client > /dev/null 2>&1
   measure "$name" tokscale-warm "$work/$name.tokscale-warm" env TOKSCALE_CONFIG_DIR="$warm" TOKSCALE_PRICING_CACHE_ONLY=1 "$tokscale" --home "$home" models --json --no-spinner --client $client
 
-  measure "$name" tokusage "$work/$name.tokusage" env HOME="$home" XDG_CACHE_HOME="$work/cache-$name" TOKUSAGE_CLIENT=$client dotnet "$host_dll" "$tokusage_script"
+  # TokUsage cold: no cache at the start of each run (the run fills it); warm: nothing changed since the last run;
+  # append: before each run, lines are appended to the corpus' largest file (outside the timing).
+  local cache="$work/cache-$name"
+  before="rm -rf '$cache'"
+  measure "$name" tokusage "$work/$name.tokusage" env HOME="$home" XDG_CACHE_HOME="$cache" TOKUSAGE_CLIENT=$client dotnet "$host_dll" "$tokusage_script"
+  before=""
+  measure "$name" tokusage-warm "$work/$name.tokusage-warm" env HOME="$home" XDG_CACHE_HOME="$cache" TOKUSAGE_CLIENT=$client dotnet "$host_dll" "$tokusage_script"
 
   # TokUsage must report exactly the generator's own expected total; ccusage must agree on Claude (its Codex totals
   # count stale snapshots, docs/clients.md); tokscale's difference is reported: it counts the other buckets of lines
@@ -128,7 +144,35 @@ run_corpus() {
     fi
     echo "$name: $tool reports $theirs tokens, $((theirs - ours)) more than TokUsage and the generator" >&2
   done
-  echo "$name: TokUsage matches the generator's $truth tokens" >&2
+  theirs=$(tokens tokusage "$work/$name.tokusage-warm")
+  if [ "$theirs" != "$truth" ]; then
+    echo "MISMATCH $name: tokusage with a warm cache $theirs tokens, generator expects $truth" >&2
+    exit 1
+  fi
+  echo "$name: TokUsage matches the generator's $truth tokens (cold and warm)" >&2
+
+  if [ "$kind" = claude ]; then
+    local largest
+    # The largest transcript whose last line is complete (a torn last line would swallow the first appended one).
+    largest=$(python3 -c "
+import os, sys
+paths = [p for p in open(sys.argv[1], 'rb').read().decode().split('\0') if p]
+def whole(p):
+    with open(p, 'rb') as f:
+        f.seek(-1, 2)
+        return f.read(1) == b'\n'
+print(max((p for p in paths if whole(p)), key=os.path.getsize))" "$work/$name.files")
+    before="python3 '$repo/bench/append.py' '$largest' $append_lines"
+    measure "$name" tokusage-append "$work/$name.tokusage-append" env HOME="$home" XDG_CACHE_HOME="$cache" TOKUSAGE_CLIENT=$client dotnet "$host_dll" "$tokusage_script"
+    before=""
+    ours=$(tokens tokusage "$work/$name.tokusage-append")
+    local expected=$((truth + runs * append_lines * 150))
+    if [ "$ours" != "$expected" ]; then
+      echo "MISMATCH $name: tokusage after appends $ours tokens, expected $expected" >&2
+      exit 1
+    fi
+    echo "$name: after appending $append_lines messages per run to $(basename "$largest") ($(du -h "$largest" | cut -f1)), TokUsage counts exactly them on top" >&2
+  fi
 }
 
 for size in $sizes; do
@@ -143,18 +187,24 @@ import json, os, platform, subprocess, sys
 results, work, markdown = sys.argv[1:4]
 rows = {}
 for line in open(results):
-    corpus, tool, wall, cpu, rss = line.rstrip("\n").split("\t")
-    rows.setdefault(corpus, {})[tool] = (float(wall), float(cpu), float(rss))
+    corpus, tool, wall, cpu, rss, session = line.rstrip("\n").split("\t")
+    rows.setdefault(corpus, {})[tool] = (float(wall), float(cpu), float(rss), float(session) if session else None)
 cpu_name = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 out = [f"Machine: {cpu_name}, {os.cpu_count()} cores, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, {platform.platform()}", ""]
-out.append("| corpus | files | GB | messages | tool | wall s | CPU s | peak RSS MB | wall / ccusage | wall / cat |")
-out.append("|---|---|---|---|---|---|---|---|---|---|")
+out.append("| corpus | files | GB | messages | tool | wall s | CPU s | peak RSS MB | in-session s | wall / ccusage | wall / cat | wall / tokscale-warm | vs TokUsage cold (wall, in-session) |")
+out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for corpus, tools in rows.items():
     meta = json.load(open(os.path.join(work, corpus + ".json")))
     cat = tools["cat"][0]
     cc = tools["ccusage"][0]
-    for tool, (wall, cpu, rss) in tools.items():
-        out.append(f"| {corpus} | {meta['files']} | {meta['bytes'] / 1e9:.2f} | {meta['messages']} | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {wall / cc:.2f} | {wall / cat:.1f} |")
+    warm = tools["tokscale-warm"][0]
+    cold = tools.get("tokusage")
+    for tool, (wall, cpu, rss, session) in tools.items():
+        inside = f"{session:.3f}" if session is not None else ""
+        versus = ""
+        if tool in ("tokusage-warm", "tokusage-append") and cold:
+            versus = f"{wall / cold[0]:.2f}, {session / cold[3]:.2f}"
+        out.append(f"| {corpus} | {meta['files']} | {meta['bytes'] / 1e9:.2f} | {meta['messages']} | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {inside} | {wall / cc:.2f} | {wall / cat:.1f} | {wall / warm:.2f} | {versus} |")
 text = "\n".join(out)
 print(text)
 if markdown:

@@ -21,6 +21,7 @@ namespace TokUsage.Caching
         private const byte Layout = 1;
         private const ulong ChecksumSeed = 0x546F6B5573616765UL; // "TokUsage"
 
+        [MethodImpl(Jit.Optimized)]
         public static byte[] Encode(FileSnapshot snapshot)
         {
             var w = new Writer(64 + (snapshot.Messages.Count * 40));
@@ -258,12 +259,14 @@ namespace TokUsage.Caching
 
             public Writer(int capacity) => _buffer = new byte[Math.Max(64, capacity)];
 
+            [MethodImpl(Jit.Inline)]
             public void Byte(byte value)
             {
                 Ensure(1);
                 _buffer[_length++] = value;
             }
 
+            [MethodImpl(Jit.Inline)]
             public void Unsigned(ulong value)
             {
                 Ensure(10);
@@ -276,8 +279,10 @@ namespace TokUsage.Caching
                 _buffer[_length++] = (byte)value;
             }
 
+            [MethodImpl(Jit.Inline)]
             public void Signed(long value) => Unsigned((ulong)((value << 1) ^ (value >> 63)));
 
+            [MethodImpl(Jit.Inline)]
             public void Fixed(ulong value)
             {
                 Ensure(8);
