@@ -227,3 +227,51 @@ INSERT INTO message VALUES
         ($sessions | Where-Object SessionId -eq 'ses_2').Project | Should -Be '/home/me/lib'
     }
 }
+
+Describe 'Per-file cache' {
+    BeforeEach {
+        $projects = Join-Path $TestDrive 'projects'
+        $project = New-Item -ItemType Directory -Force -Path (Join-Path $projects '-home-me-app')
+        $cache = Join-Path $TestDrive 'cache'
+        $log = Join-Path $project 's1.jsonl'
+        @(
+            (New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 1)
+            (New-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 20 -OutputTokens 2)
+        ) | Set-Content -Path $log
+    }
+
+    It 'gives the same totals cold, warm, after an append and without cache' {
+        (Get-TokenUsage -Path $projects -CachePath $cache).TotalTokens | Should -Be 33
+        Join-Path $cache 'usage-cache.db' | Should -Exist
+        $warm = Get-TokenUsage -Path $projects -CachePath $cache -Verbose 4>&1
+        ($warm | Where-Object { $_ -is [TokUsage.UsageFile] }).TotalTokens | Should -Be 33
+        $warm | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Cache *: 1 file(s) unchanged*' } | Should -Not -BeNullOrEmpty
+
+        # The message streams on (more output) and a new one follows: read from the last complete line, merged once.
+        @(
+            (New-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 20 -OutputTokens 30)
+            (New-ClaudeLine -Id msg_3 -RequestId req_3 -InputTokens 5 -OutputTokens 5)
+        ) | Add-Content -Path $log
+        (Get-TokenUsage -Path $projects -CachePath $cache).TotalTokens | Should -Be 71
+        (Get-TokenUsage -Path $projects -NoCache).TotalTokens | Should -Be 71
+    }
+
+    It 'is rebuilt when damaged' {
+        New-Item -ItemType Directory -Force -Path $cache | Out-Null
+        Set-Content -Path (Join-Path $cache 'usage-cache.db') -Value ('x' * 5000)
+        (Get-TokenUsage -Path $projects -CachePath $cache -ErrorAction Stop).TotalTokens | Should -Be 33
+        (Get-TokenUsage -Path $projects -CachePath $cache -ErrorAction Stop).TotalTokens | Should -Be 33
+    }
+
+    It 'is deleted by Clear-TokenUsageCache, which honours -WhatIf' {
+        Get-TokenUsage -Path $projects -CachePath $cache | Out-Null
+        Clear-TokenUsageCache -CachePath $cache -WhatIf
+        Join-Path $cache 'usage-cache.db' | Should -Exist
+        Clear-TokenUsageCache -CachePath $cache -Confirm:$false
+        Join-Path $cache 'usage-cache.db' | Should -Not -Exist
+    }
+
+    It 'rejects a -CachePath that is a file' {
+        { Get-TokenUsage -Path $projects -CachePath $log } | Should -Throw -ErrorId 'InvalidCachePath*'
+    }
+}

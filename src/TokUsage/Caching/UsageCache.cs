@@ -332,7 +332,10 @@ PRAGMA user_version = {SchemaVersion};", transaction);
         {
             var connection = new SqliteConnection(_connectionString);
             connection.Open();
-            Execute(connection, "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
+            // No fsync: a cache need not survive a power cut, and a commit that waits for the disk stalls the writer and,
+            // through its bounded queue, the parsers. A database damaged by a crash is detected and rebuilt; every record
+            // carries its own checksum.
+            Execute(connection, "PRAGMA busy_timeout = 5000; PRAGMA synchronous = OFF;");
             return connection;
         }
 
