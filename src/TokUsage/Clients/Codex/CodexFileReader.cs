@@ -65,9 +65,53 @@ namespace TokUsage.Clients.Codex
             return result;
         }
 
+        /// <summary>
+        /// Lines worth parsing: those naming one of the events the reader uses, except conversation items
+        /// (<c>response_item</c>, <c>compacted</c>), which carry no usage but often mention those names in tool output and
+        /// are the bulk of a rollout's bytes. Skipped lines are still checked to be object-shaped.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
         private static bool MayMatter(ReadOnlySpan<byte> line) =>
-            line.IndexOf("token_count"u8) >= 0 || line.IndexOf("turn_context"u8) >= 0 || line.IndexOf("session_meta"u8) >= 0
-            || line.IndexOf("task_started"u8) >= 0 || line.IndexOf("\"usage\""u8) >= 0;
+            (line.IndexOf("token_count"u8) >= 0 || line.IndexOf("turn_context"u8) >= 0 || line.IndexOf("session_meta"u8) >= 0
+                || line.IndexOf("task_started"u8) >= 0 || line.IndexOf("\"usage\""u8) >= 0)
+            && !IsConversationItem(line);
+
+        /// <summary>
+        /// True when the line's top-level <c>type</c> is <c>response_item</c> or <c>compacted</c>. Reads top-level
+        /// properties only, up to <c>type</c> (which Codex writes before <c>payload</c>); anything unexpected answers false,
+        /// so the line is parsed in full and damage is reported as usual.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        private static bool IsConversationItem(ReadOnlySpan<byte> line)
+        {
+            try
+            {
+                var reader = new Utf8JsonReader(line);
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return false;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("type"u8))
+                    {
+                        return reader.Read() && reader.TokenType == JsonTokenType.String
+                            && (reader.ValueTextEquals("response_item"u8) || reader.ValueTextEquals("compacted"u8));
+                    }
+
+                    if (!reader.Read() || (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray))
+                    {
+                        return false; // a container before "type": not the rollout layout, parse the line
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+            }
+
+            return false;
+        }
 
         /// <summary>One usage snapshot as Codex logs it (cached ⊂ input, reasoning ⊂ output).</summary>
         private readonly struct CodexUsage : IEquatable<CodexUsage>
