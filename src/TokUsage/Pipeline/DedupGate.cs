@@ -9,11 +9,11 @@ namespace TokUsage.Pipeline
     /// Cross-file deduplication: the first file in emission order owns a message; later copies (resumed sessions,
     /// sub-agent progress echoes) are dropped. One lane per client, so equal ids of two clients never collide.
     /// Runs once, on the pipeline thread, in emission order — which is what makes the result deterministic.
-    /// Memory: 16 bytes (plus set overhead) per distinct message of the run.
+    /// Memory: 16 to 32 bytes per distinct message of the run (<see cref="KeySet"/>).
     /// </summary>
     internal sealed class DedupGate
     {
-        private readonly Dictionary<string, KeyTable> _lanes = new Dictionary<string, KeyTable>();
+        private readonly Dictionary<string, KeySet> _lanes = new Dictionary<string, KeySet>();
         private readonly Dictionary<string, string> _familyRoots = new Dictionary<string, string>();
 
         /// <summary>Claims <paramref name="key"/> for the caller; false when an earlier file already owns it.</summary>
@@ -22,11 +22,11 @@ namespace TokUsage.Pipeline
         {
             if (!_lanes.TryGetValue(client, out var seen))
             {
-                seen = new KeyTable(1024);
+                seen = new KeySet(1024);
                 _lanes.Add(client, seen);
             }
 
-            return seen.TryAdd(key, 0, out _);
+            return seen.Add(key);
         }
 
         /// <summary>

@@ -5,7 +5,7 @@ using TokUsage.Hosting;
 namespace TokUsage.Pipeline
 {
     /// <summary>
-    /// An open-addressing map from <see cref="MessageKey"/> to an int (the dedup gate's set, a reader's merge index).
+    /// An open-addressing map from <see cref="MessageKey"/> to an int (a reader's merge index: key → position).
     /// Why not <c>Dictionary&lt;MessageKey, int&gt;</c>: the framework has no precompiled code for an instantiation over
     /// this struct, so in a short run every lookup would go through unoptimized tier-0 code; this one is compiled
     /// optimized on first use (<see cref="Jit.Optimized"/>). The keys are already well-mixed 128-bit hashes, so

@@ -103,6 +103,20 @@ namespace TokUsage.Tests.Unit
             Assert.True(gate.TryClaim("codex", key));
         }
 
+        [Fact]
+        public void KeySetHoldsEveryKeyOnceThroughGrowthIncludingTheAllZeroKey()
+        {
+            var set = new KeySet(4);
+            var random = new Random(11);
+            var keys = Enumerable.Range(0, 200_000).Select(_ => new MessageKey((ulong)random.NextInt64(), (ulong)random.NextInt64())).ToList();
+            keys.Add(new MessageKey(0, 0));
+            keys.Add(new MessageKey(0, 5)); // shares the empty marker's first half
+            keys.Add(new MessageKey(1UL << 40, 0));
+            Assert.All(keys, k => Assert.True(set.Add(k)));
+            Assert.All(keys, k => Assert.False(set.Add(k)));
+            Assert.Equal(keys.Count, set.Count);
+        }
+
         private sealed class ListSink : IScanSink
         {
             public List<UsageFile> Files { get; } = new();
