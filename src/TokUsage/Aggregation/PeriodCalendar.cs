@@ -7,13 +7,16 @@ namespace TokUsage
 {
     /// <summary>
     /// Cuts instants into calendar periods of one time zone. Each instant is converted with the zone's rules for that
-    /// instant, so daylight-saving changes move the boundaries exactly as a wall clock does.
+    /// instant, so daylight-saving changes move the boundaries exactly as a wall clock does. Owned by one fold (one
+    /// thread): it remembers the zone's offset for the last UTC hour it converted.
     /// </summary>
     internal sealed class PeriodCalendar
     {
         private readonly TimeZoneInfo _zone;
         private readonly UsageGrouping _by;
         private readonly DayOfWeek _weekStart;
+        private long _hour = long.MinValue;
+        private TimeSpan? _hourOffset;
 
         public PeriodCalendar(TimeZoneInfo zone, UsageGrouping by, DayOfWeek weekStart)
         {
@@ -34,7 +37,7 @@ namespace TokUsage
         [MethodImpl(Jit.Optimized)]
         public long KeyOf(DateTimeOffset instant)
         {
-            var local = TimeZoneInfo.ConvertTime(instant, _zone);
+            var local = Local(instant);
             switch (_by)
             {
                 case UsageGrouping.Hour:
@@ -48,6 +51,33 @@ namespace TokUsage
                 default:
                     return local.Date.Ticks;
             }
+        }
+
+        /// <summary>
+        /// <paramref name="instant"/> in the zone. The zone's offset is looked up once per UTC hour: when it is the same
+        /// at the hour's first and last tick, it holds for the whole hour (zones change offset at most once an hour);
+        /// otherwise each instant of that hour is converted on its own. Messages of a file are close in time, so most
+        /// conversions are an addition.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        private DateTimeOffset Local(DateTimeOffset instant)
+        {
+            var utc = instant.UtcTicks;
+            var hour = utc - (utc % TimeSpan.TicksPerHour);
+            if (hour != _hour)
+            {
+                _hour = hour;
+                var first = _zone.GetUtcOffset(new DateTime(hour, DateTimeKind.Utc));
+                var last = hour + TimeSpan.TicksPerHour - 1 <= DateTime.MaxValue.Ticks ? _zone.GetUtcOffset(new DateTime(hour + TimeSpan.TicksPerHour - 1, DateTimeKind.Utc)) : first;
+                _hourOffset = first == last ? first : (TimeSpan?)null;
+            }
+
+            if (_hourOffset is TimeSpan offset && utc + offset.Ticks >= 0 && utc + offset.Ticks <= DateTime.MaxValue.Ticks)
+            {
+                return new DateTimeOffset(new DateTime(utc + offset.Ticks, DateTimeKind.Unspecified), offset);
+            }
+
+            return TimeZoneInfo.ConvertTime(instant, _zone);
         }
 
         /// <summary>The label and zoned start of the period with <paramref name="key"/>.</summary>

@@ -17,8 +17,10 @@ namespace TokUsage.Pipeline
         private readonly Dictionary<string, string> _familyRoots = new Dictionary<string, string>();
 
         /// <summary>Claims <paramref name="key"/> for the caller; false when an earlier file already owns it.</summary>
-        [MethodImpl(Jit.Optimized)]
-        public bool TryClaim(string client, MessageKey key)
+        public bool TryClaim(string client, MessageKey key) => Lane(client).Add(key);
+
+        /// <summary>The client's set of claimed keys (looked up once per file, then claimed with <see cref="KeySet.Add"/>).</summary>
+        public KeySet Lane(string client)
         {
             if (!_lanes.TryGetValue(client, out var seen))
             {
@@ -26,7 +28,7 @@ namespace TokUsage.Pipeline
                 _lanes.Add(client, seen);
             }
 
-            return seen.Add(key);
+            return seen;
         }
 
         /// <summary>

@@ -289,9 +289,10 @@ namespace TokUsage.Pipeline
             var byPart = new Dictionary<SessionPart, Collected>();
             var duplicates = 0;
             var scope = parsed.Lineage is null ? (MessageKey?)null : MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(gate.FamilyRoot(client, parsed.Lineage)));
+            var lane = gate.Lane(client);
             foreach (var keyed in parsed.Entries)
             {
-                if (keyed.HasKey && !gate.TryClaim(client, scope.HasValue ? keyed.Key.Scoped(scope.Value) : keyed.Key))
+                if (keyed.HasKey && !lane.Add(scope.HasValue ? keyed.Key.Scoped(scope.Value) : keyed.Key))
                 {
                     duplicates++;
                     continue;

@@ -23,6 +23,34 @@ namespace TokUsage.Tests.Unit
             Assert.NotNull(zone);
         }
 
+        [Theory]
+        [InlineData("Europe/Berlin")]
+        [InlineData("Australia/Lord_Howe")] // half-hour daylight saving
+        [InlineData("Asia/Kolkata")]        // +5:30
+        [InlineData("America/St_Johns")]    // -3:30 with daylight saving
+        [InlineData("Asia/Kathmandu")]      // +5:45
+        public void DaysAndHoursMatchAFreshConversionOfEveryInstantInAnyOrder(string zoneId)
+        {
+            var zone = TimeZoneResolver.Resolve(zoneId);
+            var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).UtcTicks;
+            var span = TimeSpan.FromDays(800).Ticks;
+
+            // Every 7 minutes across two years of transitions, in order (as messages of a file are), then shuffled.
+            var instants = Enumerable.Range(0, (int)(span / TimeSpan.FromMinutes(7).Ticks)).Select(i => new DateTimeOffset(start + (i * TimeSpan.FromMinutes(7).Ticks), TimeSpan.Zero)).ToList();
+            var shuffled = instants.OrderBy(_ => Guid.NewGuid()).ToList();
+            foreach (var order in new[] { instants, shuffled })
+            {
+                var days = new PeriodCalendar(zone, UsageGrouping.Day, DayOfWeek.Monday);
+                var hours = new PeriodCalendar(zone, UsageGrouping.Hour, DayOfWeek.Monday);
+                foreach (var instant in order)
+                {
+                    var local = TimeZoneInfo.ConvertTime(instant, zone);
+                    Assert.Equal(local.Date.Ticks, days.KeyOf(instant));
+                    Assert.Equal(new DateTimeOffset(local.Year, local.Month, local.Day, local.Hour, 0, 0, local.Offset).UtcTicks, hours.KeyOf(instant));
+                }
+            }
+        }
+
         [Fact]
         public void ABadTimeZoneIsAClearError()
         {
