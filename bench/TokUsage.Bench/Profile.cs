@@ -78,7 +78,10 @@ namespace TokUsage.Bench
             public bool WantsVerbose => false;
         }
 
-        /// <summary>`scan &lt;folder&gt; [workers] [cache folder] [repeat]`: with a cache folder, runs use (and fill) the cache.</summary>
+        /// <summary>
+        /// `scan &lt;folder&gt; [workers] [cache folder|-] [repeat]`: with a cache folder, runs use (and fill) the cache.
+        /// Claude Code logs; TOKUSAGE_BENCH_CLIENT=codex reads Codex rollouts instead.
+        /// </summary>
         public static int Run(string[] args)
         {
             var workers = args.Length > 1 ? int.Parse(args[1]) : Environment.ProcessorCount;
@@ -88,7 +91,8 @@ namespace TokUsage.Bench
             {
                 var sw = Stopwatch.StartNew();
                 var allocated = GC.GetTotalAllocatedBytes();
-                var request = new ScanRequest(new IClientSource[] { ClaudeSource.Instance }, new[] { new ScanTarget(args[0], true) },
+                IClientSource client = Environment.GetEnvironmentVariable("TOKUSAGE_BENCH_CLIENT") == "codex" ? TokUsage.Clients.Codex.CodexSource.Instance : ClaudeSource.Instance;
+                var request = new ScanRequest(new IClientSource[] { client }, new[] { new ScanTarget(args[0], true) },
                     ClientEnvironment.FromProcess(), new ReadOptions(Pricing.PriceBook.Embedded, DateWindow.All), workers) { CacheDirectory = cache };
                 var sink = new CountingSink();
                 var scanner = new UsageScanner(request);

@@ -133,6 +133,7 @@ namespace TokUsage.Clients.Codex
 
             public bool IsZero => Input == 0 && Output == 0 && Total == 0;
 
+            [MethodImpl(Jit.Optimized)]
             public static bool TryRead(JsonElement parent, string name, out CodexUsage usage)
             {
                 usage = default;
@@ -151,6 +152,7 @@ namespace TokUsage.Clients.Codex
             }
 
             /// <summary>This snapshot minus an earlier one, field by field, never below zero.</summary>
+            [MethodImpl(Jit.Optimized)]
             public CodexUsage Minus(in CodexUsage earlier) => new CodexUsage(
                 Math.Max(0, Input - earlier.Input), Math.Max(0, Cached - earlier.Cached), Math.Max(0, Output - earlier.Output),
                 Math.Max(0, Reasoning - earlier.Reasoning), Math.Max(0, Total - earlier.Total));
@@ -238,6 +240,7 @@ namespace TokUsage.Clients.Codex
                 Headless(line);
             }
 
+            [MethodImpl(Jit.Optimized)]
             private void Meta(JsonElement payload)
             {
                 if (_sawMeta)
@@ -256,6 +259,7 @@ namespace TokUsage.Clients.Codex
                 }
             }
 
+            [MethodImpl(Jit.Optimized)]
             private void SetModel(string? model)
             {
                 if (model is null)
@@ -346,6 +350,7 @@ namespace TokUsage.Clients.Codex
             }
 
             /// <summary><c>codex exec --json</c> output: a usage object on a non-rollout line.</summary>
+            [MethodImpl(Jit.Optimized)]
             private void Headless(JsonElement line)
             {
                 var found = CodexUsage.TryRead(line, "usage", out var usage)
@@ -362,6 +367,7 @@ namespace TokUsage.Clients.Codex
                 Add(timestamp, usage, "h:" + timestamp.UtcTicks.ToString(CultureInfo.InvariantCulture) + ":" + usage.Text);
             }
 
+            [MethodImpl(Jit.Optimized)]
             private void Add(DateTimeOffset timestamp, in CodexUsage usage, string key)
             {
                 Rows.Add(new Row(timestamp, _model, usage.ToCounts(), key));
@@ -371,6 +377,7 @@ namespace TokUsage.Clients.Codex
                 }
             }
 
+            [MethodImpl(Jit.Optimized)]
             private DateTimeOffset Timestamp(JsonElement line) =>
                 JsonValues.TryTimestamp(line, out var t, "timestamp") ? t : Recording.WriteTime(_file);
         }

@@ -1,6 +1,8 @@
 using System;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using TokUsage.Hosting;
 
 namespace TokUsage.Clients.Common
 {
@@ -11,6 +13,7 @@ namespace TokUsage.Clients.Common
     internal static class JsonValues
     {
         /// <summary>The first of <paramref name="names"/> present on <paramref name="obj"/>, as a non-negative count (0 when none).</summary>
+        [MethodImpl(Jit.Optimized)]
         public static long Count(JsonElement obj, params string[] names)
         {
             foreach (var name in names)
@@ -25,6 +28,7 @@ namespace TokUsage.Clients.Common
         }
 
         /// <summary>A count from a number or a numeric string; negative values clamp to 0.</summary>
+        [MethodImpl(Jit.Optimized)]
         public static bool TryCount(JsonElement value, out long count)
         {
             count = 0;
@@ -56,6 +60,7 @@ namespace TokUsage.Clients.Common
         }
 
         /// <summary>A decimal amount (a logged cost) from a number or numeric string.</summary>
+        [MethodImpl(Jit.Optimized)]
         public static decimal? Amount(JsonElement obj, params string[] names)
         {
             foreach (var name in names)
@@ -80,6 +85,7 @@ namespace TokUsage.Clients.Common
         }
 
         /// <summary>The first of <paramref name="names"/> that is a non-empty string, else null.</summary>
+        [MethodImpl(Jit.Optimized)]
         public static string? String(JsonElement obj, params string[] names)
         {
             foreach (var name in names)
@@ -98,6 +104,7 @@ namespace TokUsage.Clients.Common
         }
 
         /// <summary>The object at a property path (each step must be an object), or false.</summary>
+        [MethodImpl(Jit.Optimized)]
         public static bool TryObject(JsonElement obj, out JsonElement result, params string[] path)
         {
             result = obj;
@@ -113,9 +120,11 @@ namespace TokUsage.Clients.Common
         }
 
         /// <summary>The array at a property, or false.</summary>
+        [MethodImpl(Jit.Optimized)]
         public static bool TryArray(JsonElement obj, string name, out JsonElement array) =>
             TryGet(obj, name, out array) && array.ValueKind == JsonValueKind.Array;
 
+        [MethodImpl(Jit.Optimized)]
         public static bool TryGet(JsonElement obj, string name, out JsonElement value)
         {
             if (obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null)
@@ -128,6 +137,7 @@ namespace TokUsage.Clients.Common
         }
 
         /// <summary>The first of <paramref name="names"/> that is a usable timestamp.</summary>
+        [MethodImpl(Jit.Optimized)]
         public static bool TryTimestamp(JsonElement obj, out DateTimeOffset instant, params string[] names)
         {
             foreach (var name in names)
@@ -146,6 +156,7 @@ namespace TokUsage.Clients.Common
         /// RFC 3339 text (text without an offset is UTC), or an epoch number / numeric string: values ≥ 1e12 are
         /// milliseconds, smaller ones seconds (fractions allowed). Zero and negative values are not timestamps.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         public static bool TryTimestamp(JsonElement value, out DateTimeOffset instant)
         {
             instant = default;
@@ -170,6 +181,7 @@ namespace TokUsage.Clients.Common
             return TryEpoch(epoch, out instant);
         }
 
+        [MethodImpl(Jit.Optimized)]
         public static bool TryEpoch(double epoch, out DateTimeOffset instant)
         {
             instant = default;
@@ -188,6 +200,7 @@ namespace TokUsage.Clients.Common
             return true;
         }
 
+        [MethodImpl(Jit.Optimized)]
         public static bool TryParseText(string text, out DateTimeOffset instant) =>
             DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out instant);
     }
