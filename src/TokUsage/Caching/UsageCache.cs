@@ -5,6 +5,7 @@ using System.IO;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using TokUsage.Clients;
+using TokUsage.Discovery;
 using TokUsage.Hosting;
 using TokUsage.Pipeline;
 
@@ -12,8 +13,9 @@ namespace TokUsage.Caching
 {
     /// <summary>
     /// The persistent per-file cache: one SQLite database (<see cref="FileName"/> in the cache folder) with a row per
-    /// log file of a caching client — path, client, scan root, size and last write time when read, a fingerprint of the
-    /// bytes before its resume offset, and the file's <see cref="FileSnapshot"/> (checksummed by
+    /// log file of a caching client — path, client, scan root, size, last write time and identity
+    /// (<see cref="FileIdentity"/>: inode and change time on Linux) when read, a fingerprint of the bytes before its
+    /// resume offset, and the file's <see cref="FileSnapshot"/> (checksummed by
     /// <see cref="SnapshotCodec"/>). An unchanged file is not opened; a file that only grew is read from its last complete
     /// line; anything else is read whole. Rows are written in transactions (atomic), in WAL mode with a busy timeout (two
     /// runs at once wait for each other, and a run that cannot write within the timeout just does not cache). A database
@@ -28,7 +30,7 @@ namespace TokUsage.Caching
 
         /// <summary>'TokU': marks the database as this module's cache.</summary>
         private const int ApplicationId = 0x546F6B55;
-        private const int SchemaVersion = 1;
+        private const int SchemaVersion = 2;
         private const int BatchRows = 256;
         private const int FingerprintHead = 1024;
         private const int FingerprintTail = 4096;
@@ -114,13 +116,14 @@ namespace TokUsage.Caching
         /// </summary>
         public ParsedFile Read(SourceFile file, ISnapshotClient client, ReadOptions options, CancellationToken cancel)
         {
+            var identity = FileIdentity.Of(file.Path);
             var cached = Volatile.Read(ref _damaged) == 0 ? Find(file) : null;
             FileSnapshot? snapshot = null;
             if (cached != null)
             {
                 try
                 {
-                    if (cached.Size == file.Length && cached.LastWriteTicks == file.LastWriteUtc.Ticks)
+                    if (cached.Size == file.Length && cached.LastWriteTicks == file.LastWriteUtc.Ticks && cached.Identity == identity)
                     {
                         var parsed = SnapshotCodec.DecodeParsed(cached.Data, file, options);
                         Interlocked.Increment(ref _unchanged);
@@ -154,7 +157,7 @@ namespace TokUsage.Caching
                 var fingerprint = snapshot.ResumeOffset >= 0 ? Fingerprint(file.Path, snapshot.ResumeOffset) : 0;
                 if (fingerprint.HasValue)
                 {
-                    var row = new Row(file.Path, ((IClientSource)client).Id, file.ScanRoot, file.Length, file.LastWriteUtc.Ticks, fingerprint.Value, SnapshotCodec.Encode(snapshot));
+                    var row = new Row(file.Path, ((IClientSource)client).Id, file.ScanRoot, file.Length, file.LastWriteUtc.Ticks, identity, fingerprint.Value, SnapshotCodec.Encode(snapshot));
                     try
                     {
                         _pending.Add(row, _abandon.Token);
@@ -318,6 +321,7 @@ CREATE TABLE IF NOT EXISTS files (
     root TEXT NOT NULL,
     size INTEGER NOT NULL,
     mtime INTEGER NOT NULL,
+    identity INTEGER NOT NULL,
     fingerprint INTEGER NOT NULL,
     data BLOB NOT NULL);
 PRAGMA application_id = {ApplicationId};
@@ -379,8 +383,8 @@ PRAGMA user_version = {SchemaVersion};", transaction);
             {
                 connection = Connect();
                 using var insert = connection.CreateCommand();
-                insert.CommandText = "INSERT OR REPLACE INTO files(path, client, root, size, mtime, fingerprint, data) VALUES ($path, $client, $root, $size, $mtime, $fingerprint, $data);";
-                var parameters = new[] { "$path", "$client", "$root", "$size", "$mtime", "$fingerprint", "$data" };
+                insert.CommandText = "INSERT OR REPLACE INTO files(path, client, root, size, mtime, identity, fingerprint, data) VALUES ($path, $client, $root, $size, $mtime, $identity, $fingerprint, $data);";
+                var parameters = new[] { "$path", "$client", "$root", "$size", "$mtime", "$identity", "$fingerprint", "$data" };
                 foreach (var name in parameters)
                 {
                     insert.Parameters.Add(new SqliteParameter { ParameterName = name });
@@ -417,8 +421,9 @@ PRAGMA user_version = {SchemaVersion};", transaction);
                             insert.Parameters[2].Value = row.Root;
                             insert.Parameters[3].Value = row.Size;
                             insert.Parameters[4].Value = row.LastWriteTicks;
-                            insert.Parameters[5].Value = unchecked((long)row.Fingerprint);
-                            insert.Parameters[6].Value = row.Data;
+                            insert.Parameters[5].Value = row.Identity;
+                            insert.Parameters[6].Value = unchecked((long)row.Fingerprint);
+                            insert.Parameters[7].Value = row.Data;
                             insert.ExecuteNonQuery();
                         }
 
@@ -541,10 +546,11 @@ PRAGMA user_version = {SchemaVersion};", transaction);
         /// <summary>A row as read: what the file was when cached, and its encoded snapshot.</summary>
         private sealed class Cached
         {
-            public Cached(long size, long lastWriteTicks, ulong fingerprint, byte[] data)
+            public Cached(long size, long lastWriteTicks, long identity, ulong fingerprint, byte[] data)
             {
                 Size = size;
                 LastWriteTicks = lastWriteTicks;
+                Identity = identity;
                 Fingerprint = fingerprint;
                 Data = data;
             }
@@ -552,6 +558,8 @@ PRAGMA user_version = {SchemaVersion};", transaction);
             public long Size { get; }
 
             public long LastWriteTicks { get; }
+
+            public long Identity { get; }
 
             public ulong Fingerprint { get; }
 
@@ -562,13 +570,14 @@ PRAGMA user_version = {SchemaVersion};", transaction);
         /// <summary>A row to write; built on a worker, written by the writer thread.</summary>
         private sealed class Row
         {
-            public Row(string path, string client, string root, long size, long lastWriteTicks, ulong fingerprint, byte[] data)
+            public Row(string path, string client, string root, long size, long lastWriteTicks, long identity, ulong fingerprint, byte[] data)
             {
                 Path = path;
                 Client = client;
                 Root = root;
                 Size = size;
                 LastWriteTicks = lastWriteTicks;
+                Identity = identity;
                 Fingerprint = fingerprint;
                 Data = data;
             }
@@ -582,6 +591,8 @@ PRAGMA user_version = {SchemaVersion};", transaction);
             public long Size { get; }
 
             public long LastWriteTicks { get; }
+
+            public long Identity { get; }
 
             public ulong Fingerprint { get; }
 
@@ -599,7 +610,7 @@ PRAGMA user_version = {SchemaVersion};", transaction);
             {
                 _connection = connection;
                 _select = connection.CreateCommand();
-                _select.CommandText = "SELECT client, root, size, mtime, fingerprint, data FROM files WHERE path = $path;";
+                _select.CommandText = "SELECT client, root, size, mtime, identity, fingerprint, data FROM files WHERE path = $path;";
                 _path = _select.Parameters.Add(new SqliteParameter { ParameterName = "$path" });
             }
 
@@ -613,8 +624,8 @@ PRAGMA user_version = {SchemaVersion};", transaction);
                     return null;
                 }
 
-                return reader.GetValue(5) is byte[] data
-                    ? new Cached(reader.GetInt64(2), reader.GetInt64(3), unchecked((ulong)reader.GetInt64(4)), data)
+                return reader.GetValue(6) is byte[] data
+                    ? new Cached(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), unchecked((ulong)reader.GetInt64(5)), data)
                     : null; // a foreign record: read the file, and the fresh row replaces this one
             }
 

@@ -106,6 +106,25 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(2210, rewritten.Single().TotalTokens);
         }
 
+        [SkippableFact]
+        public void ASameSizeRewriteWithItsWriteTimeSetBackIsReadAgain()
+        {
+            // Linux: the inode's status-change time (statx) moves with any write and cannot be set back. On Windows and
+            // macOS the identity is the birth time, which catches a replaced file but not an in-place rewrite.
+            Skip.IfNot(OperatingSystem.IsLinux(), "the status-change time is read with statx on Linux only");
+            var file = Path.Combine(Logs, "s.jsonl");
+            File.WriteAllText(file, Line("m1", 10, 1));
+            var written = File.GetLastWriteTimeUtc(file);
+            Assert.Equal(11, Scan(Logs, CacheDir).Files.Single().TotalTokens);
+
+            Thread.Sleep(20);
+            File.WriteAllText(file, Line("m1", 90, 1)); // same length, as rsync -t or cp -p would leave it
+            File.SetLastWriteTimeUtc(file, written);
+            var (files, report) = Scan(Logs, CacheDir);
+            Assert.Equal(0, report!.Unchanged);
+            Assert.Equal(91, files.Single().TotalTokens);
+        }
+
         [Fact]
         public void ATornLastLineIsNotResumedFromAndCountsOnceCompleted()
         {
