@@ -23,6 +23,12 @@ namespace TokUsage.Clients.Codex
     /// </summary>
     internal static class CodexFileReader
     {
+        /// <summary>
+        /// Whether token counts and turn contexts are read by <see cref="CodexLineParser"/> (true) or as documents. Always
+        /// true in use; tests switch it off to check that both paths count exactly alike.
+        /// </summary>
+        internal static bool FastPath { get; set; } = true;
+
         public static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) =>
             ReadSnapshot(file, cancel).ToParsed(file, options);
 
@@ -35,7 +41,7 @@ namespace TokUsage.Clients.Codex
         {
             var state = new State(file);
             var result = new FileSnapshot("", "") { HasLineage = true };
-            result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, (line, _) => state.Line(line), (line, reason) => result.Skip(line, reason));
+            result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, (line, _) => state.Line(line), (line, reason) => result.Skip(line, reason), FastPath ? state.TryFast : null);
             if (result.Error != null)
             {
                 return result;
@@ -151,6 +157,14 @@ namespace TokUsage.Clients.Codex
                 return true;
             }
 
+            /// <summary>The snapshot from fields read by <see cref="CodexLineParser"/> (spellings reconciled as <see cref="TryRead"/> does).</summary>
+            public static CodexUsage From(in CodexUsageFields u) => new CodexUsage(
+                u.InputTokens ?? u.PromptTokens ?? u.Input ?? 0,
+                Math.Max(u.CachedInputTokens ?? u.CachedTokens ?? 0, u.CacheReadInputTokens ?? 0),
+                u.OutputTokens ?? u.CompletionTokens ?? u.Output ?? 0,
+                u.ReasoningOutputTokens ?? u.ReasoningTokens ?? 0,
+                u.TotalTokens ?? 0);
+
             /// <summary>This snapshot minus an earlier one, field by field, never below zero.</summary>
             [MethodImpl(Jit.Optimized)]
             public CodexUsage Minus(in CodexUsage earlier) => new CodexUsage(
@@ -206,6 +220,19 @@ namespace TokUsage.Clients.Codex
             public string? Cwd { get; private set; }
             public string? FirstModel { get; private set; }
             public List<Row> Rows { get; } = new List<Row>();
+
+            /// <summary>Handles the line without a document when <see cref="CodexLineParser"/> understands it.</summary>
+            [MethodImpl(Jit.Optimized)]
+            public bool TryFast(ReadOnlySpan<byte> json)
+            {
+                if (CodexLineParser.TryParse(json, out var line) == CodexLineKind.Other)
+                {
+                    return false;
+                }
+
+                Line(line);
+                return true;
+            }
 
             [MethodImpl(Jit.Optimized)]
             public void Line(JsonElement line)
@@ -285,11 +312,44 @@ namespace TokUsage.Clients.Codex
                     return; // rate-limit-only event
                 }
 
-                SetModel(JsonValues.String(payload, "model", "model_name") ?? JsonValues.String(info, "model", "model_name"));
-                var timestamp = Timestamp(line);
+                var model = JsonValues.String(payload, "model", "model_name") ?? JsonValues.String(info, "model", "model_name");
                 var hasTotal = CodexUsage.TryRead(info, "total_token_usage", out var total);
                 var hasLast = CodexUsage.TryRead(info, "last_token_usage", out var last);
+                TokenCount(model, Timestamp(line), hasTotal, total, hasLast, last);
+            }
 
+            /// <summary>A line read by <see cref="CodexLineParser"/>: the same rules as the document path.</summary>
+            [MethodImpl(Jit.Optimized)]
+            public void Line(in CodexLine line)
+            {
+                switch (line.Kind)
+                {
+                    case CodexLineKind.TurnContext:
+                        SetModel(line.PayloadModel ?? line.PayloadModelName ?? line.ModelInfoSlug);
+                        return;
+                    case CodexLineKind.TaskStarted:
+                        if (_replaySecond.HasValue)
+                        {
+                            _replayOver = true;
+                        }
+
+                        return;
+                    case CodexLineKind.TokenCount when line.HasInfo:
+                        TokenCount(
+                            line.PayloadModel ?? line.PayloadModelName ?? line.InfoModel ?? line.InfoModelName,
+                            line.HasTimestamp ? line.Timestamp : Recording.WriteTime(_file),
+                            line.Total.Present,
+                            CodexUsage.From(line.Total),
+                            line.Last.Present,
+                            CodexUsage.From(line.Last));
+                        return;
+                }
+            }
+
+            [MethodImpl(Jit.Optimized)]
+            private void TokenCount(string? model, DateTimeOffset timestamp, bool hasTotal, CodexUsage total, bool hasLast, CodexUsage last)
+            {
+                SetModel(model);
                 if (_subagent && !_replayOver && hasTotal)
                 {
                     // A spawned sub-agent's rollout starts by re-emitting its parent's events, all stamped with the spawn

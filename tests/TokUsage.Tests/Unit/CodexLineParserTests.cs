@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using CsCheck;
+using TokUsage.Clients.Codex;
+using TokUsage.Tests.Support;
+using Xunit;
+
+namespace TokUsage.Tests.Unit
+{
+    /// <summary>The streaming Codex line parser must count exactly as the document path, whatever the line looks like.</summary>
+    [Collection(CodexFastPathCollection.Name)]
+    public sealed class CodexLineParserTests
+    {
+        /// <summary>Runs <paramref name="scan"/> with the fast path off and on; both must see the same objects.</summary>
+        private static void BothPathsAgree(Func<List<string>> scan)
+        {
+            List<string> slow, fast;
+            try
+            {
+                CodexFileReader.FastPath = false;
+                slow = scan();
+            }
+            finally
+            {
+                CodexFileReader.FastPath = true;
+            }
+
+            fast = scan();
+            Assert.Equal(slow, fast);
+        }
+
+        [Fact]
+        public void GeneratedRolloutsCountAlikeOnBothPaths()
+        {
+            using var dir = new TempDir();
+            foreach (var seed in new[] { 7, 8, 9 })
+            {
+                var home = TokUsage.TestData.CodexHomeGenerator.Generate(dir.Combine("h" + seed), new TokUsage.TestData.CodexHomeOptions { Seed = seed, Sessions = 30 });
+                BothPathsAgree(() => CacheTests.Seen(CacheTests.Scan(home.CodexHome, null, client: CodexSource.Instance).Files));
+            }
+        }
+
+        private static readonly Gen<string> Count = Gen.OneOfConst("12", "0", "-5", "3.6", "1e3", "\"40\"", "\"4.5\"", "\"x\"", "null", "true", "{}", "[1]", "9223372036854775807", "1e300");
+
+        private static readonly Gen<string> Names = Gen.OneOfConst(
+            "input_tokens", "prompt_tokens", "input", "cached_input_tokens", "cached_tokens", "cache_read_input_tokens",
+            "output_tokens", "completion_tokens", "output", "reasoning_output_tokens", "reasoning_tokens", "total_tokens", "other");
+
+        private static readonly Gen<string> Usage =
+            Gen.Select(Names, Count).Array[0, 8].Select(fields => "{" + string.Join(",", fields.Select(f => $"\"{f.Item1}\":{f.Item2}")) + "}");
+
+        private static readonly Gen<string> UsageValue = Gen.Frequency((8, Usage), (1, Gen.OneOfConst("null", "3", "\"u\"", "[]")));
+
+        private static readonly Gen<string> Text = Gen.OneOfConst("\"gpt-5\"", "\"  gpt-5-codex \"", "\"\"", "\"   \"", "null", "7", "{\"a\":1}", "\"o3\"");
+
+        private static readonly Gen<string> Timestamp = Gen.OneOfConst(
+            "\"2026-05-01T10:00:00Z\"", "\"2026-05-01T10:00:01.5+02:00\"", "1777629600", "1777629600123", "\"1777629600\"", "\"nope\"", "null", "0", "-1", "{}");
+
+        private static readonly Gen<string> Info = Gen.Frequency(
+            (8, Gen.Select(Text, UsageValue, UsageValue, Gen.Bool).Select(t => "{" + $"\"model\":{t.Item1},\"total_token_usage\":{t.Item2},\"last_token_usage\":{t.Item3}" + (t.Item4 ? ",\"total_token_usage\":" + t.Item2 : "") + "}")),
+            (1, Gen.OneOfConst("null", "{}", "\"i\"", "[]")));
+
+        private static readonly Gen<string> Line = Gen.Frequency(
+            (6, Gen.Select(Timestamp, Text, Info, Gen.Bool).Select(t =>
+                "{\"timestamp\":" + t.Item1 + ",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"model_name\":" + t.Item2 + ",\"info\":" + t.Item3 + (t.Item4 ? ",\"rate_limits\":{\"primary\":{\"used_percent\":1.5}}" : "") + "}}")),
+            (2, Gen.Select(Text, Text, Text).Select(t => "{\"type\":\"turn_context\",\"payload\":{\"model\":" + t.Item1 + ",\"model_info\":{\"slug\":" + t.Item2 + "},\"model_name\":" + t.Item3 + "}}")),
+            (1, Gen.OneOfConst(
+                "{\"type\":\"event_msg\",\"payload\":{\"type\":\"task_started\"}}",
+                "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":null}}",
+                "{\"type\":\"event_msg\",\"payload\":\"token_count\"}",
+                "{\"type\":\"event_msg\",\"type\":\"turn_context\",\"payload\":{\"model\":\"dup\"}}",
+                "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":5}}},\"payload\":{\"type\":\"token_count\"}}",
+                "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":5}}}} trailing",
+                "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":5,}}}}",
+                "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":5}}}",
+                "[\"token_count\"]",
+                "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"in\\u0070ut_tokens\":9,\"output_tokens\":1}}}}")));
+
+        [Fact]
+        public void RandomTokenCountShapesCountAlikeOnBothPaths()
+        {
+            using var dir = new TempDir();
+            var folder = Directory.CreateDirectory(dir.Combine(".codex", "sessions")).FullName;
+            var meta = "{\"timestamp\":\"2026-05-01T09:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"s-1\",\"cwd\":\"/w\"}}";
+            var index = 0;
+            Line.Array[1, 25].Sample(lines =>
+            {
+                var sample = Directory.CreateDirectory(Path.Combine(folder, $"{index++:D5}")).FullName;
+                File.WriteAllText(Path.Combine(sample, "rollout-1.jsonl"), meta + "\n" + string.Join("\n", lines) + "\n", new UTF8Encoding(false));
+                BothPathsAgree(() =>
+                {
+                    var files = CacheTests.Scan(sample, null, workers: 1, client: CodexSource.Instance).Files;
+                    return CacheTests.Seen(files).Concat(files.SelectMany(f => f.Entries.Select(e => $"{e.Timestamp:O} {e.Model} {e.InputTokens} {e.CacheReadTokens} {e.OutputTokens} {e.ReasoningTokens}"))).ToList();
+                });
+            }, iter: 300, threads: 1);
+        }
+    }
+
+    /// <summary>Tests that switch <see cref="CodexFileReader.FastPath"/> (process-wide) run alone.</summary>
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class CodexFastPathCollection
+    {
+        public const string Name = "Codex fast path switch";
+    }
+}
