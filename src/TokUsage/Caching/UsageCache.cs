@@ -41,6 +41,7 @@ namespace TokUsage.Caching
         private readonly Thread _writer;
         private readonly CancellationTokenSource _abandon = new CancellationTokenSource();
         private int _damaged;
+        private bool _wasEmpty;
         private long _unchanged;
         private long _resumed;
         private long _readWhole;
@@ -117,7 +118,7 @@ namespace TokUsage.Caching
         public ParsedFile Read(SourceFile file, ISnapshotClient client, ReadOptions options, CancellationToken cancel)
         {
             var identity = FileIdentity.Of(file.Path);
-            var cached = Volatile.Read(ref _damaged) == 0 ? Find(file) : null;
+            var cached = Volatile.Read(ref _damaged) == 0 && !_wasEmpty ? Find(file) : null;
             FileSnapshot? snapshot = null;
             if (cached != null)
             {
@@ -272,7 +273,9 @@ namespace TokUsage.Caching
                 try
                 {
                     using var connection = Connect();
-                    Execute(connection, "PRAGMA journal_mode=WAL;");
+                    // 16 KB pages (taking effect only before the first write of a new database): a file's record, a few
+                    // KB, then rarely spills into overflow pages.
+                    Execute(connection, "PRAGMA page_size = 16384; PRAGMA journal_mode=WAL;");
                     var applicationId = Scalar(connection, "PRAGMA application_id;");
                     var version = Scalar(connection, "PRAGMA user_version;");
                     if (applicationId == 0 && version == 0 && Scalar(connection, "SELECT count(*) FROM sqlite_master;") == 0)
@@ -292,6 +295,10 @@ namespace TokUsage.Caching
                         Execute(connection, "DELETE FROM files; INSERT OR REPLACE INTO meta(key, value) VALUES ('build', $build);", transaction, ("$build", Build));
                         transaction.Commit();
                     }
+
+                    // A cold cache has nothing to look up: the run only writes (a row another run adds meanwhile is
+                    // simply written again).
+                    _wasEmpty = Scalar(connection, "SELECT EXISTS (SELECT 1 FROM files);") == 0;
 
                     return true;
                 }
