@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using System.Threading.Tasks;
 using TokUsage.Caching;
 using TokUsage.Clients;
 using TokUsage.Discovery;
@@ -151,9 +152,22 @@ namespace TokUsage.Pipeline
 
         public void Run(IScanSink sink, CancellationToken cancel)
         {
-            var files = Discover(sink);
+            // The cache opens (loading SQLite, checking the database) on a pool thread while this one walks the folders.
+            var opening = WantsCache ? Task.Run(() => (Cache: UsageCache.TryOpen(_request.CacheDirectory!, out var problem), Problem: problem)) : null;
+            List<SourceFile> files;
+            try
+            {
+                files = Discover(sink);
+            }
+            catch
+            {
+                opening?.ContinueWith(t => t.Result.Cache?.Dispose(), TaskScheduler.Default);
+                throw;
+            }
+
             if (files.Count == 0)
             {
+                opening?.GetAwaiter().GetResult().Cache?.Dispose();
                 return;
             }
 
@@ -166,7 +180,7 @@ namespace TokUsage.Pipeline
             long skippedLines = 0;
             var damagedFiles = 0;
 
-            using var cache = OpenCache(sink);
+            using var cache = OpenCache(sink, opening);
             ParsedFile Parse(SourceFile f, CancellationToken token) =>
                 cache != null && f.Client is ISnapshotClient cached ? cache.Read(f, cached, _request.Read, token) : f.Client.Read(f, _request.Read, token);
 
@@ -224,15 +238,17 @@ namespace TokUsage.Pipeline
             }
         }
 
+        private bool WantsCache => _request.CacheDirectory != null && _request.Clients.Any(c => c is ISnapshotClient);
+
         /// <summary>The run's cache, or null (-NoCache, or it cannot be used here: a warning when -CachePath named it, else verbose).</summary>
-        private UsageCache? OpenCache(IScanSink sink)
+        private UsageCache? OpenCache(IScanSink sink, Task<(UsageCache? Cache, string? Problem)>? opening)
         {
-            if (_request.CacheDirectory is null || !_request.Clients.Any(c => c is ISnapshotClient))
+            if (opening is null)
             {
                 return null;
             }
 
-            var cache = UsageCache.TryOpen(_request.CacheDirectory, out var problem);
+            var (cache, problem) = opening.GetAwaiter().GetResult();
             if (cache is null)
             {
                 var message = $"The usage cache in '{_request.CacheDirectory}' cannot be used ({problem}); every file is read.";
