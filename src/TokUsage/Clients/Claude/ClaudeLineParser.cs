@@ -70,7 +70,7 @@ namespace TokUsage.Clients.Claude
 
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (reader.ValueTextEquals("data"u8))
+                    if (JsonNames.Is(ref reader, "data"u8))
                     {
                         reader.Read();
                         if (reader.TokenType == JsonTokenType.StartObject)
@@ -180,7 +180,7 @@ namespace TokUsage.Clients.Claude
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("message"u8))
+                if (JsonNames.Is(ref reader, "message"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.StartObject)
@@ -209,7 +209,7 @@ namespace TokUsage.Clients.Claude
         [MethodImpl(Jit.Optimized)]
         private bool ReadEnvelopeProperty(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> json, Fields f)
         {
-            if (reader.ValueTextEquals("timestamp"u8))
+            if (JsonNames.Is(ref reader, "timestamp"u8))
             {
                 reader.Read();
                 f.HasTimestamp = true;
@@ -226,7 +226,7 @@ namespace TokUsage.Clients.Claude
                 return true;
             }
 
-            if (reader.ValueTextEquals("requestId"u8))
+            if (JsonNames.Is(ref reader, "requestId"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
@@ -241,7 +241,7 @@ namespace TokUsage.Clients.Claude
                 return true;
             }
 
-            if (reader.ValueTextEquals("message"u8))
+            if (JsonNames.Is(ref reader, "message"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
@@ -264,7 +264,7 @@ namespace TokUsage.Clients.Claude
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("id"u8))
+                if (JsonNames.Is(ref reader, "id"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
@@ -276,7 +276,7 @@ namespace TokUsage.Clients.Claude
                         reader.Skip();
                     }
                 }
-                else if (reader.ValueTextEquals("model"u8))
+                else if (JsonNames.Is(ref reader, "model"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
@@ -288,7 +288,7 @@ namespace TokUsage.Clients.Claude
                         reader.Skip();
                     }
                 }
-                else if (reader.ValueTextEquals("usage"u8))
+                else if (JsonNames.Is(ref reader, "usage"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.StartObject)
@@ -313,23 +313,23 @@ namespace TokUsage.Clients.Claude
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("input_tokens"u8))
+                if (JsonNames.Is(ref reader, "input_tokens"u8))
                 {
                     f.HasInput = ReadCount(ref reader, f, "input_tokens", out f.Input);
                 }
-                else if (reader.ValueTextEquals("output_tokens"u8))
+                else if (JsonNames.Is(ref reader, "output_tokens"u8))
                 {
                     f.HasOutput = ReadCount(ref reader, f, "output_tokens", out f.Output);
                 }
-                else if (reader.ValueTextEquals("cache_read_input_tokens"u8))
+                else if (JsonNames.Is(ref reader, "cache_read_input_tokens"u8))
                 {
                     ReadCount(ref reader, f, "cache_read_input_tokens", out f.CacheRead);
                 }
-                else if (reader.ValueTextEquals("cache_creation_input_tokens"u8))
+                else if (JsonNames.Is(ref reader, "cache_creation_input_tokens"u8))
                 {
                     ReadCount(ref reader, f, "cache_creation_input_tokens", out f.CacheCreation);
                 }
-                else if (reader.ValueTextEquals("cache_creation"u8))
+                else if (JsonNames.Is(ref reader, "cache_creation"u8))
                 {
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.StartObject)
@@ -340,29 +340,29 @@ namespace TokUsage.Clients.Claude
 
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        if (reader.ValueTextEquals("ephemeral_5m_input_tokens"u8))
+                        if (JsonNames.Is(ref reader, "ephemeral_5m_input_tokens"u8))
                         {
                             ReadCount(ref reader, f, "ephemeral_5m_input_tokens", out f.Ephemeral5m);
                         }
-                        else if (reader.ValueTextEquals("ephemeral_1h_input_tokens"u8))
+                        else if (JsonNames.Is(ref reader, "ephemeral_1h_input_tokens"u8))
                         {
                             ReadCount(ref reader, f, "ephemeral_1h_input_tokens", out f.Ephemeral1h);
                         }
                         else
                         {
-                            reader.Skip();
+                            JsonNames.SkipValue(ref reader);
                         }
                     }
                 }
-                else if (reader.ValueTextEquals("speed"u8))
+                else if (JsonNames.Is(ref reader, "speed"u8))
                 {
                     reader.Read();
-                    f.Fast = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("fast"u8);
+                    f.Fast = reader.TokenType == JsonTokenType.String && JsonNames.Is(ref reader, "fast"u8);
                     reader.Skip();
                 }
                 else
                 {
-                    reader.Skip();
+                    JsonNames.SkipValue(ref reader);
                 }
             }
         }

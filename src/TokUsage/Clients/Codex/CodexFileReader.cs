@@ -8,6 +8,7 @@ using System.Threading;
 using TokUsage.Caching;
 using TokUsage.Clients.Common;
 using TokUsage.Hosting;
+using TokUsage.Parsing;
 
 namespace TokUsage.Clients.Codex
 {
@@ -100,10 +101,10 @@ namespace TokUsage.Clients.Codex
 
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (reader.ValueTextEquals("type"u8))
+                    if (JsonNames.Is(ref reader, "type"u8))
                     {
                         return reader.Read() && reader.TokenType == JsonTokenType.String
-                            && (reader.ValueTextEquals("response_item"u8) || reader.ValueTextEquals("compacted"u8));
+                            && (JsonNames.Is(ref reader, "response_item"u8) || JsonNames.Is(ref reader, "compacted"u8));
                     }
 
                     if (!reader.Read() || (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray))

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using TokUsage.Clients.Common;
 using TokUsage.Hosting;
+using TokUsage.Parsing;
 
 namespace TokUsage.Clients.Codex
 {
@@ -70,17 +71,17 @@ namespace TokUsage.Clients.Codex
                 string? payloadType = null;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (reader.ValueTextEquals("type"u8))
+                    if (JsonNames.Is(ref reader, "type"u8))
                     {
                         reader.Read();
                         type = Text(ref reader);
                     }
-                    else if (reader.ValueTextEquals("timestamp"u8))
+                    else if (JsonNames.Is(ref reader, "timestamp"u8))
                     {
                         reader.Read();
                         line.HasTimestamp = Timestamp(ref reader, out line.Timestamp);
                     }
-                    else if (reader.ValueTextEquals("payload"u8))
+                    else if (JsonNames.Is(ref reader, "payload"u8))
                     {
                         reader.Read();
                         // The last "payload" wins, as in a document: forget what an earlier one said.
@@ -99,8 +100,7 @@ namespace TokUsage.Clients.Codex
                     }
                     else
                     {
-                        reader.Read();
-                        reader.Skip();
+                        JsonNames.SkipValue(ref reader);
                     }
                 }
 
@@ -134,22 +134,22 @@ namespace TokUsage.Clients.Codex
             type = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("type"u8))
+                if (JsonNames.Is(ref reader, "type"u8))
                 {
                     reader.Read();
                     type = Text(ref reader);
                 }
-                else if (reader.ValueTextEquals("model"u8))
+                else if (JsonNames.Is(ref reader, "model"u8))
                 {
                     reader.Read();
                     line.PayloadModel = Text(ref reader);
                 }
-                else if (reader.ValueTextEquals("model_name"u8))
+                else if (JsonNames.Is(ref reader, "model_name"u8))
                 {
                     reader.Read();
                     line.PayloadModelName = Text(ref reader);
                 }
-                else if (reader.ValueTextEquals("model_info"u8))
+                else if (JsonNames.Is(ref reader, "model_info"u8))
                 {
                     reader.Read();
                     line.ModelInfoSlug = null;
@@ -157,7 +157,7 @@ namespace TokUsage.Clients.Codex
                     {
                         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                         {
-                            var slug = reader.ValueTextEquals("slug"u8);
+                            var slug = JsonNames.Is(ref reader, "slug"u8);
                             reader.Read();
                             if (slug)
                             {
@@ -174,7 +174,7 @@ namespace TokUsage.Clients.Codex
                         reader.Skip();
                     }
                 }
-                else if (reader.ValueTextEquals("info"u8))
+                else if (JsonNames.Is(ref reader, "info"u8))
                 {
                     reader.Read();
                     line.InfoModel = line.InfoModelName = null;
@@ -191,8 +191,7 @@ namespace TokUsage.Clients.Codex
                 }
                 else
                 {
-                    reader.Read();
-                    reader.Skip();
+                    JsonNames.SkipValue(ref reader);
                 }
             }
         }
@@ -201,30 +200,29 @@ namespace TokUsage.Clients.Codex
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("model"u8))
+                if (JsonNames.Is(ref reader, "model"u8))
                 {
                     reader.Read();
                     line.InfoModel = Text(ref reader);
                 }
-                else if (reader.ValueTextEquals("model_name"u8))
+                else if (JsonNames.Is(ref reader, "model_name"u8))
                 {
                     reader.Read();
                     line.InfoModelName = Text(ref reader);
                 }
-                else if (reader.ValueTextEquals("total_token_usage"u8))
+                else if (JsonNames.Is(ref reader, "total_token_usage"u8))
                 {
                     reader.Read();
                     line.Total = Usage(ref reader);
                 }
-                else if (reader.ValueTextEquals("last_token_usage"u8))
+                else if (JsonNames.Is(ref reader, "last_token_usage"u8))
                 {
                     reader.Read();
                     line.Last = Usage(ref reader);
                 }
                 else
                 {
-                    reader.Read();
-                    reader.Skip();
+                    JsonNames.SkipValue(ref reader);
                 }
             }
         }
@@ -260,18 +258,18 @@ namespace TokUsage.Clients.Codex
         private static ref long? Field(ref Utf8JsonReader reader, ref CodexUsageFields u, out bool known)
         {
             known = true;
-            if (reader.ValueTextEquals("input_tokens"u8)) return ref u.InputTokens;
-            if (reader.ValueTextEquals("cached_input_tokens"u8)) return ref u.CachedInputTokens;
-            if (reader.ValueTextEquals("output_tokens"u8)) return ref u.OutputTokens;
-            if (reader.ValueTextEquals("reasoning_output_tokens"u8)) return ref u.ReasoningOutputTokens;
-            if (reader.ValueTextEquals("total_tokens"u8)) return ref u.TotalTokens;
-            if (reader.ValueTextEquals("prompt_tokens"u8)) return ref u.PromptTokens;
-            if (reader.ValueTextEquals("input"u8)) return ref u.Input;
-            if (reader.ValueTextEquals("cached_tokens"u8)) return ref u.CachedTokens;
-            if (reader.ValueTextEquals("cache_read_input_tokens"u8)) return ref u.CacheReadInputTokens;
-            if (reader.ValueTextEquals("completion_tokens"u8)) return ref u.CompletionTokens;
-            if (reader.ValueTextEquals("output"u8)) return ref u.Output;
-            if (reader.ValueTextEquals("reasoning_tokens"u8)) return ref u.ReasoningTokens;
+            if (JsonNames.Is(ref reader, "input_tokens"u8)) return ref u.InputTokens;
+            if (JsonNames.Is(ref reader, "cached_input_tokens"u8)) return ref u.CachedInputTokens;
+            if (JsonNames.Is(ref reader, "output_tokens"u8)) return ref u.OutputTokens;
+            if (JsonNames.Is(ref reader, "reasoning_output_tokens"u8)) return ref u.ReasoningOutputTokens;
+            if (JsonNames.Is(ref reader, "total_tokens"u8)) return ref u.TotalTokens;
+            if (JsonNames.Is(ref reader, "prompt_tokens"u8)) return ref u.PromptTokens;
+            if (JsonNames.Is(ref reader, "input"u8)) return ref u.Input;
+            if (JsonNames.Is(ref reader, "cached_tokens"u8)) return ref u.CachedTokens;
+            if (JsonNames.Is(ref reader, "cache_read_input_tokens"u8)) return ref u.CacheReadInputTokens;
+            if (JsonNames.Is(ref reader, "completion_tokens"u8)) return ref u.CompletionTokens;
+            if (JsonNames.Is(ref reader, "output"u8)) return ref u.Output;
+            if (JsonNames.Is(ref reader, "reasoning_tokens"u8)) return ref u.ReasoningTokens;
             known = false;
             return ref u.Input; // not written: the caller skips the value
         }
