@@ -96,16 +96,22 @@ namespace TokUsage.Parsing
                     i++;
                     while (true)
                     {
-                        var next = json.Slice(i).IndexOfAny((byte)'"', (byte)'\\');
-                        if (next < 0)
+                        // Control characters are not this pass's business (the value is not validated), only the end.
+                        i = ByteSearch.IndexOfStringStop(json, i);
+                        if (i < 0)
                         {
                             return -1;
                         }
 
-                        i += next;
                         if (json[i] == (byte)'\\')
                         {
                             i += 2;
+                            continue;
+                        }
+
+                        if (json[i] != (byte)'"')
+                        {
+                            i++;
                             continue;
                         }
 

@@ -51,8 +51,32 @@ namespace TokUsage.Clients.Claude
         [MethodImpl(Jit.Optimized)]
         public static bool MayHaveUsage(ReadOnlySpan<byte> line) => line.IndexOf("\"usage\""u8) >= 0;
 
+        /// <summary>
+        /// Parses one line: by its structure first (<see cref="JsonScan"/>, reading only the values usage needs), and when
+        /// that scan is not sure — damage, escaped names — with <see cref="ParseWithReader"/>, which decides and says why.
+        /// Both give the same answer for every line (tested); the scan is the fast way to it.
+        /// </summary>
         [MethodImpl(Jit.Optimized)]
         public LineKind Parse(ReadOnlySpan<byte> line, out ClaudeMessage message, out string? damage)
+        {
+            _top.Reset();
+            _nested.Reset();
+            bool scanned;
+            try
+            {
+                scanned = Scan(line);
+            }
+            catch (Exception e) when (e is JsonException || e is InvalidOperationException)
+            {
+                scanned = false;
+            }
+
+            return scanned ? Finish(out message, out damage) : ParseWithReader(line, out message, out damage);
+        }
+
+        /// <summary>Parses one line token by token with <see cref="Utf8JsonReader"/> (the reference for <see cref="Parse"/>).</summary>
+        [MethodImpl(Jit.Optimized)]
+        internal LineKind ParseWithReader(ReadOnlySpan<byte> line, out ClaudeMessage message, out string? damage)
         {
             message = default;
             damage = null;
@@ -99,7 +123,22 @@ namespace TokUsage.Clients.Claude
                 damage = "not valid JSON (torn or damaged line)";
                 return LineKind.Damaged;
             }
+            catch (InvalidOperationException)
+            {
+                // Thrown when a string value we decode is not valid UTF-8, or escapes a lone UTF-16 surrogate.
+                damage = "not valid JSON (a string is not valid UTF-8 or UTF-16)";
+                return LineKind.Damaged;
+            }
 
+            return Finish(out message, out damage);
+        }
+
+        /// <summary>Turns the fields a parse found into the line's kind and message.</summary>
+        [MethodImpl(Jit.Optimized)]
+        private LineKind Finish(out ClaudeMessage message, out string? damage)
+        {
+            message = default;
+            damage = null;
             Fields source;
             if (_top.HasUsage)
             {
@@ -157,6 +196,218 @@ namespace TokUsage.Clients.Claude
             }
 
             return LineKind.Usage;
+        }
+
+        /// <summary>
+        /// The structural parse: fills the fields like <see cref="ParseWithReader"/> does; false when the scan is not
+        /// sure of the line (the fields are then partly filled and must be reset).
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        private bool Scan(ReadOnlySpan<byte> line)
+        {
+            var i = JsonScan.SkipWhiteSpace(line, 0);
+            if (i >= line.Length || line[i] != (byte)'{')
+            {
+                return false;
+            }
+
+            i++;
+            for (var first = true; ; first = false)
+            {
+                var step = JsonScan.NextProperty(line, ref i, first, out var name, out var start, out var end);
+                if (step != ScanStep.Property)
+                {
+                    // Like the reader path, nothing after the line's object is looked at.
+                    return step == ScanStep.End;
+                }
+
+                // Where the reader path would Skip() a value of an unexpected type (which validates it), so does the scan.
+                var value = line.Slice(start, end - start);
+                if (name.SequenceEqual("data"u8))
+                {
+                    if (value[0] == (byte)'{' ? !ScanData(value) : !JsonScan.IsValidValue(value))
+                    {
+                        return false;
+                    }
+                }
+                else if (!ScanEnvelopeProperty(name, value, _top))
+                {
+                    return false;
+                }
+            }
+        }
+
+        /// <summary>The <c>data</c> object of a progress line (see <see cref="ReadData"/>).</summary>
+        [MethodImpl(Jit.Optimized)]
+        private bool ScanData(ReadOnlySpan<byte> data)
+        {
+            var i = 1;
+            for (var first = true; ; first = false)
+            {
+                var step = JsonScan.NextProperty(data, ref i, first, out var name, out var start, out var end);
+                if (step != ScanStep.Property)
+                {
+                    return step == ScanStep.End;
+                }
+
+                if (name.SequenceEqual("message"u8) && data[start] != (byte)'{')
+                {
+                    if (!JsonScan.IsValidValue(data.Slice(start, end - start)))
+                    {
+                        return false;
+                    }
+                }
+                else if (name.SequenceEqual("message"u8))
+                {
+                    var envelope = data.Slice(start, end - start);
+                    var j = 1;
+                    for (var firstInEnvelope = true; ; firstInEnvelope = false)
+                    {
+                        var inner = JsonScan.NextProperty(envelope, ref j, firstInEnvelope, out var innerName, out var innerStart, out var innerEnd);
+                        if (inner == ScanStep.End)
+                        {
+                            break;
+                        }
+
+                        if (inner == ScanStep.Unsure || !ScanEnvelopeProperty(innerName, envelope.Slice(innerStart, innerEnd - innerStart), _nested))
+                        {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>One envelope property (see <see cref="ReadEnvelopeProperty"/>); false when not sure.</summary>
+        [MethodImpl(Jit.Optimized)]
+        private bool ScanEnvelopeProperty(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, Fields f)
+        {
+            if (name.SequenceEqual("timestamp"u8))
+            {
+                f.HasTimestamp = true;
+                var reader = new Utf8JsonReader(value);
+                if (value[0] == (byte)'"' && reader.Read() && reader.TryGetDateTimeOffset(out var timestamp))
+                {
+                    f.Timestamp = timestamp;
+                }
+                else
+                {
+                    f.TimestampInvalid = true;
+                    return JsonScan.IsValidValue(value);
+                }
+            }
+            else if (name.SequenceEqual("requestId"u8))
+            {
+                if (value[0] != (byte)'"')
+                {
+                    return JsonScan.IsValidValue(value);
+                }
+
+                f.RequestIdLength = CopyString(value, ref f.RequestId);
+            }
+            else if (name.SequenceEqual("message"u8))
+            {
+                return value[0] == (byte)'{' ? ScanMessage(value, f) : JsonScan.IsValidValue(value);
+            }
+
+            return true;
+        }
+
+        /// <summary>The <c>message</c> object (see <see cref="ReadMessage"/>); false when not sure.</summary>
+        [MethodImpl(Jit.Optimized)]
+        private bool ScanMessage(ReadOnlySpan<byte> message, Fields f)
+        {
+            var i = 1;
+            for (var first = true; ; first = false)
+            {
+                var step = JsonScan.NextProperty(message, ref i, first, out var name, out var start, out var end);
+                if (step != ScanStep.Property)
+                {
+                    return step == ScanStep.End;
+                }
+
+                var value = message.Slice(start, end - start);
+                if (name.SequenceEqual("id"u8) || name.SequenceEqual("model"u8) || name.SequenceEqual("usage"u8))
+                {
+                    if (value[0] != (name[0] == (byte)'u' ? (byte)'{' : (byte)'"') && !JsonScan.IsValidValue(value))
+                    {
+                        return false;
+                    }
+                }
+
+                if (name.SequenceEqual("id"u8))
+                {
+                    if (value[0] == (byte)'"')
+                    {
+                        f.IdLength = CopyString(value, ref f.Id);
+                    }
+                }
+                else if (name.SequenceEqual("model"u8))
+                {
+                    if (value[0] == (byte)'"')
+                    {
+                        var raw = value.Slice(1, value.Length - 2);
+                        if (HasBackslash(raw))
+                        {
+                            var reader = new Utf8JsonReader(value);
+                            reader.Read();
+                            f.Model = reader.GetString();
+                        }
+                        else
+                        {
+                            f.Model = _strings.Get(raw);
+                        }
+                    }
+                }
+                else if (name.SequenceEqual("usage"u8) && value[0] == (byte)'{')
+                {
+                    f.HasUsage = true;
+                    try
+                    {
+                        var reader = new Utf8JsonReader(value, new JsonReaderOptions { MaxDepth = 512 });
+                        reader.Read();
+                        ReadUsage(ref reader, f);
+                    }
+                    catch (JsonException)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Copies a JSON string value (quotes included in <paramref name="value"/>) unescaped into <paramref name="target"/>.</summary>
+        [MethodImpl(Jit.Optimized)]
+        private static int CopyString(ReadOnlySpan<byte> value, ref byte[] target)
+        {
+            var raw = value.Slice(1, value.Length - 2);
+            if (target.Length < raw.Length)
+            {
+                target = new byte[Math.Max(raw.Length, target.Length * 2)];
+            }
+
+            if (!HasBackslash(raw))
+            {
+                return CopyRaw(raw, target);
+            }
+
+            var reader = new Utf8JsonReader(value);
+            reader.Read();
+            return reader.CopyString(target);
+        }
+
+        [MethodImpl(Jit.Optimized)]
+        private static bool HasBackslash(ReadOnlySpan<byte> raw)
+        {
+            foreach (var b in raw)
+            {
+                if (b == (byte)'\\')
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         [MethodImpl(Jit.Optimized)]

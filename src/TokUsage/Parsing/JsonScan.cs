@@ -1,0 +1,304 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using TokUsage.Hosting;
+
+namespace TokUsage.Parsing
+{
+    /// <summary>What <see cref="JsonScan.NextProperty"/> found.</summary>
+    internal enum ScanStep
+    {
+        /// <summary>A property: its raw name and value spans were returned.</summary>
+        Property,
+
+        /// <summary>The object's closing brace.</summary>
+        End,
+
+        /// <summary>Anything else: malformed, torn, or a shape the scan leaves to <see cref="Utf8JsonReader"/> (an escaped name).</summary>
+        Unsure,
+    }
+
+    /// <summary>
+    /// Walks the properties of a JSON object by its structure, handing out each property's raw name and value span,
+    /// so that a line reader can give <see cref="Utf8JsonReader"/> only the few values it needs.
+    /// <para>Why: a transcript line carries ~45 tokens of which a usage reader needs ~15. Tokenizing all of them through
+    /// System.Text.Json costs most of a cold run, much of it in code .NET has not optimized yet (its tiers instrument
+    /// hot library code for PGO first); this scan is optimized from its first call.</para>
+    /// <para>Contract: the scan is conservative. It accepts only what <see cref="Utf8JsonReader"/> accepts for the parts
+    /// it validates — scalars (strings with their escapes and control characters, the number grammar, the three literals),
+    /// names, colons, commas, whitespace, and containers under <see cref="JsonSkip.MinimumBytes"/> (validated by a
+    /// reader). Larger containers are passed over as <see cref="JsonSkip"/> does: only their strings and brackets must be
+    /// whole. Whenever it is not sure — an escaped property name, any malformed byte — it answers
+    /// <see cref="ScanStep.Unsure"/> and the caller reads the line with <see cref="Utf8JsonReader"/> instead, which
+    /// decides and explains. Stateless; thread-safe.</para>
+    /// </summary>
+    internal static class JsonScan
+    {
+        /// <summary>
+        /// From <paramref name="position"/> (just after the object's <c>{</c> or after the previous property's value),
+        /// finds the next property. <paramref name="first"/> is true for the first call on an object.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        public static ScanStep NextProperty(ReadOnlySpan<byte> json, ref int position, bool first, out ReadOnlySpan<byte> name, out int valueStart, out int valueEnd)
+        {
+            name = default;
+            valueStart = valueEnd = 0;
+            var i = SkipWhiteSpace(json, position);
+            if (i >= json.Length)
+            {
+                return ScanStep.Unsure;
+            }
+
+            if (json[i] == (byte)'}')
+            {
+                position = i + 1;
+                return ScanStep.End;
+            }
+
+            if (!first)
+            {
+                if (json[i] != (byte)',')
+                {
+                    return ScanStep.Unsure;
+                }
+
+                i = SkipWhiteSpace(json, i + 1);
+                if (i >= json.Length)
+                {
+                    return ScanStep.Unsure;
+                }
+            }
+
+            if (json[i] != (byte)'"')
+            {
+                return ScanStep.Unsure;
+            }
+
+            var nameEnd = EndOfString(json, i, out var escaped);
+            if (nameEnd < 0 || escaped)
+            {
+                return ScanStep.Unsure;
+            }
+
+            name = json.Slice(i + 1, nameEnd - i - 2);
+            i = SkipWhiteSpace(json, nameEnd);
+            if (i >= json.Length || json[i] != (byte)':')
+            {
+                return ScanStep.Unsure;
+            }
+
+            valueStart = SkipWhiteSpace(json, i + 1);
+            valueEnd = EndOfValue(json, valueStart);
+            if (valueEnd < 0)
+            {
+                return ScanStep.Unsure;
+            }
+
+            position = valueEnd;
+            return ScanStep.Property;
+        }
+
+        /// <summary>Index just past the value starting at <paramref name="start"/>; -1 when it is malformed or cut.</summary>
+        [MethodImpl(Jit.Optimized)]
+        public static int EndOfValue(ReadOnlySpan<byte> json, int start)
+        {
+            if (start >= json.Length)
+            {
+                return -1;
+            }
+
+            switch (json[start])
+            {
+                case (byte)'"':
+                    return EndOfString(json, start, out _);
+                case (byte)'{':
+                case (byte)'[':
+                    var end = JsonSkip.EndOfContainer(json, start);
+                    return end < 0 || end - start >= JsonSkip.MinimumBytes || IsValidJson(json.Slice(start, end - start)) ? end : -1;
+                case (byte)'t':
+                    return Literal(json, start, "true"u8);
+                case (byte)'f':
+                    return Literal(json, start, "false"u8);
+                case (byte)'n':
+                    return Literal(json, start, "null"u8);
+                default:
+                    return EndOfNumber(json, start);
+            }
+        }
+
+        /// <summary>
+        /// Index just past the string whose opening quote is at <paramref name="start"/>; -1 when it is cut, holds a
+        /// raw control character or an invalid escape. <paramref name="escaped"/>: whether it holds escapes.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        public static int EndOfString(ReadOnlySpan<byte> json, int start, out bool escaped)
+        {
+            escaped = false;
+            var i = start + 1;
+            while ((i = ByteSearch.IndexOfStringStop(json, i)) >= 0)
+            {
+                var b = json[i];
+                if (b == (byte)'"')
+                {
+                    return i + 1;
+                }
+
+                if (b < 0x20)
+                {
+                    return -1;
+                }
+
+                if (b == (byte)'\\')
+                {
+                    escaped = true;
+                    if (i + 1 >= json.Length)
+                    {
+                        return -1;
+                    }
+
+                    switch (json[i + 1])
+                    {
+                        case (byte)'"':
+                        case (byte)'\\':
+                        case (byte)'/':
+                        case (byte)'b':
+                        case (byte)'f':
+                        case (byte)'n':
+                        case (byte)'r':
+                        case (byte)'t':
+                            i += 2;
+                            continue;
+                        case (byte)'u':
+                            if (i + 5 >= json.Length || !IsHex(json[i + 2]) || !IsHex(json[i + 3]) || !IsHex(json[i + 4]) || !IsHex(json[i + 5]))
+                            {
+                                return -1;
+                            }
+
+                            i += 6;
+                            continue;
+                        default:
+                            return -1;
+                    }
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>The JSON number grammar: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>, then a delimiter.</summary>
+        [MethodImpl(Jit.Optimized)]
+        public static int EndOfNumber(ReadOnlySpan<byte> json, int start)
+        {
+            var i = start;
+            if (i < json.Length && json[i] == (byte)'-')
+            {
+                i++;
+            }
+
+            if (i >= json.Length || !IsDigit(json[i]))
+            {
+                return -1;
+            }
+
+            if (json[i] == (byte)'0')
+            {
+                i++;
+            }
+            else
+            {
+                while (i < json.Length && IsDigit(json[i]))
+                {
+                    i++;
+                }
+            }
+
+            if (i < json.Length && json[i] == (byte)'.')
+            {
+                i++;
+                if (i >= json.Length || !IsDigit(json[i]))
+                {
+                    return -1;
+                }
+
+                while (i < json.Length && IsDigit(json[i]))
+                {
+                    i++;
+                }
+            }
+
+            if (i < json.Length && (json[i] == (byte)'e' || json[i] == (byte)'E'))
+            {
+                i++;
+                if (i < json.Length && (json[i] == (byte)'+' || json[i] == (byte)'-'))
+                {
+                    i++;
+                }
+
+                if (i >= json.Length || !IsDigit(json[i]))
+                {
+                    return -1;
+                }
+
+                while (i < json.Length && IsDigit(json[i]))
+                {
+                    i++;
+                }
+            }
+
+            return EndsToken(json, i) ? i : -1;
+        }
+
+        [MethodImpl(Jit.Optimized)]
+        public static int SkipWhiteSpace(ReadOnlySpan<byte> json, int i)
+        {
+            while (i < json.Length && IsWhiteSpace(json[i]))
+            {
+                i++;
+            }
+
+            return i;
+        }
+
+        /// <summary>
+        /// Whether a value the scan passed over is also valid to <see cref="Utf8JsonReader.Skip"/>: scalars were validated
+        /// by the scan; a container of any size is validated here by a reader.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        public static bool IsValidValue(ReadOnlySpan<byte> value) => (value[0] != (byte)'{' && value[0] != (byte)'[') || IsValidJson(value);
+
+        /// <summary>Whether the bytes are one complete JSON value (a reader validates them).</summary>
+        [MethodImpl(Jit.Optimized)]
+        private static bool IsValidJson(ReadOnlySpan<byte> value)
+        {
+            try
+            {
+                var reader = new Utf8JsonReader(value, new JsonReaderOptions { MaxDepth = 512 });
+                return reader.Read() && reader.TrySkip() && !reader.Read();
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
+        [MethodImpl(Jit.Inline)]
+        private static int Literal(ReadOnlySpan<byte> json, int start, ReadOnlySpan<byte> literal) =>
+            json.Length - start >= literal.Length && json.Slice(start, literal.Length).SequenceEqual(literal) && EndsToken(json, start + literal.Length)
+                ? start + literal.Length
+                : -1;
+
+        /// <summary>A number or literal ends at the end of input or before whitespace or a structural character.</summary>
+        [MethodImpl(Jit.Inline)]
+        private static bool EndsToken(ReadOnlySpan<byte> json, int i) =>
+            i >= json.Length || IsWhiteSpace(json[i]) || json[i] == (byte)',' || json[i] == (byte)'}' || json[i] == (byte)']';
+
+        [MethodImpl(Jit.Inline)]
+        private static bool IsWhiteSpace(byte b) => b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n';
+
+        [MethodImpl(Jit.Inline)]
+        private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+        [MethodImpl(Jit.Inline)]
+        private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
+    }
+}

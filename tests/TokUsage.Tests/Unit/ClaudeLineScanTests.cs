@@ -1,0 +1,166 @@
+using System;
+using System.Linq;
+using System.Text;
+using CsCheck;
+using TokUsage.Clients.Claude;
+using TokUsage.Parsing;
+using Xunit;
+
+namespace TokUsage.Tests.Unit
+{
+    /// <summary>
+    /// The structural scan of Claude lines (<see cref="ClaudeLineParser.Parse"/>) must answer exactly as the token-by-token
+    /// reader (<see cref="ClaudeLineParser.ParseWithReader"/>) for every line: well-formed ones of every shape, and the
+    /// same lines cut, with bytes changed or inserted.
+    /// </summary>
+    public sealed class ClaudeLineScanTests
+    {
+        private static readonly Gen<string> Space = Gen.OneOfConst("", "", "", " ", "\t", " \r\n ");
+
+        private static readonly Gen<string> Text = Gen.Frequency(
+            (6, Gen.OneOfConst("a", "the parser", " counts ", "usage", "é", "日本", "\\n", "\\\"", "\\\\", "\\u00e9", "\\/", "{", "]", ",", ":").Array[0, 60].Select(parts => string.Concat(parts))),
+            (1, Gen.OneOfConst("\\x", "\\u12", "\t", "\\", "\u0001")));
+
+        private static readonly Gen<string> StringValue = Text.Select(t => "\"" + t + "\"");
+
+        private static readonly Gen<string> Count = Gen.OneOfConst(
+            "12", "0", "-5", "3.6", "1e3", "01", "-0", "\"40\"", "null", "true", "false", "nul", "{}", "[1]", "9223372036854775807", "9223372036854775808", "1.", "12x");
+
+        /// <summary>Values of properties no reader looks at: the scan validates them itself.</summary>
+        private static readonly Gen<string> Scalar = Gen.OneOfConst(
+            "false", "true", "null", "0", "-0", "01", "1.", "-", "1e", "2E+3", "-0.5e-7", "1.5.2", "tru", "nulll", "\"s\"", "\"a\\u00e9\"", "\"\\q\"", "12 ", "[]", "{}");
+
+        private static readonly Gen<string> UsageNames = Gen.OneOfConst(
+            "input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "service_tier", "in\\u0070ut_tokens", "other");
+
+        private static readonly Gen<string> CacheCreation = Gen.Select(Gen.OneOfConst("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens", "x"), Count).Array[0, 3]
+            .Select(fields => "{" + string.Join(",", fields.Select(f => $"\"{f.Item1}\":{f.Item2}")) + "}");
+
+        private static readonly Gen<string> Usage = Gen.Frequency(
+            (8, Gen.Select(UsageNames, Count, Space).Array[0, 7].Select(fields => "{" + string.Join(",", fields.Select(f => $"{f.Item3}\"{f.Item1}\"{f.Item3}:{f.Item3}{f.Item2}")) + "}")),
+            (2, Gen.Select(Count, Count, CacheCreation, Gen.OneOfConst("\"fast\"", "\"standard\"", "1")).Select(t =>
+                "{\"input_tokens\":" + t.Item1 + ",\"output_tokens\":" + t.Item2 + ",\"cache_creation\":" + t.Item3 + ",\"speed\":" + t.Item4 + "}")),
+            (1, Gen.OneOfConst("null", "3", "\"u\"", "[]", "[" + new string('1', 200).Replace("11", "1,") + "1]")));
+
+        private static readonly Gen<string> Content = Gen.Frequency(
+            (4, Text.Array[0, 4].Select(texts => "[" + string.Join(",", texts.Select(t => "{\"type\":\"text\",\"text\":\"" + t + "\"}")) + "]")),
+            (2, Gen.OneOfConst(
+                "[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"Read\",\"input\":{\"file_path\":\"/a/b.cs\",\"usage\":{\"input_tokens\":1}}}]",
+                "[]", "\"plain\"", "[{\"type\":\"thinking\",\"thinking\":\"" + new string('x', 300) + "\",\"signature\":\"s\"}]")),
+            (1, Gen.OneOfConst("[1,]", "[{\"a\":tru}]", "[\"" + new string('y', 200) + "\",flase]", "{\"a\" 1}")));
+
+        private static readonly Gen<string> Id = Gen.Frequency((8, Gen.OneOfConst("\"msg_1\"", "\"msg_2\"", "\"m\\u0073g_1\"")), (1, Gen.OneOfConst("null", "7", "[\"msg\"]", "{}")));
+
+        private static readonly Gen<string> Model = Gen.Frequency(
+            (8, Gen.OneOfConst("\"claude-sonnet-4-5\"", "\"claude-\\u0073onnet-4-5\"", "\"<synthetic>\"", "\"\"")), (1, Gen.OneOfConst("null", "1", "{\"m\":1}")));
+
+        private static readonly Gen<string> Timestamp = Gen.OneOfConst(
+            "\"2026-05-01T10:00:00Z\"", "\"2026-05-01T10:00:01.5+02:00\"", "\"2026-05-01T10:00:00.123Z\"", "\"2026-05-01\"", "\"nope\"", "\"2026-05-01T10:00:00\\u005a\"", "null", "1777629600", "{}", "[1,2]");
+
+        private static readonly Gen<string> Message = Gen.Select(Gen.Select(Id, Model, Content, Usage, Scalar), Gen.Int[0, 23], Space).Select(t =>
+        {
+            var (id, model, content, usage, stop) = t.Item1;
+            var props = new[] { "\"id\":" + id, "\"type\":\"message\"", "\"role\":\"assistant\"", "\"model\":" + model, "\"content\":" + content, "\"stop_reason\":" + stop, "\"usage\":" + usage };
+            var order = Rotate(props, t.Item2);
+            return "{" + string.Join("," + t.Item3, order) + "}";
+        });
+
+        private static readonly Gen<string> Envelope = Gen.Select(Gen.Select(Message, Gen.OneOfConst("\"req_1\"", "\"req_\\u0032\"", "null", "5", "[\"r\"]"), Timestamp, Scalar), Gen.Int[0, 11], Space, Gen.Bool).Select(t =>
+        {
+            var (message, request, timestamp, sidechain) = t.Item1;
+            var props = new[]
+            {
+                "\"parentUuid\":\"d8770c0d-73c4\"", "\"isSidechain\":" + sidechain, "\"cwd\":\"/home/dev/src/p\"", "\"version\":\"2.0.14\"",
+                "\"message\":" + message, "\"requestId\":" + request, "\"type\":\"assistant\"", "\"timestamp\":" + timestamp,
+            };
+            var order = Rotate(props, t.Item2);
+            if (t.Item4)
+            {
+                order = order.Concat(new[] { "\"message\":" + message }).ToArray();
+            }
+
+            return "{" + t.Item3 + string.Join(t.Item3 + "," + t.Item3, order) + t.Item3 + "}";
+        });
+
+        private static readonly Gen<string> Line = Gen.Frequency(
+            (6, Envelope),
+            (2, Gen.Select(Envelope, Timestamp).Select(t =>
+                "{\"type\":\"progress\",\"timestamp\":" + t.Item2 + ",\"data\":{\"type\":\"agent_progress\",\"message\":" + t.Item1 + ",\"usage\":1}}")),
+            (1, Gen.OneOfConst("[\"usage\"]", "{\"usage\":1}", " ", "", "{\"data\":[" + new string('1', 300).Replace("11", "1,") + "1]}", "{\"data\":\"x\",\"message\":{\"usage\":{}}} trailing")));
+
+        /// <summary>The line, or a damaged copy of it: cut, a byte changed, or a byte inserted.</summary>
+        private static readonly Gen<byte[]> Bytes = Gen.Select(Line, Gen.Int[0, 9], Gen.Int[0, int.MaxValue], Gen.OneOfConst((byte)'"', (byte)'\\', (byte)'{', (byte)'}', (byte)',', (byte)':', (byte)'x', (byte)' ', (byte)'1', (byte)0xC3, (byte)0xFF, (byte)1))
+            .Select(t =>
+            {
+                var bytes = Encoding.UTF8.GetBytes(t.Item1);
+                if (bytes.Length == 0 || t.Item2 >= 5)
+                {
+                    return bytes;
+                }
+
+                var at = t.Item3 % bytes.Length;
+                switch (t.Item2)
+                {
+                    case 0:
+                    case 1:
+                        return bytes.Take(at).ToArray();
+                    case 2:
+                    case 3:
+                        bytes[at] = t.Item4;
+                        return bytes;
+                    default:
+                        return bytes.Take(at).Concat(new[] { t.Item4 }).Concat(bytes.Skip(at)).ToArray();
+                }
+            });
+
+        private static string Describe(LineKind kind, ClaudeMessage m, string? damage) =>
+            $"{kind} {damage} {m.HasKey} {m.Key.A:x}{m.Key.B:x} {m.Timestamp:O} {m.Model} {m.Tokens.Input} {m.Tokens.Output} {m.Tokens.CacheRead} {m.Tokens.CacheWrite} {m.Tokens.CacheWrite1h} {m.Fast}";
+
+        private static void SameAnswer(byte[] line)
+        {
+            var parser = new ClaudeLineParser();
+            var reference = Describe(parser.ParseWithReader(line, out var expected, out var expectedDamage), expected, expectedDamage);
+            var scanned = Describe(parser.Parse(line, out var actual, out var actualDamage), actual, actualDamage);
+            Assert.True(reference == scanned, $"line: {Encoding.UTF8.GetString(line)}\nreader: {reference}\nscan:   {scanned}");
+        }
+
+        [Fact]
+        public void TheScanAnswersAsTheReaderOnEveryLine() => Bytes.Sample(SameAnswer, iter: 20000, threads: 1);
+
+        [Theory]
+        [InlineData("{\"message\":{\"id\":\"m\",\"content\":[{\"type\":\"text\",\"text\":\"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789\\")]
+        [InlineData("{\"message\":{\"id\":\"m\",\"content\":[{\"type\":\"text\",\"text\":\"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789\\u00")]
+        [InlineData("{\"message\":{\"usage\":{\"input_tokens\":1,\"output_tokens\":2}},\"timestamp\":\"2026-05-01T10:00:00Z\"")]
+        [InlineData("{\"message\":{\"usage\":{\"input_tokens\":1,\"output_tokens\":2}},\"timestamp\":\"2026-05-01T10:00:00Z\"}")]
+        public void TornLinesEndingInsideAnEscapeAreDamagedAlike(string line)
+        {
+            SameAnswer(Encoding.UTF8.GetBytes(line));
+        }
+
+        [Fact]
+        public void TheStringStopSearchFindsTheFirstQuoteBackslashOrControlCharacter()
+        {
+            Gen.Select(Gen.Frequency((40, Gen.Byte[(byte)'a', (byte)'z']), (1, Gen.Byte)).Array[0, 200], Gen.Int[0, 200]).Sample(t =>
+            {
+                var (bytes, start) = t;
+                var expected = -1;
+                for (var i = start; i < bytes.Length; i++)
+                {
+                    if (bytes[i] == (byte)'"' || bytes[i] == (byte)'\\' || bytes[i] < 0x20)
+                    {
+                        expected = i;
+                        break;
+                    }
+                }
+
+                Assert.Equal(expected, ByteSearch.IndexOfStringStop(bytes, start));
+            }, iter: 5000);
+        }
+
+        private static string[] Rotate(string[] items, int by)
+        {
+            var n = by % items.Length;
+            return items.Skip(n).Concat(items.Take(n)).ToArray();
+        }
+    }
+}
