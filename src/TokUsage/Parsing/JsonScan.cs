@@ -26,8 +26,8 @@ namespace TokUsage.Parsing
     /// hot library code for PGO first); this scan is optimized from its first call.</para>
     /// <para>Contract: the scan is conservative. It accepts only what <see cref="Utf8JsonReader"/> accepts for the parts
     /// it validates — scalars (strings with their escapes and control characters, the number grammar, the three literals),
-    /// names, colons, commas, whitespace, and containers under <see cref="JsonSkip.MinimumBytes"/> (validated by a
-    /// reader). Larger containers are passed over as <see cref="JsonSkip"/> does: only their strings and brackets must be
+    /// names, colons, commas, whitespace, and containers under <see cref="JsonSkip.MinimumBytes"/> (validated throughout,
+    /// as the reader path's reader validates them). Larger containers are passed over as <see cref="JsonSkip"/> does: only their strings and brackets must be
     /// whole. Whenever it is not sure — an escaped property name, any malformed byte — it answers
     /// <see cref="ScanStep.Unsure"/> and the caller reads the line with <see cref="Utf8JsonReader"/> instead, which
     /// decides and explains. Stateless; thread-safe.</para>
@@ -114,7 +114,7 @@ namespace TokUsage.Parsing
                 case (byte)'{':
                 case (byte)'[':
                     var end = JsonSkip.EndOfContainer(json, start);
-                    return end < 0 || end - start >= JsonSkip.MinimumBytes || IsValidJson(json.Slice(start, end - start)) ? end : -1;
+                    return end < 0 || end - start >= JsonSkip.MinimumBytes ? end : EndOfValidValue(json.Slice(0, end), start, 1);
                 case (byte)'t':
                     return Literal(json, start, "true"u8);
                 case (byte)'f':
@@ -124,6 +124,89 @@ namespace TokUsage.Parsing
                 default:
                     return EndOfNumber(json, start);
             }
+        }
+
+        /// <summary>
+        /// Index just past the value starting at <paramref name="start"/>, validated throughout as
+        /// <see cref="Utf8JsonReader"/> would (grammar, strings, numbers, literals; at most 64 levels deep, far more than
+        /// a small container can hold); -1 when it is not valid.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        private static int EndOfValidValue(ReadOnlySpan<byte> json, int start, int depth)
+        {
+            if (start >= json.Length)
+            {
+                return -1;
+            }
+
+            var open = json[start];
+            if (open != (byte)'{' && open != (byte)'[')
+            {
+                return open == (byte)'"' ? EndOfString(json, start, out _) : EndOfValue(json, start);
+            }
+
+            if (depth > 64)
+            {
+                return -1;
+            }
+
+            var close = open == (byte)'{' ? (byte)'}' : (byte)']';
+            var i = SkipWhiteSpace(json, start + 1);
+            if (i < json.Length && json[i] == close)
+            {
+                return i + 1;
+            }
+
+            while (i < json.Length)
+            {
+                if (open == (byte)'{')
+                {
+                    if (json[i] != (byte)'"')
+                    {
+                        return -1;
+                    }
+
+                    i = EndOfString(json, i, out _);
+                    if (i < 0)
+                    {
+                        return -1;
+                    }
+
+                    i = SkipWhiteSpace(json, i);
+                    if (i >= json.Length || json[i] != (byte)':')
+                    {
+                        return -1;
+                    }
+
+                    i = SkipWhiteSpace(json, i + 1);
+                }
+
+                i = EndOfValidValue(json, i, depth + 1);
+                if (i < 0)
+                {
+                    return -1;
+                }
+
+                i = SkipWhiteSpace(json, i);
+                if (i >= json.Length)
+                {
+                    return -1;
+                }
+
+                if (json[i] == close)
+                {
+                    return i + 1;
+                }
+
+                if (json[i] != (byte)',')
+                {
+                    return -1;
+                }
+
+                i = SkipWhiteSpace(json, i + 1);
+            }
+
+            return -1;
         }
 
         /// <summary>

@@ -47,7 +47,9 @@ namespace TokUsage.Tests.Unit
             (2, Gen.OneOfConst(
                 "[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"Read\",\"input\":{\"file_path\":\"/a/b.cs\",\"usage\":{\"input_tokens\":1}}}]",
                 "[]", "\"plain\"", "[{\"type\":\"thinking\",\"thinking\":\"" + new string('x', 300) + "\",\"signature\":\"s\"}]")),
-            (1, Gen.OneOfConst("[1,]", "[{\"a\":tru}]", "[\"" + new string('y', 200) + "\",flase]", "{\"a\" 1}")));
+            (2, Gen.OneOfConst(
+                "[1,]", "[{\"a\":tru}]", "[\"" + new string('y', 200) + "\",flase]", "{\"a\" 1}", "[[],{}]", "[ 1 , 2 ]", "{\"a\":[1,{\"b\":null}]}", "[\"x\" \"y\"]",
+                "[1 2]", "{\"a\":1,}", "{,}", "[,1]", "{\"a\":}", "{1:2}", "[[[[[[[[[[]]]]]]]]]]", "[{\"k\\u0041\":\"v\\n\"}]", "[-01]", "[\"\t\"]", "{\"a\":1 , \"b\" : [ true , false ]}")));
 
         private static readonly Gen<string> Id = Gen.Frequency((8, Gen.OneOfConst("\"msg_1\"", "\"msg_2\"", "\"m\\u0073g_1\"")), (1, Gen.OneOfConst("null", "7", "[\"msg\"]", "{}")));
 

@@ -362,17 +362,178 @@ namespace TokUsage.Clients.Claude
                 else if (name.SequenceEqual("usage"u8) && value[0] == (byte)'{')
                 {
                     f.HasUsage = true;
-                    try
+                    if (!ScanUsage(value, f))
                     {
                         var reader = new Utf8JsonReader(value, new JsonReaderOptions { MaxDepth = 512 });
                         reader.Read();
                         ReadUsage(ref reader, f);
                     }
-                    catch (JsonException)
+                }
+            }
+        }
+
+        /// <summary>
+        /// The usage object by structure, for the common shape: counts that are plain non-negative integers or null.
+        /// Anything else (a count that is negative, fractional, a string; an escaped speed) returns false without
+        /// touching <paramref name="f"/>, and <see cref="ReadUsage"/> reads the object instead and names the problem.
+        /// Containers inside usage are validated, as the reader would.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        private static bool ScanUsage(ReadOnlySpan<byte> usage, Fields f)
+        {
+            var u = new UsageFields(f);
+            var i = 1;
+            for (var first = true; ; first = false)
+            {
+                var step = JsonScan.NextProperty(usage, ref i, first, out var name, out var start, out var end);
+                if (step != ScanStep.Property)
+                {
+                    if (step == ScanStep.End)
                     {
-                        return false;
+                        u.CopyTo(f);
+                    }
+
+                    return step == ScanStep.End;
+                }
+
+                var value = usage.Slice(start, end - start);
+                bool known;
+                if (name.SequenceEqual("input_tokens"u8))
+                {
+                    known = PlainCount(value, out u.HasInput, out u.Input);
+                }
+                else if (name.SequenceEqual("output_tokens"u8))
+                {
+                    known = PlainCount(value, out u.HasOutput, out u.Output);
+                }
+                else if (name.SequenceEqual("cache_read_input_tokens"u8))
+                {
+                    known = PlainCount(value, out _, out u.CacheRead);
+                }
+                else if (name.SequenceEqual("cache_creation_input_tokens"u8))
+                {
+                    known = PlainCount(value, out _, out u.CacheCreation);
+                }
+                else if (name.SequenceEqual("cache_creation"u8) && value[0] == (byte)'{')
+                {
+                    known = ScanCacheCreation(value, ref u);
+                }
+                else if (name.SequenceEqual("speed"u8) && value[0] == (byte)'"')
+                {
+                    var raw = value.Slice(1, value.Length - 2);
+                    known = !HasBackslash(raw);
+                    u.Fast = raw.SequenceEqual("fast"u8);
+                }
+                else
+                {
+                    known = JsonScan.IsValidValue(value);
+                    if (name.SequenceEqual("speed"u8))
+                    {
+                        u.Fast = false;
                     }
                 }
+
+                if (!known)
+                {
+                    return false;
+                }
+            }
+        }
+
+        [MethodImpl(Jit.Optimized)]
+        private static bool ScanCacheCreation(ReadOnlySpan<byte> creation, ref UsageFields u)
+        {
+            var i = 1;
+            for (var first = true; ; first = false)
+            {
+                var step = JsonScan.NextProperty(creation, ref i, first, out var name, out var start, out var end);
+                if (step != ScanStep.Property)
+                {
+                    return step == ScanStep.End;
+                }
+
+                var value = creation.Slice(start, end - start);
+                var known = name.SequenceEqual("ephemeral_5m_input_tokens"u8) ? PlainCount(value, out _, out u.Ephemeral5m)
+                    : name.SequenceEqual("ephemeral_1h_input_tokens"u8) ? PlainCount(value, out _, out u.Ephemeral1h)
+                    : JsonScan.IsValidValue(value);
+                if (!known)
+                {
+                    return false;
+                }
+            }
+        }
+
+        /// <summary>
+        /// A count as <see cref="ReadCount"/> reads it, when it is plain: digits (at most 18, so no overflow) or null.
+        /// False for anything else, which the reader path then judges.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        private static bool PlainCount(ReadOnlySpan<byte> value, out bool present, out long count)
+        {
+            present = false;
+            count = 0;
+            if (value.SequenceEqual("null"u8))
+            {
+                return true;
+            }
+
+            if (value.Length > 18)
+            {
+                return false;
+            }
+
+            foreach (var b in value)
+            {
+                var digit = (uint)(b - '0');
+                if (digit > 9)
+                {
+                    return false;
+                }
+
+                count = (count * 10) + digit;
+            }
+
+            present = true;
+            return true;
+        }
+
+        /// <summary>The usage fields of <see cref="Fields"/>, changed together only when a structural read succeeds.</summary>
+        private struct UsageFields
+        {
+            public bool HasInput;
+            public bool HasOutput;
+            public long Input;
+            public long Output;
+            public long CacheRead;
+            public long CacheCreation;
+            public long Ephemeral5m;
+            public long Ephemeral1h;
+            public bool Fast;
+
+            public UsageFields(Fields f)
+            {
+                HasInput = f.HasInput;
+                HasOutput = f.HasOutput;
+                Input = f.Input;
+                Output = f.Output;
+                CacheRead = f.CacheRead;
+                CacheCreation = f.CacheCreation;
+                Ephemeral5m = f.Ephemeral5m;
+                Ephemeral1h = f.Ephemeral1h;
+                Fast = f.Fast;
+            }
+
+            public readonly void CopyTo(Fields f)
+            {
+                f.HasInput = HasInput;
+                f.HasOutput = HasOutput;
+                f.Input = Input;
+                f.Output = Output;
+                f.CacheRead = CacheRead;
+                f.CacheCreation = CacheCreation;
+                f.Ephemeral5m = Ephemeral5m;
+                f.Ephemeral1h = Ephemeral1h;
+                f.Fast = Fast;
             }
         }
 
