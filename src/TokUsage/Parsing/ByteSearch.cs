@@ -23,7 +23,7 @@ namespace TokUsage.Parsing
         public static int IndexOfStringStop(ReadOnlySpan<byte> span, int start)
         {
             var i = start;
-            if (Vector.IsHardwareAccelerated)
+            if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian)
             {
                 var quote = new Vector<byte>((byte)'"');
                 var backslash = new Vector<byte>((byte)'\\');
@@ -35,7 +35,16 @@ namespace TokUsage.Parsing
                     var stops = Vector.Equals(block, quote) | Vector.Equals(block, backslash) | Vector.LessThan(block, space);
                     if (stops != Vector<byte>.Zero)
                     {
-                        break;
+                        // Most strings in these lines are short: find the stop from the mask, not byte by byte.
+                        var lanes = Vector.AsVectorUInt64(stops);
+                        for (var k = 0; k < Vector<ulong>.Count; k++)
+                        {
+                            var lane = lanes[k];
+                            if (lane != 0)
+                            {
+                                return i + (k * 8) + LowestByte(lane);
+                            }
+                        }
                     }
                 }
             }
@@ -50,6 +59,26 @@ namespace TokUsage.Parsing
             }
 
             return -1;
+        }
+
+        /// <summary>Index of the lowest non-zero byte of a non-zero little-endian word.</summary>
+        [MethodImpl(Jit.Inline)]
+        private static int LowestByte(ulong word)
+        {
+            var index = 0;
+            if ((uint)word == 0)
+            {
+                word >>= 32;
+                index = 4;
+            }
+
+            if ((word & 0xFFFF) == 0)
+            {
+                word >>= 16;
+                index += 2;
+            }
+
+            return (word & 0xFF) == 0 ? index + 1 : index;
         }
     }
 }
