@@ -85,6 +85,23 @@ namespace TokUsage.Bench
             return total;
         }
 
+        /// <summary>The same with the token-by-token reader alone (what the structural scan replaced; its fallback).</summary>
+        [Benchmark]
+        public long UsageExtractionWithReader()
+        {
+            var parser = new ClaudeLineParser();
+            long total = 0;
+            foreach (var line in _usageLines)
+            {
+                if (parser.ParseWithReader(line, out var message, out _) == LineKind.Usage)
+                {
+                    total += message.Tokens.Total;
+                }
+            }
+
+            return total;
+        }
+
         /// <summary>100,000 claims, half of them repeats.</summary>
         [Benchmark]
         public int DedupGate()
