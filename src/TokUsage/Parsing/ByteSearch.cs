@@ -19,7 +19,7 @@ namespace TokUsage.Parsing
         /// Index of the first byte at or after <paramref name="start"/> that ends a run of plain string content: a quote,
         /// a backslash or a control character (below 0x20). -1 when there is none.
         /// </summary>
-        [MethodImpl(Jit.Optimized)]
+        [MethodImpl(Jit.Inline | Jit.Optimized)]
         public static int IndexOfStringStop(ReadOnlySpan<byte> span, int start)
         {
             var i = start;

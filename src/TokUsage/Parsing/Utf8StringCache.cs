@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text;
+using TokUsage.Hosting;
 using TokUsage.Pipeline;
 
 namespace TokUsage.Parsing
@@ -14,20 +16,34 @@ namespace TokUsage.Parsing
         private const int MaxEntries = 4096;
         private readonly Dictionary<ulong, (byte[] Utf8, string Value)> _entries = new Dictionary<ulong, (byte[], string)>();
 
+        // The value returned last: consecutive lines mostly repeat it (one model per session), so most calls end here.
+        private byte[] _lastUtf8 = Array.Empty<byte>();
+        private string? _last;
+
+        [MethodImpl(Jit.Optimized)]
         public string Get(ReadOnlySpan<byte> utf8)
         {
+            if (_last != null && utf8.SequenceEqual(_lastUtf8))
+            {
+                return _last;
+            }
+
             var hash = XxHash64.Hash(utf8, 0);
             if (_entries.TryGetValue(hash, out var hit) && utf8.SequenceEqual(hit.Utf8))
             {
+                (_lastUtf8, _last) = hit;
                 return hit.Value;
             }
 
-            var value = Encoding.UTF8.GetString(utf8.ToArray());
+            var bytes = utf8.ToArray();
+            var value = Encoding.UTF8.GetString(bytes);
             if (_entries.Count < MaxEntries)
             {
-                _entries[hash] = (utf8.ToArray(), value);
+                _entries[hash] = (bytes, value);
             }
 
+            _lastUtf8 = bytes;
+            _last = value;
             return value;
         }
     }
