@@ -128,6 +128,7 @@ namespace TokUsage.Parsing
             }
         }
 
+        [MethodImpl(Jit.Inline)]
         private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line) =>
             line.Length > 0 && line[line.Length - 1] == (byte)'\r' ? line.Slice(0, line.Length - 1) : line;
 

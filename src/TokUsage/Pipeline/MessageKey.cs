@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using TokUsage.Hosting;
 
 namespace TokUsage.Pipeline
 {
@@ -23,6 +25,7 @@ namespace TokUsage.Pipeline
         public ulong B { get; }
 
         /// <summary>Key of the UTF-8 text <paramref name="utf8"/> (already joined by the caller, e.g. id + ':' + requestId).</summary>
+        [MethodImpl(Jit.Optimized)]
         public static MessageKey Of(ReadOnlySpan<byte> utf8) => new MessageKey(XxHash64.Hash(utf8, SeedA), XxHash64.Hash(utf8, SeedB));
 
         /// <summary>This key within a scope (a session family): equal keys of different scopes differ.</summary>

@@ -77,6 +77,7 @@ namespace TokUsage.Pipeline
             return h;
         }
 
+        [MethodImpl(Jit.Inline)]
         private static ulong Round(ulong acc, ulong input)
         {
             acc += input * Prime2;
@@ -84,12 +85,14 @@ namespace TokUsage.Pipeline
             return acc * Prime1;
         }
 
+        [MethodImpl(Jit.Inline)]
         private static ulong Merge(ulong acc, ulong val)
         {
             acc ^= Round(0, val);
             return (acc * Prime1) + Prime4;
         }
 
+        [MethodImpl(Jit.Inline)]
         private static ulong Rotl(ulong x, int r) => (x << r) | (x >> (64 - r));
     }
 }

@@ -845,6 +845,7 @@ namespace TokUsage.Clients.Claude
             public bool Fast;
             public string? UsageProblem;
 
+            [MethodImpl(Jit.Inline)]
             public void Reset()
             {
                 HasTimestamp = TimestampInvalid = HasUsage = HasInput = HasOutput = Fast = false;
