@@ -76,7 +76,7 @@ namespace TokUsage.Parsing
             while (true)
             {
                 var newline = _end > _start + _scanned
-                    ? ByteSearch.IndexOf(_buffer.AsSpan(_start + _scanned, _end - _start - _scanned), 0, (byte)'\n')
+                    ? _buffer.AsSpan(_start + _scanned, _end - _start - _scanned).IndexOf((byte)'\n')
                     : -1;
                 if (newline >= 0)
                 {
@@ -168,7 +168,7 @@ namespace TokUsage.Parsing
             LineNumber++;
             while (true)
             {
-                var newline = ByteSearch.IndexOf(_buffer.AsSpan(_start, _end - _start), 0, (byte)'\n');
+                var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
                 if (newline >= 0)
                 {
                     _start += newline + 1;

@@ -139,6 +139,26 @@ namespace TokUsage.Tests.Unit
             SameAnswer(Encoding.UTF8.GetBytes(line));
         }
 
+        [Fact]
+        public void TheStringStopSearchFindsTheFirstQuoteBackslashOrControlCharacter()
+        {
+            Gen.Select(Gen.Frequency((40, Gen.Byte[(byte)'a', (byte)'z']), (1, Gen.Byte)).Array[0, 200], Gen.Int[0, 200]).Sample(t =>
+            {
+                var (bytes, start) = t;
+                var expected = -1;
+                for (var i = start; i < bytes.Length; i++)
+                {
+                    if (bytes[i] == (byte)'"' || bytes[i] == (byte)'\\' || bytes[i] < 0x20)
+                    {
+                        expected = i;
+                        break;
+                    }
+                }
+
+                Assert.Equal(expected, ByteSearch.IndexOfStringStop(bytes, start));
+            }, iter: 5000);
+        }
+
         private static string[] Rotate(string[] items, int by)
         {
             var n = by % items.Length;
