@@ -16,9 +16,8 @@ namespace TokUsage.Pipeline
     /// <summary>
     /// One Get-TokenUsage run without PowerShell: discovers files, parses them in parallel, passes each file's messages
     /// through the dedup gate in path order and reports one <see cref="UsageFile"/> per file with usage or damage.
-    /// <para>Threads: <see cref="Run"/> and every sink call happen on the caller's thread (the pipeline thread); parsing
-    /// runs on workers, and admission (the dedup gate, building each file's object, the cache's bookkeeping) on one
-    /// admission thread (<see cref="SinkRelay"/>).</para>
+    /// <para>Threads: <see cref="Run"/> and every sink call happen on the caller's thread (the pipeline thread); only
+    /// parsing runs on workers.</para>
     /// </summary>
     internal sealed class UsageScanner
     {
@@ -172,12 +171,6 @@ namespace TokUsage.Pipeline
                 return;
             }
 
-            SinkRelay.Run(sink, cancel, (relay, token) => Admit(files, opening, relay, token));
-        }
-
-        /// <summary>The admission thread's part of <see cref="Run"/>: parses in parallel and admits files in path order.</summary>
-        private void Admit(List<SourceFile> files, Task<(UsageCache? Cache, string? Problem)>? opening, IScanSink sink, CancellationToken cancel)
-        {
             var gate = new DedupGate();
             var warnedUnpriced = new HashSet<string>(StringComparer.Ordinal);
             var totalBytes = files.Sum(f => f.Length);
