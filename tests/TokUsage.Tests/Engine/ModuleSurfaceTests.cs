@@ -199,7 +199,7 @@ namespace TokUsage.Tests.Engine
         [Fact]
         public void PesterSpecsAndScriptsParse()
         {
-            var scripts = Directory.GetFiles(Path.Combine(Repo.Root, "tests"), "*.ps1")
+            var scripts = Directory.GetFiles(Path.Combine(Repo.Root, "tests"), "*.ps1", SearchOption.AllDirectories)
                 .Concat(Directory.GetFiles(Path.Combine(Repo.Root, "Public"), "*.ps1"))
                 .Append(Path.Combine(Repo.Root, "build.ps1"))
                 .Append(Path.Combine(Repo.Root, "TokUsage.psm1"))

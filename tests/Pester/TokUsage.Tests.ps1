@@ -1,20 +1,13 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
-# User-level behaviour of TokUsage for pwsh / Windows PowerShell users (run by build.ps1 -Task Test).
-# The same behaviour is covered by the xunit suite that CI runs; this file is syntax-checked there.
+# User-level behaviour of TokUsage in real pwsh (run by build.ps1 -Task Test, which CI runs).
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../out/TokUsage/TokUsage.psd1') -Force
-
-    function New-ClaudeLine {
-        param([string] $Id, [string] $RequestId, [long] $InputTokens, [long] $OutputTokens,
-              [string] $Model = 'claude-sonnet-4-5-20250929', [string] $Timestamp = '2026-05-01T10:00:00Z')
-        '{{"type":"assistant","timestamp":"{0}","requestId":"{1}","message":{{"id":"{2}","model":"{3}","usage":{{"input_tokens":{4},"output_tokens":{5}}}}}}}' -f $Timestamp, $RequestId, $Id, $Model, $InputTokens, $OutputTokens
-    }
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 }
 
 Describe 'Get-TokenUsage' {
     BeforeEach {
-        $projects = Join-Path $TestDrive 'projects'
+        # TestDrive lives as long as the Describe: each test gets a folder of its own.
+        $projects = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         $project = New-Item -ItemType Directory -Force -Path (Join-Path $projects '-home-me-app')
     }
 
