@@ -174,7 +174,10 @@ foreach ($step in $Task) {
             }
             Import-Module $analyzer
             Write-Host "PSScriptAnalyzer $((Get-Module PSScriptAnalyzer).Version) from $analyzer" -ForegroundColor Cyan
-            $targets = @((Join-Path $root 'build.ps1'), (Join-Path $root 'TokUsage.psd1'), (Join-Path $root 'TokUsage.psm1'), (Join-Path $root 'Public'), (Join-Path $root 'tests'))
+            # The manifest is analyzed as laid out by the build (its FormatsToProcess and dll sit beside it there).
+            $manifest = Join-Path $moduleDir 'TokUsage.psd1'
+            if (-not (Test-Path $manifest)) { throw 'Build first: out/TokUsage/TokUsage.psd1 is missing.' }
+            $targets = @((Join-Path $root 'build.ps1'), $manifest, (Join-Path $root 'TokUsage.psm1'), (Join-Path $root 'Public'), (Join-Path $root 'tests'), (Join-Path $root 'bench'))
             $findings = @($targets | ForEach-Object { Invoke-ScriptAnalyzer -Path $_ -Recurse -Settings (Join-Path $root 'PSScriptAnalyzerSettings.psd1') })
             if ($findings) {
                 $findings | Format-Table -AutoSize -Wrap ScriptName, Line, RuleName, Message | Out-String -Width 200 | Write-Host

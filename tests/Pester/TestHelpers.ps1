@@ -31,7 +31,7 @@ function Get-PwshCommand {
 }
 
 # One Claude Code assistant line, as Claude Code writes it.
-function New-ClaudeLine {
+function ConvertTo-ClaudeLine {
     param([string] $Id, [string] $RequestId, [long] $InputTokens, [long] $OutputTokens,
           [long] $CacheReadTokens = 0, [long] $CacheWriteTokens = 0,
           [string] $Model = 'claude-sonnet-4-5-20250929', [string] $Timestamp = '2026-05-01T10:00:00Z',
@@ -49,7 +49,7 @@ function New-ClaudeLine {
 
 # A Claude Code home below $Root: sessions over several days, projects and models, with the expected totals computed
 # here from what was written (not by the module). Returns the home and its expected per-day, per-model totals.
-function New-ClaudeHome {
+function Build-ClaudeHome {
     param([string] $Root, [int] $Days = 3, [string[]] $Models = @('claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805'))
     $projects = Join-Path $Root '.claude/projects'
     $messages = [System.Collections.Generic.List[object]]::new()
@@ -64,7 +64,7 @@ function New-ClaudeHome {
                 $stamp = ([datetime]'2026-05-01T09:00:00Z').ToUniversalTime().AddDays($day).AddMinutes(17 * $turn + ($project -eq 'lib') * 300)
                 $m = [pscustomobject]@{ Day = $stamp.ToString('yyyy-MM-dd'); Model = $model; Project = "/home/me/$project"; Input = 100 * $n; Output = 10 * $n; CacheRead = 1000 * $n; CacheWrite = 50 * $n; Session = $session }
                 $messages.Add($m)
-                New-ClaudeLine -Id "msg_$n" -RequestId "req_$n" -InputTokens $m.Input -OutputTokens $m.Output -CacheReadTokens $m.CacheRead -CacheWriteTokens $m.CacheWrite -Model $model -Timestamp $stamp.ToString('yyyy-MM-ddTHH:mm:ss.fffZ') -Cwd "/home/me/$project" -SessionId $session
+                ConvertTo-ClaudeLine -Id "msg_$n" -RequestId "req_$n" -InputTokens $m.Input -OutputTokens $m.Output -CacheReadTokens $m.CacheRead -CacheWriteTokens $m.CacheWrite -Model $model -Timestamp $stamp.ToString('yyyy-MM-ddTHH:mm:ss.fffZ') -Cwd "/home/me/$project" -SessionId $session
             }
             $lines | Set-Content -Path (Join-Path $folder "$session.jsonl")
         }

@@ -13,8 +13,8 @@ Describe 'Get-TokenUsage' {
 
     It 'counts a message written on several lines once, by per-field maximum' {
         @(
-            (New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 1)
-            (New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 40)
+            (ConvertTo-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 1)
+            (ConvertTo-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 40)
         ) | Set-Content -Path (Join-Path $project 's1.jsonl')
         $file = Get-TokenUsage -Path $projects
         $file.Messages | Should -Be 1
@@ -24,10 +24,10 @@ Describe 'Get-TokenUsage' {
     }
 
     It 'lets the first file in path order own a message copied into a resumed session' {
-        New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5 | Set-Content -Path (Join-Path $project 'a.jsonl')
+        ConvertTo-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5 | Set-Content -Path (Join-Path $project 'a.jsonl')
         @(
-            (New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5)
-            (New-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 7 -OutputTokens 3)
+            (ConvertTo-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5)
+            (ConvertTo-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 7 -OutputTokens 3)
         ) | Set-Content -Path (Join-Path $project 'b.jsonl')
         $files = Get-TokenUsage -Path $projects
         $files.Count | Should -Be 2
@@ -37,7 +37,7 @@ Describe 'Get-TokenUsage' {
 
     It 'skips and counts damaged lines, and names them with -Verbose' {
         @(
-            (New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5)
+            (ConvertTo-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5)
             'garbage'
             '{"type":"assistant","message":{"usage":{"input_tokens":"x"'
         ) | Set-Content -Path (Join-Path $project 's.jsonl')
@@ -47,7 +47,7 @@ Describe 'Get-TokenUsage' {
     }
 
     It 'reports an unknown model as unpriced instead of silently costing nothing' {
-        New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5 -Model 'zeta-private-1' | Set-Content -Path (Join-Path $project 's.jsonl')
+        ConvertTo-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5 -Model 'zeta-private-1' | Set-Content -Path (Join-Path $project 's.jsonl')
         $file = Get-TokenUsage -Path $projects -WarningVariable warnings -WarningAction SilentlyContinue
         $file.UnpricedModels | Should -Be @('zeta-private-1')
         $file.Cost | Should -Be 0
@@ -69,8 +69,8 @@ Describe 'Measure-TokenUsage' {
         $projects = Join-Path $TestDrive 'projects'
         $project = New-Item -ItemType Directory -Force -Path (Join-Path $projects '-home-me-app')
         @(
-            (New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 1000000 -OutputTokens 0 -Timestamp '2026-05-01T23:30:00Z')
-            (New-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 0 -OutputTokens 1000000 -Timestamp '2026-05-02T00:30:00Z')
+            (ConvertTo-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 1000000 -OutputTokens 0 -Timestamp '2026-05-01T23:30:00Z')
+            (ConvertTo-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 0 -OutputTokens 1000000 -Timestamp '2026-05-02T00:30:00Z')
         ) | Set-Content -Path (Join-Path $project 's.jsonl')
     }
 
@@ -165,7 +165,7 @@ Describe 'Pricing' {
     It 'prices a private model with -PriceOverride' {
         $projects = Join-Path $TestDrive 'priced'
         $project = New-Item -ItemType Directory -Force -Path (Join-Path $projects '-home-me-app')
-        New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 1000000 -OutputTokens 1000000 -Model 'zeta-private-coder-1' |
+        ConvertTo-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 1000000 -OutputTokens 1000000 -Model 'zeta-private-coder-1' |
             Set-Content -Path (Join-Path $project 's1.jsonl')
         $file = Get-TokenUsage -Path $projects -PriceOverride @{ 'zeta-private-coder-1' = @{ Input = 2; Output = 8 } }
         $file.Cost | Should -Be 10
@@ -228,8 +228,8 @@ Describe 'Per-file cache' {
         $cache = Join-Path $TestDrive 'cache'
         $log = Join-Path $project 's1.jsonl'
         @(
-            (New-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 1)
-            (New-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 20 -OutputTokens 2)
+            (ConvertTo-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 1)
+            (ConvertTo-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 20 -OutputTokens 2)
         ) | Set-Content -Path $log
     }
 
@@ -242,8 +242,8 @@ Describe 'Per-file cache' {
 
         # The message streams on (more output) and a new one follows: read from the last complete line, merged once.
         @(
-            (New-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 20 -OutputTokens 30)
-            (New-ClaudeLine -Id msg_3 -RequestId req_3 -InputTokens 5 -OutputTokens 5)
+            (ConvertTo-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 20 -OutputTokens 30)
+            (ConvertTo-ClaudeLine -Id msg_3 -RequestId req_3 -InputTokens 5 -OutputTokens 5)
         ) | Add-Content -Path $log
         (Get-TokenUsage -Path $projects -CachePath $cache).TotalTokens | Should -Be 71
         (Get-TokenUsage -Path $projects -NoCache).TotalTokens | Should -Be 71
