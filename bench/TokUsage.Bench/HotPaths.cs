@@ -129,7 +129,7 @@ namespace TokUsage.Bench
                 fold.Add(FoldInputs.SourceOf(file), file.Entries);
             }
 
-            return fold.Results().Count();
+            return fold.Results(withTotal: false).Count();
         }
 
         private sealed class Collect : IScanSink

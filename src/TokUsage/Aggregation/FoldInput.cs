@@ -6,9 +6,9 @@ namespace TokUsage
     /// <summary>The per-file facts a fold needs, whether they came from a typed UsageFile or a deserialized one.</summary>
     internal readonly struct FoldSource
     {
-        private readonly ICollection<string> _unpriced;
+        private readonly NameList _unpriced;
 
-        public FoldSource(string client, string sessionId, string project, ICollection<string> unpricedModels)
+        public FoldSource(string client, string sessionId, string project, NameList unpricedModels)
         {
             Client = client;
             SessionId = sessionId;

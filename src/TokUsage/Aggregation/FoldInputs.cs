@@ -55,7 +55,7 @@ namespace TokUsage
                     Source(entry, unpriced)));
             }
 
-            return (new FoldSource(client, session, Text(input, "Project") ?? string.Empty, unpriced), entries);
+            return (new FoldSource(client, session, Text(input, "Project") ?? string.Empty, new NameList(unpriced)), entries);
         }
 
         /// <summary>

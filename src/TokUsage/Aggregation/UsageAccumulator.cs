@@ -84,11 +84,12 @@ namespace TokUsage
 
         public string[] SortedUnpricedModels() => Sorted(_models.Where(m => m.Value.Unpriced).Select(m => m.Key));
 
-        public ModelBreakdown[] ModelBreakdowns() => _models
+        /// <summary>The per-model split of the group labelled <paramref name="group"/>, by cost descending.</summary>
+        public ModelBreakdown[] ModelBreakdowns(string group) => _models
             .Where(m => !ModelNames.IsSynthetic(m.Key) || m.Value.Tokens.Total > 0)
             .OrderByDescending(m => m.Value.Cost)
             .ThenBy(m => m.Key, StringComparer.Ordinal)
-            .Select(m => new ModelBreakdown(m.Key, m.Value.Messages, m.Value.Tokens, m.Value.Cost, !m.Value.Unpriced))
+            .Select(m => new ModelBreakdown(group, m.Key, m.Value.Messages, m.Value.Tokens, m.Value.Cost, !m.Value.Unpriced))
             .ToArray();
 
         private static string[] Sorted(IEnumerable<string> values)

@@ -19,6 +19,7 @@ namespace TokUsage
         private readonly Dictionary<long, UsageAccumulator> _periods = new Dictionary<long, UsageAccumulator>();
         private readonly Dictionary<string, UsageAccumulator> _groups = new Dictionary<string, UsageAccumulator>(StringComparer.Ordinal);
         private readonly Dictionary<(string Client, string Session), SessionState> _sessions = new Dictionary<(string, string), SessionState>();
+        private readonly UsageAccumulator _total = new UsageAccumulator();
 
         public UsageFold(UsageGrouping by, TimeZoneInfo zone, DayOfWeek weekStart, bool breakdown)
         {
@@ -40,6 +41,7 @@ namespace TokUsage
             {
                 var entry = FoldInputs.EntryOf(entries[i]);
                 Target(source, entry, session).Add(source, entry);
+                _total.Add(source, entry);
             }
         }
 
@@ -51,6 +53,7 @@ namespace TokUsage
             foreach (var entry in entries)
             {
                 Target(source, entry, session).Add(source, entry);
+                _total.Add(source, entry);
             }
         }
 
@@ -72,8 +75,23 @@ namespace TokUsage
             return session;
         }
 
-        /// <summary>The rows, ordered by key: periods chronologically, sessions by start, names ordinally.</summary>
-        public IEnumerable<UsageTotals> Results()
+        /// <summary>
+        /// The rows, ordered by key: periods chronologically, sessions by start, names ordinally; then, when
+        /// <paramref name="withTotal"/> and there is any row, one row of the same type that sums them all (IsTotal).
+        /// A model row of the client-generated placeholder <c>&lt;synthetic&gt;</c> with no tokens is not a row.
+        /// </summary>
+        public IEnumerable<UsageTotals> Results(bool withTotal)
+        {
+            var rows = Rows().ToList();
+            if (withTotal && rows.Count > 0)
+            {
+                rows.Add(TotalRow(rows));
+            }
+
+            return rows;
+        }
+
+        private IEnumerable<UsageTotals> Rows()
         {
             switch (_by)
             {
@@ -88,6 +106,7 @@ namespace TokUsage
                 case UsageGrouping.Model:
                 case UsageGrouping.Client:
                     return _groups
+                        .Where(g => !(_by == UsageGrouping.Model && ModelNames.IsSynthetic(g.Key) && g.Value.Tokens.Total == 0))
                         .OrderBy(g => g.Key, StringComparer.Ordinal)
                         .Select(g => new GroupSummary(_by, g.Key, g.Value, _breakdown));
                 default:
@@ -101,6 +120,24 @@ namespace TokUsage
                         });
             }
         }
+
+        private UsageTotals TotalRow(List<UsageTotals> rows)
+        {
+            switch (rows[0])
+            {
+                case SessionSummary _:
+                    var files = rows.Cast<SessionSummary>().Sum(s => s.Files);
+                    return new SessionSummary(string.Empty, string.Empty, TotalLabel, files, _total, _breakdown, isTotal: true);
+                case GroupSummary _:
+                    return new GroupSummary(_by, TotalLabel, _total, _breakdown, isTotal: true);
+                default:
+                    var first = (PeriodSummary)rows[0];
+                    return new PeriodSummary(_by, TotalLabel, first.PeriodStart, _zone.Id, _total, _breakdown, isTotal: true);
+            }
+        }
+
+        /// <summary>The name, period or project shown on the total row.</summary>
+        public const string TotalLabel = "Total";
 
         [MethodImpl(Jit.Optimized)]
         private UsageAccumulator Target(in FoldSource source, in FoldEntry entry, SessionState? session)

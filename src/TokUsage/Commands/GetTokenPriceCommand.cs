@@ -23,6 +23,7 @@ namespace TokUsage.Commands
         /// <summary>Model names as logs have them, or wildcard patterns over table entries (default: every entry).</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Models")]
+        [ModelNamesArgument]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(ModelCompleter))]
         public string[]? Model { get; set; }
@@ -58,6 +59,13 @@ namespace TokUsage.Commands
             {
                 if (string.IsNullOrWhiteSpace(name) || ModelNames.IsSynthetic(name))
                 {
+                    if (!MyInvocation.ExpectingInput)
+                    {
+                        WriteWarning(string.IsNullOrWhiteSpace(name)
+                            ? "An empty model name was given: there is nothing to look up. Give a model name as logs have it, or a pattern such as 'claude-*'."
+                            : $"'{name}' is a placeholder Claude Code writes for messages no model answered; it has no price.");
+                    }
+
                     continue;
                 }
 
@@ -65,9 +73,16 @@ namespace TokUsage.Commands
                 if (name.IndexOf('*') >= 0 || name.IndexOf('?') >= 0)
                 {
                     var pattern = new WildcardPattern(name.Replace("[", "`[").Replace("]", "`]"), WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                    var matched = false;
                     foreach (var key in prices.Names().Where(pattern.IsMatch).OrderBy(n => n, StringComparer.OrdinalIgnoreCase))
                     {
+                        matched = true;
                         Show(prices, key);
+                    }
+
+                    if (!matched)
+                    {
+                        WriteWarning($"No price table entry matches '{name}'.");
                     }
 
                     continue;

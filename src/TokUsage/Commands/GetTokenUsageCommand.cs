@@ -46,14 +46,16 @@ namespace TokUsage.Commands
         [ArgumentCompleter(typeof(ClientCompleter))]
         public string[]? Client { get; set; }
 
-        /// <summary>First day (inclusive) of messages to count, in -TimeZone.</summary>
+        /// <summary>First day (inclusive) of messages to count, in -TimeZone: yyyy-MM-dd, yyyyMMdd, [datetime] or [datetimeoffset].</summary>
         [Parameter]
         [Alias("After")]
+        [DayArgument]
         public DateTime? Since { get; set; }
 
-        /// <summary>Last day (inclusive) of messages to count, in -TimeZone.</summary>
+        /// <summary>Last day (inclusive) of messages to count, in -TimeZone: yyyy-MM-dd, yyyyMMdd, [datetime] or [datetimeoffset].</summary>
         [Parameter]
         [Alias("Before")]
+        [DayArgument]
         public DateTime? Until { get; set; }
 
         /// <summary>Time zone of -Since and -Until days (IANA or Windows id; default: local).</summary>
@@ -222,7 +224,11 @@ namespace TokUsage.Commands
 
             public bool WantsVerbose { get; }
 
-            public void File(UsageFile file) => _cmdlet.WriteObject(file);
+            public void File(UsageFile file)
+            {
+                file.TimeZone = _cmdlet.TimeZone is null ? null : _cmdlet._zone.Id;
+                _cmdlet.WriteObject(file);
+            }
 
             public void Error(ScanError error)
             {

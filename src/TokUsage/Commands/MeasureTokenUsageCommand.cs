@@ -12,6 +12,9 @@ namespace TokUsage.Commands
     public sealed class MeasureTokenUsageCommand : TokUsageCmdlet
     {
         private UsageFold? _fold;
+        private TimeZoneInfo? _givenZone;
+        private string? _inputZone;
+        private bool _zoneMismatchWarned;
 
         /// <summary>Usage objects from Get-TokenUsage (typed or deserialized).</summary>
         [Parameter(ValueFromPipeline = true)]
@@ -25,7 +28,10 @@ namespace TokUsage.Commands
         [Parameter]
         public DayOfWeek WeekStart { get; set; } = DayOfWeek.Monday;
 
-        /// <summary>Time zone of days, weeks, months and hours (IANA or Windows id; default: local).</summary>
+        /// <summary>
+        /// Time zone of days, weeks, months and hours (IANA or Windows id). Default: the zone given to Get-TokenUsage
+        /// -TimeZone for the input, else local.
+        /// </summary>
         [Parameter]
         public string? TimeZone { get; set; }
 
@@ -33,9 +39,20 @@ namespace TokUsage.Commands
         [Parameter]
         public SwitchParameter Breakdown { get; set; }
 
+        /// <summary>
+        /// Adds a last row (IsTotal = true) that sums all the others. Default: on when Measure-TokenUsage ends the
+        /// pipeline (its rows go to the screen or a variable), off when they flow on to another command (Export-Csv,
+        /// Where-Object, Sort-Object…), so piped rows stay one uniform, non-overlapping set. -Total:$false never adds it.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Total { get; set; }
+
         protected override void BeginProcessing()
         {
-            _fold = new UsageFold(By, ResolveTimeZone(TimeZone), WeekStart, Breakdown.IsPresent);
+            if (TimeZone != null)
+            {
+                _givenZone = ResolveTimeZone(TimeZone);
+            }
         }
 
         protected override void ProcessRecord()
@@ -64,27 +81,55 @@ namespace TokUsage.Commands
 
         protected override void EndProcessing()
         {
-            foreach (var row in _fold!.Results())
+            var withTotal = MyInvocation.BoundParameters.ContainsKey(nameof(Total))
+                ? Total.IsPresent
+                : MyInvocation.PipelinePosition == MyInvocation.PipelineLength;
+            foreach (var row in FoldFor(null).Results(withTotal))
             {
-                if (row is GroupSummary group)
+                // Type names select the view: GroupSummary#Project labels the first column; ...#Breakdown shows sub-rows.
+                var wrapped = PSObject.AsPSObject(row);
+                var typeName = row is GroupSummary group ? "TokUsage.GroupSummary#" + group.By : row.GetType().FullName!;
+                if (row is GroupSummary)
                 {
-                    // A per-grouping type name lets the format file label the first column Project, Model or Client.
-                    var wrapped = PSObject.AsPSObject(group);
-                    wrapped.TypeNames.Insert(0, "TokUsage.GroupSummary#" + group.By);
-                    WriteObject(wrapped);
+                    wrapped.TypeNames.Insert(0, typeName);
                 }
-                else
+
+                if (Breakdown.IsPresent)
                 {
-                    WriteObject(row);
+                    wrapped.TypeNames.Insert(0, typeName + "#Breakdown");
                 }
+
+                WriteObject(wrapped);
             }
+        }
+
+        /// <summary>
+        /// The fold, created at the first input so that, without -TimeZone, days are cut in the zone Get-TokenUsage was
+        /// given (<see cref="UsageFile.TimeZone"/>); null or absent there means local. Inputs that name another zone than
+        /// the one in use are folded in it, with one warning.
+        /// </summary>
+        private UsageFold FoldFor(string? inputZone)
+        {
+            if (_fold is null)
+            {
+                _inputZone = inputZone;
+                var zone = _givenZone ?? (inputZone is null ? ResolveTimeZone(null) : ResolveTimeZone(inputZone));
+                _fold = new UsageFold(By, zone, WeekStart, Breakdown.IsPresent);
+            }
+            else if (_givenZone is null && !_zoneMismatchWarned && !string.Equals(inputZone, _inputZone, StringComparison.OrdinalIgnoreCase))
+            {
+                _zoneMismatchWarned = true;
+                WriteWarning($"The input was read with different -TimeZone values ('{_inputZone ?? "local"}' and '{inputZone ?? "local"}'); periods are cut in '{_inputZone ?? "local"}'. Give Measure-TokenUsage -TimeZone to choose.");
+            }
+
+            return _fold;
         }
 
         private void Fold(PSObject input)
         {
             if (input.BaseObject is UsageFile file)
             {
-                _fold!.Add(FoldInputs.SourceOf(file), file.Entries);
+                FoldFor(file.TimeZone).Add(FoldInputs.SourceOf(file), file.Entries);
                 return;
             }
 
@@ -99,7 +144,7 @@ namespace TokUsage.Commands
                 return;
             }
 
-            _fold!.Add(adapted.Value.Source, adapted.Value.Entries);
+            FoldFor(input.Properties["TimeZone"]?.Value?.ToString()).Add(adapted.Value.Source, adapted.Value.Entries);
         }
     }
 }

@@ -5,8 +5,8 @@ namespace TokUsage
     /// <summary>A calendar period (day, week, month or hour in the chosen time zone) of Measure-TokenUsage.</summary>
     public sealed class PeriodSummary : UsageTotals
     {
-        internal PeriodSummary(UsageGrouping by, string period, DateTimeOffset periodStart, string timeZone, UsageAccumulator totals, bool breakdown)
-            : base(totals, breakdown)
+        internal PeriodSummary(UsageGrouping by, string period, DateTimeOffset periodStart, string timeZone, UsageAccumulator totals, bool breakdown, bool isTotal = false)
+            : base(totals, breakdown, period, isTotal)
         {
             By = by;
             Period = period;
@@ -17,10 +17,13 @@ namespace TokUsage
         /// <summary>Day, Week, Month or Hour.</summary>
         public UsageGrouping By { get; }
 
-        /// <summary>The period label: <c>yyyy-MM-dd</c> (day; week start for weeks), <c>yyyy-MM</c>, or <c>yyyy-MM-dd HH:00</c>.</summary>
+        /// <summary>
+        /// The period label: <c>yyyy-MM-dd</c> (day; week start for weeks), <c>yyyy-MM</c>, or <c>yyyy-MM-dd HH:00</c>;
+        /// <c>Total</c> on the total row.
+        /// </summary>
         public string Period { get; }
 
-        /// <summary>Start of the period in <see cref="TimeZone"/>.</summary>
+        /// <summary>Start of the period in <see cref="TimeZone"/> (of the first period on the total row).</summary>
         public DateTimeOffset PeriodStart { get; }
 
         /// <summary>Id of the time zone the periods were cut in.</summary>
@@ -30,8 +33,8 @@ namespace TokUsage
     /// <summary>A project, model or client row of Measure-TokenUsage.</summary>
     public sealed class GroupSummary : UsageTotals
     {
-        internal GroupSummary(UsageGrouping by, string name, UsageAccumulator totals, bool breakdown)
-            : base(totals, breakdown)
+        internal GroupSummary(UsageGrouping by, string name, UsageAccumulator totals, bool breakdown, bool isTotal = false)
+            : base(totals, breakdown, name, isTotal)
         {
             By = by;
             Name = name;
@@ -42,7 +45,7 @@ namespace TokUsage
         /// <summary>Project, Model or Client.</summary>
         public UsageGrouping By { get; }
 
-        /// <summary>The project, model or client id.</summary>
+        /// <summary>The project (its working directory where the logs name it), model or client id; <c>Total</c> on the total row.</summary>
         public string Name { get; }
 
         /// <summary>First counted message (UTC).</summary>
@@ -55,8 +58,8 @@ namespace TokUsage
     /// <summary>A session row of Measure-TokenUsage: one client session, sub-agent files included.</summary>
     public sealed class SessionSummary : UsageTotals
     {
-        internal SessionSummary(string client, string sessionId, string project, int files, UsageAccumulator totals, bool breakdown)
-            : base(totals, breakdown)
+        internal SessionSummary(string client, string sessionId, string project, int files, UsageAccumulator totals, bool breakdown, bool isTotal = false)
+            : base(totals, breakdown, sessionId, isTotal)
         {
             Client = client;
             SessionId = sessionId;
@@ -66,10 +69,13 @@ namespace TokUsage
             End = totals.Last ?? default;
         }
 
+        /// <summary>Client id; empty on the total row.</summary>
         public string Client { get; }
 
+        /// <summary>Session id; empty on the total row.</summary>
         public string SessionId { get; }
 
+        /// <summary>Project the session ran in; <c>Total</c> on the total row.</summary>
         public string Project { get; }
 
         /// <summary>First counted message (UTC).</summary>
@@ -88,8 +94,9 @@ namespace TokUsage
     /// <summary>One model's share of a Measure-TokenUsage row (-Breakdown).</summary>
     public sealed class ModelBreakdown
     {
-        internal ModelBreakdown(string model, long messages, TokenCounts tokens, decimal cost, bool priced)
+        internal ModelBreakdown(string group, string model, long messages, TokenCounts tokens, decimal cost, bool priced)
         {
+            Group = group;
             Model = model;
             Messages = messages;
             InputTokens = tokens.Input;
@@ -100,6 +107,9 @@ namespace TokUsage
             Cost = cost;
             Priced = priced;
         }
+
+        /// <summary>The row this split belongs to: its period, session id, project, model or client (<c>Total</c> for the total row).</summary>
+        public string Group { get; }
 
         public string Model { get; }
 

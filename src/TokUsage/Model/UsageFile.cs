@@ -27,8 +27,8 @@ namespace TokUsage
             SessionId = sessionId;
             Project = project;
             Entries = entries;
-            Models = models;
-            UnpricedModels = unpricedModels;
+            Models = new NameList(models);
+            UnpricedModels = new NameList(unpricedModels);
             SkippedLines = skippedLines;
 
             var start = DateTimeOffset.MaxValue;
@@ -73,7 +73,7 @@ namespace TokUsage
         public DateTimeOffset? End { get; }
 
         /// <summary>Distinct models of the counted messages, sorted.</summary>
-        public string[] Models { get; }
+        public NameList Models { get; }
 
         /// <summary>Number of counted (deduplicated) messages.</summary>
         public int Messages => Entries.Count;
@@ -101,10 +101,16 @@ namespace TokUsage
         public CostSource CostSource { get; }
 
         /// <summary>Models of this file that have no price: their tokens are counted, their cost is not.</summary>
-        public string[] UnpricedModels { get; }
+        public NameList UnpricedModels { get; }
 
         /// <summary>Lines that were damaged (not JSON, torn, wrong types) and skipped; -Verbose names them.</summary>
         public long SkippedLines { get; }
+
+        /// <summary>
+        /// The time zone the user chose for this run (-TimeZone of Get-TokenUsage), or null for the local zone.
+        /// Measure-TokenUsage cuts days in it unless it is given a zone of its own. Set before the object is emitted.
+        /// </summary>
+        public string? TimeZone { get; internal set; }
 
         /// <summary>The counted messages, one row each.</summary>
         public IReadOnlyList<UsageEntry> Entries { get; }

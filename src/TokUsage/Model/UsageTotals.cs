@@ -8,8 +8,9 @@ namespace TokUsage
     /// </summary>
     public abstract class UsageTotals
     {
-        private protected UsageTotals(UsageAccumulator totals, bool breakdown)
+        private protected UsageTotals(UsageAccumulator totals, bool breakdown, string group, bool isTotal)
         {
+            IsTotal = isTotal;
             Messages = totals.Messages;
             InputTokens = totals.Tokens.Input;
             OutputTokens = totals.Tokens.Output;
@@ -19,18 +20,24 @@ namespace TokUsage
             Cost = totals.Cost;
             ReportedCost = totals.ReportedCost;
             CostSource = totals.CostSource;
-            Clients = totals.SortedClients();
-            Models = totals.SortedModels();
+            Clients = new NameList(totals.SortedClients());
+            Models = new NameList(totals.SortedModels());
             Sessions = totals.SessionCount;
-            UnpricedModels = totals.SortedUnpricedModels();
-            Breakdown = breakdown ? totals.ModelBreakdowns() : Array.Empty<ModelBreakdown>();
+            UnpricedModels = new NameList(totals.SortedUnpricedModels());
+            Breakdown = breakdown ? totals.ModelBreakdowns(group) : Array.Empty<ModelBreakdown>();
         }
 
+        /// <summary>
+        /// True for the grand-total row Measure-TokenUsage adds after the others (see its -Total parameter): it sums every
+        /// other row of the same call, so leave it out when summing rows yourself.
+        /// </summary>
+        public bool IsTotal { get; }
+
         /// <summary>Clients whose messages the row counts, sorted.</summary>
-        public string[] Clients { get; }
+        public NameList Clients { get; }
 
         /// <summary>Models of the counted messages, sorted.</summary>
-        public string[] Models { get; }
+        public NameList Models { get; }
 
         /// <summary>Distinct sessions (per client) the row counts.</summary>
         public int Sessions { get; }
@@ -61,7 +68,7 @@ namespace TokUsage
         public CostSource CostSource { get; }
 
         /// <summary>Models counted here that have no price (their cost is missing from <see cref="Cost"/>).</summary>
-        public string[] UnpricedModels { get; }
+        public NameList UnpricedModels { get; }
 
         /// <summary>Per-model split of the row (filled with -Breakdown, else empty), ordered by cost descending.</summary>
         public IReadOnlyList<ModelBreakdown> Breakdown { get; }

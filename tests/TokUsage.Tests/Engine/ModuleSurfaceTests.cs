@@ -192,7 +192,9 @@ namespace TokUsage.Tests.Engine
             Assert.Equal(new[] { "2026-04-26", "2026-05-03" }, weeks.Select(w => w.Period));
 
             var models = _host.Run("Get-TokenUsage -Path $d | Measure-TokenUsage -By Model", new Dictionary<string, object?> { ["d"] = _dir.Path });
-            Assert.Equal(new[] { "TokUsage.GroupSummary#Model", "TokUsage.GroupSummary#Model" }, models.Output.Select(o => o.TypeNames[0]));
+            Assert.Equal(new[] { "TokUsage.GroupSummary#Model", "TokUsage.GroupSummary#Model", "TokUsage.GroupSummary#Model" }, models.Output.Select(o => o.TypeNames[0]));
+            Assert.Equal(models.Objects<GroupSummary>().Sum(g => g.TotalTokens), models.TotalRow()!.TotalTokens);
+            Assert.Equal("Total", ((GroupSummary)models.TotalRow()!).Name);
             Assert.Equal(new[] { "claude-haiku-4-5-20251001", "claude-opus-4-6" }, models.Objects<GroupSummary>().Select(g => g.Name));
         }
 

@@ -74,7 +74,14 @@ namespace TokUsage.Tests.Support
 
             public bool HadErrors { get; }
 
-            public IEnumerable<T> Objects<T>() => Output.Select(o => o.BaseObject).OfType<T>();
+            /// <summary>
+            /// The output objects of type <typeparamref name="T"/>, without Measure-TokenUsage's total row (added when it
+            /// ends the pipeline, as these scripts do); <see cref="TotalRow"/> returns that row.
+            /// </summary>
+            public IEnumerable<T> Objects<T>() => Output.Select(o => o.BaseObject).OfType<T>().Where(o => !(o is UsageTotals { IsTotal: true }));
+
+            /// <summary>Measure-TokenUsage's total row, or null.</summary>
+            public UsageTotals? TotalRow() => Output.Select(o => o.BaseObject).OfType<UsageTotals>().SingleOrDefault(o => o.IsTotal);
 
             /// <summary>Fails with the error stream's text when the script wrote errors.</summary>
             public Result AssertNoErrors()
