@@ -12,6 +12,7 @@
     DotNetFrameworkVersion = '4.7.2'
     NestedModules          = @('TokUsage.dll')
     FormatsToProcess       = @('TokUsage.Format.ps1xml')
+    TypesToProcess         = @('TokUsage.Types.ps1xml')
     FunctionsToExport      = @()
     CmdletsToExport        = @('Get-TokenUsage', 'Get-TokenUsageSource', 'Measure-TokenUsage', 'Get-TokenPrice', 'Update-TokenPrice', 'Clear-TokenUsageCache')
     VariablesToExport      = @()
@@ -21,7 +22,7 @@
             Tags         = @('AI', 'LLM', 'Tokens', 'Cost', 'Usage', 'ClaudeCode', 'Claude', 'Codex', 'Anthropic', 'ccusage', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://github.com/tokusage/TokUsage/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/tokusage/TokUsage'
-            ReleaseNotes = 'First release: Claude Code usage with exact deduplication, embedded offline pricing, daily/weekly/monthly/hourly/session/project/model/client summaries.'
+            ReleaseNotes = 'Usage and cost of 23 coding agents (Claude Code, Codex CLI, Gemini CLI, OpenCode, Copilot CLI, Amp and more) with exact deduplication, embedded offline pricing, a per-file cache, and daily/weekly/monthly/hourly/session/project/model/client summaries with a total row and views that fit 80 columns. See https://github.com/tokusage/TokUsage for the full notes.'
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using TokUsage.Pipeline;
 using TokUsage.Pricing;
@@ -46,6 +47,22 @@ namespace TokUsage.Clients
         public string Directory { get; }
 
         public string Origin { get; }
+
+        /// <summary>
+        /// True when the user named this folder for this client (a client's own variable such as CLAUDE_CONFIG_DIR or
+        /// AMP_DATA_DIR): a missing folder is then worth a warning. Defaults, folders derived from a variable every
+        /// program shares (XDG_DATA_HOME, XDG_CONFIG_HOME, APPDATA, LOCALAPPDATA) and folders a client's own registry
+        /// file lists (a project deleted since) are not.
+        /// </summary>
+        public bool NamedForClient => IsVariableName(Origin) && !SharedOrigins.Contains(Origin);
+
+        private static bool IsVariableName(string origin) =>
+            origin.Length > 0 && origin.All(c => (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
+
+        private static readonly HashSet<string> SharedOrigins = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "APPDATA", "LOCALAPPDATA", "HOME", "USERPROFILE",
+        };
 
         /// <summary>False for a folder whose own files are the logs (a database folder): its subfolders are not walked.</summary>
         public bool Recursive { get; }

@@ -27,6 +27,7 @@ namespace TokUsage.Commands
         private ClientEnvironment? _environment;
         private PriceBook? _prices;
         private string? _cacheDirectory;
+        private string[]? _commandLineClients;
 
         /// <summary>Files or folders to read instead of the clients' default locations; wildcards allowed.</summary>
         [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -36,12 +37,12 @@ namespace TokUsage.Commands
 
         /// <summary>Files or folders to read, taken literally (no wildcards).</summary>
         [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("PSPath", "LP")]
+        [Alias("PSPath", "LP", "Root")]
         [ValidateNotNullOrEmpty]
         public string[]? LiteralPath { get; set; }
 
-        /// <summary>Clients to read (default: every client).</summary>
-        [Parameter]
+        /// <summary>Clients to read (default: every client); bound by property name from piped sources.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateClient]
         [ArgumentCompleter(typeof(ClientCompleter))]
         public string[]? Client { get; set; }
@@ -82,6 +83,7 @@ namespace TokUsage.Commands
 
         protected override void BeginProcessing()
         {
+            _commandLineClients = Client;
             _zone = ResolveTimeZone(TimeZone);
             _environment = ClientEnvironment.FromProcess();
             _prices = LoadPrices(_environment, PriceOverride);
@@ -119,9 +121,7 @@ namespace TokUsage.Commands
                 return; // every named path failed (and was reported) or a wildcard matched nothing
             }
 
-            var clients = Client is null
-                ? ClientRegistry.All
-                : ClientRegistry.All.Where(c => Client.Any(id => string.Equals(id, c.Id, StringComparison.OrdinalIgnoreCase))).ToArray();
+            var clients = Clients(_commandLineClients) ?? ClientRegistry.All;
             var read = new ReadOptions(_prices!, new DateWindow(_zone, Since, Until));
             var request = new ScanRequest(clients, _pathsGiven ? _targets : null, _environment!, read, ThrottleLimit)
             {
@@ -142,6 +142,13 @@ namespace TokUsage.Commands
 
         public void Dispose() => _stop.Dispose();
 
+        /// <summary>The registry's clients named by <paramref name="ids"/>; null when no ids are given.</summary>
+        private static IReadOnlyList<IClientSource>? Clients(string[]? ids) =>
+            ids is null ? null : ClientRegistry.All.Where(c => ids.Any(id => string.Equals(id, c.Id, StringComparison.OrdinalIgnoreCase))).ToArray();
+
+        /// <summary>The clients of the current record's paths: a piped source's own client, else those of -Client.</summary>
+        private IReadOnlyList<IClientSource>? RecordClients() => ReferenceEquals(Client, _commandLineClients) ? null : Clients(Client);
+
         private void AddResolved(string path)
         {
             try
@@ -154,7 +161,7 @@ namespace TokUsage.Commands
 
                 foreach (var item in resolved)
                 {
-                    _targets.Add(new ScanTarget(item, Directory.Exists(item)));
+                    _targets.Add(new ScanTarget(item, Directory.Exists(item), RecordClients()));
                 }
             }
             catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException)
@@ -184,11 +191,11 @@ namespace TokUsage.Commands
 
             if (Directory.Exists(full))
             {
-                _targets.Add(new ScanTarget(full, true));
+                _targets.Add(new ScanTarget(full, true, RecordClients()));
             }
             else if (File.Exists(full))
             {
-                _targets.Add(new ScanTarget(full, false));
+                _targets.Add(new ScanTarget(full, false, RecordClients()));
             }
             else
             {

@@ -73,15 +73,19 @@ namespace TokUsage.Pipeline
     /// <summary>A file or folder named by -Path/-LiteralPath, already resolved to a file-system path.</summary>
     internal sealed class ScanTarget
     {
-        public ScanTarget(string path, bool isDirectory)
+        public ScanTarget(string path, bool isDirectory, IReadOnlyList<IClientSource>? clients = null)
         {
             Path = path;
             IsDirectory = isDirectory;
+            Clients = clients;
         }
 
         public string Path { get; }
 
         public bool IsDirectory { get; }
+
+        /// <summary>The clients whose logs are read here (a piped source names its client); null: the request's clients.</summary>
+        public IReadOnlyList<IClientSource>? Clients { get; }
     }
 
     /// <summary>Everything one Get-TokenUsage run needs. Immutable.</summary>

@@ -57,7 +57,7 @@ namespace TokUsage.Pipeline
 
                         if (!Directory.Exists(root.Directory))
                         {
-                            if (root.Origin != "default")
+                            if (root.NamedForClient)
                             {
                                 sink.Warning($"{root.Origin} names '{root.Directory}', which does not exist; no {client.Id} logs are read from it.");
                             }
@@ -76,27 +76,43 @@ namespace TokUsage.Pipeline
             {
                 foreach (var target in _request.Targets)
                 {
+                    var clients = target.Clients ?? _request.Clients;
                     if (target.IsDirectory)
                     {
-                        // One walk for all clients; each file goes to its owner.
-                        foreach (var info in FileScanner.Walk(target.Path, p => _request.Clients.Any(c => c.IsUsageFile(p)), OnError))
+                        // One walk for all clients; each file goes to its owner. Files that are plainly another
+                        // client's (under its folders) are not read as these clients' logs: one warning per client.
+                        var foreign = new SortedDictionary<string, int>(StringComparer.Ordinal);
+                        foreach (var info in FileScanner.Walk(target.Path, p => clients.Any(c => c.IsUsageFile(p)), OnError))
                         {
-                            Add(Owner(info.FullName)!, info, target.Path);
+                            var owner = Owner(info.FullName, clients, out var other);
+                            if (owner is null)
+                            {
+                                foreign[other!.Id] = foreign.TryGetValue(other.Id, out var n) ? n + 1 : 1;
+                                continue;
+                            }
+
+                            Add(owner, info, target.Path);
+                        }
+
+                        foreach (var pair in foreign)
+                        {
+                            sink.Warning($"Skipped {pair.Value} file(s) under '{target.Path}' that are {pair.Key} logs (they lie in its folders), not logs of {Ids(clients)}. To count them, name -Client {pair.Key} too, or leave -Client out.");
                         }
 
                         continue;
                     }
 
-                    var owner = Owner(target.Path);
-                    if (owner is null)
+                    var fileOwner = Owner(target.Path, clients, out var otherOwner);
+                    if (fileOwner is null)
                     {
+                        var reason = otherOwner is null ? string.Empty : $" It is a {otherOwner.Id} log (it lies in its folders): name -Client {otherOwner.Id}, or leave -Client out.";
                         sink.Error(new ScanError(ScanErrorKind.UnsupportedFile, target.Path, new NotSupportedException(
-                            $"'{target.Path}' is not a usage log of {string.Join(", ", _request.Clients.Select(c => c.Id))}.")));
+                            $"'{target.Path}' is not a usage log of {Ids(clients)}.{reason}")));
                         continue;
                     }
 
                     var file = new FileInfo(target.Path);
-                    Add(owner, file, file.DirectoryName ?? target.Path);
+                    Add(fileOwner, file, file.DirectoryName ?? target.Path);
                 }
             }
 
@@ -112,28 +128,44 @@ namespace TokUsage.Pipeline
         }
 
         /// <summary>
-        /// The client that reads a file several clients could read (any <c>*.jsonl</c>): the one with a marker folder
-        /// (<c>.codex</c>, <c>.gemini</c>…) nearest to the file; without markers, the first in registry order.
+        /// The client among <paramref name="candidates"/> that reads a file under -Path. The file belongs to the client,
+        /// of all clients, whose marker folder (<c>.claude</c>, <c>.codex</c>, <c>.gemini</c>…) is nearest to it; when
+        /// that client is not a candidate, nobody here reads it and <paramref name="foreign"/> names its owner. A file
+        /// under no client's folders goes to the first candidate (registry order) that reads its kind of file.
         /// </summary>
-        private IClientSource? Owner(string path)
+        private static IClientSource? Owner(string path, IReadOnlyList<IClientSource> candidates, out IClientSource? foreign)
         {
-            IClientSource? best = null;
-            var bestDepth = -2;
-            foreach (var client in _request.Clients)
+            foreign = null;
+            IClientSource? marked = null;
+            var markedDepth = -1;
+            foreach (var client in ClientRegistry.All)
             {
                 if (client.IsUsageFile(path))
                 {
                     var depth = MarkerDepth(client, path);
-                    if (depth > bestDepth)
+                    if (depth > markedDepth)
                     {
-                        best = client;
-                        bestDepth = depth;
+                        marked = client;
+                        markedDepth = depth;
                     }
                 }
             }
 
-            return best;
+            if (marked != null)
+            {
+                if (candidates.Contains(marked))
+                {
+                    return marked;
+                }
+
+                foreign = marked;
+                return null;
+            }
+
+            return candidates.FirstOrDefault(c => c.IsUsageFile(path));
         }
+
+        private static string Ids(IEnumerable<IClientSource> clients) => string.Join(", ", clients.Select(c => c.Id));
 
         /// <summary>Index of the deepest folder of <paramref name="path"/> that is one of the client's markers; -1 when none is.</summary>
         private static int MarkerDepth(IClientSource client, string path)
