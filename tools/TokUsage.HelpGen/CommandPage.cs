@@ -217,11 +217,22 @@ namespace TokUsage.HelpGen
             return result;
         }
 
+        /// <summary>
+        /// The links of a RELATED LINKS paragraph. A link to another page of docs/ (a command or about topic) becomes a
+        /// link by name, as Get-Help shows PlatyPS links; web links keep their address.
+        /// </summary>
         private static IEnumerable<(string, string)> LinksOf(Block block)
         {
-            foreach (var link in block.Descendants<LinkInline>())
+            var inline = (block as LeafBlock)?.Inline;
+            if (inline is null)
             {
-                yield return (InlineText(link), link.Url ?? string.Empty);
+                yield break;
+            }
+
+            foreach (var link in inline.Descendants<LinkInline>())
+            {
+                var url = link.Url ?? string.Empty;
+                yield return (InlineText(link), url.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? string.Empty : url);
             }
         }
 

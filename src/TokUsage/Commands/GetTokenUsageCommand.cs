@@ -32,12 +32,13 @@ namespace TokUsage.Commands
         /// <summary>Files or folders to read instead of the clients' default locations; wildcards allowed.</summary>
         [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [PipedPathArgument]
         [ValidateNotNullOrEmpty]
         public string[]? Path { get; set; }
 
         /// <summary>Files or folders to read, taken literally (no wildcards).</summary>
         [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("PSPath", "LP", "Root")]
+        [Alias("PSPath", "LP")]
         [ValidateNotNullOrEmpty]
         public string[]? LiteralPath { get; set; }
 
@@ -157,6 +158,11 @@ namespace TokUsage.Commands
                 if (!IsFileSystem(provider, path))
                 {
                     return;
+                }
+
+                if (resolved.Count == 0)
+                {
+                    WriteWarning($"-Path '{path}' matches no file or folder: nothing is read from it.");
                 }
 
                 foreach (var item in resolved)

@@ -24,15 +24,26 @@ namespace TokUsage.Commands
         [Parameter]
         public SwitchParameter Existing { get; set; }
 
+        /// <summary>
+        /// Also lists the missing folders of other operating systems (macOS ~/Library, Windows AppData on Linux…).
+        /// Without it, another OS's folder is listed only when it exists (a copied home).
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllPlatforms { get; set; }
+
         protected override void EndProcessing()
         {
             var clients = Client is null
                 ? ClientRegistry.All
                 : ClientRegistry.All.Where(c => Client.Any(id => string.Equals(id, c.Id, StringComparison.OrdinalIgnoreCase))).ToArray();
             void OnError(string path, Exception e) => WriteError(new ErrorRecord(e, "DirectoryUnreadable", ErrorCategory.ReadError, path));
-            foreach (var source in SourceInventory.List(clients, ClientEnvironment.FromProcess(), OnError))
+            var environment = ClientEnvironment.FromProcess();
+            var here = PathFacts.CurrentPlatform;
+            foreach (var source in SourceInventory.List(clients, environment, OnError))
             {
-                if (!Existing || source.Exists)
+                var platform = PathFacts.PlatformOf(source.Root, environment.Home, environment.Get("APPDATA"), environment.Get("LOCALAPPDATA"));
+                var otherPlatform = platform != null && platform != here;
+                if (source.Exists || (!Existing && (AllPlatforms || !otherPlatform)))
                 {
                     WriteObject(source);
                 }

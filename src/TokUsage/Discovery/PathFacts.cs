@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Collections.Generic;
 using System.IO;
 
@@ -20,6 +21,41 @@ namespace TokUsage.Discovery
 
             return path.Substring(root.Length + 1).Split(Separators, StringSplitOptions.RemoveEmptyEntries);
         }
+
+        /// <summary>
+        /// The operating system a per-user folder is for, when only one uses it: "macOS" for <c>~/Library/…</c>,
+        /// "Windows" for <c>~/AppData/…</c> and the APPDATA/LOCALAPPDATA folders; null for folders every OS may use.
+        /// </summary>
+        public static string? PlatformOf(string folder, string home, string? appData, string? localAppData)
+        {
+            var below = SegmentsBelow(folder, home);
+            if (below != null && below.Length > 0)
+            {
+                if (string.Equals(below[0], "Library", StringComparison.Ordinal))
+                {
+                    return "macOS";
+                }
+
+                if (string.Equals(below[0], "AppData", StringComparison.OrdinalIgnoreCase))
+                {
+                    return "Windows";
+                }
+            }
+
+            foreach (var windowsFolder in new[] { appData, localAppData })
+            {
+                if (windowsFolder != null && SegmentsBelow(folder, windowsFolder) != null)
+                {
+                    return "Windows";
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The operating system this process runs on, named as <see cref="PlatformOf"/> names them.</summary>
+        public static string CurrentPlatform =>
+            RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "Windows" : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "macOS" : "Linux";
 
         /// <summary>The nearest ancestor folder of <paramref name="path"/> named <paramref name="name"/>, or null.</summary>
         public static string? NearestAncestorNamed(string path, string name)

@@ -118,9 +118,19 @@ namespace TokUsage.Pipeline
 
             var files = byPath.Values.ToList();
             var oldest = _request.Read.Dates.OldestUsefulWriteUtc;
+            var tooOld = 0;
             if (oldest.HasValue)
             {
-                files.RemoveAll(f => f.LastWriteUtc < oldest.Value);
+                tooOld = files.RemoveAll(f => f.LastWriteUtc < oldest.Value);
+            }
+
+            if (files.Count == 0)
+            {
+                var clients = _request.Clients.Count == ClientRegistry.All.Count ? "any client" : string.Join(", ", _request.Clients.Select(c => c.Id));
+                var where = _request.Targets is null ? "in the default folders (Get-TokenUsageSource lists them; -Path reads other ones)" : "under the given paths";
+                sink.Warning(tooOld > 0
+                    ? $"No usage log of {clients} was written on or after the day before -Since ({tooOld} older one(s) found {where})."
+                    : $"No usage log of {clients} was found {where}.");
             }
 
             files.Sort((a, b) => FileScanner.CompareOrdinal(a.Path, b.Path));
@@ -266,7 +276,7 @@ namespace TokUsage.Pipeline
 
             if (skippedLines > 0)
             {
-                sink.Warning($"Skipped {skippedLines} damaged line(s) in {damagedFiles} file(s); their SkippedLines say which, and -Verbose names each line.");
+                sink.Warning($"Skipped {skippedLines} damaged line(s) in {damagedFiles} file(s); each file's SkippedLines property counts its own (Where-Object SkippedLines -gt 0), and -Verbose names each line.");
             }
         }
 

@@ -100,6 +100,12 @@ namespace TokUsage.Pricing
                 warn(problem);
             }
 
+            var named = env.Get(PriceFileVariable);
+            if (named != null && !File.Exists(named))
+            {
+                warn($"{PriceFileVariable} names '{named}', which does not exist: no prices of your own are applied. Create it (see about_TokUsage) or clear the variable.");
+            }
+
             var overrides = PriceOverrideSet.FromFile(PriceFilePath(env)).With(cmdletOverrides ?? PriceOverrideSet.Empty);
             return new PriceBook(table, overrides);
         }

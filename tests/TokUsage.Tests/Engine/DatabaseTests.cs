@@ -283,7 +283,7 @@ namespace TokUsage.Tests.Engine
             {
                 Environment.SetEnvironmentVariable("XDG_DATA_HOME", data);
                 var run = _host.Run("Get-TokenUsage -Client crush").AssertNoErrors();
-                var warning = Assert.Single(run.Warnings);
+                var warning = Assert.Single(run.Warnings, w => w.Contains("project list", StringComparison.Ordinal));
                 Assert.Contains(Path.Combine(data, "crush", "projects.json"), warning);
                 Assert.Empty(run.Output);
             }
