@@ -7,6 +7,55 @@ namespace TokUsage.Parsing
     /// <summary>Cheap byte-level facts about a JSONL line, used before (or instead of) parsing it.</summary>
     internal static class JsonLines
     {
+        private static readonly byte[] CwdName = System.Text.Encoding.ASCII.GetBytes("\"cwd\"");
+
+        /// <summary>
+        /// The top-level <c>cwd</c> string of a JSON line (Claude Code records the session's working directory on every
+        /// line), or null when the line has none or is damaged. Lines without the bytes <c>"cwd"</c> cost one search.
+        /// </summary>
+        public static string? TopLevelCwd(ReadOnlySpan<byte> line)
+        {
+            if (line.IndexOf(CwdName) < 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                var reader = new System.Text.Json.Utf8JsonReader(line);
+                if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+                {
+                    return null;
+                }
+
+                while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+                {
+                    var isCwd = reader.ValueTextEquals(CwdName.AsSpan(1, 3));
+                    if (!reader.Read())
+                    {
+                        return null;
+                    }
+
+                    if (isCwd)
+                    {
+                        return reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
+                    }
+
+                    reader.Skip();
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // damaged or torn: the line is counted as damaged by the reader that parses it
+            }
+            catch (InvalidOperationException)
+            {
+                // invalid UTF-8 in the value
+            }
+
+            return null;
+        }
+
         /// <summary>True when the line holds only white space.</summary>
         [MethodImpl(Jit.Optimized)]
         public static bool IsBlank(ReadOnlySpan<byte> line)

@@ -457,7 +457,7 @@ namespace TokUsage.Pipeline
                     Entries.AddRange(ordered);
                 }
 
-                return new UsageFile(client, path, sessionId, project, Entries, Models.ToArray(), Unpriced.ToArray(), skippedLines);
+                return new UsageFile(client, path, sessionId, ProjectNames.FromDirectory(project), Entries, Models.ToArray(), Unpriced.ToArray(), skippedLines);
             }
         }
     }

@@ -73,7 +73,7 @@ namespace TokUsage.Tests.Engine
                 Assert.Equal((e.Messages, e.Input, e.Output, e.CacheRead, e.CacheWrite), (row.Messages, row.InputTokens, row.OutputTokens, row.CacheReadTokens, row.CacheWriteTokens));
                 Assert.Equal(Math.Round(e.Cost, 2), Math.Round(row.Cost, 2));
                 Assert.Equal("claude", row.Client);
-                Assert.StartsWith("-home-dev-src-project-", row.Project, StringComparison.Ordinal);
+                Assert.StartsWith("/home/dev/src/project-", row.Project, StringComparison.Ordinal); // the cwd the lines record
             }
 
             Assert.Equal(rows.OrderBy(r => r.Start).Select(r => r.SessionId), rows.Select(r => r.SessionId));

@@ -57,6 +57,9 @@ namespace TokUsage.Clients.Claude
                 stream.Position = start;
                 using var lines = new JsonlLineReader(stream, start, cancel, firstLineNumber: result.ResumeLine);
                 var parser = new ClaudeLineParser();
+                // The project is the working directory the lines record (its first one); the folder name is the
+                // fallback for transcripts that record none yet. A resumed read keeps a project found before.
+                var projectFromCwd = result.Project != ClaudePaths.SessionAndProject(file.Path, file.ScanRoot).Project;
                 while (true)
                 {
                     var read = lines.Read(out var line);
@@ -74,6 +77,16 @@ namespace TokUsage.Clients.Claude
                     if (JsonLines.IsBlank(line))
                     {
                         continue;
+                    }
+
+                    if (!projectFromCwd)
+                    {
+                        var cwd = JsonLines.TopLevelCwd(line);
+                        if (!string.IsNullOrWhiteSpace(cwd))
+                        {
+                            result.Project = ProjectNames.FromDirectory(cwd!);
+                            projectFromCwd = true;
+                        }
                     }
 
                     if (!ClaudeLineParser.MayHaveUsage(line))
