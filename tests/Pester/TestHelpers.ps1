@@ -18,7 +18,8 @@ if (-not $env:TOKUSAGE_TEST_HOME) {
     }
 }
 
-$script:ModuleManifest = Join-Path $PSScriptRoot '../../out/TokUsage/TokUsage.psd1'
+# TOKUSAGE_TEST_MODULE runs the specs against another build (for example an older one, to see a spec fail without a fix).
+$script:ModuleManifest = if ($env:TOKUSAGE_TEST_MODULE) { $env:TOKUSAGE_TEST_MODULE } else { Join-Path $PSScriptRoot '../../out/TokUsage/TokUsage.psd1' }
 Import-Module $script:ModuleManifest -Force
 
 # The pwsh running the specs, as a command line for a child process (pwsh, or `dotnet pwsh.dll` for the .NET tool).
@@ -47,6 +48,23 @@ function ConvertTo-ClaudeLine {
     $line | ConvertTo-Json -Depth 6 -Compress
 }
 
+# USD per million tokens (input, output, cache read, 5-minute cache write) of the models the generated homes use, as
+# Anthropic and OpenAI publish them: the specs price their expectations with these, not with the module's table.
+$script:Rates = @{
+    'claude-sonnet-4-5-20250929' = @{ In = 3; Out = 15; Read = 0.3; Write = 3.75 }
+    'claude-opus-4-1-20250805'   = @{ In = 15; Out = 75; Read = 1.5; Write = 18.75 }
+}
+
+function Get-ExpectedCost {
+    param([object[]] $Messages)
+    $sum = [decimal]0
+    foreach ($m in $Messages) {
+        $r = $script:Rates[$m.Model]
+        $sum += ([decimal]$m.Input * $r.In + [decimal]$m.Output * $r.Out + [decimal]$m.CacheRead * $r.Read + [decimal]$m.CacheWrite * $r.Write) / 1000000
+    }
+    $sum
+}
+
 # A Claude Code home below $Root: sessions over several days, projects and models, with the expected totals computed
 # here from what was written (not by the module). Returns the home and its expected per-day, per-model totals.
 function Build-ClaudeHome {
@@ -61,7 +79,7 @@ function Build-ClaudeHome {
             $lines = foreach ($turn in 0..3) {
                 $n++
                 $model = $Models[$n % $Models.Count]
-                $stamp = ([datetime]'2026-05-01T09:00:00Z').ToUniversalTime().AddDays($day).AddMinutes(17 * $turn + ($project -eq 'lib') * 300)
+                $stamp = ([datetime]'2026-05-01T09:00:00Z').ToUniversalTime().AddDays($day).AddMinutes(17 * $turn + [int]($project -eq 'lib') * 300)
                 $m = [pscustomobject]@{ Day = $stamp.ToString('yyyy-MM-dd'); Model = $model; Project = "/home/me/$project"; Input = 100 * $n; Output = 10 * $n; CacheRead = 1000 * $n; CacheWrite = 50 * $n; Session = $session }
                 $messages.Add($m)
                 ConvertTo-ClaudeLine -Id "msg_$n" -RequestId "req_$n" -InputTokens $m.Input -OutputTokens $m.Output -CacheReadTokens $m.CacheRead -CacheWriteTokens $m.CacheWrite -Model $model -Timestamp $stamp.ToString('yyyy-MM-ddTHH:mm:ss.fffZ') -Cwd "/home/me/$project" -SessionId $session
@@ -70,4 +88,35 @@ function Build-ClaudeHome {
         }
     }
     [pscustomobject]@{ Home = $Root; Projects = $projects; Messages = $messages.ToArray() }
+}
+
+# A Codex CLI rollout as Codex writes it: session_meta (id, cwd), turn_context (model), then one token_count event per
+# request with running totals. $Requests: objects with Input (cached included, as Codex counts), Cached, Output, Timestamp.
+function Build-CodexRollout {
+    param([string] $CodexHome, [string] $SessionId, [string] $Cwd, [object[]] $Requests, [string] $Model = 'gpt-5-codex')
+    $first = [datetime]$Requests[0].Timestamp
+    $day = Join-Path $CodexHome ('sessions/{0:yyyy}/{0:MM}/{0:dd}' -f $first)
+    New-Item -ItemType Directory -Force -Path $day | Out-Null
+    $stamp = $first.ToString('yyyy-MM-ddTHH-mm-ss')
+    $total = [ordered]@{ input_tokens = 0; cached_input_tokens = 0; output_tokens = 0; reasoning_output_tokens = 0; total_tokens = 0 }
+    $lines = @(
+        (@{ timestamp = $first.ToString('o'); type = 'session_meta'; payload = @{ id = $SessionId; cwd = $Cwd } } | ConvertTo-Json -Compress -Depth 5)
+        (@{ timestamp = $first.ToString('o'); type = 'turn_context'; payload = @{ model = $Model; cwd = $Cwd } } | ConvertTo-Json -Compress -Depth 5)
+    )
+    foreach ($r in $Requests) {
+        $last = [ordered]@{ input_tokens = $r.Input; cached_input_tokens = $r.Cached; output_tokens = $r.Output; reasoning_output_tokens = 0; total_tokens = $r.Input + $r.Output }
+        foreach ($k in @($total.Keys)) { $total[$k] += $last[$k] }
+        $lines += @{ timestamp = ([datetime]$r.Timestamp).ToString('o'); type = 'event_msg'; payload = @{ type = 'token_count'; info = @{ total_token_usage = $total; last_token_usage = $last } } } | ConvertTo-Json -Compress -Depth 6
+    }
+    $path = Join-Path $day "rollout-$stamp-$SessionId.jsonl"
+    $lines | Set-Content -Path $path
+    $path
+}
+
+# Text lines of an object's default view at a width.
+function Get-ViewLine {
+    param([Parameter(ValueFromPipeline)] $InputObject, [int] $Width)
+    begin { $all = [System.Collections.Generic.List[object]]::new() }
+    process { $all.Add($InputObject) }
+    end { ($all | Out-String -Width $Width) -split "`r?`n" | Where-Object { $_.Trim() } }
 }

@@ -84,7 +84,7 @@ namespace TokUsage.Commands
             var withTotal = MyInvocation.BoundParameters.ContainsKey(nameof(Total))
                 ? Total.IsPresent
                 : MyInvocation.PipelinePosition == MyInvocation.PipelineLength;
-            foreach (var row in FoldFor(null).Results(withTotal))
+            foreach (var row in (_fold ?? FoldFor(null)).Results(withTotal))
             {
                 // Type names select the view: GroupSummary#Project labels the first column; ...#Breakdown shows sub-rows.
                 var wrapped = PSObject.AsPSObject(row);
