@@ -30,13 +30,13 @@ namespace TokUsage
                 tiers.Add(new TokenPriceTier(tier.Above, RateCard.ForTier(price, tier)));
             }
 
-            LongContext = tiers.ToArray();
+            LongContext = new ItemList<TokenPriceTier>(tiers.ToArray(), ItemList<TokenPriceTier>.Joined);
             FastMultiplier = price.FastMultiplier;
             Multiplier = price.Multiplier;
             ContextWindow = price.ContextWindow;
             Source = quote.Source;
             Override = quote.Override is null ? null : $"{quote.Override.Pattern} ({quote.Override.Origin}: {string.Join(", ", quote.Override.Fields.Keys)})";
-            Notes = NotesFor(quote, price);
+            Notes = new ItemList<string>(NotesFor(quote, price), ItemList<string>.Joined);
         }
 
         /// <summary>The model name asked for (as a log has it).</summary>
@@ -69,7 +69,7 @@ namespace TokUsage
         public decimal Reasoning { get; }
 
         /// <summary>Long-context tiers: above each threshold of input-side tokens, the whole request is billed at the tier's rates.</summary>
-        public TokenPriceTier[] LongContext { get; }
+        public ItemList<TokenPriceTier> LongContext { get; }
 
         /// <summary>Multiplier of fast mode (applied where the log marks a request as fast).</summary>
         public decimal? FastMultiplier { get; }
@@ -87,7 +87,7 @@ namespace TokUsage
         public string? Override { get; }
 
         /// <summary>How rates the table does not quote were derived, and the billing rules that apply.</summary>
-        public string[] Notes { get; }
+        public ItemList<string> Notes { get; }
 
         internal static decimal PerMillion(decimal perToken) => Normalize(perToken * 1_000_000m);
 

@@ -26,7 +26,7 @@ namespace TokUsage
             Path = path;
             SessionId = sessionId;
             Project = project;
-            Entries = entries;
+            Entries = new ItemList<UsageEntry>(entries, list => list.Count == 1 ? "1 message" : $"{list.Count} messages");
             Models = new NameList(models);
             UnpricedModels = new NameList(unpricedModels);
             SkippedLines = skippedLines;
