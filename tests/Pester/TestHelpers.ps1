@@ -68,7 +68,8 @@ function Get-ExpectedCost {
 # A Claude Code home below $Root: sessions over several days, projects and models, with the expected totals computed
 # here from what was written (not by the module). Returns the home and its expected per-day, per-model totals.
 function Build-ClaudeHome {
-    param([string] $Root, [int] $Days = 3, [string[]] $Models = @('claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805'))
+    param([string] $Root, [int] $Days = 3, [string[]] $Models = @('claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805'),
+          [datetime] $Start = [datetime]::new(2026, 5, 1, 0, 0, 0, [DateTimeKind]::Utc), [long] $Scale = 1)
     $projects = Join-Path $Root '.claude/projects'
     $messages = [System.Collections.Generic.List[object]]::new()
     $n = 0
@@ -79,8 +80,8 @@ function Build-ClaudeHome {
             $lines = foreach ($turn in 0..3) {
                 $n++
                 $model = $Models[$n % $Models.Count]
-                $stamp = ([datetime]'2026-05-01T09:00:00Z').ToUniversalTime().AddDays($day).AddMinutes(17 * $turn + [int]($project -eq 'lib') * 300)
-                $m = [pscustomobject]@{ Day = $stamp.ToString('yyyy-MM-dd'); Model = $model; Project = "/home/me/$project"; Input = 100 * $n; Output = 10 * $n; CacheRead = 1000 * $n; CacheWrite = 50 * $n; Session = $session }
+                $stamp = [datetime]::SpecifyKind($Start.Date, [DateTimeKind]::Utc).AddHours(9).AddDays($day).AddMinutes(17 * $turn + [int]($project -eq 'lib') * 300)
+                $m = [pscustomobject]@{ Day = $stamp.ToString('yyyy-MM-dd'); Model = $model; Project = "/home/me/$project"; Input = 100 * $n * $Scale; Output = 10 * $n * $Scale; CacheRead = 1000 * $n * $Scale; CacheWrite = 50 * $n * $Scale; Session = $session }
                 $messages.Add($m)
                 ConvertTo-ClaudeLine -Id "msg_$n" -RequestId "req_$n" -InputTokens $m.Input -OutputTokens $m.Output -CacheReadTokens $m.CacheRead -CacheWriteTokens $m.CacheWrite -Model $model -Timestamp $stamp.ToString('yyyy-MM-ddTHH:mm:ss.fffZ') -Cwd "/home/me/$project" -SessionId $session
             }

@@ -1,0 +1,67 @@
+# Every PowerShell example in README.md runs in real pwsh, as a user would paste it, against a generated home with
+# recent Claude Code and Codex CLI history, and shows or writes something. The two examples that reach outside the
+# machine are pointed at local stand-ins, and nothing else is changed: Update-TokenPrice reads a LiteLLM-shaped table
+# made from the module's own embedded prices (file:// instead of the network), and /mnt/share is a folder of the test.
+
+BeforeDiscovery {
+    $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
+    $script:examples = @([regex]::Matches($readme, '```(powershell|pwsh)\r?\n(.*?)```', 'Singleline') | ForEach-Object -Begin { $n = 0 } -Process {
+            $n++
+            @{ Number = $n; Code = $_.Groups[2].Value.Trim() }
+        })
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:readmeHome = Join-Path $TestDrive 'readme-home'
+    $start = [datetime]::UtcNow.Date.AddDays(-3)
+    $claude = Build-ClaudeHome -Root $readmeHome -Start $start -Scale 100   # sessions of a few dollars, as real ones
+    Add-Content -Path (Get-ChildItem -Path $claude.Projects -Recurse -Filter *.jsonl | Select-Object -First 1).FullName -Value 'a damaged line'
+    Build-CodexRollout -CodexHome (Join-Path $readmeHome '.codex') -SessionId 'cx-readme' -Cwd '/home/me/app' -Requests @(
+        [pscustomobject]@{ Input = 5000; Cached = 3000; Output = 400; Timestamp = $start.AddHours(8).ToString('o') }) | Out-Null
+    Copy-Item -Recurse (Join-Path $readmeHome '.claude') (New-Item -ItemType Directory -Force -Path (Join-Path $readmeHome 'backup')).FullName
+
+    # A LiteLLM-shaped price table (what Update-TokenPrice downloads) made from the module's embedded table.
+    $embedded = Get-Content -Raw (Join-Path $PSScriptRoot '../../src/TokUsage/Pricing/litellm-prices.json') | ConvertFrom-Json -AsHashtable
+    $litellm = [ordered]@{}
+    foreach ($entry in $embedded.models.GetEnumerator()) {
+        $m = $entry.Value
+        $row = [ordered]@{ litellm_provider = $m.p; mode = 'chat'; input_cost_per_token = $m.i; output_cost_per_token = $m.o }
+        if ($m.ContainsKey('cr')) { $row.cache_read_input_token_cost = $m.cr }
+        if ($m.ContainsKey('cw')) { $row.cache_creation_input_token_cost = $m.cw }
+        if ($m.ContainsKey('ctx')) { $row.max_input_tokens = $m.ctx }
+        $litellm[$entry.Key] = $row
+    }
+    $script:share = (New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'share')).FullName
+    $script:priceFile = Join-Path $share 'model_prices_and_context_window.json'
+    $litellm | ConvertTo-Json -Depth 4 | Set-Content -Path $priceFile
+
+    $script:saved = @{ HOME = $env:HOME; XDG_CACHE_HOME = $env:XDG_CACHE_HOME; PSModulePath = $env:PSModulePath; Location = (Get-Location).Path }
+    $env:HOME = $readmeHome
+    $env:XDG_CACHE_HOME = Join-Path $readmeHome '.cache'   # the prices these examples store stay with this spec
+    $env:PSModulePath = (Split-Path (Split-Path (Resolve-Path $script:ModuleManifest).Path)) + [IO.Path]::PathSeparator + $env:PSModulePath
+    Set-Location $readmeHome
+}
+
+AfterAll {
+    $env:HOME = $saved.HOME
+    $env:XDG_CACHE_HOME = $saved.XDG_CACHE_HOME
+    $env:PSModulePath = $saved.PSModulePath
+    Set-Location $saved.Location
+}
+
+Describe 'README example <Number>' -ForEach $examples {
+    It 'runs without errors and shows or writes its result' {
+        $code = $Code -replace '(?m)^Update-TokenPrice\s*$', "Update-TokenPrice -Uri '$([uri]::new($priceFile).AbsoluteUri)'"
+        $code = $code.Replace('file:///mnt/share/model_prices_and_context_window.json', [uri]::new($priceFile).AbsoluteUri)
+        $code = $code.Replace('~/', ($readmeHome + '/'))
+        $before = @(Get-ChildItem -Path $readmeHome -File | ForEach-Object Name)
+        $Error.Clear()
+        $output = & ([scriptblock]::Create("Import-Module TokUsage -ErrorAction Stop`n$code")) 2>&1 3>$null
+        $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $errors | Should -BeNullOrEmpty -Because ($errors -join "`n")
+        $written = @(Get-ChildItem -Path $readmeHome -File | Where-Object Name -notin $before)
+        ($output.Count + $written.Count) | Should -BeGreaterThan 0 -Because "the example printed and wrote nothing:`n$Code"
+        ($output | Out-String -Width 80) -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+    }
+}
