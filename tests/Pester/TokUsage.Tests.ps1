@@ -75,8 +75,8 @@ Describe 'Measure-TokenUsage' {
     }
 
     It 'cuts days in the requested time zone' {
-        (Get-TokenUsage -Path $projects | Measure-TokenUsage -TimeZone UTC).Period | Should -Be @('2026-05-01', '2026-05-02')
-        (Get-TokenUsage -Path $projects | Measure-TokenUsage -TimeZone 'Asia/Tokyo').Period | Should -Be @('2026-05-02')
+        (Get-TokenUsage -Path $projects | Measure-TokenUsage -TimeZone UTC -Total:$false).Period | Should -Be @('2026-05-01', '2026-05-02')
+        (Get-TokenUsage -Path $projects | Measure-TokenUsage -TimeZone 'Asia/Tokyo' -Total:$false).Period | Should -Be @('2026-05-02')
     }
 
     It 'prices the whole request at the long-context rate above 200k input tokens' {
@@ -85,7 +85,7 @@ Describe 'Measure-TokenUsage' {
     }
 
     It 'folds sessions' {
-        $session = Get-TokenUsage -Path $projects | Measure-TokenUsage -By Session
+        $session = Get-TokenUsage -Path $projects | Measure-TokenUsage -By Session -Total:$false
         $session.SessionId | Should -Be 's'
         $session.Messages | Should -Be 2
         $session.Duration | Should -Be ([timespan]::FromHours(1))

@@ -276,15 +276,22 @@ namespace TokUsage.Caching
                     // 16 KB pages (taking effect only before the first write of a new database): a file's record, a few
                     // KB, then rarely spills into overflow pages.
                     Execute(connection, "PRAGMA page_size = 16384; PRAGMA journal_mode=WAL;");
-                    var applicationId = Scalar(connection, "PRAGMA application_id;");
-                    var version = Scalar(connection, "PRAGMA user_version;");
-                    if (applicationId == 0 && version == 0 && Scalar(connection, "SELECT count(*) FROM sqlite_master;") == 0)
+                    // Checked and created under the write lock (BEGIN IMMEDIATE): two runs that find a new database
+                    // at once must not see it half made and take it for a foreign one.
+                    using (var setup = connection.BeginTransaction(deferred: false))
                     {
-                        Create(connection);
-                    }
-                    else if (applicationId != ApplicationId || version != SchemaVersion)
-                    {
-                        throw new InvalidDataException("not a cache of this schema");
+                        var applicationId = Scalar(connection, "PRAGMA application_id;", setup);
+                        var version = Scalar(connection, "PRAGMA user_version;", setup);
+                        if (applicationId == 0 && version == 0 && Scalar(connection, "SELECT count(*) FROM sqlite_master;", setup) == 0)
+                        {
+                            Create(connection, setup);
+                        }
+                        else if (applicationId != ApplicationId || version != SchemaVersion)
+                        {
+                            throw new InvalidDataException("not a cache of this schema");
+                        }
+
+                        setup.Commit();
                     }
 
                     var build = Text(connection, "SELECT value FROM meta WHERE key = 'build';");
@@ -317,9 +324,8 @@ namespace TokUsage.Caching
             return false;
         }
 
-        private static void Create(SqliteConnection connection)
+        private static void Create(SqliteConnection connection, SqliteTransaction transaction)
         {
-            using var transaction = connection.BeginTransaction();
             Execute(connection, $@"
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
@@ -333,7 +339,6 @@ CREATE TABLE IF NOT EXISTS files (
     data BLOB NOT NULL);
 PRAGMA application_id = {ApplicationId};
 PRAGMA user_version = {SchemaVersion};", transaction);
-            transaction.Commit();
         }
 
         /// <summary>The build of the module (its assembly's MVID): rows written by another build are dropped.</summary>
@@ -523,10 +528,11 @@ PRAGMA user_version = {SchemaVersion};", transaction);
 
         private static bool IsDamage(SqliteException e) => e.SqliteErrorCode == 11 || e.SqliteErrorCode == 26; // SQLITE_CORRUPT, SQLITE_NOTADB
 
-        private static long Scalar(SqliteConnection connection, string sql)
+        private static long Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
         {
             using var command = connection.CreateCommand();
             command.CommandText = sql;
+            command.Transaction = transaction;
             return Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
         }
 
