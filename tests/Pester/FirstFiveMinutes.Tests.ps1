@@ -38,7 +38,7 @@ Describe 'Default views show the name, Total and Cost at 80 columns' {
             $lines[0] | Should -Match "^$Label\b"
             $lines[0] | Should -Match '\bTotal\b'
             $lines[0] | Should -Match 'Cost \(USD\)'
-            $lines | Should -Not -Match '…\d'   # no number cut short
+            $lines | Should -Not -Match "$([char]0x2026)\d"   # no number cut short (an ellipsis before a digit)
             ($lines | Select-Object -Last 1) | Should -Match ([regex]::Escape($claudeTokens.ToString('N0')))
             ($lines | Select-Object -Last 1) | Should -Match ([regex]::Escape($total.Cost.ToString('N2')))
         }
