@@ -140,60 +140,61 @@ function Import-Analyzer {
     return $null
 }
 
-foreach ($step in $Task) {
-    switch ($step) {
-        'Clean' {
-            foreach ($folder in @('out') + (Get-ChildItem -Path $root -Directory -Recurse -Include bin, obj | ForEach-Object FullName)) {
-                if (Test-Path $folder) { Remove-Item -Recurse -Force $folder }
+try {
+    foreach ($step in $Task) {
+        switch ($step) {
+            'Clean' {
+                foreach ($folder in @('out') + (Get-ChildItem -Path $root -Directory -Recurse -Include bin, obj | ForEach-Object FullName)) {
+                    if (Test-Path $folder) { Remove-Item -Recurse -Force $folder }
+                }
             }
-        }
-        'Build' {
-            Invoke-DotNet build (Join-Path $root 'TokUsage.sln') -c $Configuration
-        }
-        'Test' {
-            New-Item -ItemType Directory -Force -Path $resultsDir | Out-Null
-            $peersMissing = Install-Peer
-            if ($peersMissing) {
-                Write-Warning "The parity tests against ccusage and tokscale will be skipped: $peersMissing."
+            'Build' {
+                Invoke-DotNet build (Join-Path $root 'TokUsage.sln') -c $Configuration
             }
-            try {
+            'Test' {
+                New-Item -ItemType Directory -Force -Path $resultsDir | Out-Null
+                $peersMissing = Install-Peer
+                if ($peersMissing) {
+                    Write-Warning "The parity tests against ccusage and tokscale will be skipped: $peersMissing."
+                }
                 Invoke-XunitSuite -PeersMissing $peersMissing
                 Invoke-PesterSuite
             }
-            finally {
-                Write-Host ('{0} passed, {1} failed, {2} skipped' -f $tally.Passed, $tally.Failed, $tally.Skipped)
+            'Analyze' {
+                $analyzer = Import-Analyzer
+                if (-not $analyzer) {
+                    $message = 'PSScriptAnalyzer is neither installed (Install-PSResource PSScriptAnalyzer) nor in ../shared/tools: the scripts were not analyzed.'
+                    if ($env:CI) { throw $message }
+                    Write-Warning $message
+                    continue
+                }
+                Import-Module $analyzer
+                Write-Host "PSScriptAnalyzer $((Get-Module PSScriptAnalyzer).Version) from $analyzer" -ForegroundColor Cyan
+                # The manifest is analyzed as laid out by the build (its FormatsToProcess and dll sit beside it there).
+                $manifest = Join-Path $moduleDir 'TokUsage.psd1'
+                if (-not (Test-Path $manifest)) { throw 'Build first: out/TokUsage/TokUsage.psd1 is missing.' }
+                $targets = @((Join-Path $root 'build.ps1'), $manifest, (Join-Path $root 'TokUsage.psm1'), (Join-Path $root 'Public'), (Join-Path $root 'tests'), (Join-Path $root 'bench'))
+                $findings = @($targets | ForEach-Object { Invoke-ScriptAnalyzer -Path $_ -Recurse -Settings (Join-Path $root 'PSScriptAnalyzerSettings.psd1') })
+                if ($findings) {
+                    $findings | Format-Table -AutoSize -Wrap ScriptName, Line, RuleName, Message | Out-String -Width 200 | Write-Host
+                    throw "PSScriptAnalyzer reported $($findings.Count) finding(s)."
+                }
+                Write-Host 'PSScriptAnalyzer: no findings.'
             }
-        }
-        'Analyze' {
-            $analyzer = Import-Analyzer
-            if (-not $analyzer) {
-                $message = 'PSScriptAnalyzer is neither installed (Install-PSResource PSScriptAnalyzer) nor in ../shared/tools: the scripts were not analyzed.'
-                if ($env:CI) { throw $message }
-                Write-Warning $message
-                continue
+            'Package' {
+                if (-not (Test-Path (Join-Path $moduleDir 'TokUsage.dll'))) { throw 'Build first: out/TokUsage is missing.' }
+                $repo = Join-Path $root 'out/packages'
+                New-Item -ItemType Directory -Force -Path $repo | Out-Null
+                if (-not (Get-PSResourceRepository -Name TokUsageLocal -ErrorAction SilentlyContinue)) {
+                    Register-PSResourceRepository -Name TokUsageLocal -Uri $repo -Trusted
+                }
+                Publish-PSResource -Path $moduleDir -Repository TokUsageLocal
+                Write-Host "Package written to $repo"
             }
-            Import-Module $analyzer
-            Write-Host "PSScriptAnalyzer $((Get-Module PSScriptAnalyzer).Version) from $analyzer" -ForegroundColor Cyan
-            # The manifest is analyzed as laid out by the build (its FormatsToProcess and dll sit beside it there).
-            $manifest = Join-Path $moduleDir 'TokUsage.psd1'
-            if (-not (Test-Path $manifest)) { throw 'Build first: out/TokUsage/TokUsage.psd1 is missing.' }
-            $targets = @((Join-Path $root 'build.ps1'), $manifest, (Join-Path $root 'TokUsage.psm1'), (Join-Path $root 'Public'), (Join-Path $root 'tests'), (Join-Path $root 'bench'))
-            $findings = @($targets | ForEach-Object { Invoke-ScriptAnalyzer -Path $_ -Recurse -Settings (Join-Path $root 'PSScriptAnalyzerSettings.psd1') })
-            if ($findings) {
-                $findings | Format-Table -AutoSize -Wrap ScriptName, Line, RuleName, Message | Out-String -Width 200 | Write-Host
-                throw "PSScriptAnalyzer reported $($findings.Count) finding(s)."
-            }
-            Write-Host 'PSScriptAnalyzer: no findings.'
-        }
-        'Package' {
-            if (-not (Test-Path (Join-Path $moduleDir 'TokUsage.dll'))) { throw 'Build first: out/TokUsage is missing.' }
-            $repo = Join-Path $root 'out/packages'
-            New-Item -ItemType Directory -Force -Path $repo | Out-Null
-            if (-not (Get-PSResourceRepository -Name TokUsageLocal -ErrorAction SilentlyContinue)) {
-                Register-PSResourceRepository -Name TokUsageLocal -Uri $repo -Trusted
-            }
-            Publish-PSResource -Path $moduleDir -Repository TokUsageLocal
-            Write-Host "Package written to $repo"
         }
     }
+}
+finally {
+    # The closing line CI reads, last whatever failed: every test of xunit and Pester that ran.
+    if ($Task -contains 'Test') { Write-Host ('{0} passed, {1} failed, {2} skipped' -f $tally.Passed, $tally.Failed, $tally.Skipped) }
 }
