@@ -77,6 +77,38 @@ namespace TokUsage
             model.Cost += entry.Cost;
         }
 
+        /// <summary>Adds another group's totals to these (the total row is made from the groups, not per message).</summary>
+        public void MergeFrom(UsageAccumulator other)
+        {
+            if (other.Messages == 0)
+            {
+                return;
+            }
+
+            Tokens.Add(other.Tokens);
+            Messages += other.Messages;
+            Cost += other.Cost;
+            ReportedCost += other.ReportedCost;
+            CostSource = CostSources.Combine(CostSource, other.CostSource);
+            if (First is null || other.First < First) First = other.First;
+            if (Last is null || other.Last > Last) Last = other.Last;
+            _clients.UnionWith(other._clients);
+            _sessions.UnionWith(other._sessions);
+            foreach (var pair in other._models)
+            {
+                if (!_models.TryGetValue(pair.Key, out var model))
+                {
+                    model = new ModelTotals(pair.Value.Unpriced);
+                    _models.Add(pair.Key, model);
+                }
+
+                model.Unpriced |= pair.Value.Unpriced;
+                model.Tokens.Add(pair.Value.Tokens);
+                model.Messages += pair.Value.Messages;
+                model.Cost += pair.Value.Cost;
+            }
+        }
+
         public string[] SortedClients() => Sorted(_clients);
 
         /// <summary>Models of the group; the client-generated placeholder <c>&lt;synthetic&gt;</c> is not a model.</summary>

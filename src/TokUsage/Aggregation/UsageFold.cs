@@ -19,7 +19,6 @@ namespace TokUsage
         private readonly Dictionary<long, UsageAccumulator> _periods = new Dictionary<long, UsageAccumulator>();
         private readonly Dictionary<string, UsageAccumulator> _groups = new Dictionary<string, UsageAccumulator>(StringComparer.Ordinal);
         private readonly Dictionary<(string Client, string Session), SessionState> _sessions = new Dictionary<(string, string), SessionState>();
-        private readonly UsageAccumulator _total = new UsageAccumulator();
 
         public UsageFold(UsageGrouping by, TimeZoneInfo zone, DayOfWeek weekStart, bool breakdown)
         {
@@ -41,7 +40,6 @@ namespace TokUsage
             {
                 var entry = FoldInputs.EntryOf(entries[i]);
                 Target(source, entry, session).Add(source, entry);
-                _total.Add(source, entry);
             }
         }
 
@@ -53,7 +51,6 @@ namespace TokUsage
             foreach (var entry in entries)
             {
                 Target(source, entry, session).Add(source, entry);
-                _total.Add(source, entry);
             }
         }
 
@@ -123,16 +120,23 @@ namespace TokUsage
 
         private UsageTotals TotalRow(List<UsageTotals> rows)
         {
+            var total = new UsageAccumulator();
+            var groups = _by == UsageGrouping.Session ? _sessions.Values.Select(s => s.Totals) : _calendar is null ? _groups.Values : _periods.Values;
+            foreach (var group in groups)
+            {
+                total.MergeFrom(group);
+            }
+
             switch (rows[0])
             {
                 case SessionSummary _:
                     var files = rows.Cast<SessionSummary>().Sum(s => s.Files);
-                    return new SessionSummary(string.Empty, string.Empty, TotalLabel, files, _total, _breakdown, isTotal: true);
+                    return new SessionSummary(string.Empty, string.Empty, TotalLabel, files, total, _breakdown, isTotal: true);
                 case GroupSummary _:
-                    return new GroupSummary(_by, TotalLabel, _total, _breakdown, isTotal: true);
+                    return new GroupSummary(_by, TotalLabel, total, _breakdown, isTotal: true);
                 default:
                     var first = (PeriodSummary)rows[0];
-                    return new PeriodSummary(_by, TotalLabel, first.PeriodStart, _zone.Id, _total, _breakdown, isTotal: true);
+                    return new PeriodSummary(_by, TotalLabel, first.PeriodStart, _zone.Id, total, _breakdown, isTotal: true);
             }
         }
 

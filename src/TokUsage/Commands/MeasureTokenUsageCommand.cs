@@ -129,7 +129,7 @@ namespace TokUsage.Commands
         {
             if (input.BaseObject is UsageFile file)
             {
-                FoldFor(file.TimeZone).Add(FoldInputs.SourceOf(file), file.Entries);
+                FoldFor(file.TimeZone).Add(FoldInputs.SourceOf(file), file.EntryRows);
                 return;
             }
 

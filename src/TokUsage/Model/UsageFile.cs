@@ -26,6 +26,7 @@ namespace TokUsage
             Path = path;
             SessionId = sessionId;
             Project = project;
+            EntryRows = entries;
             Entries = new ItemList<UsageEntry>(entries, list => list.Count == 1 ? "1 message" : $"{list.Count} messages");
             Models = new NameList(models);
             UnpricedModels = new NameList(unpricedModels);
@@ -111,6 +112,9 @@ namespace TokUsage
         /// Measure-TokenUsage cuts days in it unless it is given a zone of its own. Set before the object is emitted.
         /// </summary>
         public string? TimeZone { get; internal set; }
+
+        /// <summary>The same rows as <see cref="Entries"/>, unwrapped, for the fold's loop.</summary>
+        internal IReadOnlyList<UsageEntry> EntryRows { get; }
 
         /// <summary>The counted messages, one row each.</summary>
         public IReadOnlyList<UsageEntry> Entries { get; }

@@ -28,7 +28,7 @@ namespace TokUsage.Tests.Engine
         public void EveryDaysTokensAgreeWithCcusage()
         {
             var ccusage = Environment.GetEnvironmentVariable("TOKUSAGE_CCUSAGE");
-            Skip.If(string.IsNullOrEmpty(ccusage) || !File.Exists(ccusage), "ccusage is not installed (set TOKUSAGE_CCUSAGE; .ci/run installs it)");
+            Skip.If(string.IsNullOrEmpty(ccusage) || !File.Exists(ccusage), "ccusage is not installed (set TOKUSAGE_CCUSAGE; build.ps1 installs it)");
 
             var theirs = RunCcusage(ccusage!, _home.Home);
             var ours = _host.Run("Get-TokenUsage -Path $p | Measure-TokenUsage -By Day -TimeZone UTC", new Dictionary<string, object?> { ["p"] = _home.ProjectsDir })
@@ -131,7 +131,7 @@ namespace TokUsage.Tests.Engine
         private static Dictionary<string, (long Input, long CacheRead, long Output, long Reasoning, long Total)> RunCcusage(string codexHome)
         {
             var exe = Environment.GetEnvironmentVariable("TOKUSAGE_CCUSAGE");
-            Skip.If(string.IsNullOrEmpty(exe) || !File.Exists(exe), "ccusage is not installed (set TOKUSAGE_CCUSAGE; .ci/run installs it)");
+            Skip.If(string.IsNullOrEmpty(exe) || !File.Exists(exe), "ccusage is not installed (set TOKUSAGE_CCUSAGE; build.ps1 installs it)");
             var start = new ProcessStartInfo(exe!, "codex daily --json --offline --timezone UTC")
             {
                 RedirectStandardOutput = true,

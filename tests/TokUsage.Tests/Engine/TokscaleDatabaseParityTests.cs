@@ -35,7 +35,7 @@ namespace TokUsage.Tests.Engine
         public void DatabaseClientsAgreeWithTokscaleWhereItIsRight()
         {
             var tokscale = Environment.GetEnvironmentVariable("TOKUSAGE_TOKSCALE");
-            Skip.If(string.IsNullOrEmpty(tokscale) || !File.Exists(tokscale), "tokscale is not installed (set TOKUSAGE_TOKSCALE; .ci/run installs it)");
+            Skip.If(string.IsNullOrEmpty(tokscale) || !File.Exists(tokscale), "tokscale is not installed (set TOKUSAGE_TOKSCALE; build.ps1 installs it)");
 
             var home = AgentsHomeGenerator.Generate(_dir.Combine("home"));
             var opencodeDb = Path.Combine(home.Home, ".local", "share", "opencode", "opencode.db");
