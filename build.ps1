@@ -47,14 +47,7 @@ function Invoke-DotNet {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE." }
 }
 
-# The pwsh that runs this script, as a command line for a child process (pwsh, or `dotnet pwsh.dll` for the .NET tool).
-function Get-PwshCommand {
-    $exe = [Environment]::ProcessPath
-    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') {
-        return @($exe, (Join-Path $PSHOME 'pwsh.dll'))
-    }
-    return @($exe)
-}
+. (Join-Path $PSScriptRoot 'tools/Get-PwshCommand.ps1')
 
 # Installs ccusage and tokscale for the parity tests unless TOKUSAGE_CCUSAGE/TOKUSAGE_TOKSCALE already name them.
 # Returns why they are missing (then the parity tests may skip), or $null when they are there.
@@ -173,7 +166,7 @@ try {
                 # The manifest is analyzed as laid out by the build (its FormatsToProcess and dll sit beside it there).
                 $manifest = Join-Path $moduleDir 'TokUsage.psd1'
                 if (-not (Test-Path $manifest)) { throw 'Build first: out/TokUsage/TokUsage.psd1 is missing.' }
-                $targets = @((Join-Path $root 'build.ps1'), $manifest, (Join-Path $root 'TokUsage.psm1'), (Join-Path $root 'Public'), (Join-Path $root 'tests'), (Join-Path $root 'bench'))
+                $targets = @((Join-Path $root 'build.ps1'), $manifest, (Join-Path $root 'TokUsage.psm1'), (Join-Path $root 'Public'), (Join-Path $root 'tests'), (Join-Path $root 'bench'), (Join-Path $root 'tools/Get-PwshCommand.ps1'))
                 $findings = @($targets | ForEach-Object { Invoke-ScriptAnalyzer -Path $_ -Recurse -Settings (Join-Path $root 'PSScriptAnalyzerSettings.psd1') })
                 if ($findings) {
                     $findings | Format-Table -AutoSize -Wrap ScriptName, Line, RuleName, Message | Out-String -Width 200 | Write-Host

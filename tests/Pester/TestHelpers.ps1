@@ -22,14 +22,7 @@ if (-not $env:TOKUSAGE_TEST_HOME) {
 $script:ModuleManifest = if ($env:TOKUSAGE_TEST_MODULE) { $env:TOKUSAGE_TEST_MODULE } else { Join-Path $PSScriptRoot '../../out/TokUsage/TokUsage.psd1' }
 Import-Module $script:ModuleManifest -Force
 
-# The pwsh running the specs, as a command line for a child process (pwsh, or `dotnet pwsh.dll` for the .NET tool).
-function Get-PwshCommand {
-    $exe = [Environment]::ProcessPath
-    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') {
-        return @($exe, (Join-Path $PSHOME 'pwsh.dll'))
-    }
-    return @($exe)
-}
+. (Join-Path $PSScriptRoot '../../tools/Get-PwshCommand.ps1')
 
 # One Claude Code assistant line, as Claude Code writes it.
 function ConvertTo-ClaudeLine {
