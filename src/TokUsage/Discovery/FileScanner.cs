@@ -46,28 +46,39 @@ namespace TokUsage.Discovery
         }
 
         /// <summary>
-        /// The discovered file as the scan sees it. A SQLite database in WAL mode keeps its newest commits in
-        /// <c>&lt;name&gt;-wal</c> until a checkpoint, so its size and last write time include that file: -Since pruning
-        /// must not skip a database whose main file is old but whose journal is fresh.
+        /// The discovered file as the scan sees it; false when it is gone since the folder was listed (an agent's own
+        /// cleanup deletes old logs while a scan runs): such a file holds nothing to count. A SQLite database in WAL mode
+        /// keeps its newest commits in <c>&lt;name&gt;-wal</c> until a checkpoint, so its size and last write time
+        /// include that file: -Since pruning must not skip a database whose main file is old but whose journal is fresh.
         /// </summary>
-        public static (long Length, DateTime LastWriteUtc) Facts(FileInfo file)
+        public static bool TryFacts(FileInfo file, out long length, out DateTime lastWriteUtc)
         {
-            var length = file.Length;
-            var lastWrite = file.LastWriteTimeUtc;
-            if (file.Name.EndsWith(".db", StringComparison.OrdinalIgnoreCase))
+            try
             {
-                var wal = new FileInfo(file.FullName + "-wal");
-                if (wal.Exists)
+                file.Refresh();
+                length = file.Length;
+                lastWriteUtc = file.LastWriteTimeUtc;
+                if (file.Name.EndsWith(".db", StringComparison.OrdinalIgnoreCase))
                 {
-                    length += wal.Length;
-                    if (wal.LastWriteTimeUtc > lastWrite)
+                    var wal = new FileInfo(file.FullName + "-wal");
+                    if (wal.Exists)
                     {
-                        lastWrite = wal.LastWriteTimeUtc;
+                        length += wal.Length;
+                        if (wal.LastWriteTimeUtc > lastWriteUtc)
+                        {
+                            lastWriteUtc = wal.LastWriteTimeUtc;
+                        }
                     }
                 }
-            }
 
-            return (length, lastWrite);
+                return true;
+            }
+            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+            {
+                length = 0;
+                lastWriteUtc = default;
+                return false;
+            }
         }
 
         /// <summary>Ordinal path comparison: the one scan order on every OS, so "first file owns a message" is stable.</summary>

@@ -29,7 +29,11 @@ namespace TokUsage.Discovery
                     DateTime? newest = null;
                     foreach (var info in FileScanner.Walk(root.Directory, client.IsUsageFile, onError, root.Recursive))
                     {
-                        var (length, written) = FileScanner.Facts(info);
+                        if (!FileScanner.TryFacts(info, out var length, out var written))
+                        {
+                            continue; // deleted since the folder was listed
+                        }
+
                         files++;
                         bytes += length;
                         if (newest is null || written > newest)

@@ -37,7 +37,16 @@ namespace TokUsage.Pipeline
                 // A file two clients' roots both hold goes to the client whose marker folder is nearest to it.
                 if (!byPath.TryGetValue(info.FullName, out var earlier) || MarkerDepth(client, info.FullName) > MarkerDepth(earlier.Client, info.FullName))
                 {
-                    var (length, lastWrite) = FileScanner.Facts(info);
+                    if (!FileScanner.TryFacts(info, out var length, out var lastWrite))
+                    {
+                        if (sink.WantsVerbose)
+                        {
+                            sink.Verbose($"{info.FullName}: deleted while the folders were listed; nothing to count.");
+                        }
+
+                        return;
+                    }
+
                     byPath[info.FullName] = new SourceFile(client, info.FullName, length, lastWrite, root);
                 }
             }
@@ -163,9 +172,10 @@ namespace TokUsage.Pipeline
 
             if (marked != null)
             {
-                if (candidates.Contains(marked))
+                var candidate = candidates.FirstOrDefault(c => c.Id == marked.Id);
+                if (candidate != null)
                 {
-                    return marked;
+                    return candidate;
                 }
 
                 foreign = marked;

@@ -91,16 +91,22 @@ namespace TokUsage.Tests.Unit
             var db = _dir.Combine("state.db");
             File.WriteAllBytes(db, new byte[4096]);
             File.SetLastWriteTimeUtc(db, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-            Assert.Equal((4096L, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)), FileScanner.Facts(new FileInfo(db)));
+            Assert.Equal((4096L, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)), Facts(db));
 
             File.WriteAllBytes(db + "-wal", new byte[1000]);
             File.SetLastWriteTimeUtc(db + "-wal", new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc));
-            Assert.Equal((5096L, new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc)), FileScanner.Facts(new FileInfo(db)));
+            Assert.Equal((5096L, new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc)), Facts(db));
 
             var log = _dir.Combine("x.jsonl");
             File.WriteAllText(log, "{}\n");
             File.WriteAllText(log + "-wal", "ignored");
-            Assert.Equal(3L, FileScanner.Facts(new FileInfo(log)).Length);
+            Assert.Equal(3L, Facts(log).Length);
+        }
+
+        private static (long Length, DateTime LastWriteUtc) Facts(string path)
+        {
+            Assert.True(FileScanner.TryFacts(new FileInfo(path), out var length, out var lastWrite));
+            return (length, lastWrite);
         }
 
         [Fact]

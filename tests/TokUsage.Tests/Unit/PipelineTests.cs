@@ -155,6 +155,45 @@ namespace TokUsage.Tests.Unit
             Assert.True(discovered.Count < home.Files.Count);
         }
 
+        /// <summary>
+        /// An agent's cleanup deleting a log while the folders are listed (issue: hostile inputs, 6): the scan counts the
+        /// other files instead of losing the whole report. The file rule deletes each third file as the walk meets it.
+        /// </summary>
+        [Fact]
+        public void AFileDeletedWhileTheFoldersAreListedCountsNothingAndLosesNothingElse()
+        {
+            using var dir = new TempDir();
+            var home = TokUsage.TestData.ClaudeHomeGenerator.Generate(dir.Path, new TokUsage.TestData.ClaudeHomeOptions { Sessions = 12, Seed = 4 });
+            var doomed = home.Files.Where((_, i) => i % 3 == 0).ToHashSet(StringComparer.Ordinal);
+            var racing = new TokUsage.Clients.Common.FileClient(
+                "claude",
+                _ => Array.Empty<ScanRoot>(),
+                path =>
+                {
+                    if (doomed.Contains(path) && File.Exists(path))
+                    {
+                        File.Delete(path); // the cleanup wins the race between listing and stat
+                    }
+
+                    return ClaudeSource.Instance.IsUsageFile(path);
+                },
+                ClaudeSource.Instance.Read,
+                ".claude");
+            var read = new ReadOptions(TokUsage.Pricing.PriceBook.Embedded, DateWindow.All);
+            var request = new ScanRequest(new IClientSource[] { racing }, new[] { new ScanTarget(home.ProjectsDir, true) }, ClientEnvironment.FromProcess(), read, 2);
+            var sink = new ListSink();
+            new UsageScanner(request).Run(sink, CancellationToken.None);
+            Assert.NotEmpty(doomed);
+            Assert.DoesNotContain(sink.Files, f => doomed.Contains(f.Path));
+
+            // The same as a scan of what the cleanup left.
+            var after = new ListSink();
+            var plain = new ScanRequest(new[] { ClaudeSource.Instance }, request.Targets, request.Environment, read, 2);
+            new UsageScanner(plain).Run(after, CancellationToken.None);
+            Assert.NotEmpty(after.Files);
+            Assert.Equal(after.Files.Select(f => (f.Path, f.TotalTokens, f.Cost)), sink.Files.Select(f => (f.Path, f.TotalTokens, f.Cost)));
+        }
+
         [Fact]
         public void DependencyResolverAnswersOnlyForShippedAssembliesAndTheModulesOwnRequests()
         {
