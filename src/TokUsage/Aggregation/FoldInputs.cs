@@ -91,6 +91,8 @@ namespace TokUsage
         private static string[] Strings(object? value) =>
             value is null ? Array.Empty<string>() : Items(value).Select(v => v?.ToString() ?? string.Empty).Where(v => v.Length > 0).ToArray();
 
+        private static DateTimeOffset? Plausible(DateTimeOffset instant) => Parsing.Timestamps.IsPlausible(instant) ? instant : (DateTimeOffset?)null;
+
         /// <summary>A timestamp as DateTimeOffset, DateTime, ISO text, or a deserialized DateTimeOffset property bag.</summary>
         private static DateTimeOffset? Timestamp(object? value)
         {
@@ -98,16 +100,16 @@ namespace TokUsage
             switch (raw)
             {
                 case DateTimeOffset dto:
-                    return dto.ToUniversalTime();
+                    return Plausible(dto.ToUniversalTime());
                 case DateTime dt:
-                    return new DateTimeOffset(dt.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : dt.ToUniversalTime());
+                    return Plausible(new DateTimeOffset(dt.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : dt.ToUniversalTime()));
                 case string text when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed):
-                    return parsed.ToUniversalTime();
+                    return Plausible(parsed.ToUniversalTime());
             }
 
             if (value is PSObject bag && bag.Properties["UtcDateTime"]?.Value is DateTime utc)
             {
-                return new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+                return Plausible(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)));
             }
 
             return null;

@@ -286,7 +286,7 @@ namespace TokUsage.Clients.Claude
             {
                 f.HasTimestamp = true;
                 var reader = new Utf8JsonReader(value);
-                if (value[0] == (byte)'"' && reader.Read() && reader.TryGetDateTimeOffset(out var timestamp))
+                if (value[0] == (byte)'"' && reader.Read() && reader.TryGetDateTimeOffset(out var timestamp) && Timestamps.IsPlausible(timestamp))
                 {
                     f.Timestamp = timestamp;
                 }
@@ -625,7 +625,7 @@ namespace TokUsage.Clients.Claude
             {
                 reader.Read();
                 f.HasTimestamp = true;
-                if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var timestamp))
+                if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var timestamp) && Timestamps.IsPlausible(timestamp))
                 {
                     f.Timestamp = timestamp;
                 }

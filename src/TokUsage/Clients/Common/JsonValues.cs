@@ -197,11 +197,12 @@ namespace TokUsage.Clients.Common
             }
 
             instant = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(ms));
-            return true;
+            return Parsing.Timestamps.IsPlausible(instant);
         }
 
         [MethodImpl(Jit.Optimized)]
         public static bool TryParseText(string text, out DateTimeOffset instant) =>
-            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out instant);
+            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out instant)
+            && Parsing.Timestamps.IsPlausible(instant);
     }
 }
