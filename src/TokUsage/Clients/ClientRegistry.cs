@@ -20,6 +20,10 @@ namespace TokUsage.Clients
 
         public static IReadOnlyList<string> Ids { get; } = All.Select(c => c.Id).ToArray();
 
+        /// <summary>The clients named by <paramref name="ids"/> (any case), in registry order; every client when null.</summary>
+        public static IReadOnlyList<IClientSource> Named(IReadOnlyCollection<string>? ids) =>
+            ids is null ? All : All.Where(c => ids.Any(id => string.Equals(id, c.Id, StringComparison.OrdinalIgnoreCase))).ToArray();
+
         public static bool TryGet(string id, out IClientSource client)
         {
             client = All.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase))!;

@@ -122,7 +122,7 @@ namespace TokUsage.Commands
                 return; // every named path failed (and was reported) or a wildcard matched nothing
             }
 
-            var clients = Clients(_commandLineClients) ?? ClientRegistry.All;
+            var clients = ClientRegistry.Named(_commandLineClients);
             var read = new ReadOptions(_prices!, new DateWindow(_zone, Since, Until));
             var request = new ScanRequest(clients, _pathsGiven ? _targets : null, _environment!, read, ThrottleLimit)
             {
@@ -143,12 +143,8 @@ namespace TokUsage.Commands
 
         public void Dispose() => _stop.Dispose();
 
-        /// <summary>The registry's clients named by <paramref name="ids"/>; null when no ids are given.</summary>
-        private static IReadOnlyList<IClientSource>? Clients(string[]? ids) =>
-            ids is null ? null : ClientRegistry.All.Where(c => ids.Any(id => string.Equals(id, c.Id, StringComparison.OrdinalIgnoreCase))).ToArray();
-
-        /// <summary>The clients of the current record's paths: a piped source's own client, else those of -Client.</summary>
-        private IReadOnlyList<IClientSource>? RecordClients() => ReferenceEquals(Client, _commandLineClients) ? null : Clients(Client);
+        /// <summary>The clients of the current record's paths: a piped source's own client; null: those of -Client.</summary>
+        private IReadOnlyList<IClientSource>? RecordClients() => ReferenceEquals(Client, _commandLineClients) ? null : ClientRegistry.Named(Client);
 
         private void AddResolved(string path)
         {

@@ -33,9 +33,7 @@ namespace TokUsage.Commands
 
         protected override void EndProcessing()
         {
-            var clients = Client is null
-                ? ClientRegistry.All
-                : ClientRegistry.All.Where(c => Client.Any(id => string.Equals(id, c.Id, StringComparison.OrdinalIgnoreCase))).ToArray();
+            var clients = ClientRegistry.Named(Client);
             void OnError(string path, Exception e) => WriteError(new ErrorRecord(e, "DirectoryUnreadable", ErrorCategory.ReadError, path));
             var environment = ClientEnvironment.FromProcess();
             var here = PathFacts.CurrentPlatform;

@@ -7,15 +7,13 @@ namespace TokUsage.Parsing
     /// <summary>Cheap byte-level facts about a JSONL line, used before (or instead of) parsing it.</summary>
     internal static class JsonLines
     {
-        private static readonly byte[] CwdName = System.Text.Encoding.ASCII.GetBytes("\"cwd\"");
-
         /// <summary>
         /// The top-level <c>cwd</c> string of a JSON line (Claude Code records the session's working directory on every
         /// line), or null when the line has none or is damaged. Lines without the bytes <c>"cwd"</c> cost one search.
         /// </summary>
         public static string? TopLevelCwd(ReadOnlySpan<byte> line)
         {
-            if (line.IndexOf(CwdName) < 0)
+            if (line.IndexOf("\"cwd\""u8) < 0)
             {
                 return null;
             }
@@ -30,7 +28,7 @@ namespace TokUsage.Parsing
 
                 while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
                 {
-                    var isCwd = reader.ValueTextEquals(CwdName.AsSpan(1, 3));
+                    var isCwd = reader.ValueTextEquals("cwd"u8);
                     if (!reader.Read())
                     {
                         return null;

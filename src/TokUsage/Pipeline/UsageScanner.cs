@@ -135,7 +135,7 @@ namespace TokUsage.Pipeline
 
             if (files.Count == 0)
             {
-                var clients = _request.Clients.Count == ClientRegistry.All.Count ? "any client" : string.Join(", ", _request.Clients.Select(c => c.Id));
+                var clients = _request.Clients.Count == ClientRegistry.All.Count ? "any client" : Ids(_request.Clients);
                 var where = _request.Targets is null ? "in the default folders (Get-TokenUsageSource lists them; -Path reads other ones)" : "under the given paths";
                 sink.Warning(tooOld > 0
                     ? $"No usage log of {clients} was written on or after the day before -Since ({tooOld} older one(s) found {where})."

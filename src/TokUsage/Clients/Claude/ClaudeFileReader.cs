@@ -32,10 +32,10 @@ namespace TokUsage.Clients.Claude
         {
             FileSnapshot result;
             var byKey = new KeyTable();
+            var (sessionId, folderProject) = ClaudePaths.SessionAndProject(file.Path, file.ScanRoot);
             if (resumeFrom is null)
             {
-                var (sessionId, project) = ClaudePaths.SessionAndProject(file.Path, file.ScanRoot);
-                result = new FileSnapshot(sessionId, project) { ResumeOffset = 0 };
+                result = new FileSnapshot(sessionId, folderProject) { ResumeOffset = 0 };
             }
             else
             {
@@ -59,7 +59,7 @@ namespace TokUsage.Clients.Claude
                 var parser = new ClaudeLineParser();
                 // The project is the working directory the lines record (its first one); the folder name is the
                 // fallback for transcripts that record none yet. A resumed read keeps a project found before.
-                var projectFromCwd = result.Project != ClaudePaths.SessionAndProject(file.Path, file.ScanRoot).Project;
+                var projectFromCwd = result.Project != folderProject;
                 while (true)
                 {
                     var read = lines.Read(out var line);
