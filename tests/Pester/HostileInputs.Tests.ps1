@@ -37,3 +37,247 @@ Describe 'Go''s zero time in a log' {
         (Get-TokenUsage -Path $path -Client $Client -Since 2026-05-01 -TimeZone Asia/Tokyo -WarningAction SilentlyContinue | Measure-Object TotalTokens -Sum).Sum | Should -Be $Tokens
     }
 }
+
+Describe 'A token count no message can have' {
+    BeforeAll {
+        $script:claudeRoot = Join-Path $TestDrive 'claude'
+        $project = New-Item -ItemType Directory -Force -Path (Join-Path $claudeRoot 'projects/-home-me-app')
+        @(
+            (ConvertTo-ClaudeLine -Id m1 -RequestId r1 -InputTokens 1000 -OutputTokens 100)
+            (ConvertTo-ClaudeLine -Id m2 -RequestId r2 -InputTokens 9223372036854775807 -OutputTokens 5)
+            (ConvertTo-ClaudeLine -Id m3 -RequestId r3 -InputTokens 1000000000001 -OutputTokens 5)
+            (ConvertTo-ClaudeLine -Id m4 -RequestId r4 -InputTokens 2000 -OutputTokens 200)
+        ) | Set-Content (Join-Path $project 's.jsonl')
+
+        $script:codexHome = Join-Path $TestDrive '.codex'
+        $path = Build-CodexRollout -CodexHome $codexHome -SessionId 'cx-huge' -Cwd '/home/me/app' -Requests @(
+            [pscustomobject]@{ Input = 1000; Cached = 0; Output = 100; Timestamp = '2026-05-02T08:00:00Z' }
+            [pscustomobject]@{ Input = 2000; Cached = 0; Output = 200; Timestamp = '2026-05-02T08:05:00Z' }
+            [pscustomobject]@{ Input = 4000; Cached = 0; Output = 400; Timestamp = '2026-05-02T08:10:00Z' })
+        # The second event's counts become 9.2e18 and 1e400 (Codex once logged such values; both used to become
+        # long.MaxValue and wrap every sum negative).
+        $lines = Get-Content $path
+        $lines[3] = $lines[3] -replace '"input_tokens":2000', '"input_tokens":9.3e18' -replace '"output_tokens":200', '"output_tokens":1e400'
+        $lines | Set-Content $path
+    }
+
+    # A count past 10^12 is damage (skipped and counted); the other messages count exactly.
+    It 'is a skipped line for <Client>, and every other message counts' -ForEach @(
+        @{ Client = 'claude'; Tokens = 3300; Skipped = 2 }
+        @{ Client = 'codex'; Tokens = 5500; Skipped = 1 }) {
+        $path = if ($Client -eq 'codex') { $codexHome } else { $claudeRoot }
+        $files = Get-TokenUsage -Path $path -Client $Client -WarningAction SilentlyContinue
+        $files.SkippedLines | Should -Be $Skipped
+        $files.TotalTokens | Should -Be $Tokens
+        $files.Cost | Should -BeGreaterOrEqual 0
+        $total = $files | Measure-TokenUsage -Total | Where-Object IsTotal
+        $total.TotalTokens | Should -Be $Tokens
+        $total.Cost | Should -BeLessThan 1
+    }
+
+    It 'names the damaged line and why with -Verbose' {
+        $verbose = Get-TokenUsage -Path $claudeRoot -Client claude -Verbose -WarningAction SilentlyContinue 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $verbose.Message -join "`n" | Should -Match 's\.jsonl:2: skipped: [^\n]*10\^12'
+        $verbose.Message -join "`n" | Should -Match 's\.jsonl:3: skipped: [^\n]*10\^12'
+    }
+}
+
+Describe 'Two records on one line' {
+    BeforeAll {
+        $script:claudeRoot = Join-Path $TestDrive 'claude'
+        $project = New-Item -ItemType Directory -Force -Path (Join-Path $claudeRoot 'projects/-home-me-app')
+        $one = ConvertTo-ClaudeLine -Id m1 -RequestId r1 -InputTokens 1000 -OutputTokens 100
+        $two = ConvertTo-ClaudeLine -Id m2 -RequestId r2 -InputTokens 2000 -OutputTokens 200
+        $three = ConvertTo-ClaudeLine -Id m3 -RequestId r3 -InputTokens 4000 -OutputTokens 400
+        $four = ConvertTo-ClaudeLine -Id m4 -RequestId r4 -InputTokens 8000 -OutputTokens 800
+        # A lost line end glues two records; text after a record; then a file whose lines end in CR only.
+        [IO.File]::WriteAllText((Join-Path $project 'glued.jsonl'), "$one`n$two$three`n$four garbage`n")
+        [IO.File]::WriteAllText((Join-Path $project 'cr.jsonl'), ($one -replace 'm1', 'c1') + "`r" + ($two -replace 'm2', 'c2') + "`r")
+
+        $script:codexHome = Join-Path $TestDrive '.codex'
+        $path = Build-CodexRollout -CodexHome $codexHome -SessionId 'cx-glued' -Cwd '/home/me/app' -Requests @(
+            [pscustomobject]@{ Input = 1000; Cached = 0; Output = 100; Timestamp = '2026-05-02T08:00:00Z' }
+            [pscustomobject]@{ Input = 2000; Cached = 0; Output = 200; Timestamp = '2026-05-02T08:05:00Z' }
+            [pscustomobject]@{ Input = 4000; Cached = 0; Output = 400; Timestamp = '2026-05-02T08:10:00Z' })
+        $lines = Get-Content $path
+        [IO.File]::WriteAllText($path, (($lines[0..2] -join "`n") + "`n" + $lines[3] + $lines[4] + "`n"))
+    }
+
+    # Never silent: the line is damage, skipped and counted as the peers skip it (their JSON parsers refuse it).
+    It 'is a counted damaged line in a Claude Code transcript, never a silently dropped record' {
+        $files = Get-TokenUsage -Path $claudeRoot -Client claude -WarningAction SilentlyContinue
+        $glued = $files | Where-Object SessionId -EQ 'glued'
+        $glued.TotalTokens | Should -Be 1100
+        $glued.SkippedLines | Should -Be 2
+        $cr = $files | Where-Object SessionId -EQ 'cr'
+        $cr.TotalTokens | Should -Be 0
+        $cr.SkippedLines | Should -Be 1
+    }
+
+    It 'is a counted damaged line in a Codex rollout' {
+        $file = Get-TokenUsage -Path $codexHome -Client codex -WarningAction SilentlyContinue
+        $file.TotalTokens | Should -Be 1100
+        $file.SkippedLines | Should -Be 1
+    }
+}
+
+Describe 'Folding objects that cannot be real usage' {
+    BeforeAll {
+        function New-UsageObject([object] $InputTokens, [object] $Cost) {
+            [pscustomobject]@{
+                Client = 'claude'; SessionId = 's1'; Project = 'app'
+                Entries = @([pscustomobject]@{ Timestamp = '2026-05-01T10:00:00Z'; Model = 'claude-sonnet-4-5-20250929'; InputTokens = $InputTokens; OutputTokens = 1; Cost = $Cost })
+            }
+        }
+    }
+
+    It 'refuses an entry whose count is not a count, naming why (InvalidInputObject), and folds the rest' {
+        $rows = @((New-UsageObject 10 0.1), (New-UsageObject 'lots' 0.1), (New-UsageObject 9223372036854775807 0.1), (New-UsageObject 20 0.2)) |
+            Measure-TokenUsage -Total:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems.Count | Should -Be 2
+        $problems.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'InvalidInputObject,*' }
+        $problems[0].Exception.Message | Should -Match 'not a number'
+        $problems[1].Exception.Message | Should -Match '10\^12'
+        $rows.TotalTokens | Should -Be 32
+    }
+
+    It 'ends with TokenSumOverflow instead of a wrapped total when the sum would overflow' {
+        $inputs = 1..20 | ForEach-Object { New-UsageObject 10 7e27 }
+        { $inputs | Measure-TokenUsage -ErrorAction Stop } | Should -Throw -ErrorId 'TokenSumOverflow,*'
+    }
+}
+
+Describe 'Files that are not logs inside a log folder' -Skip:(-not $IsLinux) {
+    BeforeAll {
+        $script:userHome = Join-Path $TestDrive 'home'
+        $script:claude = Build-ClaudeHome -Root $userHome -Days 1
+        $project = Join-Path $claude.Projects '-home-me-app'
+        $script:outside = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'elsewhere')
+        ConvertTo-ClaudeLine -Id secret -RequestId r-secret -InputTokens 777 -OutputTokens 7 | Set-Content (Join-Path $outside 'secret.jsonl')
+        & mkfifo (Join-Path $project 'pipe.jsonl')
+        New-Item -ItemType SymbolicLink -Path (Join-Path $project 'zero.jsonl') -Target '/dev/zero' | Out-Null
+        New-Item -ItemType SymbolicLink -Path (Join-Path $project 'away.jsonl') -Target (Join-Path $outside 'secret.jsonl') | Out-Null
+        # A link that stays inside the folder is an ordinary way to lay out logs: it is read.
+        $archive = New-Item -ItemType Directory -Force -Path (Join-Path $claude.Projects '-home-me-archive')
+        ConvertTo-ClaudeLine -Id archived -RequestId r-archived -InputTokens 1000 -OutputTokens 100 | Set-Content (Join-Path $archive 'old.jsonl.bak')
+        New-Item -ItemType Directory -Force -Path (Join-Path $claude.Projects '-home-me-linked') | Out-Null
+        New-Item -ItemType SymbolicLink -Path (Join-Path $claude.Projects '-home-me-linked/inside.jsonl') -Target (Join-Path $archive 'old.jsonl.bak') | Out-Null
+        # ~/.config/claude linked to ~/.claude (a common set-up): one folder, read once.
+        New-Item -ItemType Directory -Force -Path (Join-Path $userHome '.config') | Out-Null
+        New-Item -ItemType SymbolicLink -Path (Join-Path $userHome '.config/claude') -Target (Join-Path $userHome '.claude') | Out-Null
+        $script:expected = ($claude.Messages | Measure-Object -Property Input, Output, CacheRead, CacheWrite -Sum | Measure-Object -Property Sum -Sum).Sum
+        $lib = @($claude.Messages | Where-Object Project -EQ '/home/me/lib')
+        $script:libTokens = ($lib | Measure-Object -Property Input, Output, CacheRead, CacheWrite -Sum | Measure-Object -Property Sum -Sum).Sum
+        $script:linkedTokens = 1100
+    }
+
+    # Run in a child process with a deadline: before the fix, opening the FIFO blocked forever and Ctrl+C never returned.
+    It 'passes over a FIFO and a link to /dev/zero with a warning, without hanging, and counts every log' {
+        $child = Invoke-PwshWithDeadline -Arguments (Resolve-Path $script:ModuleManifest).Path, $userHome -Text {
+            param($Manifest, $UserHome)
+            $env:HOME = $UserHome
+            $env:XDG_CONFIG_HOME = Join-Path $UserHome '.config'
+            Import-Module $Manifest
+            $files = Get-TokenUsage -Client claude -NoCache -WarningVariable warnings -WarningAction SilentlyContinue
+            [pscustomobject]@{ Tokens = ($files | Measure-Object TotalTokens -Sum).Sum; Warnings = @($warnings | ForEach-Object { "$_" }) } | ConvertTo-Json -Compress
+        }.ToString()
+        $child.Finished | Should -BeTrue -Because 'Get-TokenUsage must not block on a FIFO or read /dev/zero forever'
+        $result = $child.Output | ConvertFrom-Json
+        $result.Tokens | Should -Be ($expected + $linkedTokens)
+        ($result.Warnings -join "`n") | Should -Match 'pipe\.jsonl. is not read: it is a FIFO'
+        ($result.Warnings -join "`n") | Should -Match 'zero\.jsonl. is not read: it is a symbolic link to ./dev/zero.'
+        @($result.Warnings | Where-Object { $_ -match 'pipe\.jsonl' }).Count | Should -Be 1 -Because 'the folder linked from ~/.config/claude is the same folder and is walked once'
+    }
+
+    It 'does not follow a link out of the log folder, unless the user names the file' {
+        $away = Join-Path $claude.Projects '-home-me-app/away.jsonl'
+        $child = Invoke-PwshWithDeadline -Arguments (Resolve-Path $script:ModuleManifest).Path, $claude.Projects, $away -Text {
+            param($Manifest, $Folder, $Away)
+            Import-Module $Manifest
+            $files = Get-TokenUsage -Path $Folder -Client claude -NoCache -WarningVariable warnings -WarningAction SilentlyContinue
+            $named = Get-TokenUsage -Path $Away -Client claude -NoCache
+            [pscustomobject]@{ Paths = @($files.Path); Warnings = @($warnings | ForEach-Object { "$_" }); Named = $named.TotalTokens } | ConvertTo-Json -Compress
+        }.ToString()
+        $child.Finished | Should -BeTrue
+        $result = $child.Output | ConvertFrom-Json
+        $result.Paths | Should -Not -Contain $away
+        ($result.Warnings -join "`n") | Should -Match 'away\.jsonl. is not read: it is a symbolic link to .*secret\.jsonl., outside'
+        $result.Paths | Should -Contain (Join-Path $claude.Projects '-home-me-linked/inside.jsonl')
+        $result.Named | Should -Be 784
+    }
+
+    It 'refuses a FIFO the user names with an error naming it, and still reads the other paths' {
+        $pipe = Join-Path $claude.Projects '-home-me-app/pipe.jsonl'
+        $child = Invoke-PwshWithDeadline -Arguments (Resolve-Path $script:ModuleManifest).Path, $pipe, (Join-Path $claude.Projects '-home-me-lib') -Text {
+            param($Manifest, $Pipe, $Folder)
+            Import-Module $Manifest
+            $files = Get-TokenUsage -Path $Pipe, $Folder -Client claude -NoCache -ErrorVariable problems -ErrorAction SilentlyContinue
+            [pscustomobject]@{ Tokens = ($files | Measure-Object TotalTokens -Sum).Sum; Errors = @($problems | ForEach-Object { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Target = "$($_.TargetObject)" } }) } |
+                ConvertTo-Json -Compress -Depth 3
+        }.ToString()
+        $child.Finished | Should -BeTrue -Because 'naming a FIFO must not block'
+        $result = $child.Output | ConvertFrom-Json
+        @($result.Errors).Count | Should -Be 1
+        $result.Errors[0].Id | Should -BeLike 'UnsupportedFile,*'
+        $result.Errors[0].Target | Should -Be $pipe
+        $result.Tokens | Should -Be $libTokens
+    }
+
+    It 'lists the linked ~/.config/claude folder once in Get-TokenUsageSource' {
+        $child = Invoke-PwshWithDeadline -Arguments (Resolve-Path $script:ModuleManifest).Path, $userHome -Text {
+            param($Manifest, $UserHome)
+            $env:HOME = $UserHome
+            $env:XDG_CONFIG_HOME = Join-Path $UserHome '.config'
+            Import-Module $Manifest
+            Get-TokenUsageSource -Client claude | Where-Object Exists | ForEach-Object Root
+        }.ToString()
+        $paths = @($child.Output -split "`n" | Where-Object { $_.Trim() })
+        $paths.Count | Should -Be 1
+    }
+}
+
+Describe 'Price tables and overrides no provider charges' {
+    BeforeAll {
+        # This block's own cache folder: the prices it stores stay with it.
+        $script:savedCache = $env:XDG_CACHE_HOME
+        $env:XDG_CACHE_HOME = Join-Path $TestDrive 'cache'
+        $script:good = New-LiteLlmPriceFile -Path (Join-Path $TestDrive 'good.json') -Rates @{ 'claude-sonnet-4-5' = @{ input_cost_per_token = '4e-06' } }
+        Update-TokenPrice -Uri ([uri]::new($good).AbsoluteUri) -Force | Out-Null
+        $script:projects = Join-Path $TestDrive 'projects'
+        $project = New-Item -ItemType Directory -Force -Path (Join-Path $projects '-home-me-app')
+        ConvertTo-ClaudeLine -Id m1 -RequestId r1 -InputTokens 100000 -OutputTokens 0 -Model 'claude-sonnet-4-5' | Set-Content (Join-Path $project 's.jsonl')
+    }
+    AfterAll { $env:XDG_CACHE_HOME = $savedCache }
+
+    It 'refuses a table with input_cost_per_token <Rate> and keeps the one in force' -ForEach @(@{ Rate = '7e27' }, @{ Rate = '-3e-06' }, @{ Rate = '1e400' }) {
+        $bad = New-LiteLlmPriceFile -Path (Join-Path $TestDrive 'bad.json') -Rates @{ 'claude-sonnet-4-5' = @{ input_cost_per_token = $Rate } }
+        { Update-TokenPrice -Uri ([uri]::new($bad).AbsoluteUri) -Force } | Should -Throw -ErrorId 'InvalidPriceTable,*'
+        (Get-TokenPrice -Model claude-sonnet-4-5).Input | Should -Be 4
+        $file = Get-TokenUsage -Path $projects -NoCache -ErrorVariable problems
+        $problems | Should -BeNullOrEmpty
+        $file.Cost | Should -Be 0.4
+    }
+
+    It 'passes over a stored table edited to an absurd rate with a warning, and never blames the logs' {
+        $stored = Join-Path $env:XDG_CACHE_HOME 'TokUsage/litellm-prices.json'
+        $saved = Get-Content -Raw $stored
+        try {
+            (Get-Content -Raw $stored) -replace '"i":4e-06', '"i":7e27' | Set-Content $stored
+            $file = Get-TokenUsage -Path $projects -NoCache -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable problems
+            $problems | Should -BeNullOrEmpty
+            ($warnings -join "`n") | Should -Match 'is damaged .*embedded snapshot'
+            $file.Cost | Should -Be 0.3
+        }
+        finally { Set-Content -Path $stored -Value $saved -NoNewline }
+    }
+
+    It 'stops with InvalidPriceOverride, not an OverflowException, on -PriceOverride Input = <Value>' -ForEach @(@{ Value = 1e30 }, @{ Value = 1e7 }, @{ Value = '1e30' }) {
+        { Get-TokenUsage -Path $projects -NoCache -PriceOverride @{ 'claude-sonnet-4-5' = @{ Input = $Value } } } | Should -Throw -ErrorId 'InvalidPriceOverride,*'
+    }
+
+    It 'warns that a plain http address can be tampered with' {
+        try { Update-TokenPrice -Uri 'http://127.0.0.1:9/prices.json' -TimeoutSec 5 -WarningVariable warnings -WarningAction SilentlyContinue } catch { $_.FullyQualifiedErrorId | Should -BeLike 'PriceDownloadFailed,*' }
+        ($warnings -join "`n") | Should -Match 'plain http'
+    }
+}

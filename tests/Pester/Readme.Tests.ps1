@@ -21,20 +21,8 @@ BeforeAll {
         [pscustomobject]@{ Input = 5000; Cached = 3000; Output = 400; Timestamp = $start.AddHours(8).ToString('o') }) | Out-Null
     Copy-Item -Recurse (Join-Path $readmeHome '.claude') (New-Item -ItemType Directory -Force -Path (Join-Path $readmeHome 'backup')).FullName
 
-    # A LiteLLM-shaped price table (what Update-TokenPrice downloads) made from the module's embedded table.
-    $embedded = Get-Content -Raw (Join-Path $PSScriptRoot '../../src/TokUsage/Pricing/litellm-prices.json') | ConvertFrom-Json -AsHashtable
-    $litellm = [ordered]@{}
-    foreach ($entry in $embedded.models.GetEnumerator()) {
-        $m = $entry.Value
-        $row = [ordered]@{ litellm_provider = $m.p; mode = 'chat'; input_cost_per_token = $m.i; output_cost_per_token = $m.o }
-        if ($m.ContainsKey('cr')) { $row.cache_read_input_token_cost = $m.cr }
-        if ($m.ContainsKey('cw')) { $row.cache_creation_input_token_cost = $m.cw }
-        if ($m.ContainsKey('ctx')) { $row.max_input_tokens = $m.ctx }
-        $litellm[$entry.Key] = $row
-    }
     $script:share = (New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'share')).FullName
-    $script:priceFile = Join-Path $share 'model_prices_and_context_window.json'
-    $litellm | ConvertTo-Json -Depth 4 | Set-Content -Path $priceFile
+    $script:priceFile = New-LiteLlmPriceFile -Path (Join-Path $share 'model_prices_and_context_window.json')
 
     $script:saved = @{ HOME = $env:HOME; XDG_CACHE_HOME = $env:XDG_CACHE_HOME; PSModulePath = $env:PSModulePath; Location = (Get-Location).Path }
     $env:HOME = $readmeHome

@@ -114,3 +114,57 @@ function Get-ViewLine {
     process { $all.Add($InputObject) }
     end { ($all | Out-String -Width $Width) -split "`r?`n" | Where-Object { $_.Trim() } }
 }
+
+# Runs a script in a fresh `pwsh -NoProfile -NonInteractive -File` process that inherits this process's environment
+# (the isolated home), and kills it when it outlives the deadline: for specs about hangs, which must fail, not stall the
+# suite. Returns whether it finished, its exit code and its standard output.
+function Invoke-PwshWithDeadline {
+    param([string] $Text, [string[]] $Arguments = @(), [int] $TimeoutSec = [int]($env:TOKUSAGE_TEST_DEADLINE ?? 120))
+    $file = Join-Path ([IO.Path]::GetTempPath()) ("tokusage-child-{0}.ps1" -f [guid]::NewGuid().ToString('N'))
+    Set-Content -Path $file -Value $Text
+    $pwsh = @(Get-PwshCommand)
+    $start = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
+    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file) + $Arguments) { $start.ArgumentList.Add($a) }
+    $start.RedirectStandardOutput = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    try {
+        $reading = $process.StandardOutput.ReadToEndAsync()
+        $finished = $process.WaitForExit($TimeoutSec * 1000)
+        if (-not $finished) { $process.Kill($true) }
+        $process.WaitForExit()
+        [pscustomobject]@{ Finished = $finished; ExitCode = $process.ExitCode; Output = $reading.GetAwaiter().GetResult() }
+    }
+    finally {
+        $process.Dispose()
+        Remove-Item -Path $file -ErrorAction SilentlyContinue
+    }
+}
+
+# A LiteLLM-shaped price table (what Update-TokenPrice downloads) made from the module's embedded table; -Rates sets
+# fields of one entry ('claude-sonnet-4-5' = @{ input_cost_per_token = 7e27 }) as raw JSON numbers. Returns the path.
+function New-LiteLlmPriceFile {
+    param([string] $Path, [hashtable] $Rates = @{})
+    $embedded = Get-Content -Raw (Join-Path $PSScriptRoot '../../src/TokUsage/Pricing/litellm-prices.json') | ConvertFrom-Json -AsHashtable
+    $litellm = [ordered]@{}
+    foreach ($entry in $embedded.models.GetEnumerator()) {
+        $m = $entry.Value
+        $row = [ordered]@{ litellm_provider = $m.p; mode = 'chat'; input_cost_per_token = $m.i; output_cost_per_token = $m.o }
+        if ($m.ContainsKey('cr')) { $row.cache_read_input_token_cost = $m.cr }
+        if ($m.ContainsKey('cw')) { $row.cache_creation_input_token_cost = $m.cw }
+        if ($m.ContainsKey('ctx')) { $row.max_input_tokens = $m.ctx }
+        $litellm[$entry.Key] = $row
+    }
+    $marks = @{}
+    foreach ($model in $Rates.Keys) {
+        foreach ($field in $Rates[$model].Keys) {
+            $mark = 'RAW-{0}' -f $marks.Count
+            $marks[$mark] = [string]$Rates[$model][$field]
+            $litellm[$model][$field] = $mark
+        }
+    }
+    $json = $litellm | ConvertTo-Json -Depth 4
+    foreach ($mark in $marks.Keys) { $json = $json.Replace('"' + $mark + '"', $marks[$mark]) }
+    Set-Content -Path $Path -Value $json
+    $Path
+}

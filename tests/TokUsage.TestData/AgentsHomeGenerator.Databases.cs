@@ -189,6 +189,12 @@ namespace TokUsage.TestData
             Write(Path.Combine(".local", "share", "opencode", "storage", "message", "ses_old", "msg_old_torn.json"), "{\"id\":\"msg_old_torn\",\"role\":\"assist");
             Damage("opencode");
 
+            // A count no message can have (1e400 once became long.MaxValue and wrapped every sum): damage, not usage.
+            var absurd = OpenCodeMessage(Time(), "gpt-5-codex", 10, 10, 0, 0, 0, 0m, "/home/me/old", id: "msg_old_absurd", session: "ses_old");
+            Write(Path.Combine(".local", "share", "opencode", "storage", "message", "ses_old", "msg_old_absurd.json"),
+                absurd.ToJsonString().Replace("\"input\":10", "\"input\":1e400", StringComparison.Ordinal));
+            Damage("opencode");
+
             static void Session(SqliteConnection db, string id, string directory, string? parent) =>
                 SqliteFiles.Exec(db, "INSERT INTO session VALUES ($id, 'p1', $parent, $id, $dir, 'title', '1.2.0', 0, 0)",
                     ("$id", id), ("$parent", (object?)parent ?? DBNull.Value), ("$dir", directory));
@@ -248,6 +254,11 @@ namespace TokUsage.TestData
                     decimal? reported = actual > 0 ? (decimal)actual.Value : estimated > 0 ? (decimal)estimated.Value : null;
                     Expect("hermes", path, "h1", "default", t1, model, input, output, read, write, reasoning, reported);
                 }
+
+                // A per-model row no session can have: 9.3e18 input tokens (stored as REAL), and a reported cost of $7e27.
+                SqliteFiles.Exec(db, "INSERT INTO session_model_usage VALUES ('h1', 'gpt-5.4', 'openai', 9.3e18, 10, 0, 0, 0, NULL, NULL)");
+                SqliteFiles.Exec(db, "INSERT INTO session_model_usage VALUES ('h1', 'gpt-5.4-mini', 'openai', 10, 10, 0, 0, 0, NULL, 7e27)");
+                Damage("hermes", 2);
 
                 // h2: only totals, an estimate of 0 → priced.
                 var t2 = Time();

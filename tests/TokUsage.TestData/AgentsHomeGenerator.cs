@@ -341,6 +341,21 @@ namespace TokUsage.TestData
                     Expect("pi", file, "pi-" + s, "/home/dev/app", t, model, io, o, cr, cw);
                 }
 
+                if (s == 0)
+                {
+                    // Hostile lines: a count no message can have (once summed it wrapped the totals negative), and two
+                    // records glued on one line (a lost line end). Each is one damaged line, skipped and counted.
+                    var huge = Json(new JsonObject
+                    {
+                        ["type"] = "message", ["id"] = "huge", ["timestamp"] = Iso(Time()),
+                        ["message"] = new JsonObject { ["role"] = "assistant", ["model"] = "gpt-5-codex", ["usage"] = new JsonObject { ["input"] = 9223372036854775807L, ["output"] = 5 } },
+                    });
+                    lines.Add(huge);
+                    lines.Add(huge.Replace("9223372036854775807", "1e400", StringComparison.Ordinal).Replace("huge", "huger", StringComparison.Ordinal));
+                    lines.Add(lines[3] + lines[5]);
+                    Damage("pi", 3);
+                }
+
                 WriteLines(file, lines);
             }
 

@@ -47,12 +47,26 @@ namespace TokUsage
                     return null;
                 }
 
-                entries.Add(new FoldEntry(
-                    timestamp.Value,
-                    Text(entry, "Model") ?? ModelNames.Unknown,
-                    Tokens(Long(entry, "InputTokens"), Long(entry, "OutputTokens"), Long(entry, "CacheReadTokens"), Long(entry, "CacheWriteTokens"), Long(entry, "ReasoningTokens")),
-                    LanguagePrimitives.ConvertTo<decimal>(entry.Properties["Cost"]?.Value ?? 0m),
-                    Source(entry, unpriced)));
+                TokenCounts tokens;
+                decimal cost;
+                try
+                {
+                    tokens = Tokens(Long(entry, "InputTokens"), Long(entry, "OutputTokens"), Long(entry, "CacheReadTokens"), Long(entry, "CacheWriteTokens"), Long(entry, "ReasoningTokens"));
+                    cost = LanguagePrimitives.ConvertTo<decimal>(entry.Properties["Cost"]?.Value ?? 0m);
+                }
+                catch (Exception e) when (e is PSInvalidCastException || e is InvalidCastException || e is OverflowException || e is FormatException)
+                {
+                    problem = "one of its Entries has a token count or Cost that is not a number.";
+                    return null;
+                }
+
+                if (!Plausible.Counts(tokens) || cost < 0)
+                {
+                    problem = "one of its Entries has a negative Cost or a token count that is negative or beyond 10^12.";
+                    return null;
+                }
+
+                entries.Add(new FoldEntry(timestamp.Value, Text(entry, "Model") ?? ModelNames.Unknown, tokens, cost, Source(entry, unpriced)));
             }
 
             return (new FoldSource(client, session, Text(input, "Project") ?? string.Empty, new NameList(unpriced)), entries);
@@ -91,7 +105,7 @@ namespace TokUsage
         private static string[] Strings(object? value) =>
             value is null ? Array.Empty<string>() : Items(value).Select(v => v?.ToString() ?? string.Empty).Where(v => v.Length > 0).ToArray();
 
-        private static DateTimeOffset? Plausible(DateTimeOffset instant) => Parsing.Timestamps.IsPlausible(instant) ? instant : (DateTimeOffset?)null;
+        private static DateTimeOffset? IfPlausible(DateTimeOffset instant) => Parsing.Timestamps.IsPlausible(instant) ? instant : (DateTimeOffset?)null;
 
         /// <summary>A timestamp as DateTimeOffset, DateTime, ISO text, or a deserialized DateTimeOffset property bag.</summary>
         private static DateTimeOffset? Timestamp(object? value)
@@ -100,16 +114,16 @@ namespace TokUsage
             switch (raw)
             {
                 case DateTimeOffset dto:
-                    return Plausible(dto.ToUniversalTime());
+                    return IfPlausible(dto.ToUniversalTime());
                 case DateTime dt:
-                    return Plausible(new DateTimeOffset(dt.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : dt.ToUniversalTime()));
+                    return IfPlausible(new DateTimeOffset(dt.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : dt.ToUniversalTime()));
                 case string text when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed):
-                    return Plausible(parsed.ToUniversalTime());
+                    return IfPlausible(parsed.ToUniversalTime());
             }
 
             if (value is PSObject bag && bag.Properties["UtcDateTime"]?.Value is DateTime utc)
             {
-                return Plausible(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)));
+                return IfPlausible(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)));
             }
 
             return null;

@@ -84,7 +84,18 @@ namespace TokUsage.Commands
             var withTotal = MyInvocation.BoundParameters.ContainsKey(nameof(Total))
                 ? Total.IsPresent
                 : MyInvocation.PipelinePosition == MyInvocation.PipelineLength;
-            foreach (var row in (_fold ?? FoldFor(null)).Results(withTotal))
+            System.Collections.Generic.IEnumerable<UsageTotals> rows;
+            try
+            {
+                rows = (_fold ?? FoldFor(null)).Results(withTotal);
+            }
+            catch (OverflowException e)
+            {
+                ThrowSumOverflow(e, null);
+                return;
+            }
+
+            foreach (var row in rows)
             {
                 // Type names select the view: GroupSummary#Project labels the first column; ...#Breakdown shows sub-rows.
                 var wrapped = PSObject.AsPSObject(row);
@@ -126,6 +137,28 @@ namespace TokUsage.Commands
         }
 
         private void Fold(PSObject input)
+        {
+            try
+            {
+                FoldChecked(input);
+            }
+            catch (OverflowException e)
+            {
+                ThrowSumOverflow(e, input);
+            }
+        }
+
+        /// <summary>
+        /// Each message's counts are bounded (<see cref="Plausible"/>), so only an absurd input gets here: a sum that would
+        /// wrap. It ends the command with a documented error instead of a wrong total.
+        /// </summary>
+        private void ThrowSumOverflow(OverflowException e, object? target) => ThrowTerminatingError(new ErrorRecord(
+            new OverflowException("Measure-TokenUsage stopped: a sum of tokens or cost would exceed what a 64-bit count or a decimal holds, so the input cannot be real usage. " + e.Message, e),
+            "TokenSumOverflow",
+            ErrorCategory.LimitsExceeded,
+            target));
+
+        private void FoldChecked(PSObject input)
         {
             if (input.BaseObject is UsageFile file)
             {

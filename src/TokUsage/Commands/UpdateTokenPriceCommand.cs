@@ -36,6 +36,11 @@ namespace TokUsage.Commands
                 ThrowParameterError("InvalidPriceUri", $"-Uri must be an absolute http, https or file URI, not '{Uri}'.", Uri);
             }
 
+            if (Uri.Scheme == System.Uri.UriSchemeHttp)
+            {
+                WriteWarning($"'{Uri}' is plain http: anyone on the network path could change the prices it sends. Use an https address where you can.");
+            }
+
             var path = PriceStore.StoredPath(ClientEnvironment.FromProcess());
             if (!ShouldProcess(path, $"Store the price table downloaded from {Uri}"))
             {

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.InteropServices;
 using TokUsage.Pipeline;
 
 namespace TokUsage.Discovery
@@ -13,29 +12,21 @@ namespace TokUsage.Discovery
     /// </summary>
     internal static class FileIdentity
     {
-        private const int AtCurrentDirectory = -100;
-        private const uint WantInodeAndChangeTime = 0x100 | 0x80; // STATX_INO | STATX_CTIME
-        private static bool _statxMissing = !RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
-
         public static long Of(string path)
         {
-            if (!_statxMissing)
+            if (Statx.Available)
             {
-                try
+                var buffer = new byte[Statx.BufferSize];
+                if (Statx.TryStat(path, Statx.Inode | Statx.ChangeTime, buffer))
                 {
-                    // struct statx has one layout on every Linux architecture: inode at 32, ctime at 96, device at 136.
-                    var buffer = new byte[256];
-                    if (statx(AtCurrentDirectory, Native(path), 0, WantInodeAndChangeTime, buffer) == 0)
-                    {
-                        return unchecked((long)XxHash64.Hash(new ReadOnlySpan<byte>(buffer, 32, 8), 0x1D) ^ (long)XxHash64.Hash(new ReadOnlySpan<byte>(buffer, 96, 12), 0x2E)
-                            ^ (long)XxHash64.Hash(new ReadOnlySpan<byte>(buffer, 136, 8), 0x3F));
-                    }
-
-                    return 0;
+                    return unchecked((long)XxHash64.Hash(new ReadOnlySpan<byte>(buffer, Statx.InodeOffset, 8), 0x1D)
+                        ^ (long)XxHash64.Hash(new ReadOnlySpan<byte>(buffer, Statx.ChangeTimeOffset, 12), 0x2E)
+                        ^ (long)XxHash64.Hash(new ReadOnlySpan<byte>(buffer, Statx.DeviceOffset, 8), 0x3F));
                 }
-                catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
+
+                if (Statx.Available)
                 {
-                    _statxMissing = true; // glibc before 2.28 or musl before 1.2.5: fall back below
+                    return 0;
                 }
             }
 
@@ -47,17 +38,6 @@ namespace TokUsage.Discovery
             {
                 return 0;
             }
-        }
-
-        [DllImport("libc.so.6", SetLastError = true)]
-        private static extern int statx(int directory, byte[] utf8Path, int flags, uint mask, [Out] byte[] buffer);
-
-        /// <summary>The path as the NUL-terminated UTF-8 the kernel takes.</summary>
-        private static byte[] Native(string path)
-        {
-            var bytes = new byte[System.Text.Encoding.UTF8.GetByteCount(path) + 1];
-            System.Text.Encoding.UTF8.GetBytes(path, 0, path.Length, bytes, 0);
-            return bytes;
         }
     }
 }

@@ -6,12 +6,16 @@ namespace TokUsage.Discovery
 {
     /// <summary>
     /// Walks a folder tree for a client's log files. Symbolic-link folders below the root are not entered (no cycles);
-    /// an unreadable folder is reported through <c>onError</c> and the walk goes on. Runs on the pipeline thread.
+    /// an unreadable folder is reported through <c>onError</c> and the walk goes on. Only regular files are yielded: a
+    /// FIFO or device (which would block or never end) and a symbolic link leading out of the root (a link in a log
+    /// folder must not make the module read, say, <c>/etc/shadow</c> as root) go to <c>onPassedOver</c> with the reason.
+    /// Runs on the pipeline thread.
     /// </summary>
     internal static class FileScanner
     {
-        public static IEnumerable<FileInfo> Walk(string root, Func<string, bool> isWanted, Action<string, Exception> onError, bool recursive = true)
+        public static IEnumerable<FileInfo> Walk(string root, Func<string, bool> isWanted, Action<string, Exception> onError, Action<string, string> onPassedOver, bool recursive = true)
         {
+            string? realRoot = null;
             var pending = new Stack<DirectoryInfo>();
             pending.Push(new DirectoryInfo(root));
             while (pending.Count > 0)
@@ -39,6 +43,23 @@ namespace TokUsage.Discovery
                     }
                     else if (entry is FileInfo file && isWanted(file.FullName))
                     {
+                        if (PathFacts.LinkTarget(file) != null)
+                        {
+                            realRoot ??= PathFacts.RealPath(root);
+                            var target = PathFacts.RealPath(file.FullName);
+                            if (!PathFacts.IsWithin(target, realRoot))
+                            {
+                                onPassedOver(file.FullName, $"it is a symbolic link to '{target}', outside '{root}'; name that file with -Path to read it");
+                                continue;
+                            }
+                        }
+
+                        if (FileKinds.Of(file.FullName) == FileKind.Special)
+                        {
+                            onPassedOver(file.FullName, FileKinds.SpecialReason);
+                            continue;
+                        }
+
                         yield return file;
                     }
                 }

@@ -82,14 +82,78 @@ namespace TokUsage.Discovery
             return trimmed.Length > 0 ? trimmed : full; // "/" stays "/"
         }
 
-        /// <summary>Removes duplicate folders (same full path), keeping the first.</summary>
+        /// <summary>
+        /// The path with every symbolic link along it resolved (what <c>realpath</c> gives), for telling whether two paths
+        /// name one folder and whether a link leads out of a folder. Parts that do not exist are kept as written; a link
+        /// loop stops resolving after 40 links, as the kernel does.
+        /// </summary>
+        public static string RealPath(string path)
+        {
+            var full = Path.GetFullPath(path);
+            var root = Path.GetPathRoot(full) ?? string.Empty;
+            var pending = new List<string>(full.Substring(root.Length).Split(Separators, StringSplitOptions.RemoveEmptyEntries));
+            var current = root;
+            var links = 0;
+            while (pending.Count > 0)
+            {
+                var next = Path.Combine(current, pending[0]);
+                pending.RemoveAt(0);
+                string? target = null;
+                if (links < 40)
+                {
+                    target = LinkTarget(new FileInfo(next));
+                }
+
+                if (target is null)
+                {
+                    current = next;
+                    continue;
+                }
+
+                links++;
+                var resolved = Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(current, target));
+                var resolvedRoot = Path.GetPathRoot(resolved) ?? string.Empty;
+                pending.InsertRange(0, resolved.Substring(resolvedRoot.Length).Split(Separators, StringSplitOptions.RemoveEmptyEntries));
+                current = resolvedRoot;
+            }
+
+            return current.Length > root.Length ? current.TrimEnd(Separators) : current;
+        }
+
+        /// <summary>
+        /// Where a symbolic link points, as written in the link; null for anything else, and where the runtime cannot
+        /// tell (.NET Framework, under Windows PowerShell 5.1, lacks <c>FileSystemInfo.LinkTarget</c>, which this module,
+        /// built for netstandard2.0, reaches by reflection).
+        /// </summary>
+        public static string? LinkTarget(FileSystemInfo entry)
+        {
+            try
+            {
+                return LinkTargetProperty is null || (entry.Attributes & FileAttributes.ReparsePoint) == 0 ? null : LinkTargetProperty.GetValue(entry) as string;
+            }
+            catch (Exception e) when (e is System.Reflection.TargetInvocationException || e is IOException || e is UnauthorizedAccessException)
+            {
+                return null; // gone or unreadable since it was listed: not a link to follow
+            }
+        }
+
+        private static readonly System.Reflection.PropertyInfo? LinkTargetProperty = typeof(FileSystemInfo).GetProperty("LinkTarget");
+
+        /// <summary>True when <paramref name="path"/> is <paramref name="folder"/> or lies below it (both already real paths).</summary>
+        public static bool IsWithin(string path, string folder) =>
+            string.Equals(path.TrimEnd(Separators), folder.TrimEnd(Separators), PathComparison) || SegmentsBelow(path, folder) != null;
+
+        /// <summary>
+        /// Removes duplicate folders, keeping the first: the same full path, or one folder reached through a symbolic link
+        /// (<c>~/.config/claude</c> linked to <c>~/.claude</c>), which would otherwise be read twice.
+        /// </summary>
         public static List<T> DistinctByDirectory<T>(IEnumerable<T> items, Func<T, string> directory)
         {
             var seen = new HashSet<string>(PathComparer);
             var result = new List<T>();
             foreach (var item in items)
             {
-                if (seen.Add(NormalizeDirectory(directory(item))))
+                if (seen.Add(RealPath(NormalizeDirectory(directory(item)))))
                 {
                     result.Add(item);
                 }

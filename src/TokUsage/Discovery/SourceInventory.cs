@@ -27,7 +27,7 @@ namespace TokUsage.Discovery
                     var files = 0;
                     long bytes = 0;
                     DateTime? newest = null;
-                    foreach (var info in FileScanner.Walk(root.Directory, client.IsUsageFile, onError, root.Recursive))
+                    foreach (var info in FileScanner.Walk(root.Directory, client.IsUsageFile, onError, (_, _) => { }, root.Recursive))
                     {
                         if (!FileScanner.TryFacts(info, out var length, out var written))
                         {

@@ -15,7 +15,8 @@ namespace TokUsage
         public long CacheWrite1h;
         public long Reasoning;
 
-        public readonly long Total => Input + Output + CacheRead + CacheWrite + Reasoning;
+        /// <summary>All tokens; checked, like <see cref="Add"/>: a sum past long.MaxValue throws OverflowException, never wraps.</summary>
+        public readonly long Total => checked(Input + Output + CacheRead + CacheWrite + Reasoning);
 
         public readonly long CacheWrite5m => CacheWrite - CacheWrite1h;
 
@@ -30,14 +31,21 @@ namespace TokUsage
             if (other.Reasoning > Reasoning) Reasoning = other.Reasoning;
         }
 
+        /// <summary>
+        /// Adds another message's or group's counts. Checked: readers keep each count within <see cref="Plausible.MaxTokens"/>,
+        /// so only an absurd history (millions of maximal messages) could overflow, and then it throws instead of wrapping.
+        /// </summary>
         public void Add(in TokenCounts other)
         {
-            Input += other.Input;
-            Output += other.Output;
-            CacheRead += other.CacheRead;
-            CacheWrite += other.CacheWrite;
-            CacheWrite1h += other.CacheWrite1h;
-            Reasoning += other.Reasoning;
+            checked
+            {
+                Input += other.Input;
+                Output += other.Output;
+                CacheRead += other.CacheRead;
+                CacheWrite += other.CacheWrite;
+                CacheWrite1h += other.CacheWrite1h;
+                Reasoning += other.Reasoning;
+            }
         }
     }
 }

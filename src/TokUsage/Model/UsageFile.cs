@@ -38,11 +38,15 @@ namespace TokUsage
             {
                 if (e.Timestamp < start) start = e.Timestamp;
                 if (e.Timestamp > end) end = e.Timestamp;
-                InputTokens += e.InputTokens;
-                OutputTokens += e.OutputTokens;
-                CacheReadTokens += e.CacheReadTokens;
-                CacheWriteTokens += e.CacheWriteTokens;
-                ReasoningTokens += e.ReasoningTokens;
+                checked
+                {
+                    InputTokens += e.InputTokens;
+                    OutputTokens += e.OutputTokens;
+                    CacheReadTokens += e.CacheReadTokens;
+                    CacheWriteTokens += e.CacheWriteTokens;
+                    ReasoningTokens += e.ReasoningTokens;
+                }
+
                 Cost += e.Cost;
                 CostSource = CostSources.Combine(CostSource, e.CostSource);
                 if (e.CostSource == CostSource.Reported)

@@ -8,6 +8,13 @@ namespace TokUsage.Parsing
     internal static class JsonLines
     {
         /// <summary>
+        /// Why a line holding anything after its record is damage: two records glued together (a writer that lost a line
+        /// end) or a file with CR-only line ends. Every reader skips and counts such a line, as the peers do (their JSON
+        /// parsers refuse text after the value), so nothing on it is counted silently or dropped silently.
+        /// </summary>
+        public const string MoreThanOneValue = "more than one JSON value on the line (records glued together, or CR-only line ends)";
+
+        /// <summary>
         /// The top-level <c>cwd</c> string of a JSON line (Claude Code records the session's working directory on every
         /// line), or null when the line has none or is damaged. Lines without the bytes <c>"cwd"</c> cost one search.
         /// </summary>

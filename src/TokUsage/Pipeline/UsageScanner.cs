@@ -52,6 +52,7 @@ namespace TokUsage.Pipeline
             }
 
             void OnError(string path, Exception e) => sink.Error(new ScanError(ScanErrorKind.DirectoryUnreadable, path, e));
+            void OnPassedOver(string path, string reason) => sink.Warning($"'{path}' is not read: {reason}.");
 
             if (_request.Targets is null)
             {
@@ -74,7 +75,7 @@ namespace TokUsage.Pipeline
                             continue;
                         }
 
-                        foreach (var info in FileScanner.Walk(root.Directory, client.IsUsageFile, OnError, root.Recursive))
+                        foreach (var info in FileScanner.Walk(root.Directory, client.IsUsageFile, OnError, OnPassedOver, root.Recursive))
                         {
                             Add(client, info, root.Directory);
                         }
@@ -91,7 +92,7 @@ namespace TokUsage.Pipeline
                         // One walk for all clients; each file goes to its owner. Files that are plainly another
                         // client's (under its folders) are not read as these clients' logs: one warning per client.
                         var foreign = new SortedDictionary<string, int>(StringComparer.Ordinal);
-                        foreach (var info in FileScanner.Walk(target.Path, p => clients.Any(c => c.IsUsageFile(p)), OnError))
+                        foreach (var info in FileScanner.Walk(target.Path, p => clients.Any(c => c.IsUsageFile(p)), OnError, OnPassedOver))
                         {
                             var owner = Owner(info.FullName, clients, out var other);
                             if (owner is null)
@@ -117,6 +118,13 @@ namespace TokUsage.Pipeline
                         var reason = otherOwner is null ? string.Empty : $" It is a {otherOwner.Id} log (it lies in its folders): name -Client {otherOwner.Id}, or leave -Client out.";
                         sink.Error(new ScanError(ScanErrorKind.UnsupportedFile, target.Path, new NotSupportedException(
                             $"'{target.Path}' is not a usage log of {Ids(clients)}.{reason}")));
+                        continue;
+                    }
+
+                    // A file the user named is read wherever a link leads, but never a FIFO or device.
+                    if (FileKinds.Of(target.Path) == FileKind.Special)
+                    {
+                        sink.Error(new ScanError(ScanErrorKind.UnsupportedFile, target.Path, new NotSupportedException($"'{target.Path}' is not read: {FileKinds.SpecialReason}.")));
                         continue;
                     }
 
@@ -343,7 +351,7 @@ namespace TokUsage.Pipeline
             {
                 foreach (var skipped in parsed.SkippedSamples)
                 {
-                    sink.Verbose($"{path}:{skipped.LineNumber}: skipped: {skipped.Reason}");
+                    sink.Verbose(skipped.LineNumber > 0 ? $"{path}:{skipped.LineNumber}: skipped: {skipped.Reason}" : $"{path}: skipped: {skipped.Reason}");
                 }
 
                 if (parsed.SkippedLines > parsed.SkippedSamples.Count)

@@ -123,13 +123,17 @@ namespace TokUsage.Pricing
                 w.WriteString("p", provider.GetString());
             }
 
-            Copy(w, m, "i", "input_cost_per_token");
-            Copy(w, m, "o", "output_cost_per_token");
-            Copy(w, m, "cw", "cache_creation_input_token_cost");
-            Copy(w, m, "cw1h", "cache_creation_input_token_cost_above_1hr");
-            Copy(w, m, "cr", "cache_read_input_token_cost");
-            Copy(w, m, "r", "output_cost_per_reasoning_token");
-            Copy(w, m, "ctx", "max_input_tokens");
+            CopyRate(w, name, m, "i", "input_cost_per_token");
+            CopyRate(w, name, m, "o", "output_cost_per_token");
+            CopyRate(w, name, m, "cw", "cache_creation_input_token_cost");
+            CopyRate(w, name, m, "cw1h", "cache_creation_input_token_cost_above_1hr");
+            CopyRate(w, name, m, "cr", "cache_read_input_token_cost");
+            CopyRate(w, name, m, "r", "output_cost_per_reasoning_token");
+            if (m.TryGetProperty("max_input_tokens", out var window) && window.ValueKind == JsonValueKind.Number)
+            {
+                w.WritePropertyName("ctx");
+                w.WriteRawValue(window.GetRawText(), skipInputValidation: true); // read back as an integer or not at all
+            }
 
             var tiers = new List<int>();
             foreach (var k in TierThresholdsK)
@@ -150,11 +154,11 @@ namespace TokUsage.Pricing
                     var suffix = $"_above_{k}k_tokens";
                     w.WriteStartObject();
                     w.WriteNumber("above", k * 1000);
-                    Copy(w, m, "i", "input_cost_per_token" + suffix);
-                    Copy(w, m, "o", "output_cost_per_token" + suffix);
-                    Copy(w, m, "cw", "cache_creation_input_token_cost" + suffix);
-                    Copy(w, m, "cw1h", "cache_creation_input_token_cost_above_1hr" + suffix);
-                    Copy(w, m, "cr", "cache_read_input_token_cost" + suffix);
+                    CopyRate(w, name, m, "i", "input_cost_per_token" + suffix);
+                    CopyRate(w, name, m, "o", "output_cost_per_token" + suffix);
+                    CopyRate(w, name, m, "cw", "cache_creation_input_token_cost" + suffix);
+                    CopyRate(w, name, m, "cw1h", "cache_creation_input_token_cost_above_1hr" + suffix);
+                    CopyRate(w, name, m, "cr", "cache_read_input_token_cost" + suffix);
                     w.WriteEndObject();
                 }
 
@@ -163,7 +167,7 @@ namespace TokUsage.Pricing
 
             if (m.TryGetProperty("provider_specific_entry", out var specific) && specific.ValueKind == JsonValueKind.Object)
             {
-                Copy(w, specific, "fast", "fast");
+                CopyRate(w, name, specific, "fast", "fast", multiplier: true);
             }
 
             w.WriteEndObject();
@@ -172,13 +176,26 @@ namespace TokUsage.Pricing
         private static bool IsNumber(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number;
 
-        private static void Copy(Utf8JsonWriter w, JsonElement source, string shortName, string longName)
+        /// <summary>
+        /// Copies a rate (USD per token) or a multiplier. One out of the <see cref="Plausible"/> bounds (7e27, negative,
+        /// 1e400) refuses the whole table: stored, it would price every message absurdly or fail every read.
+        /// </summary>
+        private static void CopyRate(Utf8JsonWriter w, string model, JsonElement source, string shortName, string longName, bool multiplier = false)
         {
-            if (source.TryGetProperty(longName, out var v) && v.ValueKind == JsonValueKind.Number)
+            if (!source.TryGetProperty(longName, out var v) || v.ValueKind != JsonValueKind.Number)
             {
-                w.WritePropertyName(shortName);
-                w.WriteRawValue(v.GetRawText(), skipInputValidation: true);
+                return;
             }
+
+            if (!v.TryGetDecimal(out var value) || (multiplier ? !Plausible.Multiplier(value) : !Plausible.Rate(value)))
+            {
+                throw new InvalidDataException(multiplier
+                    ? $"'{model}' has {longName} {v.GetRawText()}, where a multiplier is between 0 and {Plausible.MaxMultiplier}"
+                    : $"'{model}' has {longName} {v.GetRawText()}, where a price is between 0 and {Plausible.MaxRatePerToken} USD per token");
+            }
+
+            w.WritePropertyName(shortName);
+            w.WriteRawValue(v.GetRawText(), skipInputValidation: true);
         }
     }
 

@@ -138,6 +138,14 @@ namespace TokUsage.Pricing
                     throw new PriceOverrideException($"{origin}['{pattern}']: {name} must be a number of 0 or more (USD per million tokens for rates), not '{pair.Value}'.");
                 }
 
+                var multiplier = name == "FastMultiplier" || name == "Multiplier";
+                if (multiplier ? !Plausible.Multiplier(value) : !Plausible.Rate(value / 1_000_000m))
+                {
+                    throw new PriceOverrideException(multiplier
+                        ? $"{origin}['{pattern}']: {name} {pair.Value} is not a plausible multiplier; it must be between 0 and {Plausible.MaxMultiplier}."
+                        : $"{origin}['{pattern}']: {name} {pair.Value} is not a plausible rate; rates are USD per million tokens, at most {Plausible.MaxRatePerToken * 1_000_000m:0}.");
+                }
+
                 fields[name] = value;
             }
 
@@ -159,6 +167,9 @@ namespace TokUsage.Pricing
             return FieldNames.FirstOrDefault(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase));
         }
 
+        /// <summary>Doubles at or past this (and NaN) have no decimal value.</summary>
+        private const double DecimalLimit = 7.9e28;
+
         private static bool TryDecimal(object? value, out decimal result)
         {
             result = 0m;
@@ -169,10 +180,10 @@ namespace TokUsage.Pricing
                 case decimal d:
                     result = d;
                     return true;
-                case double f when !double.IsNaN(f) && !double.IsInfinity(f):
+                case double f when Math.Abs(f) < DecimalLimit:
                     result = (decimal)f;
                     return true;
-                case float f when !float.IsNaN(f) && !float.IsInfinity(f):
+                case float f when Math.Abs(f) < DecimalLimit:
                     result = (decimal)f;
                     return true;
                 case int _:

@@ -109,7 +109,24 @@ namespace TokUsage.Pricing
             rates.CacheRead = Rate(e, "cr");
         }
 
-        private static decimal? Rate(JsonElement e, string name) =>
-            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) && d >= 0 ? d : (decimal?)null;
+        /// <summary>
+        /// A rate of the compact table; absent is null. One past the <see cref="Plausible"/> bounds means the file was
+        /// edited or damaged since it was written (the converter refuses such rates): the whole table is refused.
+        /// </summary>
+        private static decimal? Rate(JsonElement e, string name)
+        {
+            if (!e.TryGetProperty(name, out var v))
+            {
+                return null;
+            }
+
+            var multiplier = name == "fast";
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetDecimal(out var d) || (multiplier ? !Plausible.Multiplier(d) : !Plausible.Rate(d)))
+            {
+                throw new InvalidDataException($"the rate '{name}' is {v.GetRawText()}, not a plausible {(multiplier ? "multiplier" : "price per token")}");
+            }
+
+            return d;
+        }
     }
 }

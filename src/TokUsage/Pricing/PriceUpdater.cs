@@ -52,7 +52,8 @@ namespace TokUsage.Pricing
 
         private static readonly Lazy<HttpClient> Client = new Lazy<HttpClient>(() =>
         {
-            var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+            // Redirects are followed by Download, which checks where each one leads.
+            var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate, AllowAutoRedirect = false };
             var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
             client.DefaultRequestHeaders.UserAgent.ParseAdd("TokUsage-PowerShell/" + typeof(PriceUpdater).Assembly.GetName().Version);
             return client;
@@ -90,6 +91,10 @@ namespace TokUsage.Pricing
             {
                 throw new PriceUpdateException("InvalidPriceTable", $"'{uri}' did not return a LiteLLM price table: its content is not valid JSON ({e.Message}). The price table in force is unchanged.", e);
             }
+            catch (InvalidDataException e)
+            {
+                throw new PriceUpdateException("InvalidPriceTable", $"'{uri}' did not return a usable price table: {e.Message}. The price table in force is unchanged.", e);
+            }
 
             var bytes = System.Text.Encoding.UTF8.GetBytes(compact);
             var table = PriceTable.Parse(bytes, null);
@@ -103,29 +108,16 @@ namespace TokUsage.Pricing
 
         private static (byte[]? Body, string? ETag, bool NotModified) Download(Uri uri, string? etag, TimeSpan timeout, CancellationToken cancel)
         {
-            if (uri.IsFile)
-            {
-                try
-                {
-                    return (File.ReadAllBytes(uri.LocalPath), null, false);
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    throw new PriceUpdateException("PriceDownloadFailed", $"Cannot read '{uri.LocalPath}': {e.Message}. The price table in force is unchanged.", e);
-                }
-            }
-
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             deadline.CancelAfter(timeout);
+            if (uri.IsFile)
+            {
+                return (ReadFile(uri.LocalPath, timeout, deadline.Token, cancel), null, false);
+            }
+
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-                if (etag != null && EntityTagHeaderValueTryParse(etag) is { } tag)
-                {
-                    request.Headers.IfNoneMatch.Add(tag);
-                }
-
-                using var response = Client.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).GetAwaiter().GetResult();
+                using var response = Send(uri, etag, deadline.Token);
                 if (response.StatusCode == HttpStatusCode.NotModified)
                 {
                     return (null, etag, true);
@@ -170,6 +162,99 @@ namespace TokUsage.Pricing
             {
                 var reason = e.InnerException is null ? e.Message : $"{e.Message} ({e.InnerException.Message})";
                 throw new PriceUpdateException("PriceDownloadFailed", $"The download from '{uri}' failed: {reason}. The price table in force is unchanged.", e);
+            }
+        }
+
+        /// <summary>How many redirects a download follows.</summary>
+        public const int MaxRedirects = 5;
+
+        /// <summary>
+        /// Sends the request and follows redirects that stay on the host the user named, over http or https, never from
+        /// https down to http: prices that silently come from elsewhere are prices anyone on the way could set.
+        /// </summary>
+        private static HttpResponseMessage Send(Uri uri, string? etag, CancellationToken cancel)
+        {
+            var current = uri;
+            for (var hops = 0; ; hops++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, current);
+                if (etag != null && EntityTagHeaderValueTryParse(etag) is { } tag)
+                {
+                    request.Headers.IfNoneMatch.Add(tag);
+                }
+
+                var response = Client.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel).GetAwaiter().GetResult();
+                var status = (int)response.StatusCode;
+                if (status < 300 || status >= 400 || status == 304 || response.Headers.Location is null)
+                {
+                    return response;
+                }
+
+                var next = response.Headers.Location.IsAbsoluteUri ? response.Headers.Location : new Uri(current, response.Headers.Location);
+                response.Dispose();
+                string? refusal = null;
+                if (next.Scheme != Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttp)
+                {
+                    refusal = $"it redirects to '{next}', which is not an http or https address";
+                }
+                else if (!string.Equals(next.Host, uri.Host, StringComparison.OrdinalIgnoreCase))
+                {
+                    refusal = $"it redirects to another host ('{next}'); give that address as -Uri to trust it";
+                }
+                else if (current.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
+                {
+                    refusal = $"it redirects from https to plain http ('{next}')";
+                }
+                else if (hops == MaxRedirects)
+                {
+                    refusal = $"it redirects more than {MaxRedirects} times";
+                }
+
+                if (refusal != null)
+                {
+                    throw new PriceUpdateException("PriceDownloadFailed", $"'{uri}' was not downloaded: {refusal}. The price table in force is unchanged.");
+                }
+
+                current = next;
+            }
+        }
+
+        /// <summary>
+        /// Reads a price file (an air-gapped machine's copy of LiteLLM's table) with the caps a download has: a regular file
+        /// only (a FIFO would block, a device such as /dev/zero never ends), at most <see cref="MaxBytes"/>, within the timeout.
+        /// </summary>
+        private static byte[] ReadFile(string path, TimeSpan timeout, CancellationToken deadline, CancellationToken cancel)
+        {
+            if (Discovery.FileKinds.Of(path) == Discovery.FileKind.Special)
+            {
+                throw new PriceUpdateException("InvalidPriceTable", $"'{path}' is not read: {Discovery.FileKinds.SpecialReason}. The price table in force is unchanged.");
+            }
+
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920);
+                using var buffer = new MemoryStream();
+                var chunk = new byte[81920];
+                int read;
+                while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+                {
+                    deadline.ThrowIfCancellationRequested();
+                    buffer.Write(chunk, 0, read);
+                    if (buffer.Length > MaxBytes)
+                    {
+                        throw new PriceUpdateException("InvalidPriceTable", $"'{path}' holds more than {MaxBytes} bytes; that is not a price table. The price table in force is unchanged.");
+                    }
+                }
+
+                return buffer.ToArray();
+            }
+            catch (OperationCanceledException e) when (!cancel.IsCancellationRequested)
+            {
+                throw new PriceUpdateException("PriceDownloadFailed", $"Reading '{path}' did not finish within {timeout.TotalSeconds:0} s. The price table in force is unchanged.", e);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new PriceUpdateException("PriceDownloadFailed", $"Cannot read '{path}': {e.Message}. The price table in force is unchanged.", e);
             }
         }
 

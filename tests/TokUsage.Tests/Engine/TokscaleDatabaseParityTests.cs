@@ -44,6 +44,13 @@ namespace TokUsage.Tests.Engine
                 Assert.Equal(1, SqliteFiles.Exec(db, "DELETE FROM message WHERE id = 'msg_torn'"));
             }
 
+            // Rows no session can have (9.3e18 tokens, a $7e27 cost) are damage here; tokscale counts the tokens of the
+            // second. Where the peer is wrong the rows are taken out (docs/clients.md, Hermes).
+            using (var db = SqliteFiles.Open(Path.Combine(home.Home, ".hermes", "state.db")))
+            {
+                Assert.Equal(2, SqliteFiles.Exec(db, "DELETE FROM session_model_usage WHERE model IN ('gpt-5.4', 'gpt-5.4-mini')"));
+            }
+
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             var ours = _host.Run("Get-TokenUsage -Path $p -Client opencode, kilo, hermes, goose, zed, crush", new Dictionary<string, object?> { ["p"] = home.Home })
                 .AssertNoErrors().Objects<UsageFile>().ToList();

@@ -25,7 +25,7 @@ namespace TokUsage.Tests.Support
             Task.Run(AcceptLoop);
         }
 
-        public sealed record Reply(int Status, byte[] Body, string? ETag = null, int? CutAfter = null);
+        public sealed record Reply(int Status, byte[] Body, string? ETag = null, int? CutAfter = null, string? Location = null);
 
         /// <summary>Requests served, with their If-None-Match header (null when absent).</summary>
         public ConcurrentQueue<(string Path, string? IfNoneMatch)> Requests { get; } = new ConcurrentQueue<(string, string?)>();
@@ -99,6 +99,11 @@ namespace TokUsage.Tests.Support
                 if (reply.ETag != null)
                 {
                     head.Append($"ETag: {reply.ETag}\r\n");
+                }
+
+                if (reply.Location != null)
+                {
+                    head.Append($"Location: {reply.Location}\r\n");
                 }
 
                 var headBytes = Encoding.ASCII.GetBytes(head.Append("\r\n").ToString());

@@ -81,8 +81,22 @@ namespace TokUsage.Tests.Unit
         [InlineData("/not-json", "InvalidPriceTable")]
         [InlineData("/too-small", "InvalidPriceTable")]
         [InlineData("/array", "InvalidPriceTable")]
+        [InlineData("/absurd", "InvalidPriceTable")]
+        [InlineData("/negative", "InvalidPriceTable")]
+        [InlineData("/infinite", "InvalidPriceTable")]
+        [InlineData("/to-file", "PriceDownloadFailed")]
+        [InlineData("/to-other-host", "PriceDownloadFailed")]
+        [InlineData("/loop", "PriceDownloadFailed")]
         public void AFailedRefreshLeavesThePreviousTableInForce(string path, string errorId)
         {
+            // Rates no provider charges: stored, they failed every later read ("too large for a Decimal") or priced at $0.
+            _server.Serve("/absurd", new LocalHttpServer.Reply(200, LiteLlmTable(sonnetInput: "7e27")));
+            _server.Serve("/negative", new LocalHttpServer.Reply(200, LiteLlmTable(sonnetInput: "-3e-06")));
+            _server.Serve("/infinite", new LocalHttpServer.Reply(200, LiteLlmTable(sonnetInput: "1e400")));
+            // Redirects that leave http(s) or the host the user named, or never end.
+            _server.Serve("/to-file", new LocalHttpServer.Reply(302, Array.Empty<byte>(), Location: "file:///etc/passwd"));
+            _server.Serve("/to-other-host", new LocalHttpServer.Reply(302, Array.Empty<byte>(), Location: "http://localhost.invalid/prices.json"));
+            _server.Serve("/loop", new LocalHttpServer.Reply(302, Array.Empty<byte>(), Location: "/loop"));
             _server.Serve("/good", new LocalHttpServer.Reply(200, LiteLlmTable(sonnetInput: "5e-06")));
             _server.Serve("/truncated", new LocalHttpServer.Reply(200, LiteLlmTable(sonnetInput: "9e-06"), CutAfter: 2000));
             _server.Serve("/error", new LocalHttpServer.Reply(500, Encoding.UTF8.GetBytes("upstream exploded")));
@@ -98,6 +112,34 @@ namespace TokUsage.Tests.Unit
             Assert.Contains("unchanged", error.Message, StringComparison.Ordinal);
             Assert.Equal(before, File.ReadAllBytes(Store));
             Assert.Equal(5e-06m, PriceStore.TryLoad(Store, out _)!.Models["claude-sonnet-4-5"].Input);
+        }
+
+        [Fact]
+        public void ARedirectOnTheSameHostIsFollowed()
+        {
+            _server.Serve("/moved", new LocalHttpServer.Reply(301, Array.Empty<byte>(), Location: "/prices.json"));
+            _server.Serve("/prices.json", new LocalHttpServer.Reply(200, LiteLlmTable(sonnetInput: "6e-06")));
+            Assert.Equal(6e-06m, Update("/moved").Table.Models["claude-sonnet-4-5"].Input);
+        }
+
+        [Fact]
+        public void ADeviceOrAnOversizedFileIsNotAPriceTable()
+        {
+            var big = _dir.Combine("big.json");
+            using (var stream = File.Create(big))
+            {
+                stream.SetLength(PriceUpdater.MaxBytes + 1);
+            }
+
+            var error = Assert.Throws<PriceUpdateException>(() => PriceUpdater.Update(new Uri(big), Store, false, TimeSpan.FromSeconds(20), CancellationToken.None));
+            Assert.Equal("InvalidPriceTable", error.ErrorId);
+            Assert.False(File.Exists(Store));
+            if (OperatingSystem.IsLinux())
+            {
+                var device = Assert.Throws<PriceUpdateException>(() => PriceUpdater.Update(new Uri("file:///dev/zero"), Store, false, TimeSpan.FromSeconds(20), CancellationToken.None));
+                Assert.Equal("InvalidPriceTable", device.ErrorId);
+                Assert.Contains("not a regular file", device.Message, StringComparison.Ordinal);
+            }
         }
 
         [Fact]

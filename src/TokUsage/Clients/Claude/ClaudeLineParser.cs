@@ -117,6 +117,12 @@ namespace TokUsage.Clients.Claude
                     damage = "not valid JSON";
                     return LineKind.Damaged;
                 }
+
+                if (reader.BytesConsumed < json.Length && JsonScan.SkipWhiteSpace(json, (int)reader.BytesConsumed) < json.Length)
+                {
+                    damage = JsonLines.MoreThanOneValue;
+                    return LineKind.Damaged;
+                }
             }
             catch (JsonException)
             {
@@ -217,8 +223,9 @@ namespace TokUsage.Clients.Claude
                 var step = JsonScan.NextProperty(line, ref i, first, out var name, out var start, out var end);
                 if (step != ScanStep.Property)
                 {
-                    // Like the reader path, nothing after the line's object is looked at.
-                    return step == ScanStep.End;
+                    // Anything but white space after the line's object (two records glued together, CR-only line ends)
+                    // is left to the reader path, which reports the line as damaged.
+                    return step == ScanStep.End && JsonScan.SkipWhiteSpace(line, i) == line.Length;
                 }
 
                 // Where the reader path would Skip() a value of an unexpected type (which validates it), so does the scan.
@@ -464,8 +471,8 @@ namespace TokUsage.Clients.Claude
         }
 
         /// <summary>
-        /// A count as <see cref="ReadCount"/> reads it, when it is plain: digits (at most 18, so no overflow) or null.
-        /// False for anything else, which the reader path then judges.
+        /// A count as <see cref="ReadCount"/> reads it, when it is plain: digits (at most 18, so no overflow) within
+        /// <see cref="Plausible.MaxTokens"/>, or null. False for anything else, which the reader path then judges.
         /// </summary>
         [MethodImpl(Jit.Optimized)]
         private static bool PlainCount(ReadOnlySpan<byte> value, out bool present, out long count)
@@ -494,7 +501,7 @@ namespace TokUsage.Clients.Claude
             }
 
             present = true;
-            return true;
+            return Plausible.Count(count);
         }
 
         /// <summary>The usage fields of <see cref="Fields"/>, changed together only when a structural read succeeds.</summary>
@@ -780,15 +787,15 @@ namespace TokUsage.Clients.Claude
         }
 
         /// <summary>
-        /// Reads a token count: a non-negative integer. null counts as absent (0); anything else marks the usage damaged.
-        /// Returns true when a number was present.
+        /// Reads a token count: a non-negative integer within <see cref="Plausible.MaxTokens"/>. null counts as absent (0);
+        /// anything else marks the usage damaged. Returns true when a number was present.
         /// </summary>
         [MethodImpl(Jit.Optimized)]
         private static bool ReadCount(ref Utf8JsonReader reader, Fields f, string name, out long value)
         {
             reader.Read();
             value = 0;
-            if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number) && number >= 0)
+            if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number) && Plausible.Count(number))
             {
                 value = number;
                 return true;
@@ -796,7 +803,7 @@ namespace TokUsage.Clients.Claude
 
             if (reader.TokenType != JsonTokenType.Null)
             {
-                f.UsageProblem ??= $"usage field {name} is not a non-negative integer";
+                f.UsageProblem ??= $"usage field {name} is not a non-negative integer up to 10^12";
                 reader.Skip();
             }
 

@@ -40,9 +40,9 @@ namespace TokUsage.Clients.Codex
         [MethodImpl(Jit.Optimized)]
         public static FileSnapshot ReadSnapshot(SourceFile file, CancellationToken cancel)
         {
-            var state = new State(file);
             var result = new FileSnapshot("", "") { HasLineage = true };
-            result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, (line, _) => state.Line(line), (line, reason) => result.Skip(line, reason), FastPath ? state.TryFast : null);
+            var state = new State(file, (line, reason) => result.Skip(line, reason));
+            result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, state.Line, (line, reason) => result.Skip(line, reason), FastPath ? state.TryFast : null);
             if (result.Error != null)
             {
                 return result;
@@ -140,6 +140,8 @@ namespace TokUsage.Clients.Codex
 
             public bool IsZero => Input == 0 && Output == 0 && Total == 0;
 
+            public bool IsPlausible => Plausible.Count(Input) && Plausible.Count(Output) && Plausible.Count(Total);
+
             [MethodImpl(Jit.Optimized)]
             public static bool TryRead(JsonElement parent, string name, out CodexUsage usage)
             {
@@ -206,6 +208,8 @@ namespace TokUsage.Clients.Codex
         private sealed class State
         {
             private readonly SourceFile _file;
+            private readonly Action<long, string> _skip;
+            private long _lineNumber;
             private bool _sawMeta;
             private bool _subagent;
             private long? _replaySecond;
@@ -214,7 +218,12 @@ namespace TokUsage.Clients.Codex
             private CodexUsage? _previousTotal;
             private int _unmodelled; // rows at the end of Rows still waiting for a model
 
-            public State(SourceFile file) => _file = file;
+            /// <param name="skip">Counts a damaged line (a token count past <see cref="Plausible.MaxTokens"/>).</param>
+            public State(SourceFile file, Action<long, string> skip)
+            {
+                _file = file;
+                _skip = skip;
+            }
 
             public string? SessionId { get; private set; }
             public string? Parent { get; private set; }
@@ -224,20 +233,22 @@ namespace TokUsage.Clients.Codex
 
             /// <summary>Handles the line without a document when <see cref="CodexLineParser"/> understands it.</summary>
             [MethodImpl(Jit.Optimized)]
-            public bool TryFast(ReadOnlySpan<byte> json)
+            public bool TryFast(ReadOnlySpan<byte> json, long lineNumber)
             {
                 if (CodexLineParser.TryParse(json, out var line) == CodexLineKind.Other)
                 {
                     return false;
                 }
 
+                _lineNumber = lineNumber;
                 Line(line);
                 return true;
             }
 
             [MethodImpl(Jit.Optimized)]
-            public void Line(JsonElement line)
+            public void Line(JsonElement line, long lineNumber)
             {
+                _lineNumber = lineNumber;
                 var type = JsonValues.String(line, "type");
                 JsonValues.TryObject(line, out var payload, "payload");
                 switch (type)
@@ -350,6 +361,12 @@ namespace TokUsage.Clients.Codex
             [MethodImpl(Jit.Optimized)]
             private void TokenCount(string? model, DateTimeOffset timestamp, bool hasTotal, CodexUsage total, bool hasLast, CodexUsage last)
             {
+                if ((hasTotal && !total.IsPlausible) || (hasLast && !last.IsPlausible))
+                {
+                    _skip(_lineNumber, Plausible.TokensProblem);
+                    return;
+                }
+
                 SetModel(model);
                 if (_subagent && !_replayOver && hasTotal)
                 {
@@ -420,6 +437,12 @@ namespace TokUsage.Clients.Codex
                     || (JsonValues.TryObject(line, out var resp, "response") && CodexUsage.TryRead(resp, "usage", out usage));
                 if (!found || usage.IsZero)
                 {
+                    return;
+                }
+
+                if (!usage.IsPlausible)
+                {
+                    _skip(_lineNumber, Plausible.TokensProblem);
                     return;
                 }
 

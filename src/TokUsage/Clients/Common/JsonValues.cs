@@ -75,9 +75,16 @@ namespace TokUsage.Clients.Common
                     return number;
                 }
 
-                if (value.ValueKind == JsonValueKind.String && decimal.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number))
+                var text = value.ValueKind == JsonValueKind.String ? value.GetString() : value.ValueKind == JsonValueKind.Number ? value.GetRawText() : null;
+                if (text != null && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number))
                 {
                     return number;
+                }
+
+                // Past decimal's range: saturated, so the record is reported as damage rather than priced from the table.
+                if (text != null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var huge) && huge > 0)
+                {
+                    return Plausible.Amount(huge);
                 }
             }
 

@@ -12,7 +12,7 @@ namespace TokUsage.Clients.Common
     internal delegate bool LineFilter(ReadOnlySpan<byte> line);
 
     /// <summary>Handles a line from its raw bytes when it can (true), else leaves it to the document path (false).</summary>
-    internal delegate bool FastLineHandler(ReadOnlySpan<byte> line);
+    internal delegate bool FastLineHandler(ReadOnlySpan<byte> line, long lineNumber);
 
     /// <summary>Receives one parsed JSONL line; the element is valid only during the call.</summary>
     internal delegate void LineHandler(JsonElement line, long lineNumber);
@@ -79,25 +79,29 @@ namespace TokUsage.Clients.Common
                         continue;
                     }
 
-                    if (fast != null && fast(line))
+                    if (fast != null && fast(line, lines.LineNumber))
                     {
                         continue;
                     }
 
                     JsonDocument document;
+                    long consumed;
                     try
                     {
                         var reader = new Utf8JsonReader(line, ReaderOptions);
                         document = JsonDocument.ParseValue(ref reader);
-                        if (reader.Read())
-                        {
-                            document.Dispose();
-                            throw new JsonException("text after the JSON value");
-                        }
+                        consumed = reader.BytesConsumed;
                     }
                     catch (JsonException e)
                     {
                         skip(lines.LineNumber, Damage(lines, "invalid JSON: " + e.Message));
+                        continue;
+                    }
+
+                    if (JsonScan.SkipWhiteSpace(line, (int)consumed) < line.Length)
+                    {
+                        document.Dispose();
+                        skip(lines.LineNumber, Damage(lines, JsonLines.MoreThanOneValue));
                         continue;
                     }
 

@@ -12,11 +12,18 @@ namespace TokUsage.Clients.Common
         /// cost the agent logged that is the provider's bill (kept when positive, so the entry counts as priced even when
         /// the model is not in the table); otherwise the cost comes from the price table, times <paramref name="markup"/>
         /// (a reseller's surcharge on list prices, such as Zed's hosted models). <paramref name="part"/> names the session
-        /// of a multi-session source.
+        /// of a multi-session source. A count or reported cost past the <see cref="Plausible"/> bounds makes the record
+        /// damage: skipped and counted against <paramref name="line"/> (the record's line or row; 0 when the format has none).
         /// </summary>
         public static void Record(this ParsedFile result, ReadOptions options, DateTimeOffset timestamp, string model, in TokenCounts tokens,
-            MessageKey? key = null, decimal? reportedCost = null, bool fast = false, SessionPart? part = null, decimal markup = 1m)
+            MessageKey? key = null, decimal? reportedCost = null, bool fast = false, SessionPart? part = null, decimal markup = 1m, long line = 0)
         {
+            if (!Plausible.Counts(tokens) || !Plausible.Cost(reportedCost))
+            {
+                result.Skip(line, Plausible.Counts(tokens) ? Plausible.CostProblem : Plausible.TokensProblem, options.MaxSkippedSamples, part);
+                return;
+            }
+
             if (tokens.Total == 0 && !(reportedCost > 0))
             {
                 return;

@@ -212,7 +212,7 @@ namespace TokUsage.Clients.Databases
         public static decimal? Amount(SqliteDataReader row, int ordinal)
         {
             var number = Number(row, ordinal);
-            return number is null || number < 0 || number > 1e12 ? (decimal?)null : (decimal)number.Value;
+            return number is null || number < 0 ? (decimal?)null : Plausible.Amount(number.Value);
         }
 
         /// <summary>
