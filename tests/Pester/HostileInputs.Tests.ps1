@@ -124,7 +124,7 @@ Describe 'Two records on one line' {
 
 Describe 'Folding objects that cannot be real usage' {
     BeforeAll {
-        function New-UsageObject([object] $InputTokens, [object] $Cost) {
+        function ConvertTo-UsageObject([object] $InputTokens, [object] $Cost) {
             [pscustomobject]@{
                 Client = 'claude'; SessionId = 's1'; Project = 'app'
                 Entries = @([pscustomobject]@{ Timestamp = '2026-05-01T10:00:00Z'; Model = 'claude-sonnet-4-5-20250929'; InputTokens = $InputTokens; OutputTokens = 1; Cost = $Cost })
@@ -133,7 +133,7 @@ Describe 'Folding objects that cannot be real usage' {
     }
 
     It 'refuses an entry whose count is not a count, naming why (InvalidInputObject), and folds the rest' {
-        $rows = @((New-UsageObject 10 0.1), (New-UsageObject 'lots' 0.1), (New-UsageObject 9223372036854775807 0.1), (New-UsageObject 20 0.2)) |
+        $rows = @((ConvertTo-UsageObject 10 0.1), (ConvertTo-UsageObject 'lots' 0.1), (ConvertTo-UsageObject 9223372036854775807 0.1), (ConvertTo-UsageObject 20 0.2)) |
             Measure-TokenUsage -Total:$false -ErrorVariable problems -ErrorAction SilentlyContinue
         $problems.Count | Should -Be 2
         $problems.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'InvalidInputObject,*' }
@@ -143,7 +143,7 @@ Describe 'Folding objects that cannot be real usage' {
     }
 
     It 'ends with TokenSumOverflow instead of a wrapped total when the sum would overflow' {
-        $inputs = 1..20 | ForEach-Object { New-UsageObject 10 7e27 }
+        $inputs = 1..20 | ForEach-Object { ConvertTo-UsageObject 10 7e27 }
         { $inputs | Measure-TokenUsage -ErrorAction Stop } | Should -Throw -ErrorId 'TokenSumOverflow,*'
     }
 }
@@ -242,7 +242,7 @@ Describe 'Price tables and overrides no provider charges' {
         # This block's own cache folder: the prices it stores stay with it.
         $script:savedCache = $env:XDG_CACHE_HOME
         $env:XDG_CACHE_HOME = Join-Path $TestDrive 'cache'
-        $script:good = New-LiteLlmPriceFile -Path (Join-Path $TestDrive 'good.json') -Rates @{ 'claude-sonnet-4-5' = @{ input_cost_per_token = '4e-06' } }
+        $script:good = Build-LiteLlmPriceFile -Path (Join-Path $TestDrive 'good.json') -Rates @{ 'claude-sonnet-4-5' = @{ input_cost_per_token = '4e-06' } }
         Update-TokenPrice -Uri ([uri]::new($good).AbsoluteUri) -Force | Out-Null
         $script:projects = Join-Path $TestDrive 'projects'
         $project = New-Item -ItemType Directory -Force -Path (Join-Path $projects '-home-me-app')
@@ -251,7 +251,7 @@ Describe 'Price tables and overrides no provider charges' {
     AfterAll { $env:XDG_CACHE_HOME = $savedCache }
 
     It 'refuses a table with input_cost_per_token <Rate> and keeps the one in force' -ForEach @(@{ Rate = '7e27' }, @{ Rate = '-3e-06' }, @{ Rate = '1e400' }) {
-        $bad = New-LiteLlmPriceFile -Path (Join-Path $TestDrive 'bad.json') -Rates @{ 'claude-sonnet-4-5' = @{ input_cost_per_token = $Rate } }
+        $bad = Build-LiteLlmPriceFile -Path (Join-Path $TestDrive 'bad.json') -Rates @{ 'claude-sonnet-4-5' = @{ input_cost_per_token = $Rate } }
         { Update-TokenPrice -Uri ([uri]::new($bad).AbsoluteUri) -Force } | Should -Throw -ErrorId 'InvalidPriceTable,*'
         (Get-TokenPrice -Model claude-sonnet-4-5).Input | Should -Be 4
         $file = Get-TokenUsage -Path $projects -NoCache -ErrorVariable problems
@@ -279,5 +279,28 @@ Describe 'Price tables and overrides no provider charges' {
     It 'warns that a plain http address can be tampered with' {
         try { Update-TokenPrice -Uri 'http://127.0.0.1:9/prices.json' -TimeoutSec 5 -WarningVariable warnings -WarningAction SilentlyContinue } catch { $_.FullyQualifiedErrorId | Should -BeLike 'PriceDownloadFailed,*' }
         ($warnings -join "`n") | Should -Match 'plain http'
+    }
+}
+
+Describe 'What the module writes about a user' -Skip:$IsWindows {
+    BeforeAll {
+        $script:savedCache = $env:XDG_CACHE_HOME
+        $env:XDG_CACHE_HOME = Join-Path $TestDrive 'cache'
+        # A folder an older version (or a umask of 022) left readable by everyone is tightened too.
+        New-Item -ItemType Directory -Force -Path (Join-Path $env:XDG_CACHE_HOME 'TokUsage') | Out-Null
+        & chmod 755 (Join-Path $env:XDG_CACHE_HOME 'TokUsage')
+        $claude = Build-ClaudeHome -Root (Join-Path $TestDrive 'home') -Days 1
+        Get-TokenUsage -Path $claude.Projects | Out-Null
+        Update-TokenPrice -Uri ([uri]::new((Build-LiteLlmPriceFile -Path (Join-Path $TestDrive 'prices.json'))).AbsoluteUri) -Force | Out-Null
+    }
+    AfterAll { $env:XDG_CACHE_HOME = $savedCache }
+
+    # The cache lists every log path, project, session id, model and token count.
+    It 'keeps the cache folder 0700 and its files 0600' {
+        (Get-Item (Join-Path $env:XDG_CACHE_HOME 'TokUsage')).UnixMode | Should -Be 'drwx------'
+        $files = @(Get-ChildItem -Path (Join-Path $env:XDG_CACHE_HOME 'TokUsage') -File)
+        $files.Name | Should -Contain 'usage-cache.db'
+        $files.Name | Should -Contain 'litellm-prices.json'
+        foreach ($file in $files) { $file.UnixMode | Should -Be '-rw-------' -Because $file.Name }
     }
 }

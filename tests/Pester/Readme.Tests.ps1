@@ -22,7 +22,7 @@ BeforeAll {
     Copy-Item -Recurse (Join-Path $readmeHome '.claude') (New-Item -ItemType Directory -Force -Path (Join-Path $readmeHome 'backup')).FullName
 
     $script:share = (New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'share')).FullName
-    $script:priceFile = New-LiteLlmPriceFile -Path (Join-Path $share 'model_prices_and_context_window.json')
+    $script:priceFile = Build-LiteLlmPriceFile -Path (Join-Path $share 'model_prices_and_context_window.json')
 
     $script:saved = @{ HOME = $env:HOME; XDG_CACHE_HOME = $env:XDG_CACHE_HOME; PSModulePath = $env:PSModulePath; Location = (Get-Location).Path }
     $env:HOME = $readmeHome

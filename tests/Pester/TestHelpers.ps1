@@ -117,9 +117,10 @@ function Get-ViewLine {
 
 # Runs a script in a fresh `pwsh -NoProfile -NonInteractive -File` process that inherits this process's environment
 # (the isolated home), and kills it when it outlives the deadline: for specs about hangs, which must fail, not stall the
-# suite. Returns whether it finished, its exit code and its standard output.
+# suite (TOKUSAGE_TEST_DEADLINE shortens the deadline when running the specs against an old build that hangs). Returns
+# whether it finished, its exit code and its standard output.
 function Invoke-PwshWithDeadline {
-    param([string] $Text, [string[]] $Arguments = @(), [int] $TimeoutSec = [int]($env:TOKUSAGE_TEST_DEADLINE ?? 120))
+    param([string] $Text, [string[]] $Arguments = @(), [int] $TimeoutSec = $(if ($env:TOKUSAGE_TEST_DEADLINE) { [int]$env:TOKUSAGE_TEST_DEADLINE } else { 120 }))
     $file = Join-Path ([IO.Path]::GetTempPath()) ("tokusage-child-{0}.ps1" -f [guid]::NewGuid().ToString('N'))
     Set-Content -Path $file -Value $Text
     $pwsh = @(Get-PwshCommand)
@@ -143,7 +144,7 @@ function Invoke-PwshWithDeadline {
 
 # A LiteLLM-shaped price table (what Update-TokenPrice downloads) made from the module's embedded table; -Rates sets
 # fields of one entry ('claude-sonnet-4-5' = @{ input_cost_per_token = 7e27 }) as raw JSON numbers. Returns the path.
-function New-LiteLlmPriceFile {
+function Build-LiteLlmPriceFile {
     param([string] $Path, [hashtable] $Rates = @{})
     $embedded = Get-Content -Raw (Join-Path $PSScriptRoot '../../src/TokUsage/Pricing/litellm-prices.json') | ConvertFrom-Json -AsHashtable
     $litellm = [ordered]@{}

@@ -78,11 +78,17 @@ namespace TokUsage.Caching
             try
             {
                 NativeSqlite.EnsureLoaded();
-                Directory.CreateDirectory(directory);
+                PrivateFiles.EnsureFolder(directory);
                 var cache = new UsageCache(System.IO.Path.Combine(directory, FileName));
                 if (!cache.Prepare(out problem))
                 {
                     return null;
+                }
+
+                // SQLite gives its -wal and -shm files the database's mode; an older cache made 0644 is tightened too.
+                foreach (var file in new[] { cache.Path, cache.Path + "-wal", cache.Path + "-shm" })
+                {
+                    PrivateFiles.RestrictFile(file);
                 }
 
                 cache._writer.Start();

@@ -117,12 +117,13 @@ namespace TokUsage.Pricing
         public static void Save(string path, byte[] compactTable)
         {
             var folder = Path.GetDirectoryName(path)!;
-            Directory.CreateDirectory(folder);
+            Discovery.PrivateFiles.EnsureFolder(folder);
             var temp = Path.Combine(folder, $".{FileName}.{Guid.NewGuid():N}.tmp");
             try
             {
                 using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.WriteThrough))
                 {
+                    Discovery.PrivateFiles.RestrictFile(temp);
                     stream.Write(compactTable, 0, compactTable.Length);
                     stream.Flush(true);
                 }
