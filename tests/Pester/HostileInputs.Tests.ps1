@@ -304,3 +304,33 @@ Describe 'What the module writes about a user' -Skip:$IsWindows {
         foreach ($file in $files) { $file.UnixMode | Should -Be '-rw-------' -Because $file.Name }
     }
 }
+
+Describe 'A Codex fork under -Since' {
+    BeforeAll {
+        $script:codexHome = Join-Path $TestDrive '.codex'
+        $parent = Build-CodexRollout -CodexHome $codexHome -SessionId 'cx-parent' -Cwd '/home/me/app' -Requests @(
+            [pscustomobject]@{ Input = 5000; Cached = 0; Output = 500; Timestamp = '2026-05-01T08:00:00Z' }
+            [pscustomobject]@{ Input = 4000; Cached = 0; Output = 400; Timestamp = '2026-05-01T08:05:00Z' })
+        (Get-Item $parent).LastWriteTimeUtc = [datetime]::new(2026, 5, 1, 8, 6, 0, [DateTimeKind]::Utc)
+        # Forking on May 5 copies the parent's history into the new rollout, every line re-stamped with the fork time,
+        # then the fork goes on (one request of 1,000 + 100 tokens).
+        $stamp = '2026-05-05T10:00:00.000Z'
+        $lines = @(Get-Content $parent | ForEach-Object { $_ -replace '"timestamp":"[^"]*"', ('"timestamp":"' + $stamp + '"') })
+        $meta = @{ timestamp = $stamp; type = 'session_meta'; payload = @{ id = 'cx-fork'; cwd = '/home/me/app'; forked_from_id = 'cx-parent' } } | ConvertTo-Json -Compress -Depth 5
+        $next = @{ timestamp = '2026-05-05T10:05:00.000Z'; type = 'event_msg'; payload = @{ type = 'token_count'; info = @{
+                    total_token_usage = [ordered]@{ input_tokens = 10000; cached_input_tokens = 0; output_tokens = 1000; reasoning_output_tokens = 0; total_tokens = 11000 }
+                    last_token_usage = [ordered]@{ input_tokens = 1000; cached_input_tokens = 0; output_tokens = 100; reasoning_output_tokens = 0; total_tokens = 1100 } } } } | ConvertTo-Json -Compress -Depth 6
+        $day = New-Item -ItemType Directory -Force -Path (Join-Path $codexHome 'sessions/2026/05/05')
+        @($meta) + $lines + @($next) | Set-Content (Join-Path $day 'rollout-2026-05-05T10-00-00-cx-fork.jsonl')
+    }
+
+    # Seen: with -Since on the fork's day the parent (last written before) was passed over before dedup saw its
+    # events, so the re-stamped copies counted: 10,300 tokens became 31,200 in one report.
+    It 'counts only the fork''s own usage on the fork''s day, with and without -Since' {
+        $all = Get-TokenUsage -Path $codexHome -Client codex -TimeZone UTC | Measure-TokenUsage -Total:$false -TimeZone UTC
+        ($all | Where-Object Period -EQ '2026-05-05').TotalTokens | Should -Be 1100
+        $since = Get-TokenUsage -Path $codexHome -Client codex -Since 2026-05-05 -TimeZone UTC
+        $since.SessionId | Should -Be 'cx-fork'
+        ($since | Measure-Object TotalTokens -Sum).Sum | Should -Be 1100
+    }
+}

@@ -26,6 +26,13 @@ namespace TokUsage.Clients
         /// <summary>Folders scanned when no -Path is given, with where each came from.</summary>
         IReadOnlyList<ScanRoot> DefaultRoots(ClientEnvironment environment);
 
+        /// <summary>
+        /// True when a newer file can hold copies of an older file's messages stamped with a new time (a Codex fork
+        /// re-stamps its parent's history with the fork time). -Since then never passes over this client's old files by
+        /// their last write: dedup must see the originals, or the copies would count as new usage.
+        /// </summary>
+        bool CopiesAreRestamped { get; }
+
         /// <summary>True when a file found under a scanned folder is one of this client's usage logs.</summary>
         bool IsUsageFile(string path);
 

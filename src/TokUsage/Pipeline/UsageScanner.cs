@@ -138,7 +138,8 @@ namespace TokUsage.Pipeline
             var tooOld = 0;
             if (oldest.HasValue)
             {
-                tooOld = files.RemoveAll(f => f.LastWriteUtc < oldest.Value);
+                // Pruning must never change what dedup sees: files of a client whose copies are re-stamped stay.
+                tooOld = files.RemoveAll(f => f.LastWriteUtc < oldest.Value && !f.Client.CopiesAreRestamped);
             }
 
             if (files.Count == 0)
@@ -396,6 +397,11 @@ namespace TokUsage.Pipeline
             if (duplicates > 0 && sink.WantsVerbose)
             {
                 sink.Verbose($"{path}: {duplicates} message(s) already counted from an earlier file (resumed, forked or archived session, or sub-agent copy)");
+            }
+
+            if (dates.OldestUsefulWriteUtc is { } oldest && parsed.Source.LastWriteUtc < oldest)
+            {
+                return; // read before -Since only so that dedup knows its messages (Discover); nothing of it is in the window
             }
 
             foreach (var model in whole.Unpriced.Concat(byPart.Values.SelectMany(c => c.Unpriced)))

@@ -22,6 +22,8 @@ namespace TokUsage.Clients.Claude
 
         public IReadOnlyList<string> Markers { get; } = new[] { ".claude", "claude" };
 
+        public bool CopiesAreRestamped => false; // copies keep their original time (resumed sessions, sub-agent echoes)
+
         public string Id => "claude";
 
         public IReadOnlyList<ScanRoot> DefaultRoots(ClientEnvironment environment)

@@ -22,6 +22,8 @@ namespace TokUsage.Clients.Codex
 
         public IReadOnlyList<string> Markers { get; } = new[] { ".codex" };
 
+        public bool CopiesAreRestamped => true; // forks and sub-agents re-stamp the history they copy
+
         public string Id => "codex";
 
         public IReadOnlyList<ScanRoot> DefaultRoots(ClientEnvironment environment)

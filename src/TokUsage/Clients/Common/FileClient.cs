@@ -33,6 +33,8 @@ namespace TokUsage.Clients.Common
 
         public IReadOnlyList<string> Markers { get; }
 
+        public bool CopiesAreRestamped => false;
+
         public IReadOnlyList<ScanRoot> DefaultRoots(ClientEnvironment environment) => PathFacts.DistinctByDirectory(_roots(environment), r => r.Directory);
 
         public bool IsUsageFile(string path) => _isUsageFile(path);

@@ -52,6 +52,8 @@ namespace TokUsage.Clients.Databases
 
         public IReadOnlyList<string> Markers { get; }
 
+        public bool CopiesAreRestamped => false;
+
         public IReadOnlyList<ScanRoot> DefaultRoots(ClientEnvironment environment) => PathFacts.DistinctByDirectory(_roots(environment), r => r.Directory);
 
         public bool IsUsageFile(string path) => _isDatabase(path) || (_isOtherFile?.Invoke(path) ?? false);
