@@ -78,6 +78,12 @@ namespace TokUsage.Caching
         /// <summary>Lines up to <see cref="ResumeOffset"/> (so damaged-line numbers stay right after a resumed read).</summary>
         public long ResumeLine { get; set; }
 
+        /// <summary>
+        /// <see cref="Parsing.JsonlLineReader.PrefixHash"/> of the bytes up to <see cref="ResumeOffset"/>, as the reader
+        /// that made this snapshot read them: the cache resumes only when the file's prefix still hashes to it.
+        /// </summary>
+        public ulong PrefixHash { get; set; }
+
         /// <summary>Set when the file could not be read; such a snapshot is never cached.</summary>
         public Exception? Error { get; set; }
 
@@ -103,6 +109,7 @@ namespace TokUsage.Caching
                 SkippedLines = SkippedLines,
                 ResumeOffset = ResumeOffset,
                 ResumeLine = ResumeLine,
+                PrefixHash = PrefixHash,
             };
             copy.SkippedSamples.AddRange(SkippedSamples);
             foreach (var message in Messages)

@@ -7,6 +7,7 @@ using Microsoft.Data.Sqlite;
 using TokUsage.Clients;
 using TokUsage.Discovery;
 using TokUsage.Hosting;
+using TokUsage.Parsing;
 using TokUsage.Pipeline;
 
 namespace TokUsage.Caching
@@ -30,10 +31,8 @@ namespace TokUsage.Caching
 
         /// <summary>'TokU': marks the database as this module's cache.</summary>
         private const int ApplicationId = 0x546F6B55;
-        private const int SchemaVersion = 2;
+        private const int SchemaVersion = 3; // 3: fingerprints hash the whole resumable prefix
         private const int BatchRows = 256;
-        private const int FingerprintHead = 1024;
-        private const int FingerprintTail = 4096;
 
         private readonly string _connectionString;
         private readonly ConcurrentBag<Lookup> _lookups = new ConcurrentBag<Lookup>();
@@ -139,7 +138,7 @@ namespace TokUsage.Caching
 
                     var previous = SnapshotCodec.Decode(cached.Data);
                     var offset = previous.ResumeOffset;
-                    if (offset >= 0 && file.Length >= offset && Fingerprint(file.Path, offset) == cached.Fingerprint)
+                    if (offset >= 0 && file.Length >= offset && PrefixHash(file.Path, offset, cancel) == cached.Fingerprint)
                     {
                         snapshot = client.ReadSnapshot(file, previous, cancel);
                         Interlocked.Increment(ref _resumed);
@@ -161,18 +160,16 @@ namespace TokUsage.Caching
 
             if (snapshot.Error is null && Volatile.Read(ref _damaged) == 0 && !_pending.IsAddingCompleted)
             {
-                var fingerprint = snapshot.ResumeOffset >= 0 ? Fingerprint(file.Path, snapshot.ResumeOffset) : 0;
-                if (fingerprint.HasValue)
+                // The prefix hash is made by the reader from the very bytes it parsed (no second read, no race).
+                var fingerprint = snapshot.ResumeOffset >= 0 ? snapshot.PrefixHash : 0;
+                var row = new Row(file.Path, ((IClientSource)client).Id, file.ScanRoot, file.Length, file.LastWriteUtc.Ticks, identity, fingerprint, SnapshotCodec.Encode(snapshot));
+                try
                 {
-                    var row = new Row(file.Path, ((IClientSource)client).Id, file.ScanRoot, file.Length, file.LastWriteUtc.Ticks, identity, fingerprint.Value, SnapshotCodec.Encode(snapshot));
-                    try
-                    {
-                        _pending.Add(row, _abandon.Token);
-                    }
-                    catch (Exception e) when (e is OperationCanceledException || e is InvalidOperationException)
-                    {
-                        // The writer stopped (damaged cache or the run is ending): this file is just not cached.
-                    }
+                    _pending.Add(row, _abandon.Token);
+                }
+                catch (Exception e) when (e is OperationCanceledException || e is InvalidOperationException)
+                {
+                    // The writer stopped (damaged cache or the run is ending): this file is just not cached.
                 }
             }
 
@@ -227,47 +224,28 @@ namespace TokUsage.Caching
         }
 
         /// <summary>
-        /// Hash of the bytes a resumed read relies on: the file's first KB and the 4 KB before <paramref name="offset"/>.
-        /// A file rewritten in place (Claude Code compacting a transcript) changes them. Null when the file cannot be read.
+        /// The <see cref="JsonlLineReader.PrefixHash"/> of the file's lines up to <paramref name="offset"/> as they are now,
+        /// or null when <paramref name="offset"/> is no longer the end of a line (or the file cannot be read). A resumed read
+        /// relies on every byte before the old end: only an unchanged prefix lets a run read just the appended bytes; an
+        /// edit anywhere before it (Claude Code compacting a transcript, a tool rewriting it in place) makes the file be
+        /// read whole. This costs a sequential read and hash of the prefix, far less than parsing it (docs/performance.md).
         /// </summary>
-        internal static ulong? Fingerprint(string path, long offset)
+        internal static ulong? PrefixHash(string path, long offset, CancellationToken cancel)
         {
             try
             {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
-                var head = (int)Math.Min(FingerprintHead, offset);
-                var tail = (int)Math.Min(FingerprintTail, offset);
-                var buffer = new byte[head + tail + 8];
-                if (!ReadExactly(stream, 0, buffer, 0, head) || !ReadExactly(stream, offset - tail, buffer, head, tail))
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+                using var lines = new JsonlLineReader(stream, 0, cancel, prefixHash: JsonlLineReader.EmptyPrefixHash);
+                while (lines.CompleteOffset < offset && lines.Read(out _) != LineRead.EndOfFile)
                 {
-                    return null;
                 }
 
-                BitConverter.GetBytes(offset).CopyTo(buffer, head + tail);
-                return XxHash64.Hash(buffer, 0x63616368654B6579UL);
+                return lines.CompleteOffset == offset ? lines.PrefixHash : (ulong?)null;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 return null;
             }
-        }
-
-        private static bool ReadExactly(FileStream stream, long position, byte[] buffer, int offset, int count)
-        {
-            stream.Position = position;
-            while (count > 0)
-            {
-                var read = stream.Read(buffer, offset, count);
-                if (read == 0)
-                {
-                    return false;
-                }
-
-                offset += read;
-                count -= read;
-            }
-
-            return true;
         }
 
         /// <summary>Checks the database is this schema of this build's cache; creates, clears or rebuilds it otherwise.</summary>

@@ -4,6 +4,7 @@ using System.IO;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using TokUsage.Hosting;
+using TokUsage.Pipeline;
 
 namespace TokUsage.Parsing
 {
@@ -23,7 +24,9 @@ namespace TokUsage.Parsing
     /// <summary>
     /// Streams the lines of a JSONL file as UTF-8 byte spans over one pooled buffer: no strings, no per-line allocation,
     /// never the whole file in memory (a line must fit the buffer, which grows to the longest line up to
-    /// <see cref="MaxLineBytes"/>). Owned by one thread; the span of a line is valid until the next <see cref="Read"/>.
+    /// <see cref="MaxLineBytes"/>). Optionally hashes every complete line it passes (<see cref="PrefixHash"/>), so a cache
+    /// can prove later that a file's bytes up to <see cref="CompleteOffset"/> are unchanged. Owned by one thread; the
+    /// span of a line is valid until the next <see cref="Read"/>.
     /// </summary>
     internal sealed class JsonlLineReader : IDisposable
     {
@@ -39,13 +42,19 @@ namespace TokUsage.Parsing
         private int _scanned;   // bytes after _start already known to hold no newline
         private bool _eof;
         private long _bufferOffset; // file offset of _buffer[0]
+        private readonly bool _hashing;
 
         /// <summary>
         /// Reads <paramref name="stream"/> from its current position, which is <paramref name="startOffset"/> in the file
         /// (the caller positions it); line numbers continue from <paramref name="firstLineNumber"/> lines already read.
+        /// With <paramref name="prefixHash"/> (the <see cref="PrefixHash"/> a read up to <paramref name="startOffset"/> ended
+        /// with; <see cref="EmptyPrefixHash"/> from the start) complete lines are hashed as they are returned.
         /// </summary>
-        public JsonlLineReader(Stream stream, long startOffset, CancellationToken cancel, int maxLineBytes = DefaultMaxLineBytes, long firstLineNumber = 0)
+        public JsonlLineReader(Stream stream, long startOffset, CancellationToken cancel, int maxLineBytes = DefaultMaxLineBytes, long firstLineNumber = 0,
+            ulong? prefixHash = null)
         {
+            _hashing = prefixHash.HasValue;
+            PrefixHash = prefixHash ?? 0;
             _stream = stream;
             _cancel = cancel;
             MaxLineBytes = maxLineBytes;
@@ -70,6 +79,17 @@ namespace TokUsage.Parsing
         /// <summary>File offset just past the last newline-terminated line returned: where an append-only re-read resumes.</summary>
         public long CompleteOffset { get; private set; }
 
+        /// <summary>The hash a file's prefix starts from (nothing read yet).</summary>
+        public const ulong EmptyPrefixHash = 0x7072656669784B31UL;
+
+        /// <summary>
+        /// When hashing: the hash of every newline-terminated line up to <see cref="CompleteOffset"/>, each line's bytes
+        /// (newline included) chained into the next, so it depends on the bytes only, not on how they were read. A line too
+        /// long to buffer is chained by its length: it is skipped as damage whatever it holds. A byte-order mark is not hashed,
+        /// but the offsets it shifts are compared by the cache.
+        /// </summary>
+        public ulong PrefixHash { get; private set; }
+
         [MethodImpl(Jit.Optimized)]
         public LineRead Read(out ReadOnlySpan<byte> line)
         {
@@ -82,6 +102,11 @@ namespace TokUsage.Parsing
                 {
                     var length = _scanned + newline;
                     line = TrimCarriageReturn(_buffer.AsSpan(_start, length));
+                    if (_hashing)
+                    {
+                        PrefixHash = XxHash64.Hash(_buffer.AsSpan(_start, length + 1), PrefixHash);
+                    }
+
                     _start += length + 1;
                     _scanned = 0;
                     LineNumber++;
@@ -166,6 +191,7 @@ namespace TokUsage.Parsing
         private void SkipRestOfLine()
         {
             LineNumber++;
+            var lineStart = _bufferOffset + _start;
             while (true)
             {
                 var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
@@ -175,6 +201,11 @@ namespace TokUsage.Parsing
                     _scanned = 0;
                     LastLineTerminated = true;
                     CompleteOffset = _bufferOffset + _start;
+                    if (_hashing)
+                    {
+                        PrefixHash = XxHash64.Hash(BitConverter.GetBytes(CompleteOffset - lineStart), PrefixHash ^ 0x4F76657273697A65UL);
+                    }
+
                     return;
                 }
 

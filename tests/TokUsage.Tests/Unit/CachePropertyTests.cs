@@ -77,5 +77,84 @@ namespace TokUsage.Tests.Unit
             }, iter: 25);
             Assert.True(resumed > 25, $"only {resumed} files were resumed: the property did not exercise appends");
         }
+
+        private static readonly Gen<(int Seed, int Sessions, double[] Where, int[] Digit)> Edits =
+            Gen.Select(Gen.Int[1, 100_000], Gen.Int[2, 10], Gen.Double[0, 1].Array[20], Gen.Int[1, 8].Array[20]);
+
+        /// <summary>
+        /// Property: a file edited in place anywhere before the cached end (one token count changed, same length) and then
+        /// appended to is never served from the stale state: totals equal a read without the cache (issue: hostile inputs,
+        /// item 3; before, an edit outside the first 1 KB and the last 4 KB before the old end was missed).
+        /// </summary>
+        [Fact]
+        public void AnEditAnywhereBeforeTheCachedEndIsNeverServedStale()
+        {
+            Edits.Sample(h =>
+            {
+                using var dir = new TempDir();
+                var home = TokUsage.TestData.ClaudeHomeGenerator.Generate(dir.Combine("home"), new TokUsage.TestData.ClaudeHomeOptions
+                {
+                    Seed = h.Seed,
+                    Sessions = h.Sessions,
+                    MaxTurns = 12,
+                    LargeToolResultRate = 0.05,
+                });
+                var folder = home.ProjectsDir;
+                var cache = dir.Combine("cache");
+                var files = home.Files.OrderBy(f => f, StringComparer.Ordinal).ToList();
+                var full = files.ToDictionary(f => f, File.ReadAllBytes);
+
+                // The cache first sees each file cut after its middle line, as a writer leaves it between two turns.
+                foreach (var file in files)
+                {
+                    var bytes = full[file];
+                    var newline = Array.IndexOf(bytes, (byte)'\n', bytes.Length / 2);
+                    File.WriteAllBytes(file, bytes.AsSpan(0, newline < 0 ? bytes.Length : newline + 1).ToArray());
+                }
+
+                CacheTests.Scan(folder, cache, workers: 2);
+
+                // Then one token count before the cut changes in place (same length), and the writer appends the rest.
+                var edited = 0;
+                for (var i = 0; i < files.Count; i++)
+                {
+                    var cut = (int)new FileInfo(files[i]).Length;
+                    var bytes = full[files[i]];
+                    var marks = Occurrences(bytes.AsSpan(0, cut), "\"output_tokens\":"u8);
+                    if (marks.Count > 0)
+                    {
+                        var at = marks[(int)(h.Where[i % h.Where.Length] * marks.Count) % marks.Count] + "\"output_tokens\":".Length;
+                        if (bytes[at] >= (byte)'0' && bytes[at] <= (byte)'9')
+                        {
+                            bytes = (byte[])bytes.Clone();
+                            bytes[at] = (byte)('0' + ((bytes[at] - '0' + h.Digit[i % h.Digit.Length]) % 9) + 1);
+                            edited++;
+                        }
+                    }
+
+                    File.WriteAllBytes(files[i], bytes);
+                }
+
+                var plain = CacheTests.Seen(CacheTests.Scan(folder, null, workers: 1).Files);
+                Assert.Equal(plain, CacheTests.Seen(CacheTests.Scan(folder, cache, workers: 2).Files));
+                Assert.True(edited > 0);
+            }, iter: 20);
+
+            static System.Collections.Generic.List<int> Occurrences(ReadOnlySpan<byte> text, ReadOnlySpan<byte> what)
+            {
+                var found = new System.Collections.Generic.List<int>();
+                for (var from = 0; ;)
+                {
+                    var i = text.Slice(from).IndexOf(what);
+                    if (i < 0)
+                    {
+                        return found;
+                    }
+
+                    found.Add(from + i);
+                    from += i + 1;
+                }
+            }
+        }
     }
 }

@@ -55,7 +55,8 @@ namespace TokUsage.Clients.Claude
                 using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
                 var start = result.ResumeOffset;
                 stream.Position = start;
-                using var lines = new JsonlLineReader(stream, start, cancel, firstLineNumber: result.ResumeLine);
+                using var lines = new JsonlLineReader(stream, start, cancel, firstLineNumber: result.ResumeLine,
+                    prefixHash: start == 0 ? JsonlLineReader.EmptyPrefixHash : result.PrefixHash);
                 var parser = new ClaudeLineParser();
                 // The project is the working directory the lines record (its first one); the folder name is the
                 // fallback for transcripts that record none yet. A resumed read keeps a project found before.
@@ -113,6 +114,7 @@ namespace TokUsage.Clients.Claude
                 // Resumable only when the state covers exactly the bytes up to the last complete line.
                 result.ResumeOffset = lines.LastLineTerminated || lines.LineNumber == result.ResumeLine ? lines.CompleteOffset : -1;
                 result.ResumeLine = lines.LineNumber;
+                result.PrefixHash = lines.PrefixHash;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is System.Security.SecurityException)
             {
