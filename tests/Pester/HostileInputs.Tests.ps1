@@ -334,3 +334,36 @@ Describe 'A Codex fork under -Since' {
         ($since | Measure-Object TotalTokens -Sum).Sum | Should -Be 1100
     }
 }
+
+Describe 'Logs whose names or paths .NET cannot open' -Skip:(-not $IsLinux) {
+    BeforeAll {
+        $script:root = Join-Path $TestDrive 'claude'
+        $project = New-Item -ItemType Directory -Force -Path (Join-Path $root 'projects/-home-me-app')
+        ConvertTo-ClaudeLine -Id good -RequestId r-good -InputTokens 1000 -OutputTokens 100 | Set-Content (Join-Path $project 'good.jsonl')
+        $line = ConvertTo-ClaudeLine -Id lost -RequestId r-lost -InputTokens 5 -OutputTokens 5
+        $env:TOKUSAGE_LINE = $line
+        # Names that are not UTF-8 (a Latin-1 file system, a copied archive): .NET cannot even spell them.
+        & bash -c 'cd "$1" && printf "%s\n" "$TOKUSAGE_LINE" > "$(printf "caf\xe9.jsonl")" && mkdir "$(printf "proj\xff")" && printf "%s\n" "$TOKUSAGE_LINE" > "$(printf "proj\xff")/s.jsonl"' bash $project.FullName
+        # Folders nested until a folder's path still opens but its child's is past the 4,095 bytes a path may have (bash
+        # gets there with relative cd): .NET lists that child with an empty name and as a broken link, so it was lost.
+        & bash -c 'cd "$1" && n=$(printf "d%.0s" $(seq 1 250)) && i=0 && while [ $(( ${#PWD} + 253 )) -le 4095 ]; do i=$((i+1)); mkdir "$n$i" && cd "$n$i"; done && mkdir "${n}x" && cd "${n}x" && printf "%s\n" "$TOKUSAGE_LINE" > s.jsonl' bash (Join-Path $root 'projects').ToString()
+        Remove-Item Env:TOKUSAGE_LINE
+    }
+    # What .NET cannot spell or reach, Pester's TestDrive clean-up cannot delete either.
+    AfterAll { & rm -rf $root }
+
+    It 'reports each one as an error naming it (<Id>), and counts every other log' -ForEach @(@{ Id = 'NameNotUtf8'; Count = 2 }, @{ Id = 'PathTooLong'; Count = 1 }) {
+        $files = Get-TokenUsage -Path $root -Client claude -NoCache -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        ($files | Measure-Object TotalTokens -Sum).Sum | Should -Be 1100
+        $mine = @($problems | Where-Object FullyQualifiedErrorId -Like "$Id,*")
+        $mine.Count | Should -Be $Count
+        if ($Id -eq 'NameNotUtf8') {
+            @($mine.TargetObject) | Should -Contain ($root + '/projects/-home-me-app/caf\xE9.jsonl')
+            @($mine.TargetObject) | Should -Contain ($root + '/projects/-home-me-app/proj\xFF')
+            $mine[0].Exception.Message | Should -Match 'not valid UTF-8.*rename it'
+        }
+        else {
+            $mine[0].Exception.Message | Should -Match 'bytes long, beyond the 4095 bytes'
+        }
+    }
+}

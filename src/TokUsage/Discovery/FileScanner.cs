@@ -32,8 +32,35 @@ namespace TokUsage.Discovery
                     continue;
                 }
 
+                foreach (var unnamed in RawNames.NotUtf8(directory.FullName))
+                {
+                    if (unnamed.IsDirectory ? recursive : isWanted(unnamed.Display))
+                    {
+                        onError(unnamed.Display, new UnusableNameException(
+                            $"its name is not valid UTF-8 (the bytes shown as \\xNN), which .NET cannot open, so {(unnamed.IsDirectory ? "the logs in this folder" : "this log")} cannot be counted; rename it (for example with convmv) to count it"));
+                    }
+                }
+
                 foreach (var entry in entries)
                 {
+                    if (entry.Name.IndexOf('\uFFFD') >= 0 && !entry.Exists)
+                    {
+                        if (!RawNames.Supported && (entry is DirectoryInfo ? recursive : isWanted(entry.FullName)))
+                        {
+                            onError(entry.FullName, new UnusableNameException("its name is not valid in the file system's encoding, which .NET cannot open; rename it to count it"));
+                        }
+
+                        continue; // a name .NET decoded with U+FFFD: reported above, never openable
+                    }
+
+                    // .NET lists an entry whose path is too long to open with an empty FullName.
+                    var fullName = entry.FullName.Length > 0 ? entry.FullName : Path.Combine(directory.FullName, entry.Name);
+                    if (TooLong(fullName) is { } tooLong && (entry is DirectoryInfo ? recursive : isWanted(fullName)))
+                    {
+                        onError(fullName, tooLong);
+                        continue;
+                    }
+
                     if (entry is DirectoryInfo sub)
                     {
                         if (recursive && (sub.Attributes & FileAttributes.ReparsePoint) == 0)
@@ -64,6 +91,25 @@ namespace TokUsage.Discovery
                     }
                 }
             }
+        }
+
+        /// <summary>The longest path Linux and macOS open (PATH_MAX less its terminating NUL), in UTF-8 bytes.</summary>
+        private const int MaxPathBytes = 4095;
+
+        /// <summary>
+        /// Why <paramref name="path"/> cannot be opened when it is longer than the system allows; null otherwise. Such a
+        /// folder looks like a broken link to .NET and a file like a deleted one, so without this both vanish silently.
+        /// </summary>
+        private static PathTooLongException? TooLong(string path)
+        {
+            if (System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows))
+            {
+                return null; // .NET opens long paths there itself (\\?\ prefixes)
+            }
+
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(path);
+            return bytes <= MaxPathBytes ? null : new PathTooLongException(
+                $"its path is {bytes} bytes long, beyond the {MaxPathBytes} bytes the system opens, so its logs cannot be counted; move or shorten it to count them");
         }
 
         /// <summary>
