@@ -367,3 +367,23 @@ Describe 'Logs whose names or paths .NET cannot open' -Skip:(-not $IsLinux) {
         }
     }
 }
+
+Describe 'A log naming thousands of unknown models' {
+    BeforeAll {
+        $script:projects = Join-Path $TestDrive 'projects'
+        $project = New-Item -ItemType Directory -Force -Path (Join-Path $projects '-home-me-app')
+        $long = 'x' * 5000
+        @(1..300 | ForEach-Object { ConvertTo-ClaudeLine -Id "m$_" -RequestId "r$_" -InputTokens 10 -OutputTokens 1 -Model "private-model-$_" }) +
+        @(ConvertTo-ClaudeLine -Id long -RequestId r-long -InputTokens 10 -OutputTokens 1 -Model $long) | Set-Content (Join-Path $project 's.jsonl')
+    }
+
+    # Seen: 20,000 unpriced models gave 20,000 warnings carrying 5 MB of names.
+    It 'warns about the first 20 one by one, sums up the rest in one warning, and keeps each warning short' {
+        $file = Get-TokenUsage -Path $projects -NoCache -WarningVariable warnings -WarningAction SilentlyContinue
+        $file.TotalTokens | Should -Be 3311
+        $file.UnpricedModels.Count | Should -Be 301
+        $warnings.Count | Should -Be 21
+        "$($warnings[-1])" | Should -Match '^281 more model\(s\) have no price \(301 in all\)'
+        foreach ($w in $warnings) { "$w".Length | Should -BeLessThan 600 }
+    }
+}

@@ -297,6 +297,11 @@ namespace TokUsage.Pipeline
             {
                 sink.Warning($"Skipped {skippedLines} damaged line(s) in {damagedFiles} file(s); each file's SkippedLines property counts its own (Where-Object SkippedLines -gt 0), and -Verbose names each line.");
             }
+
+            if (warnedUnpriced.Count > MaxUnpricedWarnings)
+            {
+                sink.Warning($"{warnedUnpriced.Count - MaxUnpricedWarnings} more model(s) have no price ({warnedUnpriced.Count} in all): their tokens are counted, their cost is not. Each object's UnpricedModels lists them (Get-TokenUsage | Measure-TokenUsage -By Model shows them all).");
+            }
         }
 
         private bool WantsCache => _request.CacheDirectory != null && _request.Clients.Any(c => c is ISnapshotClient);
@@ -327,10 +332,19 @@ namespace TokUsage.Pipeline
         }
 
         /// <summary>The one warning per unpriced model per run: what is missing and the two ways to fix it.</summary>
-        internal static string UnpricedWarning(string model) =>
-            $"No price for model '{model}': its tokens are counted, its cost is not (it is listed in UnpricedModels). "
+        /// <summary>Unpriced models warned about one by one; past them, one warning at the end counts the rest.</summary>
+        internal const int MaxUnpricedWarnings = 20;
+
+        /// <summary>Longest model name a warning quotes whole (a damaged log can name a "model" of megabytes).</summary>
+        private const int MaxNameInWarning = 120;
+
+        internal static string UnpricedWarning(string model)
+        {
+            model = model.Length <= MaxNameInWarning ? model : model.Substring(0, MaxNameInWarning) + $"… ({model.Length} characters)";
+            return $"No price for model '{model}': its tokens are counted, its cost is not (it is listed in UnpricedModels). "
             + $"Run Update-TokenPrice for newer prices, or price it yourself: -PriceOverride @{{ '{model}' = @{{ Base = '<table entry>' }} }} "
             + "(or Input/Output in USD per million tokens), or the same in your price file (see about_TokUsage).";
+        }
 
         /// <summary>
         /// Runs a parsed file through the dedup gate, then the date window, and reports its output objects: one for a log
@@ -406,7 +420,7 @@ namespace TokUsage.Pipeline
 
             foreach (var model in whole.Unpriced.Concat(byPart.Values.SelectMany(c => c.Unpriced)))
             {
-                if (warnedUnpriced.Add(model))
+                if (warnedUnpriced.Add(model) && warnedUnpriced.Count <= MaxUnpricedWarnings)
                 {
                     sink.Warning(UnpricedWarning(model));
                 }

@@ -208,6 +208,30 @@ namespace TokUsage.Tests.Engine
             Assert.True(failed.Contains(torn) || files.Where(f => f.Path == torn).Sum(f => f.TotalTokens) <= 40_000L);
         }
 
+        /// <summary>
+        /// A crafted opencode.db whose <c>message</c> is an endless recursive view: read as a table, it hung the run past
+        /// Ctrl+C. Views are not agents' tables: the file is UnsupportedFile, at once (a deadline keeps the suite going).
+        /// </summary>
+        [Fact]
+        public async System.Threading.Tasks.Task AViewInPlaceOfATableIsNotRead()
+        {
+            var path = _dir.Combine("crafted", "opencode.db");
+            using (var db = SqliteFiles.Create(path))
+            {
+                SqliteFiles.Exec(db, """
+                    CREATE TABLE session (id text PRIMARY KEY, directory text NOT NULL);
+                    CREATE VIEW message AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)
+                      SELECT i AS rowid, 'msg_' || i AS id, 'ses_1' AS session_id, '{"role":"assistant","tokens":{"input":1}}' AS data FROM n;
+                    """);
+            }
+
+            var read = System.Threading.Tasks.Task.Run(() => Read(path));
+            var first = await System.Threading.Tasks.Task.WhenAny(read, System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(60)));
+            Assert.True(first == read, "reading a database whose message table is an endless view did not finish");
+            var error = Assert.Single((await read).Errors);
+            Assert.Equal("UnsupportedFile", error.FullyQualifiedErrorId.Split(',')[0]);
+        }
+
         [Fact]
         public void AnUnknownSchemaIsReportedAsUnsupported()
         {

@@ -69,9 +69,14 @@ namespace TokUsage.Clients.Databases
             try
             {
                 using (var database = Sqlite.OpenReadOnly(file.Path))
+                using (Sqlite.InterruptOn(database, cancel))
                 {
                     _readDatabase(database, result, options, cancel);
                 }
+            }
+            catch (SqliteException) when (cancel.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancel); // interrupted by Ctrl+C mid-statement
             }
             catch (SqliteException e)
             {
@@ -130,13 +135,23 @@ namespace TokUsage.Clients.Databases
             }
         }
 
-        /// <summary>Names of the tables in the database (reading the schema is the first read, so a lock or damage shows here).</summary>
+        /// <summary>
+        /// Ends the statement running on <paramref name="database"/> when <paramref name="cancel"/> fires (it then fails
+        /// with SQLITE_INTERRUPT): Ctrl+C stops a read inside one long step too, not only between rows.
+        /// </summary>
+        public static CancellationTokenRegistration InterruptOn(SqliteConnection database, CancellationToken cancel) =>
+            cancel.Register(() => SQLitePCL.raw.sqlite3_interrupt(database.Handle));
+
+        /// <summary>
+        /// Names of the tables in the database (reading the schema is the first read, so a lock or damage shows here).
+        /// Real tables only: a view an agent never makes could compute rows without end (a recursive view hung reads).
+        /// </summary>
         public static HashSet<string> Tables(SqliteConnection database)
         {
             var tables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             using (var command = database.CreateCommand())
             {
-                command.CommandText = "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')";
+                command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
                 using (var reader = command.ExecuteReader())
                 {
                     while (reader.Read())
