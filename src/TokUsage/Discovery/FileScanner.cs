@@ -81,7 +81,8 @@ namespace TokUsage.Discovery
                             }
                         }
 
-                        if (FileKinds.Of(file.FullName) == FileKind.Special)
+                        // .NET reports FIFOs, sockets and devices as empty files: only those need asking.
+                        if (file.Length == 0 && FileKinds.Of(file.FullName) == FileKind.Special)
                         {
                             onPassedOver(file.FullName, FileKinds.SpecialReason);
                             continue;

@@ -13,7 +13,8 @@ namespace TokUsage.Discovery
     /// </summary>
     internal static class RawNames
     {
-        private const int TypeOffset = 18, NameOffset = 19; // d_ino(8) d_off(8) d_reclen(2) d_type(1) d_name[256]
+        private const int ReclenOffset = 16, TypeOffset = 18, NameOffset = 19; // d_ino(8) d_off(8) d_reclen(2) d_type(1) d_name[256]
+        private const int ReclenLimit = 280;
         private const byte DirectoryType = 4;
         private static readonly UTF8Encoding Strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
         private static bool _missing = !RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || IntPtr.Size != 8;
@@ -61,26 +62,21 @@ namespace TokUsage.Discovery
 
             try
             {
-                var name = new List<byte>(256);
+                var record = new byte[ReclenLimit];
                 for (var entry = readdir(dir); entry != IntPtr.Zero; entry = readdir(dir))
                 {
-                    name.Clear();
-                    for (var i = NameOffset; ; i++)
+                    // One copy of the record (d_reclen bytes), then the name up to its NUL; plain ASCII names, nearly all
+                    // of them, need no decoding.
+                    var length = Math.Min((int)(ushort)Marshal.ReadInt16(entry, ReclenOffset), ReclenLimit);
+                    Marshal.Copy(entry, record, 0, length);
+                    var end = Array.IndexOf(record, (byte)0, NameOffset, length - NameOffset);
+                    var name = new ArraySegment<byte>(record, NameOffset, (end < 0 ? length : end) - NameOffset);
+                    if (IsAscii(name) || IsUtf8(Bytes(name)))
                     {
-                        var b = Marshal.ReadByte(entry, i);
-                        if (b == 0)
-                        {
-                            break;
-                        }
-
-                        name.Add(b);
+                        continue;
                     }
 
-                    var bytes = name.ToArray();
-                    if (!IsUtf8(bytes))
-                    {
-                        found.Add(new Entry(System.IO.Path.Combine(folder, Display(bytes)), Marshal.ReadByte(entry, TypeOffset) == DirectoryType));
-                    }
+                    found.Add(new Entry(System.IO.Path.Combine(folder, Display(Bytes(name))), record[TypeOffset] == DirectoryType));
                 }
             }
             finally
@@ -89,6 +85,26 @@ namespace TokUsage.Discovery
             }
 
             return found;
+        }
+
+        private static byte[] Bytes(ArraySegment<byte> name)
+        {
+            var bytes = new byte[name.Count];
+            Array.Copy(name.Array!, name.Offset, bytes, 0, name.Count);
+            return bytes;
+        }
+
+        private static bool IsAscii(ArraySegment<byte> name)
+        {
+            for (var i = name.Offset; i < name.Offset + name.Count; i++)
+            {
+                if (name.Array![i] >= 0x80)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static bool IsUtf8(byte[] bytes)
