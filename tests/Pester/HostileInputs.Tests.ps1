@@ -387,3 +387,26 @@ Describe 'A log naming thousands of unknown models' {
         foreach ($w in $warnings) { "$w".Length | Should -BeLessThan 600 }
     }
 }
+
+Describe 'A string that is not UTF-8 inside a record' {
+    BeforeAll {
+        $script:codexHome = Join-Path $TestDrive '.codex'
+        $path = Build-CodexRollout -CodexHome $codexHome -SessionId 'cx-bytes' -Cwd '/home/me/app' -Requests @(
+            [pscustomobject]@{ Input = 1000; Cached = 0; Output = 100; Timestamp = '2026-05-02T08:00:00Z' }
+            [pscustomobject]@{ Input = 2000; Cached = 0; Output = 200; Timestamp = '2026-05-02T08:05:00Z' })
+        # Found by fuzzing: one byte 0xFF inside the second event's timestamp string (a disk or copy error). JSON
+        # parsers accept the line and fail only when the string is read, which ended the whole file's read.
+        $bytes = [IO.File]::ReadAllBytes($path)
+        $text = [Text.Encoding]::UTF8.GetString($bytes)
+        $at = $text.IndexOf('2026-05-02T08:05')
+        $bytes[[Text.Encoding]::UTF8.GetByteCount($text.Substring(0, $at)) + 4] = 0xFF
+        [IO.File]::WriteAllBytes($path, $bytes)
+    }
+
+    It 'is one damaged line, and the rest of the file counts' {
+        $file = Get-TokenUsage -Path $codexHome -Client codex -NoCache -WarningAction SilentlyContinue -ErrorVariable problems
+        $problems | Should -BeNullOrEmpty
+        $file.SkippedLines | Should -Be 1
+        $file.TotalTokens | Should -Be 1100
+    }
+}

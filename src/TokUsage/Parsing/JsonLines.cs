@@ -12,6 +12,13 @@ namespace TokUsage.Parsing
         /// end) or a file with CR-only line ends. Every reader skips and counts such a line, as the peers do (their JSON
         /// parsers refuse text after the value), so nothing on it is counted silently or dropped silently.
         /// </summary>
+        /// <summary>
+        /// Why a record holding a string that is not valid UTF-8 (or escapes a lone UTF-16 surrogate) is damage.
+        /// <see cref="System.Text.Json.JsonDocument"/> checks strings only when one is read, as an InvalidOperationException:
+        /// every reader turns that into this damage, on the line, row or file it came from.
+        /// </summary>
+        public const string BadString = "a string is not valid UTF-8 or UTF-16 (damaged record)";
+
         public const string MoreThanOneValue = "more than one JSON value on the line (records glued together, or CR-only line ends)";
 
         /// <summary>

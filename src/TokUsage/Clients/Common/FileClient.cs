@@ -39,7 +39,23 @@ namespace TokUsage.Clients.Common
 
         public bool IsUsageFile(string path) => _isUsageFile(path);
 
-        public ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) => _read(file, options, cancel);
+        /// <summary>
+        /// Reads with the client's reader. A whole-document format whose document holds a string that is not valid
+        /// UTF-8 is one damaged record, as a document that is not JSON is (<see cref="LogFiles.ReadDocument"/>).
+        /// </summary>
+        public ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
+        {
+            try
+            {
+                return _read(file, options, cancel);
+            }
+            catch (InvalidOperationException)
+            {
+                var damaged = new ParsedFile(file, System.IO.Path.GetFileNameWithoutExtension(file.Path), string.Empty);
+                damaged.Skip(1, Parsing.JsonLines.BadString, options.MaxSkippedSamples);
+                return damaged;
+            }
+        }
     }
 
     /// <summary>Where agents keep data on each OS, from one <see cref="ClientEnvironment"/>.</summary>

@@ -113,7 +113,14 @@ namespace TokUsage.Clients.Common
                             continue;
                         }
 
-                        handle(document.RootElement, lines.LineNumber);
+                        try
+                        {
+                            handle(document.RootElement, lines.LineNumber);
+                        }
+                        catch (InvalidOperationException)
+                        {
+                            skip(lines.LineNumber, Damage(lines, JsonLines.BadString));
+                        }
                     }
                 }
             }

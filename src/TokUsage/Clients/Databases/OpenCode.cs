@@ -182,7 +182,14 @@ namespace TokUsage.Clients.Databases
                         part.Project = ProjectOf(message);
                     }
 
-                    RecordMessage(message, rowId, result, options, part, seen);
+                    try
+                    {
+                        RecordMessage(message, rowId, result, options, part, seen);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        result.Skip(rowNumber, $"{schema.Messages} row {rowId}: {Parsing.JsonLines.BadString}", options.MaxSkippedSamples, part);
+                    }
                 }
             }
         }

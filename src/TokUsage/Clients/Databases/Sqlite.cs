@@ -88,6 +88,12 @@ namespace TokUsage.Clients.Databases
                 result.Entries.Clear();
                 result.Error = e;
             }
+            catch (InvalidOperationException e)
+            {
+                // A JSON string that is not valid UTF-8 where a reader has no row to blame it on (readers skip damaged rows).
+                result.Entries.Clear();
+                result.Error = new IOException(Parsing.JsonLines.BadString, e);
+            }
 
             return result;
         }

@@ -94,15 +94,26 @@ namespace TokUsage.Clients.Databases
 
                     var model = "unknown";
                     var hosted = false;
-                    if (JsonValues.TryObject(root, out var configured, "model"))
+                    TokenCounts tokens;
+                    DateTimeOffset when;
+                    try
                     {
-                        model = JsonValues.String(configured, "model", "id") ?? model;
-                        hosted = string.Equals(JsonValues.String(configured, "provider"), "zed.dev", StringComparison.OrdinalIgnoreCase);
+                        if (JsonValues.TryObject(root, out var configured, "model"))
+                        {
+                            model = JsonValues.String(configured, "model", "id") ?? model;
+                            hosted = string.Equals(JsonValues.String(configured, "provider"), "zed.dev", StringComparison.OrdinalIgnoreCase);
+                        }
+
+                        tokens = Usage(root);
+                        when = Sqlite.Instant(row, 2)
+                            ?? (JsonValues.TryTimestamp(root, out var updated, "updated_at") ? updated : Recording.WriteTime(result.Source));
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        result.Skip(rowNumber, $"thread {thread}: {Parsing.JsonLines.BadString}", options.MaxSkippedSamples, part);
+                        continue;
                     }
 
-                    var tokens = Usage(root);
-                    var when = Sqlite.Instant(row, 2)
-                        ?? (JsonValues.TryTimestamp(root, out var updated, "updated_at") ? updated : Recording.WriteTime(result.Source));
                     result.Record(options, when, model, tokens, Recording.Key("zed:" + thread), part: part, markup: hosted ? HostedMarkup : 1m);
                 }
             }
