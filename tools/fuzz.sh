@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one reader family (or all) with AFL++ through SharpFuzz for a given time, then prints what AFL++ counted.
 #   tools/fuzz.sh <claude|codex|agents|databases|prices|codec|all> [seconds per family, default 600]
-# With all, FUZZ_JOBS families (default: one per core) run at once.
+# With all, FUZZ_JOBS families (default: one per core) run at once; FUZZ_SECONDS_<family> overrides the time of one.
 # Needs afl-fuzz (Debian: apt-get install afl++). Builds tools/TokUsage.Fuzz into out/fuzz/bin, instruments its copy of
 # TokUsage.dll (the module's own build is untouched), writes seeds from the generators, and leaves AFL++'s findings in
 # out/fuzz/findings/<family>. A crash or hang found is replayed with
@@ -28,11 +28,13 @@ jobs="${FUZZ_JOBS:-$(nproc)}"   # one afl-fuzz per core
 
 fuzz_one() {
   local f="$1"
+  local override="FUZZ_SECONDS_$f"
+  local secs="${!override:-$seconds}"   # e.g. FUZZ_SECONDS_databases=800: slower families get longer
   rm -rf "$out/seeds/$f" "$out/findings/$f"
   mkdir -p "$out/findings"
   TOKUSAGE_FUZZ_WORK="$out/work-$f" dotnet "$out/plain/TokUsage.Fuzz.dll" seeds "$f" "$out/seeds/$f"
   if [ -d "tests/FuzzRegressions/$f" ]; then cp tests/FuzzRegressions/"$f"/* "$out/seeds/$f/" 2>/dev/null || true; fi
-  TOKUSAGE_FUZZ_WORK="$out/work-$f" afl-fuzz -i "$out/seeds/$f" -o "$out/findings/$f" -t 10000 -m none -V "$seconds" \
+  TOKUSAGE_FUZZ_WORK="$out/work-$f" afl-fuzz -i "$out/seeds/$f" -o "$out/findings/$f" -t 10000 -m none -V "$secs" \
     -- dotnet "$out/bin/TokUsage.Fuzz.dll" "$f" >"$out/afl-$f.log" 2>&1 || true
   local stats="$out/findings/$f/default/fuzzer_stats"
   if [ -f "$stats" ]; then

@@ -95,6 +95,10 @@ namespace TokUsage.Pricing
             {
                 throw new PriceUpdateException("InvalidPriceTable", $"'{uri}' did not return a usable price table: {e.Message}. The price table in force is unchanged.", e);
             }
+            catch (InvalidOperationException e)
+            {
+                throw new PriceUpdateException("InvalidPriceTable", $"'{uri}' did not return a usable price table: {Parsing.JsonLines.BadString}. The price table in force is unchanged.", e);
+            }
 
             var bytes = System.Text.Encoding.UTF8.GetBytes(compact);
             var table = PriceTable.Parse(bytes, null);
