@@ -15,8 +15,14 @@ namespace TokUsage
         public long CacheWrite1h;
         public long Reasoning;
 
-        /// <summary>All tokens; checked, like <see cref="Add"/>: a sum past long.MaxValue throws OverflowException, never wraps.</summary>
-        public readonly long Total => checked(Input + Output + CacheRead + CacheWrite + Reasoning);
+        /// <summary>
+        /// All tokens. Readers may hold counts past <see cref="Plausible.MaxTokens"/> until <see cref="Plausible"/> judges
+        /// them damage, so a total of such counts is long.MaxValue (itself past the bound), never a wrapped sum.
+        /// </summary>
+        public readonly long Total =>
+            Input <= Plausible.MaxTokens && Output <= Plausible.MaxTokens && CacheRead <= Plausible.MaxTokens && CacheWrite <= Plausible.MaxTokens && Reasoning <= Plausible.MaxTokens
+                ? Input + Output + CacheRead + CacheWrite + Reasoning
+                : long.MaxValue;
 
         public readonly long CacheWrite5m => CacheWrite - CacheWrite1h;
 
@@ -35,6 +41,22 @@ namespace TokUsage
         /// Adds another message's or group's counts. Checked: readers keep each count within <see cref="Plausible.MaxTokens"/>,
         /// so only an absurd history (millions of maximal messages) could overflow, and then it throws instead of wrapping.
         /// </summary>
+        /// <summary>
+        /// Adds another request's counts inside a reader (a thread's requests): a sum past long.MaxValue stays there, so
+        /// <see cref="Plausible"/> then reports the record as damage.
+        /// </summary>
+        public void AddSaturating(in TokenCounts other)
+        {
+            Input = Saturating(Input, other.Input);
+            Output = Saturating(Output, other.Output);
+            CacheRead = Saturating(CacheRead, other.CacheRead);
+            CacheWrite = Saturating(CacheWrite, other.CacheWrite);
+            CacheWrite1h = Saturating(CacheWrite1h, other.CacheWrite1h);
+            Reasoning = Saturating(Reasoning, other.Reasoning);
+        }
+
+        private static long Saturating(long a, long b) => b > 0 && a > long.MaxValue - b ? long.MaxValue : a + b;
+
         public void Add(in TokenCounts other)
         {
             checked

@@ -19,8 +19,13 @@ namespace TokUsage.Tests.Unit
         {
             var sum = new TokenCounts { Input = long.MaxValue - 5 };
             Assert.Throws<OverflowException>(() => sum.Add(new TokenCounts { Input = 10 }));
+            // Inside a reader, before Plausible judges them: a total or a sum of requests past long.MaxValue stays there.
             var wide = new TokenCounts { Input = long.MaxValue / 2, Output = long.MaxValue / 2, CacheRead = 10 };
-            Assert.Throws<OverflowException>(() => wide.Total);
+            Assert.Equal(long.MaxValue, wide.Total);
+            var requests = new TokenCounts { Input = long.MaxValue - 5 };
+            requests.AddSaturating(new TokenCounts { Input = 10, Output = 3 });
+            Assert.Equal((long.MaxValue, 3L), (requests.Input, requests.Output));
+            Assert.False(Plausible.Counts(requests));
         }
 
         [Fact]

@@ -228,7 +228,10 @@ namespace TokUsage.Clients.Agents
 
                 if (v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 2 && JsonValues.TryCount(v[0], out var s) && JsonValues.TryCount(v[1], out var ns))
                 {
-                    return DateTimeOffset.FromUnixTimeMilliseconds((s * 1000) + (ns / 1_000_000));
+                    // [seconds, nanoseconds] (OpenTelemetry's hrTime), in seconds: an absurd pair is no time (found by
+                    // fuzzing: the product wrapped, or left DateTimeOffset's range and ended the file's read).
+                    var seconds = s + (ns / 1e9);
+                    return seconds < 1e11 && JsonValues.TryEpoch(seconds, out var hr) ? hr : (DateTimeOffset?)null;
                 }
 
                 if (JsonValues.TryCount(v, out var n))

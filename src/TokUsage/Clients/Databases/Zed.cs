@@ -134,14 +134,14 @@ namespace TokUsage.Clients.Databases
                 {
                     foreach (var request in requests.EnumerateObject())
                     {
-                        total.Add(Tokens(request.Value));
+                        total.AddSaturating(Tokens(request.Value));
                     }
                 }
                 else if (requests.ValueKind == JsonValueKind.Array)
                 {
                     foreach (var request in requests.EnumerateArray())
                     {
-                        total.Add(Tokens(request));
+                        total.AddSaturating(Tokens(request));
                     }
                 }
             }
