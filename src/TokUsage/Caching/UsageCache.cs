@@ -140,6 +140,8 @@ namespace TokUsage.Caching
                     var offset = previous.ResumeOffset;
                     if (offset >= 0 && file.Length >= offset && PrefixHash(file.Path, offset, cancel) == cached.Fingerprint)
                     {
+                        // The record keeps the prefix hash beside the codec's bytes; the resumed read chains on from it.
+                        previous.PrefixHash = cached.Fingerprint;
                         snapshot = client.ReadSnapshot(file, previous, cancel);
                         Interlocked.Increment(ref _resumed);
                         Interlocked.Add(ref _bytesRead, Math.Max(0, file.Length - offset));

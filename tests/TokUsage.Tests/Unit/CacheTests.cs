@@ -84,6 +84,12 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(Seen(Scan(Logs, null).Files), Seen(files));
             Assert.Equal(10 + 40 + 20 + 2, files.Single().TotalTokens);
             Assert.Equal(2, files.Single().SkippedLines);
+
+            // And again: a resumed record proves its prefix for the next append too (it carries the prefix hash on).
+            File.AppendAllText(file, Line("m3", 30, 3, "2026-05-01T12:00:00Z"));
+            var (third, next) = Scan(Logs, CacheDir);
+            Assert.Equal((0, 1, 0), (next!.Unchanged, next.Resumed, next.ReadWhole));
+            Assert.Equal(Seen(Scan(Logs, null).Files), Seen(third));
         }
 
         [Fact]
