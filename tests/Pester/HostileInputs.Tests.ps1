@@ -303,6 +303,14 @@ Describe 'What the module writes about a user' -Skip:$IsWindows {
         $files.Name | Should -Contain 'litellm-prices.json'
         foreach ($file in $files) { $file.UnixMode | Should -Be '-rw-------' -Because $file.Name }
     }
+
+    It 'leaves the mode of a folder the user names with -CachePath, and keeps the cache file in it private' {
+        $shared = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'shared')
+        & chmod 755 $shared.FullName
+        Get-TokenUsage -Path (Join-Path $TestDrive 'home/.claude/projects') -CachePath $shared.FullName | Out-Null
+        (Get-Item $shared.FullName).UnixMode | Should -Be 'drwxr-xr-x'
+        (Get-Item (Join-Path $shared.FullName 'usage-cache.db')).UnixMode | Should -Be '-rw-------'
+    }
 }
 
 Describe 'A Codex fork under -Since' {

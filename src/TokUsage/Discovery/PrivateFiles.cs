@@ -19,12 +19,22 @@ namespace TokUsage.Discovery
         private static readonly Type? ModeType = Type.GetType("System.IO.UnixFileMode");
         private static readonly MethodInfo? SetMode = ModeType is null ? null : typeof(File).GetMethod("SetUnixFileMode", new[] { typeof(string), ModeType });
 
-        /// <summary>Creates <paramref name="folder"/> (and missing parents) and makes it the owner's only; an existing one is tightened.</summary>
+        /// <summary>
+        /// Creates <paramref name="folder"/> (and missing parents) as the owner's only. An existing folder is tightened only
+        /// when it is the module's own (named <c>TokUsage</c>, as the default cache and data folders are): a folder the
+        /// user named with -CachePath, say <c>/tmp</c>, is theirs to set.
+        /// </summary>
         public static void EnsureFolder(string folder)
         {
+            var existed = Directory.Exists(folder);
             Directory.CreateDirectory(folder);
-            Restrict(folder, OwnerOnlyFolder);
+            if (!existed || string.Equals(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/', '\\')), OwnFolderName, StringComparison.Ordinal))
+            {
+                Restrict(folder, OwnerOnlyFolder);
+            }
         }
+
+        private const string OwnFolderName = "TokUsage";
 
         /// <summary>Makes <paramref name="file"/> readable and writable by its owner only; a missing file is left alone.</summary>
         public static void RestrictFile(string file) => Restrict(file, OwnerOnlyFile);
