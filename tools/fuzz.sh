@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes one reader family (or all) with AFL++ through SharpFuzz for a given time, then prints what AFL++ counted.
-#   tools/fuzz.sh <claude|codex|agents|databases|prices|codec|all> [seconds per family, default 600]
+#   tools/fuzz.sh <claude|codex|agents|databases|prices|codec|all, or a comma-separated list> [seconds per family, default 600]
 # With all, FUZZ_JOBS families (default: one per core) run at once; FUZZ_SECONDS_<family> overrides the time of one.
 # Needs afl-fuzz (Debian: apt-get install afl++). Builds tools/TokUsage.Fuzz into out/fuzz/bin, instruments its copy of
 # TokUsage.dll (the module's own build is untouched), writes seeds from the generators, and leaves AFL++'s findings in
@@ -9,7 +9,7 @@
 # and is kept as a regression input under tests/FuzzRegressions/<family>/ (the suite replays those).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-family="${1:?family: claude, codex, agents, databases, prices, codec or all}"
+family="${1:?family: claude, codex, agents, databases, prices, codec, a comma-separated list, or all}"
 seconds="${2:-600}"
 out="$root/out/fuzz"
 command -v afl-fuzz >/dev/null || { echo "afl-fuzz is not installed (Debian: apt-get install afl++)" >&2; exit 1; }
@@ -22,7 +22,7 @@ cp -r "$out/plain" "$out/bin"
 dotnet sharpfuzz "$out/bin/TokUsage.dll"   # instrumented code only runs under afl-fuzz: seeds and replays use plain/
 
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1
-families=("$family")
+IFS=, read -r -a families <<<"$family"   # one family, several (claude,codex) or all
 [ "$family" = all ] && families=(claude codex agents databases prices codec)
 jobs="${FUZZ_JOBS:-$(nproc)}"   # one afl-fuzz per core
 
