@@ -157,6 +157,21 @@ namespace TokUsage.Fuzz
 
         private void Codec(byte[] input)
         {
+            DecodeRecord(input);
+
+            // Almost every mutation fails the record's checksum; re-sealed, it reaches the decoder behind it (a record
+            // damaged in a way its checksum cannot see must still be refused or decoded into plausible usage).
+            if (input.Length > 8)
+            {
+                var resealed = (byte[])input.Clone();
+                var body = resealed.Length - 8;
+                BitConverter.GetBytes(Pipeline.XxHash64.Hash(resealed.AsSpan(0, body), SnapshotCodec.ChecksumSeed)).CopyTo(resealed, body);
+                DecodeRecord(resealed);
+            }
+        }
+
+        private void DecodeRecord(byte[] input)
+        {
             FileSnapshot snapshot;
             try
             {

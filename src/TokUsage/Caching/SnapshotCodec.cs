@@ -19,7 +19,7 @@ namespace TokUsage.Caching
     {
         /// <summary>Bumped whenever the layout changes (old rows then fail to decode and are re-read).</summary>
         private const byte Layout = 1;
-        private const ulong ChecksumSeed = 0x546F6B5573616765UL; // "TokUsage"
+        internal const ulong ChecksumSeed = 0x546F6B5573616765UL; // "TokUsage"; the fuzz target re-seals mutated records with it
 
         [MethodImpl(Jit.Optimized)]
         public static byte[] Encode(FileSnapshot snapshot)
@@ -162,8 +162,11 @@ namespace TokUsage.Caching
                     key = new MessageKey(r.Fixed(), r.Fixed());
                 }
 
+                // A record holds what the readers admitted, so it meets the same bounds (Plausible, Timestamps): one that
+                // does not was damaged past what its checksum sees, or forged, and the file is read again. (Found by
+                // fuzzing with re-sealed checksums.)
                 ticks += r.Signed();
-                if (ticks < 0 || ticks > DateTimeOffset.MaxValue.UtcTicks)
+                if (ticks < 0 || ticks > DateTimeOffset.MaxValue.UtcTicks || !Parsing.Timestamps.IsPlausible(new DateTimeOffset(ticks, TimeSpan.Zero)))
                 {
                     throw new InvalidDataException("cache record timestamp out of range");
                 }
@@ -171,12 +174,12 @@ namespace TokUsage.Caching
                 var model = r.Count(lastModel);
                 var tokens = new TokenCounts
                 {
-                    Input = r.Count(long.MaxValue),
-                    Output = r.Count(long.MaxValue),
-                    CacheRead = r.Count(long.MaxValue),
-                    CacheWrite = r.Count(long.MaxValue),
-                    CacheWrite1h = r.Count(long.MaxValue),
-                    Reasoning = r.Count(long.MaxValue),
+                    Input = r.Count(Plausible.MaxTokens),
+                    Output = r.Count(Plausible.MaxTokens),
+                    CacheRead = r.Count(Plausible.MaxTokens),
+                    CacheWrite = r.Count(Plausible.MaxTokens),
+                    CacheWrite1h = r.Count(Plausible.MaxTokens),
+                    Reasoning = r.Count(Plausible.MaxTokens),
                 };
                 sink.Add((flags & 1) != 0, key, new DateTimeOffset(ticks, TimeSpan.Zero), model, tokens, (flags & 2) != 0, r.Count(long.MaxValue));
             }
