@@ -262,8 +262,13 @@ namespace TokUsage.Tests.Unit
             var snapshot = new FileSnapshot("session", "project") { HasLineage = true, Parent = "parent", SkippedLines = 3, ResumeOffset = 1234, ResumeLine = 17 };
             snapshot.SkippedSamples.Add(new SkippedLine(4, "torn"));
             snapshot.Messages.Add(new RawMessage { HasKey = true, Key = MessageKey.Of(new byte[] { 1 }), Timestamp = DateTimeOffset.Parse("2026-05-01T10:00:00Z"), Model = "m", Tokens = new TokenCounts { Input = 1, Output = 2, CacheRead = 3, CacheWrite = 9, CacheWrite1h = 4, Reasoning = 5 }, Fast = true, BestTotal = 20 });
-            snapshot.Messages.Add(new RawMessage { Timestamp = DateTimeOffset.Parse("2026-04-30T10:00:00Z"), Model = "n", Tokens = new TokenCounts { Output = long.MaxValue / 8 } });
+            snapshot.Messages.Add(new RawMessage { Timestamp = DateTimeOffset.Parse("2026-04-30T10:00:00Z"), Model = "n", Tokens = new TokenCounts { Output = Plausible.MaxTokens } });
             var blob = SnapshotCodec.Encode(snapshot);
+
+            // A record holds only what readers admit: one with a count past the bound was forged or damaged past its checksum.
+            snapshot.Messages[1].Tokens.Output = Plausible.MaxTokens + 1;
+            Assert.Throws<InvalidDataException>(() => SnapshotCodec.Decode(SnapshotCodec.Encode(snapshot)));
+            snapshot.Messages[1].Tokens.Output = Plausible.MaxTokens;
             var back = SnapshotCodec.Decode(blob);
             Assert.Equal(SnapshotCodec.Encode(back), blob);
             Assert.Equal(("session", "project", "parent", 1234L, 17L, 3L), (back.SessionId, back.Project, back.Parent, back.ResumeOffset, back.ResumeLine, back.SkippedLines));
