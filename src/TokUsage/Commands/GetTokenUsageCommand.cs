@@ -245,8 +245,7 @@ namespace TokUsage.Commands
                 {
                     ScanErrorKind.FileUnreadable when error.Exception is UnauthorizedAccessException => ("FileAccessDenied", ErrorCategory.PermissionDenied),
                     ScanErrorKind.FileUnreadable => ("FileUnreadable", ErrorCategory.ReadError),
-                    ScanErrorKind.DirectoryUnreadable when error.Exception is Discovery.UnusableNameException => ("NameNotUtf8", ErrorCategory.ReadError),
-                    ScanErrorKind.DirectoryUnreadable when error.Exception is PathTooLongException => ("PathTooLong", ErrorCategory.ReadError),
+                    ScanErrorKind.DirectoryUnreadable when WalkErrorId(error.Exception) is { } walkId => (walkId, ErrorCategory.ReadError),
                     ScanErrorKind.DirectoryUnreadable when error.Exception is UnauthorizedAccessException => ("DirectoryAccessDenied", ErrorCategory.PermissionDenied),
                     ScanErrorKind.DirectoryUnreadable => ("DirectoryUnreadable", ErrorCategory.ReadError),
                     _ => ("UnsupportedFile", ErrorCategory.InvalidArgument),

@@ -34,7 +34,7 @@ namespace TokUsage.Commands
         protected override void EndProcessing()
         {
             var clients = ClientRegistry.Named(Client);
-            void OnError(string path, Exception e) => WriteError(new ErrorRecord(e, e is Discovery.UnusableNameException ? "NameNotUtf8" : e is System.IO.PathTooLongException ? "PathTooLong" : "DirectoryUnreadable", ErrorCategory.ReadError, path));
+            void OnError(string path, Exception e) => WriteError(new ErrorRecord(e, WalkErrorId(e) ?? "DirectoryUnreadable", ErrorCategory.ReadError, path));
             var environment = ClientEnvironment.FromProcess();
             var here = PathFacts.CurrentPlatform;
             foreach (var source in SourceInventory.List(clients, environment, OnError))

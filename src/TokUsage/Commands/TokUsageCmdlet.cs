@@ -9,6 +9,13 @@ namespace TokUsage.Commands
     /// <summary>Plumbing shared by the module's cmdlets: terminating parameter errors, time zone and price resolution.</summary>
     public abstract class TokUsageCmdlet : PSCmdlet
     {
+        /// <summary>
+        /// The error id of a folder walk's problem that is not the folder's own: a name .NET cannot open (NameNotUtf8) or
+        /// a path too long to open (PathTooLong); null for an unreadable folder, whose id the caller gives.
+        /// </summary>
+        private protected static string? WalkErrorId(Exception e) =>
+            e is Discovery.UnusableNameException ? "NameNotUtf8" : e is System.IO.PathTooLongException ? "PathTooLong" : null;
+
         /// <summary>Stops the command with a clear, stable error for a bad parameter value.</summary>
         private protected void ThrowParameterError(string errorId, string message, object? target)
         {

@@ -45,5 +45,8 @@ namespace TokUsage
         public static bool Rate(decimal rate) => rate >= 0 && rate <= MaxRatePerToken;
 
         public static bool Multiplier(decimal multiplier) => multiplier >= 0 && multiplier <= MaxMultiplier;
+
+        /// <summary>A price field: a multiplier (fast mode, markup) within <see cref="MaxMultiplier"/>, else a rate per token.</summary>
+        public static bool Price(decimal value, bool isMultiplier) => isMultiplier ? Multiplier(value) : Rate(value);
     }
 }

@@ -187,7 +187,7 @@ namespace TokUsage.Pricing
                 return;
             }
 
-            if (!v.TryGetDecimal(out var value) || (multiplier ? !Plausible.Multiplier(value) : !Plausible.Rate(value)))
+            if (!v.TryGetDecimal(out var value) || !Plausible.Price(value, multiplier))
             {
                 throw new InvalidDataException(multiplier
                     ? $"'{model}' has {longName} {v.GetRawText()}, where a multiplier is between 0 and {Plausible.MaxMultiplier}"

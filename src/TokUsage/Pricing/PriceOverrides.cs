@@ -139,7 +139,7 @@ namespace TokUsage.Pricing
                 }
 
                 var multiplier = name == "FastMultiplier" || name == "Multiplier";
-                if (multiplier ? !Plausible.Multiplier(value) : !Plausible.Rate(value / 1_000_000m))
+                if (!Plausible.Price(multiplier ? value : value / 1_000_000m, multiplier))
                 {
                     throw new PriceOverrideException(multiplier
                         ? $"{origin}['{pattern}']: {name} {pair.Value} is not a plausible multiplier; it must be between 0 and {Plausible.MaxMultiplier}."

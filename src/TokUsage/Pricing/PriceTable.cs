@@ -121,7 +121,7 @@ namespace TokUsage.Pricing
             }
 
             var multiplier = name == "fast";
-            if (v.ValueKind != JsonValueKind.Number || !v.TryGetDecimal(out var d) || (multiplier ? !Plausible.Multiplier(d) : !Plausible.Rate(d)))
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetDecimal(out var d) || !Plausible.Price(d, multiplier))
             {
                 throw new InvalidDataException($"the rate '{name}' is {v.GetRawText()}, not a plausible {(multiplier ? "multiplier" : "price per token")}");
             }
