@@ -418,3 +418,76 @@ Describe 'A string that is not UTF-8 inside a record' {
         $file.TotalTokens | Should -Be 1100
     }
 }
+
+Describe 'An agent database in a folder the user cannot write' -Skip:(-not $IsLinux) {
+    BeforeAll {
+        # OpenCode keeps its database in WAL mode: commits live in opencode.db-wal until a checkpoint. Copy the files
+        # while the writer still holds them, as a backup or another account's folder leaves them: the messages are
+        # only in the log. Reading any database first loads the module's Microsoft.Data.Sqlite into this session.
+        $script:data = Join-Path $TestDrive 'opencode'
+        New-Item -ItemType Directory -Force -Path $data | Out-Null
+        Set-Content -Path (Join-Path $data 'opencode.db') -Value 'not yet a database'
+        Get-TokenUsage -Path $data -Client opencode -NoCache -ErrorAction SilentlyContinue | Out-Null
+        $live = Join-Path $TestDrive 'live.db'
+        $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$live;Pooling=False")
+        $connection.Open()
+        try {
+            $command = $connection.CreateCommand()
+            $command.CommandText = @'
+PRAGMA journal_mode = WAL;
+PRAGMA wal_autocheckpoint = 0;
+CREATE TABLE session (id text PRIMARY KEY, directory text NOT NULL);
+CREATE TABLE message (id text PRIMARY KEY, session_id text NOT NULL, data text NOT NULL);
+INSERT INTO session VALUES ('ses_1', '/home/me/app');
+INSERT INTO message VALUES
+ ('m1', 'ses_1', '{"role":"assistant","modelID":"claude-sonnet-4-5","time":{"created":1783000000000},"tokens":{"input":100,"output":50,"reasoning":0,"cache":{"read":1000,"write":0}}}'),
+ ('m2', 'ses_1', '{"role":"assistant","modelID":"claude-sonnet-4-5","time":{"created":1783000060000},"tokens":{"input":10,"output":5,"reasoning":0,"cache":{"read":0,"write":0}}}');
+'@
+            $command.ExecuteNonQuery() | Out-Null
+            Copy-Item -Path $live -Destination (Join-Path $data 'opencode.db') -Force
+            Copy-Item -Path "$live-wal" -Destination (Join-Path $data 'opencode.db-wal')
+        }
+        finally { $connection.Dispose() }
+        & chmod 555 $data
+        $script:runChild = {
+            param([string] $TempFolder)
+            New-Item -ItemType Directory -Force -Path $TempFolder | Out-Null
+            $child = Invoke-PwshWithDeadline -Prefix (Get-ModesBindingPrefix) -Arguments (Resolve-Path $script:ModuleManifest).Path, $data, $TempFolder -Text {
+                param($Manifest, $Folder, $Temp)
+                $env:TMPDIR = $Temp
+                Import-Module $Manifest
+                $files = Get-TokenUsage -Path $Folder -Client opencode -NoCache -ErrorVariable problems -ErrorAction SilentlyContinue
+                [pscustomobject]@{
+                    Messages = ($files | Measure-Object Messages -Sum).Sum
+                    Tokens   = ($files | Measure-Object TotalTokens -Sum).Sum
+                    Errors   = @($problems | ForEach-Object { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Message = $_.Exception.Message } })
+                } | ConvertTo-Json -Compress -Depth 3
+            }.ToString()
+            $child.Finished | Should -BeTrue
+            $child.Output | ConvertFrom-Json
+        }
+    }
+    AfterAll { & chmod 755 $data }
+
+    # SQLite must create opencode.db-shm beside a WAL database to open it, even read-only; it used to fail with only
+    # "attempt to write a readonly database" and count nothing.
+    It 'counts every committed message, the ones still in the -wal file too, and leaves no copy behind' {
+        $temp = Join-Path $TestDrive 'tmp-read'
+        $result = & $runChild $temp
+        $result.Errors | Should -BeNullOrEmpty
+        $result.Messages | Should -Be 2
+        $result.Tokens | Should -Be 1165
+        Test-Path (Join-Path $data 'opencode.db-shm') | Should -BeFalse
+        @(Get-ChildItem -Force $temp) | Should -BeNullOrEmpty
+    }
+
+    It 'says what SQLite needs and what to do when the database cannot be read at all' {
+        & chmod 000 (Join-Path $data 'opencode.db')
+        try { $result = & $runChild (Join-Path $TestDrive 'tmp-fail') }
+        finally { & chmod 644 (Join-Path $data 'opencode.db') }
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].Id | Should -BeLike 'FileUnreadable,*'
+        $result.Errors[0].Message | Should -Match "opencode\.db-shm' created beside it, so its folder '.*opencode' must be writable by you"
+        $result.Errors[0].Message | Should -Match 'copy the database with its ''-wal'' file'
+    }
+}

@@ -120,10 +120,12 @@ function Get-ViewLine {
 # suite (TOKUSAGE_TEST_DEADLINE shortens the deadline when running the specs against an old build that hangs). Returns
 # whether it finished, its exit code and its standard output.
 function Invoke-PwshWithDeadline {
-    param([string] $Text, [string[]] $Arguments = @(), [int] $TimeoutSec = $(if ($env:TOKUSAGE_TEST_DEADLINE) { [int]$env:TOKUSAGE_TEST_DEADLINE } else { 120 }))
+    param([string] $Text, [string[]] $Arguments = @(), [int] $TimeoutSec = $(if ($env:TOKUSAGE_TEST_DEADLINE) { [int]$env:TOKUSAGE_TEST_DEADLINE } else { 120 }),
+          # A command the child runs under, such as setpriv.
+          [string[]] $Prefix = @())
     $file = Join-Path ([IO.Path]::GetTempPath()) ("tokusage-child-{0}.ps1" -f [guid]::NewGuid().ToString('N'))
     Set-Content -Path $file -Value $Text
-    $pwsh = @(Get-PwshCommand)
+    $pwsh = @($Prefix) + @(Get-PwshCommand)
     $start = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
     foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file) + $Arguments) { $start.ArgumentList.Add($a) }
     $start.RedirectStandardOutput = $true
@@ -140,6 +142,13 @@ function Invoke-PwshWithDeadline {
         $process.Dispose()
         Remove-Item -Path $file -ErrorAction SilentlyContinue
     }
+}
+
+# What to run a child pwsh under so that file modes bind it: as root on Linux, setpriv without the capabilities that
+# let root read and write past them (root keeps its id, so the test home stays its own); nothing for other users.
+function Get-ModesBindingPrefix {
+    if ($IsLinux -and (& id -u) -eq '0') { return @('setpriv', '--bounding-set=-dac_override,-dac_read_search', '--') }
+    return @()
 }
 
 # A LiteLLM-shaped price table (what Update-TokenPrice downloads) made from the module's embedded table; -Rates sets

@@ -24,7 +24,8 @@ namespace TokUsage.Clients.Databases
 
     /// <summary>
     /// A client whose history is a SQLite database (plus, for OpenCode, legacy JSON files). Each database is opened
-    /// read-only by <see cref="Sqlite.OpenReadOnly"/> and read whole on one worker thread; any SQLite failure (locked
+    /// read-only by <see cref="Sqlite.OpenReadOnly"/> (or, when SQLite will not open it in place, from a private copy)
+    /// and read whole on one worker thread; any SQLite failure (locked
     /// past the busy timeout, not a database, damaged) makes it a non-terminating error naming the file and it counts
     /// nothing, while every other source still counts. Immutable and thread-safe.
     /// </summary>
@@ -65,10 +66,23 @@ namespace TokUsage.Clients.Databases
                 return _readOther(file, options, cancel);
             }
 
+            var result = ReadAt(file, file.Path, options, cancel, out var refused);
+            return refused is null ? result : ReadPrivateCopy(file, options, cancel, refused);
+        }
+
+        /// <summary>
+        /// Reads the database at <paramref name="path"/> (the file itself, or a private copy of it) as
+        /// <paramref name="file"/>. When SQLite refuses to open it in place (read-only or cannot-open: a WAL database
+        /// whose folder the user cannot write, for SQLite must create its <c>-shm</c> index beside it), returns no
+        /// error but sets <paramref name="refused"/>, so the caller may read a copy.
+        /// </summary>
+        private ParsedFile ReadAt(SourceFile file, string path, ReadOptions options, CancellationToken cancel, out SqliteException? refused)
+        {
+            refused = null;
             var result = new ParsedFile(file, string.Empty, string.Empty);
             try
             {
-                using (var database = Sqlite.OpenReadOnly(file.Path))
+                using (var database = Sqlite.OpenReadOnly(path))
                 using (Sqlite.InterruptOn(database, cancel))
                 {
                     _readDatabase(database, result, options, cancel);
@@ -77,6 +91,11 @@ namespace TokUsage.Clients.Databases
             catch (SqliteException) when (cancel.IsCancellationRequested)
             {
                 throw new OperationCanceledException(cancel); // interrupted by Ctrl+C mid-statement
+            }
+            catch (SqliteException e) when (Sqlite.IsRefusedInPlace(e) && path == file.Path)
+            {
+                result.Entries.Clear();
+                refused = e;
             }
             catch (SqliteException e)
             {
@@ -96,6 +115,56 @@ namespace TokUsage.Clients.Databases
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// Reads a database SQLite would not open in place from a copy in a private temporary folder (the database and
+        /// its <c>-wal</c> file, so commits not yet checkpointed count; never the stale <c>-shm</c>). The copy is the
+        /// user's data: the folder is the user's only and is deleted afterwards. When copying fails too, the error says
+        /// why the database could not be read where it is.
+        /// </summary>
+        private ParsedFile ReadPrivateCopy(SourceFile file, ReadOptions options, CancellationToken cancel, SqliteException refused)
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "tokusage-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                PrivateFiles.EnsureFolder(folder);
+                var copy = Path.Combine(folder, Path.GetFileName(file.Path));
+                // The log before the database: a checkpoint between the two copies then leaves pages the log repeats,
+                // never a log whose frames the copied database lacks.
+                CopyPrivately(file.Path + "-wal", copy + "-wal", mustExist: false);
+                CopyPrivately(file.Path, copy, mustExist: true);
+                return ReadAt(file, copy, options, cancel, out _);
+            }
+            catch (Exception e) when (LogFiles.IsReadFailure(e))
+            {
+                return new ParsedFile(file, string.Empty, string.Empty)
+                {
+                    Error = new IOException(Sqlite.DescribeRefusedInPlace(file.Path, refused) + " Reading a private copy failed too: " + e.Message, refused),
+                };
+            }
+            finally
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (Exception e) when (LogFiles.IsReadFailure(e))
+                {
+                    // never created, or already gone: nothing of the user's is left behind
+                }
+            }
+        }
+
+        private static void CopyPrivately(string from, string to, bool mustExist)
+        {
+            if (!mustExist && !File.Exists(from))
+            {
+                return;
+            }
+
+            File.Copy(from, to);
+            PrivateFiles.RestrictFile(to);
         }
     }
 
@@ -262,12 +331,33 @@ namespace TokUsage.Clients.Databases
                 case 5: // SQLITE_BUSY
                 case 6: // SQLITE_LOCKED
                     return $"the database is locked by another process (waited {BusyTimeoutMilliseconds} ms); nothing was read from it — run again when the agent is idle. SQLite: {e.Message}";
+                case 8: // SQLITE_READONLY
+                case 14: // SQLITE_CANTOPEN
+                    return DescribeRefusedInPlace(null, e);
                 case 11: // SQLITE_CORRUPT
                 case 26: // SQLITE_NOTADB
                     return $"the file is not a readable SQLite database (damaged or half-written); nothing was read from it. SQLite: {e.Message}";
                 default:
                     return $"SQLite error {e.SqliteErrorCode}: {e.Message}";
             }
+        }
+
+        /// <summary>
+        /// Whether SQLite refused to open a database where it is, read-only: SQLITE_READONLY or SQLITE_CANTOPEN, which a
+        /// WAL database gives when the folder is not writable (its <c>-shm</c> index cannot be created), as do a file that
+        /// vanished or cannot be read.
+        /// </summary>
+        public static bool IsRefusedInPlace(SqliteException e) => e.SqliteErrorCode == 8 || e.SqliteErrorCode == 14;
+
+        /// <summary>What a database SQLite refused to open in place needs, for the user: SQLite's own text only names the symptom.</summary>
+        public static string DescribeRefusedInPlace(string? path, SqliteException e)
+        {
+            var name = path is null ? "the database" : Path.GetFileName(path);
+            var folder = path is null ? "its folder" : "its folder '" + Path.GetDirectoryName(path) + "'";
+            return $"SQLite could not open '{name}' for reading where it is. A database in WAL mode (as the agents keep theirs) " +
+                $"needs its index file '{name}-shm' created beside it, so {folder} must be writable by you, and the database must be " +
+                $"readable. Make the folder writable, or copy the database with its '-wal' file to a folder you can write and " +
+                $"pass that with -Path. SQLite error {e.SqliteErrorCode}: {e.Message}";
         }
 
         /// <summary>Throws when Ctrl+C was pressed; called every few hundred rows by the readers.</summary>
