@@ -46,6 +46,7 @@ function ConvertTo-ClaudeLine {
 $script:Rates = @{
     'claude-sonnet-4-5-20250929' = @{ In = 3; Out = 15; Read = 0.3; Write = 3.75 }
     'claude-opus-4-1-20250805'   = @{ In = 15; Out = 75; Read = 1.5; Write = 18.75 }
+    'gpt-5-codex'                = @{ In = 1.25; Out = 10; Read = 0.125; Write = 0 }
 }
 
 function Get-ExpectedCost {

@@ -314,7 +314,49 @@ namespace TokUsage.TestData
                 var written = Time();
                 File.SetLastWriteTimeUtc(file, written.UtcDateTime);
                 Expect("droid", file, id, "proj", written, "claude-sonnet-4-5-20250929", io, o, cr, cw, r);
+                if (s == 1)
+                {
+                    // An older copy of the same session (same id, the counter as it stood earlier) in the archive and
+                    // at the sessions root, which sort before proj/: one cumulative counter, only the latest counts.
+                    foreach (var older in new[] { Path.Combine(_home, ".factory", "sessions", "archive", "proj", id + ".settings.json"), Path.Combine(_home, ".factory", "sessions", id + ".settings.json") })
+                    {
+                        Write(older, Json(new JsonObject
+                        {
+                            ["model"] = "custom:Claude-Sonnet-4.5-[Anthropic]-20250929",
+                            ["providerLock"] = "anthropic",
+                            ["providerLockTimestamp"] = Iso(t),
+                            ["tokenUsage"] = new JsonObject { ["inputTokens"] = io / 2, ["outputTokens"] = o / 2, ["cacheReadTokens"] = cr / 2, ["cacheCreationTokens"] = cw / 2, ["thinkingTokens"] = r / 2 },
+                        }));
+                        File.SetLastWriteTimeUtc(older, written.UtcDateTime.AddHours(-1));
+                    }
+                }
             }
+
+            // A settings file without a model: the session's transcript beside it names the model in its system reminder.
+            var unnamed = Path.Combine(_home, ".factory", "sessions", "proj", "droid-9.settings.json");
+            var lockTime = Time();
+            var (ui, uo, ucr) = (N(1000, 90000), N(100, 9000), N(0, 900000));
+            Write(unnamed, Json(new JsonObject
+            {
+                ["providerLock"] = "anthropic",
+                ["providerLockTimestamp"] = Iso(lockTime),
+                ["tokenUsage"] = new JsonObject { ["inputTokens"] = ui, ["outputTokens"] = uo, ["cacheReadTokens"] = ucr, ["cacheCreationTokens"] = 0, ["thinkingTokens"] = 0 },
+            }));
+            WriteLines(Path.Combine(".factory", "sessions", "proj", "droid-9.jsonl"), new[]
+            {
+                Json(new JsonObject { ["type"] = "session_start", ["id"] = "droid-9", ["title"] = "Fix the build", ["cwd"] = "/home/dev/proj" }),
+                Json(new JsonObject
+                {
+                    ["type"] = "message", ["id"] = "m1",
+                    ["message"] = new JsonObject
+                    {
+                        ["role"] = "user",
+                        ["content"] = new JsonArray { new JsonObject { ["type"] = "text", ["text"] = "<system-reminder>\nUser system info\nModel: Claude Sonnet 4.5 [Anthropic]\nToday: 2026-07-03\n</system-reminder>" } },
+                    },
+                }),
+            });
+            File.SetLastWriteTimeUtc(unnamed, lockTime.UtcDateTime.AddMinutes(-5));
+            Expect("droid", unnamed, "droid-9", "proj", lockTime, "claude-sonnet-4-5", ui, uo, ucr);
         }
 
         private void Pi()
@@ -430,6 +472,34 @@ namespace TokUsage.TestData
                     var (io, o, cr) = (N(10, 4000), N(10, 900), N(0, 9000));
                     array.Add(new JsonObject { ["id"] = $"u{s}{i}", ["variant"] = "user", ["content"] = "hi" });
                     var message = new JsonObject { ["id"] = $"a{s}{i}", ["variant"] = "ai", ["metadata"] = new JsonObject { ["model"] = model, ["usage"] = new JsonObject { ["inputTokens"] = io, ["outputTokens"] = o, ["cacheReadInputTokens"] = cr, ["credits"] = 3 } } };
+                    // OpenAI-shaped usage: prompt_tokens includes the cached tokens its details name.
+                    JsonObject OpenAiUsage() => new JsonObject { ["prompt_tokens"] = io + cr, ["completion_tokens"] = o, ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = cr } };
+                    JsonObject RunState(JsonObject usage, string routedModel) => new JsonObject
+                    {
+                        ["sessionState"] = new JsonObject
+                        {
+                            ["mainAgentState"] = new JsonObject
+                            {
+                                ["messageHistory"] = new JsonArray
+                                {
+                                    new JsonObject { ["role"] = "user", ["content"] = "hi" },
+                                    new JsonObject { ["role"] = "assistant", ["content"] = "earlier step", ["providerOptions"] = new JsonObject { ["codebuff"] = new JsonObject { ["model"] = routedModel, ["usage"] = new JsonObject { ["prompt_tokens"] = 7, ["completion_tokens"] = 7 } } } },
+                                    new JsonObject { ["role"] = "assistant", ["content"] = "ok", ["providerOptions"] = new JsonObject { ["codebuff"] = new JsonObject { ["model"] = routedModel, ["usage"] = usage } } },
+                                },
+                            },
+                        },
+                    };
+                    if (i == 1)
+                    {
+                        // A provider-routed call: the usage is only in the run state saved with the message (its last assistant entry).
+                        message["metadata"] = new JsonObject { ["runState"] = RunState(OpenAiUsage(), model) };
+                    }
+                    else if (i == 2)
+                    {
+                        // Usage on the message itself (snake_case OpenAI shape) and in the run state: counted once, from the message.
+                        message["metadata"] = new JsonObject { ["model"] = model, ["codebuff"] = new JsonObject { ["usage"] = OpenAiUsage() }, ["runState"] = RunState(OpenAiUsage(), model) };
+                    }
+
                     DateTimeOffset when;
                     if (i < 3)
                     {
@@ -505,17 +575,32 @@ namespace TokUsage.TestData
 
         private void Mux()
         {
+            // What Mux writes now: each bucket holds its tokens and what Mux charged for them; the sum is the reported cost.
             var file = Path.Combine(_home, ".mux", "sessions", "ws1", "session-usage.json");
             var t = Time();
             var byModel = new JsonObject();
+            var costs = new[] { 0.0123m, 0.0456m, 0.0078m, 0.0301m, 0m };
+            JsonObject Bucket(long tokens, decimal usd) => new JsonObject { ["tokens"] = tokens, ["cost_usd"] = usd };
             foreach (var model in new[] { "claude-sonnet-4-5-20250929", "gpt-5-codex" })
             {
                 var (io, cached, cw, o, r) = (N(100, 9000), N(0, 90000), N(0, 900), N(10, 900), N(0, 400));
-                byModel[(model.StartsWith("gpt") ? "openai:" : "anthropic:") + model] = new JsonObject { ["input"] = io, ["cached"] = cached, ["cacheCreate"] = cw, ["output"] = o, ["reasoning"] = r };
-                Expect("mux", file, "ws1", "ws1", t, model, io, o, cached, cw, r);
+                byModel[(model.StartsWith("gpt") ? "openai:" : "anthropic:") + model] = new JsonObject
+                {
+                    ["input"] = Bucket(io, costs[0]), ["cached"] = Bucket(cached, costs[1]), ["cacheCreate"] = Bucket(cw, costs[2]),
+                    ["output"] = Bucket(o, costs[3]), ["reasoning"] = Bucket(r, costs[4]),
+                };
+                Expect("mux", file, "ws1", "ws1", t, model, io, o, cached, cw, r, cost: costs.Sum());
             }
 
-            Write(file, Json(new JsonObject { ["byModel"] = byModel, ["lastRequest"] = new JsonObject { ["timestamp"] = t.ToUnixTimeMilliseconds() } }));
+            Write(file, Json(new JsonObject { ["version"] = 1, ["byModel"] = byModel, ["lastRequest"] = new JsonObject { ["model"] = "anthropic:claude-sonnet-4-5-20250929", ["timestamp"] = t.ToUnixTimeMilliseconds() } }));
+
+            // Early Mux files kept bare counts: priced from the table.
+            var early = Path.Combine(_home, ".mux", "sessions", "ws0", "session-usage.json");
+            var te = Time();
+            var (ei, ec, ecw, eo, er) = (N(100, 9000), N(0, 90000), N(0, 900), N(10, 900), N(0, 400));
+            var earlyModels = new JsonObject { ["openai:gpt-5-codex"] = new JsonObject { ["input"] = ei, ["cached"] = ec, ["cacheCreate"] = ecw, ["output"] = eo, ["reasoning"] = er } };
+            Expect("mux", early, "ws0", "ws0", te, "gpt-5-codex", ei, eo, ec, ecw, er);
+            Write(early, Json(new JsonObject { ["byModel"] = earlyModels, ["lastRequest"] = new JsonObject { ["timestamp"] = te.ToUnixTimeMilliseconds() } }));
         }
 
         private void Jcode()
@@ -535,14 +620,20 @@ namespace TokUsage.TestData
                     var t = Time();
                     var model = Model();
                     var (io, o, cr, cw, r) = (N(10, 4000), N(10, 900), N(0, 9000), N(0, 900), N(0, 200));
+                    // Odd turns went over an OpenAI-style route (OpenAI, OpenRouter): no cache-creation field, and the
+                    // reported input includes the cache reads (tokscale #937). Even turns are Anthropic-style, split.
+                    var openAiRoute = i % 2 == 1;
+                    var usage = openAiRoute
+                        ? new JsonObject { ["input_tokens"] = io + cr, ["output_tokens"] = o, ["cache_read_input_tokens"] = cr, ["reasoning_output_tokens"] = r }
+                        : new JsonObject { ["input_tokens"] = io, ["output_tokens"] = o, ["cache_read_input_tokens"] = cr, ["cache_creation_input_tokens"] = cw, ["reasoning_output_tokens"] = r };
                     var message = new JsonObject
                     {
                         ["id"] = $"jm-{s}-{i}", ["role"] = "assistant", ["model"] = model, ["timestamp"] = Iso(t),
-                        ["token_usage"] = new JsonObject { ["input_tokens"] = io, ["output_tokens"] = o, ["cache_read_input_tokens"] = cr, ["cache_creation_input_tokens"] = cw, ["reasoning_output_tokens"] = r },
+                        ["token_usage"] = usage,
                     };
                     messages.Add(message);
                     copied.Add(message);
-                    Expect("jcode", file, "jc-" + s, "/home/dev/jc", t, model, io, o, cr, cw, r);
+                    Expect("jcode", file, "jc-" + s, "/home/dev/jc", t, model, io, o, cr, openAiRoute ? 0 : cw, r);
                 }
 
                 Write(file, Json(new JsonObject { ["id"] = "jc-" + s, ["working_dir"] = "/home/dev/jc", ["messages"] = messages }));

@@ -40,6 +40,17 @@ namespace TokUsage.Clients
         ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel);
     }
 
+    /// <summary>
+    /// A client whose session file is a cumulative counter that can exist as several copies (Droid keeps a session's
+    /// settings under its project folder, at the sessions root, and in an archive): of the files with one copy identity
+    /// only the latest is read (the scanner's keep-latest step), so one counter is never counted twice.
+    /// </summary>
+    internal interface ICumulativeCopies
+    {
+        /// <summary>What copies of one session share (Droid: the file name, which is the session id); null: no copies.</summary>
+        string? CopyIdentity(string path);
+    }
+
     /// <summary>A folder to scan and why (an environment variable, a default location, a registry file, or -Path).</summary>
     internal sealed class ScanRoot
     {

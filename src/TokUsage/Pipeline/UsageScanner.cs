@@ -134,6 +134,13 @@ namespace TokUsage.Pipeline
             }
 
             var files = byPath.Values.ToList();
+            LatestCopies.Keep(files, (copy, latest) =>
+            {
+                if (sink.WantsVerbose)
+                {
+                    sink.Verbose($"{copy.Path}: not read; '{latest.Path}' is a later copy of the same session's cumulative usage.");
+                }
+            });
             var oldest = _request.Read.Dates.OldestUsefulWriteUtc;
             var tooOld = 0;
             if (oldest.HasValue)

@@ -8,8 +8,10 @@ namespace TokUsage.Clients.Agents
 {
     /// <summary>
     /// Jcode (<c>jcode</c>): <c>$JCODE_HOME</c> or <c>~/.jcode</c>, <c>sessions/session_*.json</c>; messages carry
-    /// <c>token_usage</c> (Anthropic-style input, output, cache read and cache creation; reasoning apart). A message id
-    /// seen in an earlier session file (resumed sessions copy history) counts once.
+    /// <c>token_usage</c> as the route reported it: Anthropic-style (input, output, cache read and cache creation apart)
+    /// or, on OpenAI and OpenRouter routes, OpenAI-style (no <c>cache_creation_input_tokens</c>; input includes the
+    /// cache reads, which are taken out — tokscale #937). Reasoning is apart. A message id seen in an earlier session
+    /// file (resumed sessions copy history) counts once.
     /// </summary>
     internal static class Jcode
     {
@@ -45,11 +47,15 @@ namespace TokUsage.Clients.Agents
                     continue;
                 }
 
+                var cacheRead = JsonValues.Count(u, "cache_read_input_tokens");
+                var input = JsonValues.Count(u, "input_tokens");
                 var tokens = new TokenCounts
                 {
-                    Input = JsonValues.Count(u, "input_tokens"),
+                    // OpenAI-style usage (OpenAI, OpenRouter routes) has no cache-creation field and its input includes the
+                    // cache reads; Anthropic-style usage has the field (even 0) and keeps them apart.
+                    Input = JsonValues.TryGet(u, "cache_creation_input_tokens", out _) ? input : Math.Max(0, input - cacheRead),
                     Output = JsonValues.Count(u, "output_tokens"),
-                    CacheRead = JsonValues.Count(u, "cache_read_input_tokens"),
+                    CacheRead = cacheRead,
                     CacheWrite = JsonValues.Count(u, "cache_creation_input_tokens"),
                     Reasoning = JsonValues.Count(u, "reasoning_output_tokens"),
                 };

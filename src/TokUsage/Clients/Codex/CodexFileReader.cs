@@ -427,14 +427,26 @@ namespace TokUsage.Clients.Codex
                 Add(timestamp, increment, key);
             }
 
+            private static readonly string[] HeadlessHolders = { "data", "result", "response" };
+
             /// <summary><c>codex exec --json</c> output: a usage object on a non-rollout line.</summary>
             [MethodImpl(Jit.Optimized)]
             private void Headless(JsonElement line)
             {
-                var found = CodexUsage.TryRead(line, "usage", out var usage)
-                    || (JsonValues.TryObject(line, out var data, "data") && CodexUsage.TryRead(data, "usage", out usage))
-                    || (JsonValues.TryObject(line, out var res, "result") && CodexUsage.TryRead(res, "usage", out usage))
-                    || (JsonValues.TryObject(line, out var resp, "response") && CodexUsage.TryRead(resp, "usage", out usage));
+                // The usage sits on the line or in its data/result/response object, and that object's own time and
+                // model (data.timestamp, data.model_name) are the message's when the line has none.
+                var holder = line;
+                var found = CodexUsage.TryRead(line, "usage", out var usage);
+                foreach (var name in HeadlessHolders)
+                {
+                    if (found)
+                    {
+                        break;
+                    }
+
+                    found = JsonValues.TryObject(line, out holder, name) && CodexUsage.TryRead(holder, "usage", out usage);
+                }
+
                 if (!found || usage.IsZero)
                 {
                     return;
@@ -446,8 +458,9 @@ namespace TokUsage.Clients.Codex
                     return;
                 }
 
-                SetModel(JsonValues.String(line, "model"));
-                var timestamp = JsonValues.TryTimestamp(line, out var t, "timestamp", "created_at", "createdAt") ? t : Recording.WriteTime(_file);
+                SetModel(JsonValues.String(line, "model", "model_name") ?? JsonValues.String(holder, "model", "model_name"));
+                var timestamp = JsonValues.TryTimestamp(line, out var t, "timestamp", "created_at", "createdAt")
+                    || JsonValues.TryTimestamp(holder, out t, "timestamp", "created_at", "createdAt") ? t : Recording.WriteTime(_file);
                 Add(timestamp, usage, "h:" + timestamp.UtcTicks.ToString(CultureInfo.InvariantCulture) + ":" + usage.Text);
             }
 

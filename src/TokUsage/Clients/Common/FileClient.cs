@@ -14,20 +14,31 @@ namespace TokUsage.Clients.Common
     /// A client defined by its roots, its file-name rule and its reader — the shape of every file-based agent except the
     /// two with their own classes (Claude Code, Codex). Immutable and thread-safe.
     /// </summary>
-    internal sealed class FileClient : IClientSource
+    internal sealed class FileClient : IClientSource, ICumulativeCopies
     {
         private readonly Func<ClientEnvironment, IEnumerable<ScanRoot>> _roots;
         private readonly Func<string, bool> _isUsageFile;
         private readonly FileReader _read;
+        private readonly Func<string, string?>? _copyIdentity;
 
         public FileClient(string id, Func<ClientEnvironment, IEnumerable<ScanRoot>> roots, Func<string, bool> isUsageFile, FileReader read, params string[] markers)
+            : this(id, roots, isUsageFile, read, null, markers)
+        {
+        }
+
+        /// <summary>A client whose files can be copies of one cumulative session file (<see cref="ICumulativeCopies"/>).</summary>
+        public FileClient(string id, Func<ClientEnvironment, IEnumerable<ScanRoot>> roots, Func<string, bool> isUsageFile, FileReader read,
+            Func<string, string?>? copyIdentity, params string[] markers)
         {
             Id = id;
             Markers = markers;
             _roots = roots;
             _isUsageFile = isUsageFile;
             _read = read;
+            _copyIdentity = copyIdentity;
         }
+
+        public string? CopyIdentity(string path) => _copyIdentity?.Invoke(path);
 
         public string Id { get; }
 
