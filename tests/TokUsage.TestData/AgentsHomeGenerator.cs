@@ -205,6 +205,19 @@ namespace TokUsage.TestData
                     Expect("qwen", file, "qs" + s, "proj" + s, t.AddSeconds(3), model, prompt - cached, output, cached, reasoning: thoughts);
                 }
 
+                if (s == 1)
+                {
+                    // A record that carries only a total: booked as output, as ccusage does (docs/clients.md).
+                    var t = Time();
+                    var total = N(100, 5000);
+                    lines.Add(Json(new JsonObject
+                    {
+                        ["type"] = "assistant", ["model"] = "gpt-5.4-mini", ["timestamp"] = Iso(t), ["sessionId"] = "qs" + s,
+                        ["usageMetadata"] = new JsonObject { ["totalTokenCount"] = total },
+                    }));
+                    Expect("qwen", file, "qs" + s, "proj" + s, t, "gpt-5.4-mini", 0, total);
+                }
+
                 WriteLines(file, lines);
             }
         }
@@ -439,6 +452,16 @@ namespace TokUsage.TestData
             var ts = Time();
             lines.Add(Span("trace-summary", "agentonly", ts, "invoke_agent", "gpt-5.4-mini", 1200, 80, 200, "conv-9"));
             Expect("copilot", file, "conv-0", "", ts, "gpt-5.4-mini", 1000, 80, 200);
+            // A request span that carries only a total: booked as output, as ccusage does (docs/clients.md).
+            var tt = Time();
+            var totalOnly = N(100, 5000);
+            lines.Add(Json(new JsonObject
+            {
+                ["type"] = "span", ["traceId"] = "trace-total", ["spanId"] = "total", ["name"] = "chat gpt-5.4-mini",
+                ["startTime"] = new JsonArray(tt.ToUnixTimeSeconds(), 0), ["endTime"] = new JsonArray(tt.ToUnixTimeSeconds() + 2, 0),
+                ["attributes"] = new JsonObject { ["gen_ai.operation.name"] = "chat", ["gen_ai.response.model"] = "gpt-5.4-mini", ["gen_ai.conversation.id"] = "conv-9", ["gen_ai.usage.total_tokens"] = totalOnly },
+            }));
+            Expect("copilot", file, "conv-0", "", tt, "gpt-5.4-mini", 0, totalOnly);
             // A tool span with usage attributes is not a request.
             lines.Add(Span("trace-tool", "tool", ts, "execute_tool", "gpt-5.4-mini", 999, 99, 0, "conv-9"));
             WriteLines(file, lines);

@@ -78,7 +78,7 @@ namespace TokUsage.Clients.Agents
                         CacheWrite = Count(attributes, "gen_ai.usage.cache_write.input_tokens", "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_write_input_tokens", "gen_ai.usage.cache_creation_input_tokens"),
                         Output = Count(attributes, "gen_ai.usage.output_tokens"),
                         Reasoning = Count(attributes, "gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens"),
-                    },
+                    }.OrTotalAsOutput(Count(attributes, "gen_ai.usage.total_tokens")),
                 };
                 var spanId = JsonValues.String(line, "spanId") ?? (JsonValues.TryObject(line, out var c2, "spanContext") ? JsonValues.String(c2, "spanId") : null);
                 var key = span.Trace.Length > 0 && spanId != null ? span.Trace + ":" + spanId : "line:" + number;

@@ -146,7 +146,7 @@ namespace TokUsage.Clients.Agents
                 input -= cached;
             }
 
-            return new TokenCounts { Input = input + tool, Output = output, CacheRead = cached, Reasoning = thoughts };
+            return new TokenCounts { Input = input + tool, Output = output, CacheRead = cached, Reasoning = thoughts }.OrTotalAsOutput(total);
         }
 
         private static string ProjectOf(string path)

@@ -57,6 +57,15 @@ namespace TokUsage.Clients.Common
                 : (CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast), CostSource.Calculated);
         }
 
+        /// <summary>
+        /// The counts of a record that may carry only a total (Qwen and Gemini <c>usageMetadata</c> with only
+        /// <c>totalTokenCount</c>, Copilot spans with only <c>gen_ai.usage.total_tokens</c>): when no part is known, the
+        /// total is booked as output, as ccusage does — the tokens count, and the cost is the output rate's, an upper
+        /// bound (output is the dearest kind). Records with parts are left as they are.
+        /// </summary>
+        public static TokenCounts OrTotalAsOutput(this TokenCounts counts, long total) =>
+            counts.Total == 0 && total > 0 ? new TokenCounts { Output = total } : counts;
+
         /// <summary>A dedup key from text (the client's own message identity, namespaced by the reader).</summary>
         public static MessageKey Key(string text) => MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(text));
 
