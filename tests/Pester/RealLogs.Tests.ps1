@@ -32,3 +32,53 @@ Describe 'Saved codex exec output' {
         ($file | Measure-TokenUsage -Total:$false).Period | Should -Be '2026-05-02'
     }
 }
+
+Describe 'A /btw side question in Claude Code' {
+    BeforeAll {
+        # A /btw side-question transcript re-logs earlier parent messages: the same message.id with a new requestId
+        # and the parent's usage (ccusage #913). Two layouts: a legacy flat agent-<id>.jsonl beside the sessions, which
+        # sorts before this parent's file, and <session>/subagents/agent-<id>.jsonl.
+        $script:projects = Join-Path $TestDrive 'claude/projects'
+        $project = New-Item -ItemType Directory -Force -Path (Join-Path $projects '-home-me-app')
+        $parent = 'f3c1d2e4-5a6b-4c7d-8e9f-0a1b2c3d4e5f'
+        $script:parentFile = Join-Path $project "$parent.jsonl"
+        $script:flatFile = Join-Path $project 'agent-1a2b3c4d.jsonl'
+        $script:nestedFile = Join-Path $project "$parent/subagents/agent-9f8e7d6c.jsonl"
+        New-Item -ItemType Directory -Force -Path (Split-Path $nestedFile) | Out-Null
+        $common = @{ Cwd = '/home/me/app'; SessionId = $parent }
+        @(
+            (ConvertTo-ClaudeLine @common -Id msg_01 -RequestId req_01 -InputTokens 1000 -OutputTokens 100 -Timestamp '2026-05-01T10:00:00Z')
+            (ConvertTo-ClaudeLine @common -Id msg_02 -RequestId req_02 -InputTokens 2000 -OutputTokens 200 -Timestamp '2026-05-01T10:05:00Z')
+            (ConvertTo-ClaudeLine @common -Id msg_03 -RequestId req_03 -InputTokens 3000 -OutputTokens 300 -Timestamp '2026-05-01T10:10:00Z')
+        ) | Set-Content $parentFile
+        @(
+            # Replays of msg_01 and msg_02 (msg_02 as an earlier streamed copy logged it: fewer output tokens), then the answer.
+            (ConvertTo-ClaudeLine @common -Sidechain -Id msg_01 -RequestId req_b1 -InputTokens 1000 -OutputTokens 100 -Timestamp '2026-05-01T10:00:00Z')
+            (ConvertTo-ClaudeLine @common -Sidechain -Id msg_02 -RequestId req_b2 -InputTokens 2000 -OutputTokens 150 -Timestamp '2026-05-01T10:05:00Z')
+            (ConvertTo-ClaudeLine @common -Sidechain -Id msg_b1 -RequestId req_b3 -InputTokens 500 -OutputTokens 50 -Timestamp '2026-05-01T10:12:00Z')
+        ) | Set-Content $flatFile
+        @(
+            (ConvertTo-ClaudeLine @common -Sidechain -Id msg_03 -RequestId req_c1 -InputTokens 3000 -OutputTokens 300 -Timestamp '2026-05-01T10:10:00Z')
+            (ConvertTo-ClaudeLine @common -Sidechain -Id msg_c1 -RequestId req_c2 -InputTokens 700 -OutputTokens 70 -Timestamp '2026-05-01T10:15:00Z')
+        ) | Set-Content $nestedFile
+        $script:cache = Join-Path $TestDrive 'cache'
+    }
+
+    It 'counts each parent message once, as the parent logged it, and only the side questions'' own answers (<Run>)' -ForEach @(
+        @{ Run = 'no cache'; Arguments = @{ NoCache = $true } }
+        @{ Run = 'cache, cold'; Arguments = @{} }
+        @{ Run = 'cache, warm'; Arguments = @{} }
+        @{ Run = 'one thread'; Arguments = @{ NoCache = $true; ThrottleLimit = 1 } }
+    ) {
+        $arguments = $Arguments.Clone()
+        if (-not $arguments.NoCache) { $arguments.CachePath = $cache }
+        $files = Get-TokenUsage -Path $projects -Client claude @arguments
+        ($files | Measure-Object TotalTokens -Sum).Sum | Should -Be (1100 + 2200 + 3300 + 550 + 770)
+        ($files | Measure-Object Messages -Sum).Sum | Should -Be 5
+        ($files | Where-Object Path -EQ $parentFile).TotalTokens | Should -Be 6600
+        ($files | Where-Object Path -EQ $flatFile).TotalTokens | Should -Be 550
+        ($files | Where-Object Path -EQ $nestedFile).TotalTokens | Should -Be 770
+        # The side chains are reported after the main transcripts, whatever their names.
+        @($files.Path) | Should -Be @($parentFile, $flatFile, $nestedFile)
+    }
+}

@@ -29,8 +29,10 @@ function ConvertTo-ClaudeLine {
     param([string] $Id, [string] $RequestId, [long] $InputTokens, [long] $OutputTokens,
           [long] $CacheReadTokens = 0, [long] $CacheWriteTokens = 0,
           [string] $Model = 'claude-sonnet-4-5-20250929', [string] $Timestamp = '2026-05-01T10:00:00Z',
-          [string] $Cwd, [string] $SessionId)
-    $line = [ordered]@{ type = 'assistant'; timestamp = $Timestamp; requestId = $RequestId }
+          [string] $Cwd, [string] $SessionId,
+          # A side-chain line (a sub-agent's, or a /btw side question's).
+          [switch] $Sidechain)
+    $line = [ordered]@{ isSidechain = [bool]$Sidechain; type = 'assistant'; timestamp = $Timestamp; requestId = $RequestId }
     if ($Cwd) { $line.cwd = $Cwd }
     if ($SessionId) { $line.sessionId = $SessionId }
     $line.message = [ordered]@{

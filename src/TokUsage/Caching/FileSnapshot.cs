@@ -37,6 +37,9 @@ namespace TokUsage.Caching
         public TokenCounts Tokens;
         public bool Fast;
 
+        /// <summary>Claude Code: the response (<c>message.id</c>) and side-chain flag of the message (<see cref="ResponseIdentity"/>).</summary>
+        public ResponseIdentity Response;
+
         /// <summary>Largest single-line total merged into this message (Claude: which copy's timestamp and model win).</summary>
         public long BestTotal;
 
@@ -152,7 +155,7 @@ namespace TokUsage.Caching
                 var entry = quote is null
                     ? new UsageEntry(m.Timestamp, m.Model, m.Tokens, 0m, CostSource.None)
                     : new UsageEntry(m.Timestamp, m.Model, m.Tokens, CostCalculator.Cost(quote.Price, quote.BaseRates, m.Tokens, m.Fast || quote.Fast), CostSource.Calculated);
-                result.Entries.Add(new KeyedEntry(m.HasKey, m.Key, entry, priced));
+                result.Entries.Add(new KeyedEntry(m.HasKey, m.Key, entry, priced, response: m.Response));
             }
 
             return result;

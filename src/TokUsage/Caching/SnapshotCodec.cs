@@ -18,7 +18,7 @@ namespace TokUsage.Caching
     internal static class SnapshotCodec
     {
         /// <summary>Bumped whenever the layout changes (old rows then fail to decode and are re-read).</summary>
-        private const byte Layout = 1;
+        private const byte Layout = 2; // 2: Claude response identity (message.id, side chain)
         internal const ulong ChecksumSeed = 0x546F6B5573616765UL; // "TokUsage"; the fuzz target re-seals mutated records with it
 
         [MethodImpl(Jit.Optimized)]
@@ -59,11 +59,17 @@ namespace TokUsage.Caching
             long previousTicks = 0;
             foreach (var m in snapshot.Messages)
             {
-                w.Byte((byte)((m.HasKey ? 1 : 0) | (m.Fast ? 2 : 0)));
+                w.Byte((byte)((m.HasKey ? 1 : 0) | (m.Fast ? 2 : 0) | (m.Response.IsKnown ? 4 : 0) | (m.Response.Sidechain ? 8 : 0)));
                 if (m.HasKey)
                 {
                     w.Fixed(m.Key.A);
                     w.Fixed(m.Key.B);
+                }
+
+                if (m.Response.IsKnown)
+                {
+                    w.Fixed(m.Response.Id.A);
+                    w.Fixed(m.Response.Id.B);
                 }
 
                 var ticks = m.Timestamp.UtcTicks;
@@ -105,7 +111,7 @@ namespace TokUsage.Caching
         {
             void Begin(FileSnapshot header, string[] models, int count);
 
-            void Add(bool hasKey, in MessageKey key, DateTimeOffset timestamp, int model, in TokenCounts tokens, bool fast, long bestTotal);
+            void Add(bool hasKey, in MessageKey key, in ResponseIdentity response, DateTimeOffset timestamp, int model, in TokenCounts tokens, bool fast, long bestTotal);
         }
 
         [MethodImpl(Jit.Optimized)]
@@ -162,6 +168,8 @@ namespace TokUsage.Caching
                     key = new MessageKey(r.Fixed(), r.Fixed());
                 }
 
+                var response = (flags & 4) != 0 ? new ResponseIdentity(new MessageKey(r.Fixed(), r.Fixed()), (flags & 8) != 0) : default;
+
                 // A record holds what the readers admitted, so it meets the same bounds (Plausible, Timestamps): one that
                 // does not was damaged past what its checksum sees, or forged, and the file is read again. (Found by
                 // fuzzing with re-sealed checksums.)
@@ -181,7 +189,7 @@ namespace TokUsage.Caching
                     CacheWrite1h = r.Count(Plausible.MaxTokens),
                     Reasoning = r.Count(Plausible.MaxTokens),
                 };
-                sink.Add((flags & 1) != 0, key, new DateTimeOffset(ticks, TimeSpan.Zero), model, tokens, (flags & 2) != 0, r.Count(long.MaxValue));
+                sink.Add((flags & 1) != 0, key, response, new DateTimeOffset(ticks, TimeSpan.Zero), model, tokens, (flags & 2) != 0, r.Count(long.MaxValue));
             }
 
             if (!r.AtEnd)
@@ -205,8 +213,8 @@ namespace TokUsage.Caching
                 header.Messages.Capacity = count;
             }
 
-            public void Add(bool hasKey, in MessageKey key, DateTimeOffset timestamp, int model, in TokenCounts tokens, bool fast, long bestTotal) =>
-                _snapshot.Messages.Add(new RawMessage { HasKey = hasKey, Key = key, Timestamp = timestamp, Model = _models[model], Tokens = tokens, Fast = fast, BestTotal = bestTotal });
+            public void Add(bool hasKey, in MessageKey key, in ResponseIdentity response, DateTimeOffset timestamp, int model, in TokenCounts tokens, bool fast, long bestTotal) =>
+                _snapshot.Messages.Add(new RawMessage { HasKey = hasKey, Key = key, Response = response, Timestamp = timestamp, Model = _models[model], Tokens = tokens, Fast = fast, BestTotal = bestTotal });
         }
 
         /// <summary>Prices each message as it is decoded into the scanner's result.</summary>
@@ -245,13 +253,13 @@ namespace TokUsage.Caching
             }
 
             [MethodImpl(Jit.Optimized)]
-            public void Add(bool hasKey, in MessageKey key, DateTimeOffset timestamp, int model, in TokenCounts tokens, bool fast, long bestTotal)
+            public void Add(bool hasKey, in MessageKey key, in ResponseIdentity response, DateTimeOffset timestamp, int model, in TokenCounts tokens, bool fast, long bestTotal)
             {
                 var quote = _quotes[model];
                 var entry = quote is null
                     ? new UsageEntry(timestamp, _models[model], tokens, 0m, CostSource.None)
                     : new UsageEntry(timestamp, _models[model], tokens, CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast), CostSource.Calculated);
-                Result!.Entries.Add(new KeyedEntry(hasKey, key, entry, _priced[model]));
+                Result!.Entries.Add(new KeyedEntry(hasKey, key, entry, _priced[model], response: response));
             }
         }
 

@@ -31,7 +31,7 @@ namespace TokUsage.Caching
 
         /// <summary>'TokU': marks the database as this module's cache.</summary>
         private const int ApplicationId = 0x546F6B55;
-        private const int SchemaVersion = 3; // 3: fingerprints hash the whole resumable prefix
+        private const int SchemaVersion = 4; // 3: fingerprints hash the whole resumable prefix; 4: Claude response identity
         private const int BatchRows = 256;
 
         private readonly string _connectionString;

@@ -41,6 +41,17 @@ namespace TokUsage.Clients
     }
 
     /// <summary>
+    /// A client some of whose files must pass the dedup gate after the others, whatever their paths: Claude Code's
+    /// side-chain files (sub-agents, <c>/btw</c> side questions) replay parent messages, and the parent's own line must
+    /// be the one counted. Files are admitted by rank, then by path.
+    /// </summary>
+    internal interface IAdmissionOrder
+    {
+        /// <summary>0 for most files; higher ranks are admitted later.</summary>
+        int AdmissionRank(string path);
+    }
+
+    /// <summary>
     /// A client whose session file is a cumulative counter that can exist as several copies (Droid keeps a session's
     /// settings under its project folder, at the sessions root, and in an archive): of the files with one copy identity
     /// only the latest is read (the scanner's keep-latest step), so one counter is never counted twice.
@@ -133,14 +144,18 @@ namespace TokUsage.Clients
     /// <summary>A counted message with its dedup identity, before the cross-file gate.</summary>
     internal readonly struct KeyedEntry
     {
-        public KeyedEntry(bool hasKey, MessageKey key, UsageEntry entry, bool priced, SessionPart? part = null)
+        public KeyedEntry(bool hasKey, MessageKey key, UsageEntry entry, bool priced, SessionPart? part = null, in ResponseIdentity response = default)
         {
             HasKey = hasKey;
             Key = key;
             Entry = entry;
             Priced = priced;
             Part = part;
+            Response = response;
         }
+
+        /// <summary>Claude Code only: the API response this message is (its <c>message.id</c>) and whether a side chain logged it.</summary>
+        public ResponseIdentity Response { get; }
 
         /// <summary>The session within a multi-session source (a database) this message belongs to; null: the file's own session.</summary>
         public SessionPart? Part { get; }
@@ -153,6 +168,28 @@ namespace TokUsage.Clients
 
         /// <summary>False when the entry's model has no price (its cost is 0 and the model is reported as unpriced).</summary>
         public bool Priced { get; }
+    }
+
+    /// <summary>
+    /// The API response a Claude Code line reports (<c>message.id</c> alone, hashed) and whether the line is a side-chain
+    /// line (<c>isSidechain: true</c>: a sub-agent, or a <c>/btw</c> side question). A <c>/btw</c> transcript re-logs
+    /// earlier parent messages with their <c>message.id</c> but a new <c>requestId</c>: the gate drops a side-chain line
+    /// whose response was already counted (ccusage #913). Default: unknown (other clients).
+    /// </summary>
+    internal readonly struct ResponseIdentity
+    {
+        public ResponseIdentity(MessageKey id, bool sidechain)
+        {
+            IsKnown = true;
+            Id = id;
+            Sidechain = sidechain;
+        }
+
+        public bool IsKnown { get; }
+
+        public MessageKey Id { get; }
+
+        public bool Sidechain { get; }
     }
 
     /// <summary>A session's identity and the session it was forked or spawned from (null for an original session).</summary>

@@ -9,7 +9,8 @@ namespace TokUsage.Pipeline
     /// Cross-file deduplication: the first file in emission order owns a message; later copies (resumed sessions,
     /// sub-agent progress echoes) are dropped. One lane per client, so equal ids of two clients never collide.
     /// Runs once, on the pipeline thread, in emission order — which is what makes the result deterministic.
-    /// Memory: 16 to 32 bytes per distinct message of the run (<see cref="KeySet"/>).
+    /// Memory: 16 to 32 bytes per distinct message of the run (<see cref="KeySet"/>), twice that for Claude Code
+    /// (its responses are kept too, for the side-chain rule).
     /// </summary>
     internal sealed class DedupGate
     {
@@ -18,6 +19,48 @@ namespace TokUsage.Pipeline
 
         /// <summary>Claims <paramref name="key"/> for the caller; false when an earlier file already owns it.</summary>
         public bool TryClaim(string client, MessageKey key) => Lane(client).Add(key);
+
+        /// <summary>
+        /// Claims one message of <paramref name="lane"/> (the client's <see cref="Lane"/>) under its key and, for Claude
+        /// Code, its response: a side-chain line whose response (<c>message.id</c>) an earlier line already counted is a
+        /// <c>/btw</c> replay of a parent message under a new <c>requestId</c> and is refused whatever its key (ccusage
+        /// #913). Side-chain files are admitted after main transcripts (see the scanner's order), so the parent's own
+        /// line is always the one counted. False: the message is a copy.
+        /// </summary>
+        public bool TryClaim(string client, KeySet lane, in MessageKey key, in ResponseIdentity response)
+        {
+            if (!response.IsKnown)
+            {
+                return lane.Add(key);
+            }
+
+            var responses = Responses(client);
+            if (response.Sidechain && responses.Contains(response.Id))
+            {
+                return false;
+            }
+
+            if (!lane.Add(key))
+            {
+                return false;
+            }
+
+            responses.Add(response.Id);
+            return true;
+        }
+
+        private KeySet Responses(string client)
+        {
+            if (!_responses.TryGetValue(client, out var seen))
+            {
+                seen = new KeySet(1024);
+                _responses.Add(client, seen);
+            }
+
+            return seen;
+        }
+
+        private readonly Dictionary<string, KeySet> _responses = new Dictionary<string, KeySet>();
 
         /// <summary>The client's set of claimed keys (looked up once per file, then claimed with <see cref="KeySet.Add"/>).</summary>
         public KeySet Lane(string client)

@@ -75,6 +75,34 @@ namespace TokUsage.Pipeline
             return true;
         }
 
+        /// <summary>Whether <paramref name="key"/> is in the set.</summary>
+        [MethodImpl(Jit.Optimized)]
+        public bool Contains(MessageKey key)
+        {
+            if (key.A == 0 && key.B == 0)
+            {
+                return _hasZero;
+            }
+
+            var keys = _keys;
+            var slot = (int)key.A & _mask;
+            while (true)
+            {
+                var held = keys[slot];
+                if (held.A == key.A && held.B == key.B)
+                {
+                    return true;
+                }
+
+                if (held.A == 0 && held.B == 0)
+                {
+                    return false;
+                }
+
+                slot = (slot + 1) & _mask;
+            }
+        }
+
         [MethodImpl(Jit.Optimized)]
         private void Grow()
         {

@@ -28,7 +28,7 @@ namespace TokUsage.Pipeline
         /// <summary>What the cache did in the last <see cref="Run"/>; null when it ran without one.</summary>
         public CacheReport? CacheReport { get; private set; }
 
-        /// <summary>Finds the files to read, sorted by path (ordinal), skipping files too old for -Since.</summary>
+        /// <summary>Finds the files to read in admission order (<see cref="AdmissionOrder"/>), skipping files too old for -Since.</summary>
         public List<SourceFile> Discover(IScanSink sink)
         {
             var byPath = new Dictionary<string, SourceFile>(PathFacts.PathComparer);
@@ -158,9 +158,21 @@ namespace TokUsage.Pipeline
                     : $"No usage log of {clients} was found {where}.");
             }
 
-            files.Sort((a, b) => FileScanner.CompareOrdinal(a.Path, b.Path));
+            files.Sort(AdmissionOrder);
             return files;
         }
+
+        /// <summary>
+        /// The order files pass the dedup gate (and are reported) in: by the client's admission rank
+        /// (<see cref="IAdmissionOrder"/>: Claude Code side chains last), then by path (ordinal) — deterministic.
+        /// </summary>
+        private static int AdmissionOrder(SourceFile a, SourceFile b)
+        {
+            var rank = Rank(a).CompareTo(Rank(b));
+            return rank != 0 ? rank : FileScanner.CompareOrdinal(a.Path, b.Path);
+        }
+
+        private static int Rank(SourceFile file) => file.Client is IAdmissionOrder order ? order.AdmissionRank(file.Path) : 0;
 
         /// <summary>
         /// The client among <paramref name="candidates"/> that reads a file under -Path. The file belongs to the client,
@@ -390,7 +402,7 @@ namespace TokUsage.Pipeline
             var lane = gate.Lane(client);
             foreach (var keyed in parsed.Entries)
             {
-                if (keyed.HasKey && !lane.Add(scope.HasValue ? keyed.Key.Scoped(scope.Value) : keyed.Key))
+                if (keyed.HasKey && !gate.TryClaim(client, lane, scope.HasValue ? keyed.Key.Scoped(scope.Value) : keyed.Key, keyed.Response))
                 {
                     duplicates++;
                     continue;

@@ -84,7 +84,8 @@ namespace TokUsage.Tests.Engine
         {
             var files = _host.Run("Get-TokenUsage -Path $p", new Dictionary<string, object?> { ["p"] = _home.ProjectsDir }).Objects<UsageFile>().ToList();
             var expected = ExpectedReports.ByFile(_home.Messages);
-            Assert.Equal(files.Select(f => f.Path).OrderBy(p => p, StringComparer.Ordinal), files.Select(f => f.Path));
+            // Main transcripts by path, then side-chain transcripts (sub-agents) by path: a parent is admitted before any replay of it.
+            Assert.Equal(files.Select(f => f.Path).OrderBy(p => p.Contains("/subagents/", StringComparison.Ordinal)).ThenBy(p => p, StringComparer.Ordinal), files.Select(f => f.Path));
             foreach (var file in files)
             {
                 var e = expected.TryGetValue(file.Path, out var totals) ? totals : new ExpectedTotals(0, 0, 0, 0, 0, 0);

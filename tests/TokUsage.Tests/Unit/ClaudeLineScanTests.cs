@@ -116,7 +116,7 @@ namespace TokUsage.Tests.Unit
             });
 
         private static string Describe(LineKind kind, ClaudeMessage m, string? damage) =>
-            $"{kind} {damage} {m.HasKey} {m.Key.A:x}{m.Key.B:x} {m.Timestamp:O} {m.Model} {m.Tokens.Input} {m.Tokens.Output} {m.Tokens.CacheRead} {m.Tokens.CacheWrite} {m.Tokens.CacheWrite1h} {m.Fast}";
+            $"{kind} {damage} {m.HasKey} {m.Key.A:x}{m.Key.B:x} {m.Timestamp:O} {m.Model} {m.Tokens.Input} {m.Tokens.Output} {m.Tokens.CacheRead} {m.Tokens.CacheWrite} {m.Tokens.CacheWrite1h} {m.Fast} {m.Response.IsKnown} {m.Response.Id.A:x}{m.Response.Id.B:x} {m.Response.Sidechain}";
 
         private static void SameAnswer(byte[] line)
         {

@@ -150,6 +150,7 @@ namespace TokUsage.Clients.Claude
                 Model = message.Model,
                 Tokens = message.Tokens,
                 Fast = message.Fast,
+                Response = message.Response,
                 BestTotal = message.Tokens.Total,
             });
         }

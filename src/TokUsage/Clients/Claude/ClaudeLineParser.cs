@@ -29,6 +29,9 @@ namespace TokUsage.Clients.Claude
         public string Model;
         public TokenCounts Tokens;
         public bool Fast;
+
+        /// <summary>The response (<c>message.id</c> alone) and the line's <c>isSidechain</c>; unknown without a message id.</summary>
+        public ResponseIdentity Response;
     }
 
     /// <summary>
@@ -199,6 +202,7 @@ namespace TokUsage.Clients.Claude
             {
                 message.HasKey = true;
                 message.Key = KeyOf(source);
+                message.Response = new ResponseIdentity(MessageKey.Of(source.Id.AsSpan(0, source.IdLength)), source.Sidechain);
             }
 
             return LineKind.Usage;
@@ -315,6 +319,11 @@ namespace TokUsage.Clients.Claude
             else if (name.SequenceEqual("message"u8))
             {
                 return value[0] == (byte)'{' ? ScanMessage(value, f) : JsonScan.IsValidValue(value);
+            }
+            else if (name.SequenceEqual("isSidechain"u8))
+            {
+                f.Sidechain = value.SequenceEqual("true"u8);
+                return f.Sidechain || value.SequenceEqual("false"u8) || JsonScan.IsValidValue(value);
             }
 
             return true;
@@ -675,6 +684,14 @@ namespace TokUsage.Clients.Claude
                 return true;
             }
 
+            if (JsonNames.Is(ref reader, "isSidechain"u8))
+            {
+                reader.Read();
+                f.Sidechain = reader.TokenType == JsonTokenType.True;
+                reader.Skip();
+                return true;
+            }
+
             return false;
         }
 
@@ -850,12 +867,13 @@ namespace TokUsage.Clients.Claude
             public long Ephemeral5m;
             public long Ephemeral1h;
             public bool Fast;
+            public bool Sidechain;
             public string? UsageProblem;
 
             [MethodImpl(Jit.Inline)]
             public void Reset()
             {
-                HasTimestamp = TimestampInvalid = HasUsage = HasInput = HasOutput = Fast = false;
+                HasTimestamp = TimestampInvalid = HasUsage = HasInput = HasOutput = Fast = Sidechain = false;
                 Timestamp = default;
                 RequestIdLength = IdLength = 0;
                 Model = null;

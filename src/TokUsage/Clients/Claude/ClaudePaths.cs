@@ -14,6 +14,14 @@ namespace TokUsage.Clients.Claude
     {
         public const string UnknownProject = "unknown";
 
+        /// <summary>
+        /// A side-chain transcript: a sub-agent's or a <c>/btw</c> side question's, under <c>&lt;session&gt;/subagents/</c>
+        /// or, in older layouts, a flat <c>agent-&lt;id&gt;.jsonl</c> beside the sessions.
+        /// </summary>
+        public static bool IsSideChainFile(string path) =>
+            Path.GetFileName(path).StartsWith("agent-", StringComparison.Ordinal)
+            || string.Equals(Path.GetFileName(Path.GetDirectoryName(path) ?? string.Empty), "subagents", StringComparison.Ordinal);
+
         public static (string SessionId, string Project) SessionAndProject(string path, string scanRoot)
         {
             var stem = Path.GetFileNameWithoutExtension(path);

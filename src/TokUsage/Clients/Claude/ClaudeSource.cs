@@ -12,7 +12,7 @@ namespace TokUsage.Clients.Claude
     /// <c>&lt;session&gt;/subagents/</c> included) below each config folder: <c>CLAUDE_CONFIG_DIR</c> (comma-separated;
     /// when set, only those), else <c>$XDG_CONFIG_HOME/claude</c> or <c>~/.config/claude</c>, and <c>~/.claude</c>.
     /// </summary>
-    internal sealed class ClaudeSource : IClientSource, ISnapshotClient
+    internal sealed class ClaudeSource : IClientSource, ISnapshotClient, IAdmissionOrder
     {
         public static readonly ClaudeSource Instance = new ClaudeSource();
 
@@ -48,6 +48,9 @@ namespace TokUsage.Clients.Claude
         }
 
         public bool IsUsageFile(string path) => path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Side-chain transcripts after the main ones, so a parent's line is counted before any replay of it.</summary>
+        public int AdmissionRank(string path) => ClaudePaths.IsSideChainFile(path) ? 1 : 0;
 
         public ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) => ClaudeFileReader.Read(file, options, cancel);
 
