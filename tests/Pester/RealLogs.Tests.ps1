@@ -82,3 +82,43 @@ Describe 'A /btw side question in Claude Code' {
         @($files.Path) | Should -Be @($parentFile, $flatFile, $nestedFile)
     }
 }
+
+Describe 'A resumed Claude Code session whose file name sorts first' {
+    BeforeAll {
+        # `claude --resume` writes a new file, named by a new random UUID, that starts with the original session's
+        # lines (their sessionId unchanged) and goes on with the new turns. Here the resumed file's name sorts first.
+        $script:projects = Join-Path $TestDrive 'claude/projects'
+        $project = New-Item -ItemType Directory -Force -Path (Join-Path $projects '-home-me-app')
+        $original = 'e7a0c4b2-1d3f-4e5a-9b8c-7d6e5f4a3b2c'
+        $resumed = '0b9f8e7d-6c5b-4a39-8271-605f4e3d2c1b'
+        $script:originalFile = Join-Path $project "$original.jsonl"
+        $script:resumedFile = Join-Path $project "$resumed.jsonl"
+        $old = @(
+            (ConvertTo-ClaudeLine -SessionId $original -Cwd '/home/me/app' -Id msg_a1 -RequestId req_a1 -InputTokens 1000 -OutputTokens 100 -Timestamp '2026-03-01T10:00:00Z')
+            (ConvertTo-ClaudeLine -SessionId $original -Cwd '/home/me/app' -Id msg_a2 -RequestId req_a2 -InputTokens 2000 -OutputTokens 200 -Timestamp '2026-03-01T10:05:00Z')
+        )
+        $old | Set-Content $originalFile
+        @($old) + @(
+            (ConvertTo-ClaudeLine -SessionId $resumed -Cwd '/home/me/app' -Id msg_b1 -RequestId req_b1 -InputTokens 500 -OutputTokens 50 -Timestamp '2026-04-19T09:00:00Z')
+        ) | Set-Content $resumedFile
+        $script:cache = Join-Path $TestDrive 'cache'
+    }
+
+    It 'leaves the original session its messages and the resumed one only its new turns (<Run>)' -ForEach @(
+        @{ Run = 'no cache'; Arguments = @{ NoCache = $true } }
+        @{ Run = 'cache, cold'; Arguments = @{} }
+        @{ Run = 'cache, warm'; Arguments = @{} }
+    ) {
+        $arguments = $Arguments.Clone()
+        if (-not $arguments.NoCache) { $arguments.CachePath = $cache }
+        $files = Get-TokenUsage -Path $projects -Client claude @arguments
+        $sessions = $files | Measure-TokenUsage -By Session -Total:$false
+        $sessions.Count | Should -Be 2
+        $first = $sessions | Where-Object SessionId -EQ 'e7a0c4b2-1d3f-4e5a-9b8c-7d6e5f4a3b2c'
+        ($first.Messages, $first.TotalTokens, $first.Start.UtcDateTime.ToString('yyyy-MM-dd'), $first.End.UtcDateTime.ToString('yyyy-MM-dd')) | Should -Be @(2, 3300, '2026-03-01', '2026-03-01')
+        $second = $sessions | Where-Object SessionId -EQ '0b9f8e7d-6c5b-4a39-8271-605f4e3d2c1b'
+        ($second.Messages, $second.TotalTokens, $second.Start.UtcDateTime.ToString('yyyy-MM-dd')) | Should -Be @(1, 550, '2026-04-19')
+        # The resumed file is reported after the original it copies from.
+        @($files.Path) | Should -Be @($originalFile, $resumedFile)
+    }
+}

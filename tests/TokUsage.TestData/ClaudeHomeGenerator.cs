@@ -47,6 +47,9 @@ namespace TokUsage.TestData
         public required IReadOnlyDictionary<string, long> DamagedLines { get; init; }
         public required IReadOnlyList<string> Files { get; init; }
         public required long Bytes { get; init; }
+
+        /// <summary>Each resumed session's file and the file whose lines it starts with.</summary>
+        public required IReadOnlyDictionary<string, string> ResumedFrom { get; init; }
     }
 
     /// <summary>
@@ -89,6 +92,7 @@ namespace TokUsage.TestData
             var projectsDir = Path.Combine(home, ".claude", "projects");
             var projects = Enumerable.Range(1, _o.Projects).Select(p => $"-home-dev-src-project-{p}").ToArray();
             var lastSessionFile = new Dictionary<string, string>();
+            var resumedFrom = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var s = 0; s < _o.Sessions; s++)
             {
                 var project = projects[_rng.Next(projects.Length)];
@@ -97,7 +101,13 @@ namespace TokUsage.TestData
                 var sessionId = Guid(_rng);
                 var file = Path.Combine(dir, sessionId + ".jsonl");
                 lastSessionFile.TryGetValue(project, out var resumeFrom);
-                WriteSession(file, sessionId, project, _rng.NextDouble() < _o.ResumeRate ? resumeFrom : null);
+                var resumed = _rng.NextDouble() < _o.ResumeRate ? resumeFrom : null;
+                WriteSession(file, sessionId, project, resumed);
+                if (resumed != null)
+                {
+                    resumedFrom[file] = resumed;
+                }
+
                 lastSessionFile[project] = file;
             }
 
@@ -108,6 +118,7 @@ namespace TokUsage.TestData
                 DamagedLines = _damaged.Where(d => d.Value > 0).ToDictionary(d => d.Key, d => d.Value),
                 Files = _files.OrderBy(f => f, StringComparer.Ordinal).ToList(),
                 Bytes = _bytes,
+                ResumedFrom = resumedFrom,
             };
         }
 
@@ -604,16 +615,11 @@ namespace TokUsage.TestData
                     }
                 }
 
+                // The copies keep the original's sessionId, so the original session keeps its messages whichever file
+                // name sorts first (issue 15: ownership used to follow path order, and a resumed file named by a random
+                // UUID took the original's messages).
                 foreach (var id in _g._messageIdsInFile[earlier])
                 {
-                    var m = _g._messages[id];
-                    if (string.CompareOrdinal(Path, m.OwnerFile) < 0)
-                    {
-                        m.OwnerFile = Path;
-                        m.SessionId = SessionId;
-                        m.Project = Project;
-                    }
-
                     _ids.Add(id);
                 }
             }

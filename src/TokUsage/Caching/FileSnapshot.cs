@@ -75,6 +75,24 @@ namespace TokUsage.Caching
 
         public List<RawMessage> Messages { get; } = new List<RawMessage>();
 
+        /// <summary>
+        /// Other sessions this file holds lines of (Claude Code: the session ids that copied lines name; a resumed
+        /// session's file starts with the original's lines). Ordered, at most <see cref="ReferencedSessionLimit"/>.
+        /// </summary>
+        public List<string> ReferencedSessions { get; } = new List<string>();
+
+        /// <summary>How many other sessions a file's snapshot names; past it, the rest are not kept (resumes of resumes are short chains).</summary>
+        public const int ReferencedSessionLimit = 32;
+
+        /// <summary>Adds a session this file copies lines from (see <see cref="ReferencedSessions"/>).</summary>
+        public void Reference(string session)
+        {
+            if (ReferencedSessions.Count < ReferencedSessionLimit && !ReferencedSessions.Contains(session))
+            {
+                ReferencedSessions.Add(session);
+            }
+        }
+
         /// <summary>Offset just past the last newline-terminated line the state covers; -1 when the file cannot be resumed.</summary>
         public long ResumeOffset { get; set; } = -1;
 
@@ -115,6 +133,7 @@ namespace TokUsage.Caching
                 PrefixHash = PrefixHash,
             };
             copy.SkippedSamples.AddRange(SkippedSamples);
+            copy.ReferencedSessions.AddRange(ReferencedSessions);
             foreach (var message in Messages)
             {
                 copy.Messages.Add(message.Clone());
@@ -137,6 +156,8 @@ namespace TokUsage.Caching
             {
                 result.Lineage = new SessionLineage(SessionId, Parent);
             }
+
+            result.ReferencedSessions = ReferencedSessions;
 
             result.Entries.Capacity = Messages.Count;
             string? model = null;

@@ -18,7 +18,7 @@ namespace TokUsage.Caching
     internal static class SnapshotCodec
     {
         /// <summary>Bumped whenever the layout changes (old rows then fail to decode and are re-read).</summary>
-        private const byte Layout = 2; // 2: Claude response identity (message.id, side chain)
+        private const byte Layout = 3; // 2: Claude response identity (message.id, side chain); 3: sessions a file copies from
         internal const ulong ChecksumSeed = 0x546F6B5573616765UL; // "TokUsage"; the fuzz target re-seals mutated records with it
 
         [MethodImpl(Jit.Optimized)]
@@ -38,6 +38,12 @@ namespace TokUsage.Caching
             {
                 w.Unsigned((ulong)sample.LineNumber);
                 w.String(sample.Reason);
+            }
+
+            w.Unsigned((ulong)snapshot.ReferencedSessions.Count);
+            foreach (var session in snapshot.ReferencedSessions)
+            {
+                w.String(session);
             }
 
             var models = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -147,6 +153,12 @@ namespace TokUsage.Caching
             for (var i = 0; i < samples; i++)
             {
                 snapshot.SkippedSamples.Add(new SkippedLine(r.Count(long.MaxValue), r.String()));
+            }
+
+            var referenced = r.Count(FileSnapshot.ReferencedSessionLimit);
+            for (var i = 0; i < referenced; i++)
+            {
+                snapshot.ReferencedSessions.Add(r.String());
             }
 
             var models = new string[r.Count(body)];

@@ -52,6 +52,18 @@ namespace TokUsage.Clients
     }
 
     /// <summary>
+    /// A client whose files can hold copies of another session's lines that still name that session (a Claude Code
+    /// session resumed into a new file starts with the original's lines, their <c>sessionId</c> unchanged). The file of
+    /// the session a line names owns its messages, whatever the file names: a file that copies from sessions whose own
+    /// files are still to come waits for them (<see cref="ParsedFile.ReferencedSessions"/>).
+    /// </summary>
+    internal interface ISessionReferences
+    {
+        /// <summary>The session this file is the own file of (Claude Code: <c>&lt;session&gt;.jsonl</c>); null for others (side chains).</summary>
+        string? OwnedSession(string path);
+    }
+
+    /// <summary>
     /// A client whose session file is a cumulative counter that can exist as several copies (Droid keeps a session's
     /// settings under its project folder, at the sessions root, and in an archive): of the files with one copy identity
     /// only the latest is read (the scanner's keep-latest step), so one counter is never counted twice.
@@ -273,6 +285,12 @@ namespace TokUsage.Clients
         public long SkippedLines { get; set; }
 
         public List<SkippedLine> SkippedSamples { get; } = new List<SkippedLine>();
+
+        /// <summary>
+        /// Sessions whose lines this file copies (Claude Code's resumed sessions; see <see cref="ISessionReferences"/>):
+        /// the file passes the gate after those sessions' own files. Empty for most files.
+        /// </summary>
+        public IReadOnlyList<string> ReferencedSessions { get; set; } = Array.Empty<string>();
 
         /// <summary>Set when the file could not be read; the file then counts nothing.</summary>
         public Exception? Error { get; set; }

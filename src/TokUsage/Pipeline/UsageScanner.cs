@@ -252,6 +252,7 @@ namespace TokUsage.Pipeline
             }
 
             var gate = new DedupGate();
+            var admission = new SessionAdmission(files);
             var warnedUnpriced = new HashSet<string>(StringComparer.Ordinal);
             var totalBytes = files.Sum(f => f.Length);
             var clock = Stopwatch.StartNew();
@@ -292,8 +293,16 @@ namespace TokUsage.Pipeline
                         damagedFiles++;
                     }
 
-                    Admit(parsed, gate, _request.Read.Dates, sink, warnedUnpriced);
+                    foreach (var admitted in admission.Offer(parsed))
+                    {
+                        Admit(admitted, gate, _request.Read.Dates, sink, warnedUnpriced);
+                    }
                 }
+            }
+
+            foreach (var admitted in admission.Drain())
+            {
+                Admit(admitted, gate, _request.Read.Dates, sink, warnedUnpriced);
             }
 
             if (cache != null)

@@ -84,8 +84,30 @@ namespace TokUsage.Tests.Engine
         {
             var files = _host.Run("Get-TokenUsage -Path $p", new Dictionary<string, object?> { ["p"] = _home.ProjectsDir }).Objects<UsageFile>().ToList();
             var expected = ExpectedReports.ByFile(_home.Messages);
-            // Main transcripts by path, then side-chain transcripts (sub-agents) by path: a parent is admitted before any replay of it.
-            Assert.Equal(files.Select(f => f.Path).OrderBy(p => p.Contains("/subagents/", StringComparison.Ordinal)).ThenBy(p => p, StringComparer.Ordinal), files.Select(f => f.Path));
+            // The order: side-chain transcripts (sub-agents) after the main ones, so a parent is admitted before any replay
+            // of it; a resumed session after every session it copies lines from (its original, and the original's own
+            // originals), so the original keeps its messages; every other file in path order.
+            var paths = files.Select(f => f.Path).ToList();
+            var mains = paths.Where(p => !p.Contains("/subagents/", StringComparison.Ordinal)).ToList();
+            Assert.Equal(mains, paths.Take(mains.Count));
+            Assert.Equal(paths.Skip(mains.Count).OrderBy(p => p, StringComparer.Ordinal), paths.Skip(mains.Count));
+            IEnumerable<string> Ancestors(string file)
+            {
+                for (var f = file; _home.ResumedFrom.TryGetValue(f, out var earlier); f = earlier)
+                {
+                    yield return earlier;
+                }
+            }
+
+            var waits = mains.Where(p => Ancestors(p).Any(a => string.CompareOrdinal(a, p) > 0)).ToHashSet();
+            Assert.NotEmpty(waits); // the generated home has resumed sessions whose names sort before their originals'
+            foreach (var resumed in waits)
+            {
+                Assert.All(Ancestors(resumed).Where(paths.Contains), a => Assert.True(paths.IndexOf(a) < paths.IndexOf(resumed), $"{resumed} before its original {a}"));
+            }
+
+            var passing = mains.Where(p => !waits.Contains(p)).ToList();
+            Assert.Equal(passing.OrderBy(p => p, StringComparer.Ordinal), passing);
             foreach (var file in files)
             {
                 var e = expected.TryGetValue(file.Path, out var totals) ? totals : new ExpectedTotals(0, 0, 0, 0, 0, 0);

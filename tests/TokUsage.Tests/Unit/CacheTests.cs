@@ -261,6 +261,7 @@ namespace TokUsage.Tests.Unit
         {
             var snapshot = new FileSnapshot("session", "project") { HasLineage = true, Parent = "parent", SkippedLines = 3, ResumeOffset = 1234, ResumeLine = 17 };
             snapshot.SkippedSamples.Add(new SkippedLine(4, "torn"));
+            snapshot.Reference("original-session");
             snapshot.Messages.Add(new RawMessage { HasKey = true, Key = MessageKey.Of(new byte[] { 1 }), Timestamp = DateTimeOffset.Parse("2026-05-01T10:00:00Z"), Model = "m", Tokens = new TokenCounts { Input = 1, Output = 2, CacheRead = 3, CacheWrite = 9, CacheWrite1h = 4, Reasoning = 5 }, Fast = true, BestTotal = 20, Response = new ResponseIdentity(MessageKey.Of(new byte[] { 2 }), sidechain: true) });
             snapshot.Messages.Add(new RawMessage { Timestamp = DateTimeOffset.Parse("2026-04-30T10:00:00Z"), Model = "n", Tokens = new TokenCounts { Output = Plausible.MaxTokens } });
             var blob = SnapshotCodec.Encode(snapshot);
@@ -276,6 +277,7 @@ namespace TokUsage.Tests.Unit
             Assert.True(back.Messages[0].Fast);
             Assert.Equal((true, MessageKey.Of(new byte[] { 2 }), true), (back.Messages[0].Response.IsKnown, back.Messages[0].Response.Id, back.Messages[0].Response.Sidechain));
             Assert.False(back.Messages[1].Response.IsKnown);
+            Assert.Equal(new[] { "original-session" }, back.ReferencedSessions);
 
             for (var i = 0; i < blob.Length; i++)
             {

@@ -191,9 +191,9 @@ namespace TokUsage.Tests.Unit
             var plain = new ScanRequest(new[] { ClaudeSource.Instance }, request.Targets, request.Environment, read, 2);
             new UsageScanner(plain).Run(after, CancellationToken.None);
             Assert.NotEmpty(after.Files);
-            // (The racing client is not Claude Code: it admits side chains in path order, which changes only the order.)
-            Assert.Equal(after.Files.Select(f => (f.Path, f.TotalTokens, f.Cost)).OrderBy(f => f.Path, StringComparer.Ordinal),
-                sink.Files.Select(f => (f.Path, f.TotalTokens, f.Cost)).OrderBy(f => f.Path, StringComparer.Ordinal));
+            // (The racing client is not Claude Code: it admits every file in path order, so a message copied between files
+            // can be owned by another file than Claude Code's rules say, and the totals are what must agree.)
+            Assert.Equal((after.Files.Sum(f => f.TotalTokens), after.Files.Sum(f => f.Cost)), (sink.Files.Sum(f => f.TotalTokens), sink.Files.Sum(f => f.Cost)));
         }
 
         [Fact]

@@ -58,6 +58,8 @@ namespace TokUsage.Clients.Claude
                 using var lines = new JsonlLineReader(stream, start, cancel, firstLineNumber: result.ResumeLine,
                     prefixHash: start == 0 ? JsonlLineReader.EmptyPrefixHash : result.PrefixHash);
                 var parser = new ClaudeLineParser();
+                var ownSession = System.Text.Encoding.UTF8.GetBytes(result.SessionId);
+                byte[] lastReferenced = Array.Empty<byte>(); // copied lines come in runs of one session: one string per run
                 // The project is the working directory the lines record (its first one); the folder name is the
                 // fallback for transcripts that record none yet. A resumed read keeps a project found before.
                 var projectFromCwd = result.Project != folderProject;
@@ -107,6 +109,13 @@ namespace TokUsage.Clients.Claude
                             break;
                         case LineKind.Usage:
                             Merge(result.Messages, byKey, message);
+                            var lineSession = parser.LineSessionId;
+                            if (lineSession.Length > 0 && !lineSession.SequenceEqual(ownSession) && !lineSession.SequenceEqual(lastReferenced))
+                            {
+                                lastReferenced = lineSession.ToArray();
+                                result.Reference(System.Text.Encoding.UTF8.GetString(lastReferenced));
+                            }
+
                             break;
                     }
                 }

@@ -50,6 +50,12 @@ namespace TokUsage.Clients.Claude
         private readonly JsonSkip _skip = new JsonSkip();
         private byte[] _key = new byte[128];
 
+        /// <summary>
+        /// The <c>sessionId</c> of the line last parsed (its top level; unescaped UTF-8), empty when it has none. Valid
+        /// until the next parse. A resumed session's file starts with the original session's lines, which keep its id.
+        /// </summary>
+        public ReadOnlySpan<byte> LineSessionId => _top.SessionId.AsSpan(0, _top.SessionIdLength);
+
         /// <summary>Cheap test for lines that may carry usage: they contain the property name <c>"usage"</c>.</summary>
         [MethodImpl(Jit.Optimized)]
         public static bool MayHaveUsage(ReadOnlySpan<byte> line) => line.IndexOf("\"usage\""u8) >= 0;
@@ -324,6 +330,15 @@ namespace TokUsage.Clients.Claude
             {
                 f.Sidechain = value.SequenceEqual("true"u8);
                 return f.Sidechain || value.SequenceEqual("false"u8) || JsonScan.IsValidValue(value);
+            }
+            else if (name.SequenceEqual("sessionId"u8))
+            {
+                if (value[0] != (byte)'"')
+                {
+                    return JsonScan.IsValidValue(value);
+                }
+
+                f.SessionIdLength = CopyString(value, ref f.SessionId);
             }
 
             return true;
@@ -692,6 +707,21 @@ namespace TokUsage.Clients.Claude
                 return true;
             }
 
+            if (JsonNames.Is(ref reader, "sessionId"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    f.SessionIdLength = CopyString(ref reader, ref f.SessionId);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+
+                return true;
+            }
+
             return false;
         }
 
@@ -868,6 +898,8 @@ namespace TokUsage.Clients.Claude
             public long Ephemeral1h;
             public bool Fast;
             public bool Sidechain;
+            public byte[] SessionId = new byte[64];
+            public int SessionIdLength;
             public string? UsageProblem;
 
             [MethodImpl(Jit.Inline)]
@@ -875,7 +907,7 @@ namespace TokUsage.Clients.Claude
             {
                 HasTimestamp = TimestampInvalid = HasUsage = HasInput = HasOutput = Fast = Sidechain = false;
                 Timestamp = default;
-                RequestIdLength = IdLength = 0;
+                RequestIdLength = IdLength = SessionIdLength = 0;
                 Model = null;
                 Input = Output = CacheRead = CacheCreation = Ephemeral5m = Ephemeral1h = 0;
                 UsageProblem = null;

@@ -12,7 +12,7 @@ namespace TokUsage.Clients.Claude
     /// <c>&lt;session&gt;/subagents/</c> included) below each config folder: <c>CLAUDE_CONFIG_DIR</c> (comma-separated;
     /// when set, only those), else <c>$XDG_CONFIG_HOME/claude</c> or <c>~/.config/claude</c>, and <c>~/.claude</c>.
     /// </summary>
-    internal sealed class ClaudeSource : IClientSource, ISnapshotClient, IAdmissionOrder
+    internal sealed class ClaudeSource : IClientSource, ISnapshotClient, IAdmissionOrder, ISessionReferences
     {
         public static readonly ClaudeSource Instance = new ClaudeSource();
 
@@ -51,6 +51,9 @@ namespace TokUsage.Clients.Claude
 
         /// <summary>Side-chain transcripts after the main ones, so a parent's line is counted before any replay of it.</summary>
         public int AdmissionRank(string path) => ClaudePaths.IsSideChainFile(path) ? 1 : 0;
+
+        /// <summary>A main transcript <c>&lt;session&gt;.jsonl</c> owns its session; side chains own none.</summary>
+        public string? OwnedSession(string path) => ClaudePaths.IsSideChainFile(path) ? null : Path.GetFileNameWithoutExtension(path);
 
         public ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) => ClaudeFileReader.Read(file, options, cancel);
 

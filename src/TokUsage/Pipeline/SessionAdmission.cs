@@ -1,0 +1,121 @@
+using System.Collections.Generic;
+using TokUsage.Clients;
+
+namespace TokUsage.Pipeline
+{
+    /// <summary>
+    /// Decides when a parsed file passes the dedup gate: in emission order, except that a file copying lines of
+    /// sessions whose own files are still to come (<see cref="ParsedFile.ReferencedSessions"/>, a resumed Claude Code
+    /// session) waits until those files have passed, so the session that wrote a message first keeps it whatever the
+    /// file names. Waiting files are released in the order they arrived; files still waiting at the end (two sessions
+    /// copying each other) pass in that order too — deterministic. Memory: the waiting files, at most those between a
+    /// resumed file and its original in emission order. Pipeline thread only.
+    /// </summary>
+    internal sealed class SessionAdmission
+    {
+        private readonly Dictionary<(string Client, string Session), int> _pending = new Dictionary<(string, string), int>();
+        private readonly Dictionary<(string Client, string Session), List<Waiting>> _waitingFor = new Dictionary<(string, string), List<Waiting>>();
+        private readonly List<Waiting> _waiting = new List<Waiting>();
+
+        /// <param name="files">Every file of the run, in emission order.</param>
+        public SessionAdmission(IEnumerable<SourceFile> files)
+        {
+            foreach (var file in files)
+            {
+                if (Owned(file) is { } key)
+                {
+                    _pending[key] = _pending.TryGetValue(key, out var n) ? n + 1 : 1;
+                }
+            }
+        }
+
+        /// <summary>Takes the next parsed file in emission order; returns the files that may pass the gate now, in order.</summary>
+        public IEnumerable<ParsedFile> Offer(ParsedFile parsed)
+        {
+            var ready = new List<ParsedFile>();
+            var client = parsed.Source.Client.Id;
+            var own = Owned(parsed.Source);
+            var waiting = new Waiting(parsed);
+            foreach (var session in parsed.ReferencedSessions)
+            {
+                var key = (client, session);
+                if (own != key && _pending.TryGetValue(key, out var n) && n > 0)
+                {
+                    waiting.Remaining++;
+                    if (!_waitingFor.TryGetValue(key, out var list))
+                    {
+                        list = new List<Waiting>();
+                        _waitingFor.Add(key, list);
+                    }
+
+                    list.Add(waiting);
+                }
+            }
+
+            if (waiting.Remaining > 0)
+            {
+                _waiting.Add(waiting);
+            }
+            else
+            {
+                Pass(waiting, ready);
+            }
+
+            return ready;
+        }
+
+        /// <summary>The files still waiting at the end of the run (their originals copy them back), in arrival order.</summary>
+        public IEnumerable<ParsedFile> Drain()
+        {
+            var ready = new List<ParsedFile>();
+            while (_waiting.Count > 0)
+            {
+                var first = _waiting[0];
+                first.Remaining = 0;
+                Pass(first, ready);
+            }
+
+            return ready;
+        }
+
+        private void Pass(Waiting file, List<ParsedFile> ready)
+        {
+            _waiting.Remove(file);
+            file.Passed = true;
+            ready.Add(file.Parsed);
+            if (!(Owned(file.Parsed.Source) is { } key) || !_pending.TryGetValue(key, out var n))
+            {
+                return;
+            }
+
+            _pending[key] = --n;
+            if (n > 0 || !_waitingFor.TryGetValue(key, out var released))
+            {
+                return;
+            }
+
+            _waitingFor.Remove(key);
+            foreach (var other in released)
+            {
+                if (!other.Passed && --other.Remaining == 0)
+                {
+                    Pass(other, ready);
+                }
+            }
+        }
+
+        private static (string Client, string Session)? Owned(SourceFile file) =>
+            file.Client is ISessionReferences references && references.OwnedSession(file.Path) is { } session ? (file.Client.Id, session) : ((string, string)?)null;
+
+        private sealed class Waiting
+        {
+            public Waiting(ParsedFile parsed) => Parsed = parsed;
+
+            public ParsedFile Parsed { get; }
+
+            public int Remaining { get; set; }
+
+            public bool Passed { get; set; }
+        }
+    }
+}
