@@ -122,3 +122,40 @@ Describe 'A resumed Claude Code session whose file name sorts first' {
         @($files.Path) | Should -Be @($originalFile, $resumedFile)
     }
 }
+
+Describe 'Usage kept only on the agents'' servers' {
+    BeforeAll {
+        # Cursor's dashboard export (Settings > Usage > Export CSV), saved under the name the browser gave it.
+        $script:export = Join-Path $TestDrive 'downloads/usage-events-2026-07-10.csv'
+        New-Item -ItemType Directory -Force -Path (Split-Path $export) | Out-Null
+        @(
+            'Date,Kind,Model,Max Mode,Input (w/ Cache Write),Input (w/o Cache Write),Cache Read,Output Tokens,Total Tokens,Cost'
+            '"2026-07-10T09:15:02.113Z","Usage-based","claude-sonnet-4-5-20250929","No","2,000","150","30000","800","32950","$0.12"'
+            '"2026-07-10T09:20:45.001Z","Included","claude-sonnet-4-5-20250929","No","0","1000","0","100","1100","$0.00"'
+        ) | Set-Content $export
+        # Two Trae usage dumps as tokscale's trae sync saves them: the later one repeats the session's grown total.
+        $script:dumps = Join-Path $TestDrive 'trae'
+        New-Item -ItemType Directory -Force -Path $dumps | Out-Null
+        '[{"session_id":"tr-1","usage_time":1783000000,"model_name":"GPT-5.4","mode":"Chat","dollar_float":0.5,"extra_info":{"input_token":1000,"output_token":500,"cache_read_token":200,"cache_write_token":0}}]' |
+            Set-Content (Join-Path $dumps 'a.json')
+        '[{"session_id":"tr-1","usage_time":1783003600,"model_name":"GPT-5.4","mode":"Chat","dollar_float":0.75,"extra_info":{"input_token":1500,"output_token":700,"cache_read_token":300,"cache_write_token":0}}]' |
+            Set-Content (Join-Path $dumps 'b.json')
+    }
+
+    It 'reads a Cursor dashboard export named with -Path, keeping what Cursor charged and pricing included requests' {
+        $file = Get-TokenUsage -Path $export -Client cursor -NoCache
+        ($file.InputTokens, $file.CacheWriteTokens, $file.CacheReadTokens, $file.OutputTokens) | Should -Be @(1150, 2000, 30000, 900)
+        $file.ReportedCost | Should -Be 0.12
+        $file.Cost | Should -Be (0.12 + (Get-ExpectedCost @([pscustomobject]@{ Model = 'claude-sonnet-4-5-20250929'; Input = 1000; Output = 100; CacheRead = 0; CacheWrite = 0 })))
+        $file.CostSource | Should -Be 'Mixed'
+    }
+
+    It 'counts a Trae session once, at its latest total, whatever dumps repeat it' {
+        $files = Get-TokenUsage -Path $dumps -Client trae -NoCache
+        ($files | Measure-Object TotalTokens -Sum).Sum | Should -Be 2500
+        ($files | Measure-Object Cost -Sum).Sum | Should -Be 0.75
+        @($files).Count | Should -Be 1
+        $files.Path | Should -Be (Join-Path $dumps 'b.json')
+        $files.Models | Should -Be @('gpt-5.4')
+    }
+}

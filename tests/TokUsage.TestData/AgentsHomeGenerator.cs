@@ -67,6 +67,10 @@ namespace TokUsage.TestData
             g.Jcode();
             g.Augment();
             g.Databases();
+            g.Junie();
+            g.PiFamily();
+            g.Trae();
+            g.Cursor();
             return new GeneratedAgentsHome
             {
                 Home = home,

@@ -64,6 +64,17 @@ namespace TokUsage.Clients
     }
 
     /// <summary>
+    /// A client whose records are snapshots of a running total per key, written again by every later file (Trae's usage
+    /// dumps: each sync writes each session's latest usage again): of the records with one key, only the latest counts —
+    /// a keep-latest lane, not first-seen. Such files pass the gate after every other file has been read.
+    /// </summary>
+    internal interface IKeepLatest
+    {
+        /// <summary>True when this client's keyed records keep only the latest per key.</summary>
+        bool KeepsLatest { get; }
+    }
+
+    /// <summary>
     /// A client whose session file is a cumulative counter that can exist as several copies (Droid keeps a session's
     /// settings under its project folder, at the sessions root, and in an archive): of the files with one copy identity
     /// only the latest is read (the scanner's keep-latest step), so one counter is never counted twice.

@@ -253,6 +253,7 @@ namespace TokUsage.Pipeline
 
             var gate = new DedupGate();
             var admission = new SessionAdmission(files);
+            var latestRows = new LatestRows();
             var warnedUnpriced = new HashSet<string>(StringComparer.Ordinal);
             var totalBytes = files.Sum(f => f.Length);
             var clock = Stopwatch.StartNew();
@@ -293,6 +294,11 @@ namespace TokUsage.Pipeline
                         damagedFiles++;
                     }
 
+                    if (latestRows.Hold(parsed))
+                    {
+                        continue;
+                    }
+
                     foreach (var admitted in admission.Offer(parsed))
                     {
                         Admit(admitted, gate, _request.Read.Dates, sink, warnedUnpriced);
@@ -301,6 +307,11 @@ namespace TokUsage.Pipeline
             }
 
             foreach (var admitted in admission.Drain())
+            {
+                Admit(admitted, gate, _request.Read.Dates, sink, warnedUnpriced);
+            }
+
+            foreach (var admitted in latestRows.Release())
             {
                 Admit(admitted, gate, _request.Read.Dates, sink, warnedUnpriced);
             }

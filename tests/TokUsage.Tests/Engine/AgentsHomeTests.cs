@@ -82,8 +82,8 @@ namespace TokUsage.Tests.Engine
         {
             var files = _host.Run("Get-TokenUsage").Objects<UsageFile>().ToList();
 
-            // A log file is one object; a database is one object per session.
-            static bool IsDatabase(string path) => path.EndsWith(".db", StringComparison.Ordinal);
+            // A log file is one object; a database, or a Trae usage dump, is one object per session.
+            static bool IsDatabase(string path) => path.EndsWith(".db", StringComparison.Ordinal) || path.Contains("/trae-cache/", StringComparison.Ordinal);
             var expected = _home.Messages.GroupBy(m => (m.OwnerFile, Session: IsDatabase(m.OwnerFile) ? m.SessionId : "")).ToDictionary(g => g.Key, g => ExpectedTotals.Of(g));
             foreach (var file in files.Where(f => f.Messages > 0))
             {
@@ -93,7 +93,7 @@ namespace TokUsage.Tests.Engine
             }
 
             Assert.Equal(expected.Count, files.Count(f => f.Messages > 0));
-            var sessionsOfDatabases = _home.Messages.Where(m => m.OwnerFile.EndsWith(".db", StringComparison.Ordinal)).GroupBy(m => m.OwnerFile)
+            var sessionsOfDatabases = _home.Messages.Where(m => IsDatabase(m.OwnerFile)).GroupBy(m => m.OwnerFile)
                 .ToDictionary(g => g.Key, g => g.Select(m => m.SessionId).Distinct().Count());
             Assert.True(sessionsOfDatabases.Count >= 8);
             foreach (var (db, sessions) in sessionsOfDatabases)

@@ -14,7 +14,7 @@ namespace TokUsage.Clients.Common
     /// A client defined by its roots, its file-name rule and its reader — the shape of every file-based agent except the
     /// two with their own classes (Claude Code, Codex). Immutable and thread-safe.
     /// </summary>
-    internal sealed class FileClient : IClientSource, ICumulativeCopies
+    internal sealed class FileClient : IClientSource, ICumulativeCopies, IKeepLatest
     {
         private readonly Func<ClientEnvironment, IEnumerable<ScanRoot>> _roots;
         private readonly Func<string, bool> _isUsageFile;
@@ -39,6 +39,9 @@ namespace TokUsage.Clients.Common
         }
 
         public string? CopyIdentity(string path) => _copyIdentity?.Invoke(path);
+
+        /// <summary>Set for clients whose keyed records are running totals repeated across files (<see cref="IKeepLatest"/>).</summary>
+        public bool KeepsLatest { get; set; }
 
         public string Id { get; }
 
@@ -85,6 +88,28 @@ namespace TokUsage.Clients.Common
             }
 
             return new[] { new ScanRoot(Join(Path.Combine(env.Home, homeRelative), below), "default") };
+        }
+
+        /// <summary>
+        /// tokscale's config folder, where its <c>sync</c> commands save what the agents keep only on their servers
+        /// (Trae's usage dumps, Cursor's usage export): <c>$TOKSCALE_CONFIG_DIR</c>, else <c>%APPDATA%\tokscale</c> on
+        /// Windows and <c>$XDG_CONFIG_HOME/tokscale</c> or <c>~/.config/tokscale</c> elsewhere.
+        /// </summary>
+        public static IEnumerable<ScanRoot> TokscaleConfig(ClientEnvironment env, string below)
+        {
+            var configured = env.Get("TOKSCALE_CONFIG_DIR");
+            if (!string.IsNullOrWhiteSpace(configured))
+            {
+                return new[] { new ScanRoot(Join(configured!, below), "TOKSCALE_CONFIG_DIR") };
+            }
+
+            var roots = new List<ScanRoot> { new ScanRoot(Join(Path.Combine(env.Get("XDG_CONFIG_HOME") ?? Path.Combine(env.Home, ".config"), "tokscale"), below), "default") };
+            if (env.Get("APPDATA") is { } appData)
+            {
+                roots.Add(new ScanRoot(Join(Path.Combine(appData, "tokscale"), below), "default"));
+            }
+
+            return roots;
         }
 
         /// <summary>A fixed folder below the home.</summary>

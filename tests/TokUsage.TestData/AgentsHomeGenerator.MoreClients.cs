@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json.Nodes;
+
+namespace TokUsage.TestData
+{
+    /// <summary>
+    /// The clients added for issue 15 (count what real logs hold): Junie, the Pi family (Senpi, Kimchi, Gajae-Code),
+    /// Trae's usage dumps and Cursor's usage export, each as the agent (or tokscale's sync) writes it, with its hard
+    /// cases; the expected messages are computed here from what was written.
+    /// </summary>
+    public sealed partial class AgentsHomeGenerator
+    {
+        private void Junie()
+        {
+            for (var s = 0; s < 2; s++)
+            {
+                var session = $"session-26070{s + 2}-101010";
+                var file = Path.Combine(_home, ".junie", "sessions", session, "events.jsonl");
+                var lines = new List<string>();
+                for (var i = 0; i < 4; i++)
+                {
+                    var t = Time();
+                    lines.Add(Json(new JsonObject { ["kind"] = "UserPromptEvent", ["timestampMs"] = t.ToUnixTimeMilliseconds(), ["prompt"] = "fix the LlmResponseMetadataEvent handling" }));
+                    var usages = new JsonArray();
+                    foreach (var model in i == 3 ? new[] { "gpt-5.4-mini", "claude-haiku-4-5-20251001" } : new[] { Model() })
+                    {
+                        var (io, o, cr, cw, r) = (N(10, 4000), N(10, 900), N(0, 9000), N(0, 900), N(0, 200));
+                        // Junie's own cost estimate is not the bill: priced from the table.
+                        usages.Add(new JsonObject { ["model"] = model, ["provider"] = "x", ["cost"] = 0.42, ["inputTokens"] = io, ["cacheInputTokens"] = cr, ["cacheCreateTokens"] = cw, ["outputTokens"] = o, ["reasoningTokens"] = r, ["time"] = 2500 });
+                        Expect("junie", file, session, "", t, model, io, o, cr, cw, r);
+                    }
+
+                    var usageEvent = Json(new JsonObject
+                    {
+                        ["kind"] = "SessionA2uxEvent", ["timestampMs"] = t.ToUnixTimeMilliseconds(),
+                        ["event"] = new JsonObject { ["agentEvent"] = new JsonObject { ["kind"] = "LlmResponseMetadataEvent", ["agent"] = new JsonObject { ["id"] = "main", ["name"] = "main" }, ["modelUsage"] = usages } },
+                    });
+                    lines.Add(usageEvent);
+                    if (i == 1)
+                    {
+                        lines.Add(usageEvent); // replayed identically: one request
+                        // A state update embeds the same event again: not usage.
+                        lines.Add(Json(new JsonObject { ["kind"] = "AgentStateUpdatedEvent", ["timestampMs"] = t.ToUnixTimeMilliseconds(), ["event"] = JsonNode.Parse(usageEvent)!["event"]!.DeepClone() }));
+                    }
+                }
+
+                lines.Add("{\"kind\":\"SessionA2uxEvent\",\"event\":{\"agentEvent\":{\"kind\":\"LlmResponseMetadataEvent\",\"modelUsage\":[{\"model\":"); // torn
+                Damage("junie");
+                WriteLines(file, lines);
+            }
+        }
+
+        /// <summary>Senpi, Kimchi and Gajae-Code share Pi's session format; a continued Kimchi session copies the earlier one's messages.</summary>
+        private void PiFamily()
+        {
+            foreach (var (client, folder) in new[] { ("senpi", Path.Combine(".senpi", "agent", "sessions")), ("kimchi", Path.Combine(".config", "kimchi", "harness", "sessions")), ("gjc", Path.Combine(".gjc", "agent", "sessions")) })
+            {
+                var copied = new List<string>();
+                for (var s = 0; s < 2; s++)
+                {
+                    var session = $"{client}-ses-{s}";
+                    var file = Path.Combine(_home, folder, "--home-dev-app--", $"2026-07-0{s + 1}_{session}.jsonl");
+                    var lines = new List<string>
+                    {
+                        Json(new JsonObject { ["type"] = "title", ["title"] = "Fix" }),
+                        Json(new JsonObject { ["type"] = "session", ["id"] = session, ["timestamp"] = Iso(_start), ["cwd"] = "/home/dev/app" }),
+                    };
+                    if (client == "kimchi")
+                    {
+                        lines.AddRange(copied); // a continued session carries the earlier one's messages: counted once (by responseId)
+                    }
+
+                    for (var i = 0; i < 3; i++)
+                    {
+                        var t = Time();
+                        var model = Model();
+                        var (io, o, cr, cw) = (N(10, 4000), N(10, 900), N(0, 30000), N(0, 3000));
+                        var cost = client == "gjc" && i < 2 ? 0.0125m * (i + 1) : 0m; // Gajae-Code logs its bill; the last one is 0 and priced
+                        var line = Json(new JsonObject
+                        {
+                            ["type"] = "message", ["id"] = $"a{s}{i}", ["timestamp"] = Iso(t),
+                            ["message"] = new JsonObject
+                            {
+                                ["role"] = "assistant", ["model"] = model, ["provider"] = "x", ["responseId"] = $"resp-{client}-{s}-{i}",
+                                ["usage"] = new JsonObject { ["input"] = io, ["output"] = o, ["cacheRead"] = cr, ["cacheWrite"] = cw, ["totalTokens"] = io + o + cr + cw, ["cost"] = new JsonObject { ["total"] = cost } },
+                            },
+                        });
+                        lines.Add(line);
+                        copied.Add(line);
+                        Expect(client, file, session, "/home/dev/app", t, model, io, o, cr, cw, cost: client == "gjc" && cost > 0 ? cost : null);
+                    }
+
+                    WriteLines(file, lines);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Trae's usage dumps as tokscale's sync saves them: every dump repeats each session's running total, so only the
+        /// latest row of a session counts; a session whose latest row is in the older dump keeps that one.
+        /// </summary>
+        private void Trae()
+        {
+            var folder = Path.Combine(_home, ".config", "tokscale", "trae-cache", "sessions");
+            var older = Path.Combine(folder, "2026-07-05.json");
+            var newer = Path.Combine(folder, "2026-07-09.json");
+            var olderRows = new JsonArray();
+            var newerRows = new JsonArray();
+            JsonObject Row(string session, DateTimeOffset t, string name, string mode, decimal cost, long i, long o, long cr, long cw) => new JsonObject
+            {
+                ["session_id"] = session, ["usage_time"] = t.ToUnixTimeSeconds(), ["model_name"] = name, ["mode"] = mode, ["dollar_float"] = cost,
+                ["extra_info"] = new JsonObject { ["input_token"] = i, ["output_token"] = o, ["cache_read_token"] = cr, ["cache_write_token"] = cw },
+            };
+
+            var sessions = new[] { ("tr-1", "GPT-5.4", "Chat"), ("tr-2", "Claude Sonnet 4.5", "Builder"), ("tr-3", "", "Auto") };
+            foreach (var (session, name, mode) in sessions)
+            {
+                var t0 = Time();
+                var (i, o, cr, cw) = (N(1000, 40000), N(100, 9000), N(0, 90000), N(0, 4000));
+                olderRows.Add(Row(session, t0, name, mode, 0.10m, i, o, cr, cw));
+                var model = name.Length == 0 ? "trae-" + mode.ToLowerInvariant() : name.ToLowerInvariant().Replace(' ', '-');
+                if (session == "tr-3")
+                {
+                    Expect("trae", older, session, "", t0, model, i, o, cr, cw, cost: 0.10m); // not in the newer dump: the older row is its latest
+                    continue;
+                }
+
+                var t1 = t0.AddHours(7);
+                var (i2, o2, cr2, cw2) = (i + N(1, 900), o + N(1, 90), cr + N(0, 900), cw);
+                newerRows.Add(Row(session, t1, name, mode, 0.25m, i2, o2, cr2, cw2));
+                Expect("trae", newer, session, "", t1, model, i2, o2, cr2, cw2, cost: 0.25m);
+            }
+
+            olderRows.Add(new JsonObject { ["model_name"] = "GPT-5.4", ["usage_time"] = 1767225600 }); // no session id: damage
+            Damage("trae");
+            Write(older, olderRows.ToJsonString());
+            Write(newer, newerRows.ToJsonString());
+        }
+
+        /// <summary>Cursor's dashboard export (the layout with Kind and Max Mode), as tokscale's sync saves it.</summary>
+        private void Cursor()
+        {
+            var file = Path.Combine(_home, ".config", "tokscale", "cursor-cache", "usage.csv");
+            var lines = new List<string> { "Date,Kind,Model,Max Mode,Input (w/ Cache Write),Input (w/o Cache Write),Cache Read,Output Tokens,Total Tokens,Cost" };
+            for (var i = 0; i < 6; i++)
+            {
+                var t = Time();
+                var model = i % 2 == 0 ? "claude-sonnet-4-5-20250929" : "gpt-5-codex";
+                var (cw, io, cr, o) = (N(0, 4000), N(10, 3000), N(0, 40000), N(10, 2000));
+                var cost = i < 4 ? Math.Round(0.01m * (i + 1), 2) : 0m; // included requests cost $0.00: priced at list price
+                lines.Add(string.Join(",", Quote(Iso(t)), Quote(i < 4 ? "Usage-based" : "Included"), Quote(model), Quote("No"),
+                    Quote(cw.ToString("N0", CultureInfo.InvariantCulture)), Quote(io.ToString(CultureInfo.InvariantCulture)), Quote(cr.ToString(CultureInfo.InvariantCulture)),
+                    Quote(o.ToString(CultureInfo.InvariantCulture)), Quote((cw + io + cr + o).ToString(CultureInfo.InvariantCulture)),
+                    Quote(cost.ToString("$0.00", CultureInfo.InvariantCulture))));
+                Expect("cursor", file, "usage", "", t, model, io, o, cr, cw, cost: cost > 0 ? cost : null);
+            }
+
+            lines.Add(string.Join(",", Quote("not a date"), Quote("Included"), Quote("gpt-5-codex"), Quote("No"), "1", "1", "1", "1", "4", Quote("$0.00")));
+            Damage("cursor");
+            WriteLines(file, lines);
+        }
+
+        private static string Quote(string field) => "\"" + field.Replace("\"", "\"\"") + "\"";
+    }
+}
