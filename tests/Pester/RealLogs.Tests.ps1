@@ -130,7 +130,7 @@ Describe 'Usage kept only on the agents'' servers' {
         New-Item -ItemType Directory -Force -Path (Split-Path $export) | Out-Null
         @(
             'Date,Kind,Model,Max Mode,Input (w/ Cache Write),Input (w/o Cache Write),Cache Read,Output Tokens,Total Tokens,Cost'
-            '"2026-07-10T09:15:02.113Z","Usage-based","claude-sonnet-4-5-20250929","No","2,000","150","30000","800","32950","$0.12"'
+            '"2026-07-10T09:15:02.113Z","Usage-based","claude-sonnet-4-5-20250929","No","2000","150","30000","800","32950","$0.12"'
             '"2026-07-10T09:20:45.001Z","Included","claude-sonnet-4-5-20250929","No","0","1000","0","100","1100","$0.00"'
         ) | Set-Content $export
         # Two Trae usage dumps as tokscale's trae sync saves them: the later one repeats the session's grown total.

@@ -21,6 +21,7 @@ namespace TokUsage.TestData
         {
             OpenCode();
             Kilo();
+            MiMo();
             Hermes();
             Goose();
             Zed();
@@ -218,6 +219,47 @@ namespace TokUsage.TestData
                 var data = OpenCodeMessage(t, model, input, output, 0, read, write, reported ?? 0m, "/home/me/kilo-app");
                 SqliteFiles.Exec(db, "INSERT INTO message VALUES ($id, 'kses_1', 0, 0, $d)", ("$id", "kmsg_" + i), ("$d", data.ToJsonString()));
                 Expect("kilo", path, "kses_1", "/home/me/kilo-app", t, model, input, output, read, write, cost: reported);
+            }
+        }
+
+        /// <summary>
+        /// MiMo Code: OpenCode's message schema in mimocode.db and a channel database; a channel switch mid-session
+        /// writes the same message (same embedded id) to both: counted once, by the channel database (mimocode-beta.db
+        /// sorts before mimocode.db).
+        /// </summary>
+        private void MiMo()
+        {
+            var main = Data("mimocode", "mimocode.db");
+            var beta = Data("mimocode", "mimocode-beta.db");
+            foreach (var path in new[] { main, beta })
+            {
+                using var db = SqliteFiles.Create(path);
+                SqliteFiles.Exec(db, """
+                    CREATE TABLE session (id text PRIMARY KEY, directory text NOT NULL, title text NOT NULL, version text);
+                    CREATE TABLE message (id text PRIMARY KEY, session_id text NOT NULL, data text NOT NULL);
+                    INSERT INTO session VALUES ('mses_1', '/home/me/mimo-app', 'mimo', '0.4.2');
+                    """);
+            }
+
+            for (var i = 0; i < 4; i++)
+            {
+                var t = Time();
+                long input = N(10, 900), output = N(10, 900), reasoning = N(0, 200), read = N(0, 40_000), write = N(0, 3000);
+                decimal? reported = i % 2 == 0 ? 0.0125m * (i + 1) : null;
+                var data = OpenCodeMessage(t, "mimo-v2.5-pro", input, output, reasoning, read, write, reported ?? 0m, "/home/me/mimo-app", id: "msg_mimo_" + i);
+                data["providerID"] = "mimo";
+                using (var db = SqliteFiles.Open(main))
+                {
+                    SqliteFiles.Exec(db, "INSERT INTO message VALUES ($id, 'mses_1', $d)", ("$id", "row_" + i), ("$d", data.ToJsonString()));
+                }
+
+                if (i == 1)
+                {
+                    using var db = SqliteFiles.Open(beta);
+                    SqliteFiles.Exec(db, "INSERT INTO message VALUES ($id, 'mses_1', $d)", ("$id", "beta_row_" + i), ("$d", data.ToJsonString()));
+                }
+
+                Expect("micode", i == 1 ? beta : main, "mses_1", "/home/me/mimo-app", t, "mimo-v2.5-pro", input, output, read, write, reasoning, cost: reported);
             }
         }
 

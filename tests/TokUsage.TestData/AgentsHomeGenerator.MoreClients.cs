@@ -153,7 +153,7 @@ namespace TokUsage.TestData
                 var (cw, io, cr, o) = (N(0, 4000), N(10, 3000), N(0, 40000), N(10, 2000));
                 var cost = i < 4 ? Math.Round(0.01m * (i + 1), 2) : 0m; // included requests cost $0.00: priced at list price
                 lines.Add(string.Join(",", Quote(Iso(t)), Quote(i < 4 ? "Usage-based" : "Included"), Quote(model), Quote("No"),
-                    Quote(cw.ToString("N0", CultureInfo.InvariantCulture)), Quote(io.ToString(CultureInfo.InvariantCulture)), Quote(cr.ToString(CultureInfo.InvariantCulture)),
+                    Quote(cw.ToString(CultureInfo.InvariantCulture)), Quote(io.ToString(CultureInfo.InvariantCulture)), Quote(cr.ToString(CultureInfo.InvariantCulture)),
                     Quote(o.ToString(CultureInfo.InvariantCulture)), Quote((cw + io + cr + o).ToString(CultureInfo.InvariantCulture)),
                     Quote(cost.ToString("$0.00", CultureInfo.InvariantCulture))));
                 Expect("cursor", file, "usage", "", t, model, io, o, cr, cw, cost: cost > 0 ? cost : null);

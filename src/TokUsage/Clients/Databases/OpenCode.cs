@@ -50,6 +50,19 @@ namespace TokUsage.Clients.Databases
             (db, result, options, cancel) => ReadDatabase(db, result, options, cancel),
             new[] { "kilo" });
 
+        private static readonly Regex MiMoDatabase = new Regex(@"^mimocode(-[A-Za-z0-9._-]+)?\.db$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+        /// <summary>
+        /// MiMo Code (<c>micode</c>; Xiaomi's CLI and desktop share the store): OpenCode's message schema in
+        /// <c>$XDG_DATA_HOME/mimocode/mimocode.db</c> and per-channel <c>mimocode-&lt;channel&gt;.db</c>. A message copied
+        /// into another channel's database keeps its embedded id and counts once (as OpenCode's).
+        /// </summary>
+        public static readonly IClientSource MiMo = new DatabaseClient("micode",
+            env => new[] { new ScanRoot(Path.Combine(Roots.XdgData(env), "mimocode"), "default", recursive: false) },
+            path => MiMoDatabase.IsMatch(Path.GetFileName(path)),
+            (db, result, options, cancel) => ReadDatabase(db, result, options, cancel),
+            new[] { "mimocode" });
+
         private static IEnumerable<ScanRoot> DataFolders(ClientEnvironment env, string variable, string folder)
         {
             var set = env.GetPathList(variable);
