@@ -164,6 +164,34 @@ namespace TokUsage.TestData
             WriteLines(file, lines);
         }
 
+        /// <summary>OpenCodeReview: a session_start with the repository, then llm_response records (one written twice).</summary>
+        private void OpenCodeReview()
+        {
+            var file = Path.Combine(_home, ".opencodereview", "sessions", "-home-dev-review", "ocr-ses-1.jsonl");
+            var lines = new List<string> { Json(new JsonObject { ["type"] = "session_start", ["sessionId"] = "ocr-ses-1", ["timestamp"] = Iso(_start), ["cwd"] = "/home/dev/review", ["model"] = "claude-sonnet-4-5-20250929" }) };
+            for (var i = 0; i < 4; i++)
+            {
+                var t = Time();
+                var model = Model();
+                var (io, o, cr, cw) = (N(10, 6000), N(10, 900), N(0, 9000), N(0, 900));
+                var line = Json(new JsonObject
+                {
+                    ["type"] = "llm_response", ["sessionId"] = "ocr-ses-1", ["timestamp"] = Iso(t), ["model"] = model, ["duration_ms"] = 1500,
+                    ["usage"] = new JsonObject { ["prompt_tokens"] = io, ["completion_tokens"] = o, ["cache_read_tokens"] = cr, ["cache_write_tokens"] = cw },
+                });
+                lines.Add(line);
+                if (i == 2)
+                {
+                    lines.Add(line); // written twice: one request
+                }
+
+                lines.Add(Json(new JsonObject { ["type"] = "tool_call", ["timestamp"] = Iso(t), ["name"] = "read_file" }));
+                Expect("opencodereview", file, "ocr-ses-1", "/home/dev/review", t, model, io, o, cr, cw);
+            }
+
+            WriteLines(file, lines);
+        }
+
         private static string Quote(string field) => "\"" + field.Replace("\"", "\"\"") + "\"";
     }
 }

@@ -71,6 +71,7 @@ namespace TokUsage.TestData
             g.PiFamily();
             g.Trae();
             g.Cursor();
+            g.OpenCodeReview();
             return new GeneratedAgentsHome
             {
                 Home = home,
