@@ -192,6 +192,45 @@ namespace TokUsage.TestData
             WriteLines(file, lines);
         }
 
+        /// <summary>
+        /// MiniMax Code headless captures as tokscale's headless runner saves them: usage events per turn, then the turn's
+        /// exec.result naming the model; a second capture was cut before its result (still counted, model unknown).
+        /// </summary>
+        private void Mcode()
+        {
+            var folder = Path.Combine(_home, ".config", "tokscale", "headless", "mcode");
+            for (var c = 0; c < 2; c++)
+            {
+                var file = Path.Combine(folder, $"capture-{c}.jsonl");
+                var session = $"mc-ses-{c}";
+                var lines = new List<string> { Json(new JsonObject { ["type"] = "session.started", ["sessionId"] = session }) };
+                for (var turn = 0; turn < 2; turn++)
+                {
+                    var turnId = $"turn-{turn}";
+                    var model = c == 1 && turn == 1 ? "unknown" : "MiniMax-M2.5";
+                    for (var call = 0; call < 2; call++)
+                    {
+                        var t = Time();
+                        var (io, o, cr, cw) = (N(10, 20000), N(10, 900), N(0, 9000), N(0, 900));
+                        lines.Add(Json(new JsonObject
+                        {
+                            ["type"] = "message",
+                            ["message"] = new JsonObject { ["turnId"] = turnId, ["role"] = "assistant", ["timestamp"] = t.ToUnixTimeMilliseconds(), ["usage"] = new JsonObject { ["inputTokens"] = io, ["outputTokens"] = o, ["cacheReadTokens"] = cr, ["cacheWriteTokens"] = cw, ["totalTokens"] = io + o + cr + cw } },
+                        }));
+                        lines.Add(Json(new JsonObject { ["type"] = "message", ["message"] = new JsonObject { ["turnId"] = turnId, ["role"] = "user", ["content"] = "go on" } }));
+                        Expect("mcode", file, session, "", t, model, io, o, cr, cw);
+                    }
+
+                    if (!(c == 1 && turn == 1))
+                    {
+                        lines.Add(Json(new JsonObject { ["schemaVersion"] = 1, ["type"] = "exec.result", ["sessionId"] = session, ["turnId"] = turnId, ["status"] = "succeeded", ["model"] = new JsonObject { ["providerId"] = "minimax", ["modelId"] = "MiniMax-M2.5" }, ["durationMs"] = 10 }));
+                    }
+                }
+
+                WriteLines(file, lines);
+            }
+        }
+
         private static string Quote(string field) => "\"" + field.Replace("\"", "\"\"") + "\"";
     }
 }

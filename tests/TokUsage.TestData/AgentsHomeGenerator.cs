@@ -72,6 +72,7 @@ namespace TokUsage.TestData
             g.Trae();
             g.Cursor();
             g.OpenCodeReview();
+            g.Mcode();
             return new GeneratedAgentsHome
             {
                 Home = home,

@@ -28,6 +28,8 @@ namespace TokUsage.TestData
             ["claude-sonnet-4-5"] = new(new(3m, 15m, 3.75m, 6m, 0.3m), new(6m, 22.5m, 7.5m, 12m, 0.6m), 1m),
             // Xiaomi MiMo V2.5 Pro as OpenRouter lists it (LiteLLM's only entry): cache writes free, 1M context.
             ["mimo-v2.5-pro"] = new(new(1m, 3m, 0m, 0m, 0.2m), null, 1m, Threshold: 1_048_576),
+            // MiniMax M2.5 as MiniMax lists it (cache reads 0.1x, writes 1.25x of input).
+            ["MiniMax-M2.5"] = new(new(0.3m, 1.2m, 0.375m, 0.375m, 0.03m), null, 1m, Threshold: 1_000_000),
             ["claude-haiku-4-5-20251001"] = new(new(1m, 5m, 1.25m, 2m, 0.1m), null, 1m),
             ["claude-opus-4-1-20250805"] = new(new(15m, 75m, 18.75m, 30m, 1.5m), null, 1m),
             ["claude-sonnet-4-20250514"] = new(new(3m, 15m, 3.75m, 6m, 0.3m), new(6m, 22.5m, 7.5m, 12m, 0.6m), 1m),

@@ -15,7 +15,7 @@ namespace TokUsage.Tests.Engine
     /// generated agents home and requires the same tokens per file-based client — except where docs/clients.md says
     /// tokscale is wrong, where this test pins the difference down to what the docs name: it counts Droid's superseded
     /// settings copies and Kimchi's and Jcode's copied messages again, reads no bare-number Mux file, and keeps the
-    /// cached tokens of OpenAI-shaped Codebuff usage in input. (On Jcode's OpenAI-style cache reads it agrees: #937.)
+    /// cached tokens of OpenAI-shaped Codebuff usage in input, and drops a MiniMax Code capture's calls cut before the result. (On Jcode's OpenAI-style cache reads it agrees: #937.)
     /// </summary>
     public sealed class TokscaleFileParityTests : IDisposable
     {
@@ -44,7 +44,7 @@ namespace TokUsage.Tests.Engine
             Skip.If(string.IsNullOrEmpty(tokscale) || !File.Exists(tokscale), "tokscale is not installed (set TOKUSAGE_TOKSCALE; build.ps1 installs it)");
 
             var home = AgentsHomeGenerator.Generate(_dir.Combine("home"));
-            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, mux, jcode, codebuff, droid", home.Home);
+            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, mcode, mux, jcode, codebuff, droid", home.Home);
             Tokens Ours(string client) => Tokens.Of(ours.Where(f => f.Client == client));
 
             foreach (var client in new[] { "junie", "senpi", "gjc", "trae", "cursor", "micode", "opencodereview" })
@@ -77,6 +77,13 @@ namespace TokUsage.Tests.Engine
             var codebuff = Run(tokscale!, home.Home, "codebuff");
             Assert.Equal((Ours("codebuff").Output, Ours("codebuff").CacheRead), (codebuff.Output, codebuff.CacheRead));
             Assert.True(codebuff.Input > Ours("codebuff").Input);
+
+            // MiniMax Code: tokscale drops the calls of a capture cut before its turn's result; TokUsage counts them as model unknown.
+            var mcode = ours.Where(f => f.Client == "mcode").SelectMany(f => f.Entries).ToList();
+            Assert.Contains(mcode, e => e.Model == "unknown");
+            var named = mcode.Where(e => e.Model != "unknown").ToList();
+            Assert.Equal(new Tokens(named.Sum(e => e.InputTokens), named.Sum(e => e.OutputTokens), named.Sum(e => e.CacheReadTokens), named.Sum(e => e.CacheWriteTokens), named.Sum(e => e.ReasoningTokens)),
+                Run(tokscale!, home.Home, "mcode"));
 
             // Jcode: tokscale counts a resumed session's copies again; everything else, OpenAI-style cache reads included, agrees.
             var jcode = Run(tokscale!, home.Home, "jcode");
