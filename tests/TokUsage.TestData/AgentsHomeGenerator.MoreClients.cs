@@ -231,6 +231,45 @@ namespace TokUsage.TestData
             }
         }
 
+        /// <summary>
+        /// CodeBuddy and WorkBuddy sessions: OpenAI-style usage whose input includes the cache hits (total = input +
+        /// output); a record streamed twice under one message id (the second complete); an in-progress record; one
+        /// record giving the cache misses itself; thinking tokens inside the completion count.
+        /// </summary>
+        private void TencentBuddy()
+        {
+            foreach (var client in new[] { "codebuddy", "workbuddy" })
+            {
+                var session = client + "-ses-1";
+                var file = Path.Combine(_home, "." + client, "projects", "-home-dev-buddy", session + ".jsonl");
+                var lines = new List<string> { Json(new JsonObject { ["id"] = "u1", ["timestamp"] = Ms(_start), ["type"] = "message", ["role"] = "user", ["sessionId"] = session, ["cwd"] = "/home/dev/buddy" }) };
+                for (var i = 0; i < 4; i++)
+                {
+                    var t = Time();
+                    var model = i % 2 == 0 ? "claude-haiku-4-5-20251001" : "gpt-5.4-mini";
+                    var (fresh, cr, o, think) = (N(10, 20000), N(0, 15000), N(20, 900), N(0, 10));
+                    var usage = i == 3
+                        ? new JsonObject { ["cacheMissTokens"] = fresh, ["cacheTokens"] = cr, ["outputTokens"] = o + think, ["reasoningTokens"] = think }
+                        : new JsonObject { ["input_tokens"] = fresh + cr, ["output_tokens"] = o + think, ["total_tokens"] = fresh + cr + o + think, ["cache_read_input_tokens"] = cr, ["completion_thinking_tokens"] = think };
+                    JsonObject Record(JsonObject u, string status) => new JsonObject
+                    {
+                        ["id"] = $"a{i}", ["timestamp"] = Ms(t), ["type"] = "message", ["role"] = "assistant", ["status"] = status, ["sessionId"] = session, ["cwd"] = "/home/dev/buddy",
+                        ["providerData"] = new JsonObject { ["model"] = model, ["messageId"] = $"msg-{i}" }, ["message"] = new JsonObject { ["usage"] = u },
+                    };
+                    if (i == 1)
+                    {
+                        lines.Add(Json(Record(new JsonObject { ["input_tokens"] = 5, ["output_tokens"] = 1, ["total_tokens"] = 6 }, "in_progress"))); // not yet complete
+                        lines.Add(Json(Record(new JsonObject { ["input_tokens"] = fresh + cr, ["output_tokens"] = 1, ["total_tokens"] = fresh + cr + 1, ["cache_read_input_tokens"] = cr }, "completed"))); // an early snapshot
+                    }
+
+                    lines.Add(Json(Record(usage, "completed")));
+                    Expect(client, file, session, "/home/dev/buddy", t, model, fresh, o, cr, reasoning: think);
+                }
+
+                WriteLines(file, lines);
+            }
+        }
+
         private static string Quote(string field) => "\"" + field.Replace("\"", "\"\"") + "\"";
     }
 }

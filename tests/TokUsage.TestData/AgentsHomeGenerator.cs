@@ -73,6 +73,7 @@ namespace TokUsage.TestData
             g.Cursor();
             g.OpenCodeReview();
             g.Mcode();
+            g.TencentBuddy();
             return new GeneratedAgentsHome
             {
                 Home = home,

@@ -15,7 +15,7 @@ namespace TokUsage.Tests.Engine
     /// generated agents home and requires the same tokens per file-based client — except where docs/clients.md says
     /// tokscale is wrong, where this test pins the difference down to what the docs name: it counts Droid's superseded
     /// settings copies and Kimchi's and Jcode's copied messages again, reads no bare-number Mux file, and keeps the
-    /// cached tokens of OpenAI-shaped Codebuff usage in input, and drops a MiniMax Code capture's calls cut before the result. (On Jcode's OpenAI-style cache reads it agrees: #937.)
+    /// cached tokens of OpenAI-shaped Codebuff usage in input, and drops a MiniMax Code capture's calls cut before the result, and keeps CodeBuddy's thinking tokens in output as well as in reasoning. (On Jcode's OpenAI-style cache reads it agrees: #937.)
     /// </summary>
     public sealed class TokscaleFileParityTests : IDisposable
     {
@@ -44,7 +44,7 @@ namespace TokUsage.Tests.Engine
             Skip.If(string.IsNullOrEmpty(tokscale) || !File.Exists(tokscale), "tokscale is not installed (set TOKUSAGE_TOKSCALE; build.ps1 installs it)");
 
             var home = AgentsHomeGenerator.Generate(_dir.Combine("home"));
-            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, mcode, mux, jcode, codebuff, droid", home.Home);
+            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, mcode, codebuddy, workbuddy, mux, jcode, codebuff, droid", home.Home);
             Tokens Ours(string client) => Tokens.Of(ours.Where(f => f.Client == client));
 
             foreach (var client in new[] { "junie", "senpi", "gjc", "trae", "cursor", "micode", "opencodereview" })
@@ -84,6 +84,16 @@ namespace TokUsage.Tests.Engine
             var named = mcode.Where(e => e.Model != "unknown").ToList();
             Assert.Equal(new Tokens(named.Sum(e => e.InputTokens), named.Sum(e => e.OutputTokens), named.Sum(e => e.CacheReadTokens), named.Sum(e => e.CacheWriteTokens), named.Sum(e => e.ReasoningTokens)),
                 Run(tokscale!, home.Home, "mcode"));
+
+            // CodeBuddy and WorkBuddy: tokscale keeps the thinking tokens in output as well as in reasoning (counting them
+            // twice); input (cache hits taken out, its #1022) and the cache reads and writes agree.
+            foreach (var client in new[] { "codebuddy", "workbuddy" })
+            {
+                var buddy = Run(tokscale!, home.Home, client);
+                var mine = Ours(client);
+                Assert.Equal((client, mine.CacheRead, mine.CacheWrite, mine.Reasoning, mine.Output + mine.Reasoning), (client, buddy.CacheRead, buddy.CacheWrite, buddy.Reasoning, buddy.Output));
+                Assert.Equal((client, mine.Input), (client, buddy.Input));
+            }
 
             // Jcode: tokscale counts a resumed session's copies again; everything else, OpenAI-style cache reads included, agrees.
             var jcode = Run(tokscale!, home.Home, "jcode");
