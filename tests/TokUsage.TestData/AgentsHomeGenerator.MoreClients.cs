@@ -270,6 +270,88 @@ namespace TokUsage.TestData
             }
         }
 
+        /// <summary>
+        /// Copilot chat in VS Code: a journal session (a stub snapshot, requests appended, their results set later by
+        /// path), an older plain .json session, the same session migrated to both shapes (counted once), an empty-window
+        /// session, and another extension's chat participant (not Copilot's usage).
+        /// </summary>
+        private void CopilotChat()
+        {
+            var user = Path.Combine(_home, ".config", "Code", "User");
+            var hash = Path.Combine(user, "workspaceStorage", "6f1c2a0d9e8b7a65");
+            Write(Path.Combine(hash, "workspace.json"), Json(new JsonObject { ["folder"] = "file:///home/dev/copilot-app" }));
+            Write(Path.Combine(hash, "state.vscdb.backup"), "not a session");
+            Write(Path.Combine(hash, "other-extension", "log.jsonl"), "{\"not\":\"copilot\"}\n");
+
+            JsonObject Request(DateTimeOffset t, string modelId, long prompt, long completion, long[] thinking, string? resolved) => new JsonObject
+            {
+                ["requestId"] = "request_" + t.ToUnixTimeMilliseconds(), ["timestamp"] = t.ToUnixTimeMilliseconds(), ["modelId"] = modelId,
+                ["message"] = new JsonObject { ["text"] = "explain the parser" }, ["variableData"] = new JsonObject { ["variables"] = new JsonArray() },
+                ["response"] = new JsonArray { new JsonObject { ["value"] = "It reads lines." } },
+                ["result"] = new JsonObject
+                {
+                    ["timings"] = new JsonObject { ["totalElapsed"] = 1234 },
+                    ["metadata"] = new JsonObject
+                    {
+                        ["promptTokens"] = prompt, ["outputTokens"] = completion, ["resolvedModel"] = resolved,
+                        ["toolCallRounds"] = new JsonArray(thinking.Select(n => (JsonNode)new JsonObject { ["thinking"] = new JsonObject { ["tokens"] = n, ["text"] = "…" }, ["response"] = "ok" }).ToArray()),
+                        ["toolCallResults"] = new JsonObject { ["big"] = new string('z', 200) },
+                    },
+                },
+            };
+
+            // A journal: the stub snapshot, then requests appended without results, then each result set by path.
+            var journal = Path.Combine(hash, "chatSessions", "a1b2c3d4-journal.jsonl");
+            var lines = new List<string> { Json(new JsonObject { ["kind"] = 0, ["v"] = new JsonObject { ["version"] = 3, ["sessionId"] = "a1b2c3d4-journal", ["requests"] = new JsonArray() } }) };
+            for (var i = 0; i < 3; i++)
+            {
+                var t = Time();
+                var (prompt, completion) = (N(1000, 30000), N(50, 2000));
+                var thinking = new[] { N(0, 300), N(0, 300) };
+                var resolved = i == 0 ? "gpt-5-codex" : null; // the others name Copilot's model only in modelId
+                var model = resolved ?? "claude-sonnet-4-5-20250929";
+                var full = Request(t, "copilot/" + model, prompt, completion, thinking, resolved);
+                var stub = (JsonObject)full.DeepClone();
+                stub.Remove("result");
+                lines.Add(Json(new JsonObject { ["kind"] = 2, ["k"] = new JsonArray("requests"), ["v"] = new JsonArray(stub) }));
+                lines.Add(Json(new JsonObject { ["kind"] = 1, ["k"] = new JsonArray("requests", i, "result"), ["v"] = full["result"]!.DeepClone() }));
+                Expect("copilot", journal, "a1b2c3d4-journal", "/home/dev/copilot-app", t, model, prompt, completion, reasoning: thinking.Sum());
+            }
+
+            // Another extension's chat participant: its requests are not Copilot's usage.
+            lines.Add(Json(new JsonObject { ["kind"] = 2, ["k"] = new JsonArray("requests"), ["v"] = new JsonArray(Request(Time(), "someext/agent", 5000, 500, Array.Empty<long>(), null)) }));
+            WriteLines(journal, lines);
+
+            // An older plain .json session, and a session present in both shapes (migrated): counted once.
+            var plain = Path.Combine(hash, "chatSessions", "e5f6a7b8-plain.json");
+            var migratedJson = Path.Combine(hash, "chatSessions", "c9d0e1f2-migrated.json");
+            var migratedJournal = Path.Combine(hash, "chatSessions", "c9d0e1f2-migrated.jsonl");
+            var plainRequests = new JsonArray();
+            var migratedRequests = new JsonArray();
+            for (var i = 0; i < 2; i++)
+            {
+                var t = Time();
+                var (prompt, completion) = (N(1000, 30000), N(50, 2000));
+                plainRequests.Add(Request(t, "copilot/gpt-5.4-mini", prompt, completion, Array.Empty<long>(), "gpt-5.4-mini"));
+                Expect("copilot", plain, "e5f6a7b8-plain", "/home/dev/copilot-app", t, "gpt-5.4-mini", prompt, completion);
+                var t2 = Time();
+                var (p2, c2) = (N(1000, 30000), N(50, 2000));
+                migratedRequests.Add(Request(t2, "copilot/gpt-5.4-mini", p2, c2, Array.Empty<long>(), "gpt-5.4-mini"));
+                Expect("copilot", migratedJson, "c9d0e1f2-migrated", "/home/dev/copilot-app", t2, "gpt-5.4-mini", p2, c2);
+            }
+
+            Write(plain, Json(new JsonObject { ["version"] = 3, ["requests"] = plainRequests }));
+            Write(migratedJson, Json(new JsonObject { ["version"] = 3, ["requests"] = migratedRequests.DeepClone() }));
+            WriteLines(migratedJournal, new[] { Json(new JsonObject { ["kind"] = 0, ["v"] = new JsonObject { ["version"] = 3, ["requests"] = migratedRequests } }) });
+
+            // A window without a folder.
+            var empty = Path.Combine(user, "globalStorage", "emptyWindowChatSessions", "0f0e0d0c-empty.jsonl");
+            var te = Time();
+            var (pe, ce) = (N(1000, 30000), N(50, 2000));
+            WriteLines(empty, new[] { Json(new JsonObject { ["kind"] = 0, ["v"] = new JsonObject { ["requests"] = new JsonArray(Request(te, "copilot/gpt-5.4-mini", pe, ce, Array.Empty<long>(), "gpt-5.4-mini")) } }) });
+            Expect("copilot", empty, "0f0e0d0c-empty", "", te, "gpt-5.4-mini", pe, ce);
+        }
+
         private static string Quote(string field) => "\"" + field.Replace("\"", "\"\"") + "\"";
     }
 }

@@ -74,6 +74,7 @@ namespace TokUsage.TestData
             g.OpenCodeReview();
             g.Mcode();
             g.TencentBuddy();
+            g.CopilotChat();
             return new GeneratedAgentsHome
             {
                 Home = home,

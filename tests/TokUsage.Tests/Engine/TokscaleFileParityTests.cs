@@ -15,7 +15,8 @@ namespace TokUsage.Tests.Engine
     /// generated agents home and requires the same tokens per file-based client — except where docs/clients.md says
     /// tokscale is wrong, where this test pins the difference down to what the docs name: it counts Droid's superseded
     /// settings copies and Kimchi's and Jcode's copied messages again, reads no bare-number Mux file, and keeps the
-    /// cached tokens of OpenAI-shaped Codebuff usage in input, and drops a MiniMax Code capture's calls cut before the result, and keeps CodeBuddy's thinking tokens in output as well as in reasoning. (On Jcode's OpenAI-style cache reads it agrees: #937.)
+    /// cached tokens of OpenAI-shaped Codebuff usage in input, and drops a MiniMax Code capture's calls cut before the result, keeps CodeBuddy's thinking tokens in output as well as in reasoning, and reads neither VS Code's plain .json nor its
+    /// empty-window Copilot chat sessions, nor a Copilot span carrying only a total. (On Jcode's OpenAI-style cache reads it agrees: #937.)
     /// </summary>
     public sealed class TokscaleFileParityTests : IDisposable
     {
@@ -44,7 +45,7 @@ namespace TokUsage.Tests.Engine
             Skip.If(string.IsNullOrEmpty(tokscale) || !File.Exists(tokscale), "tokscale is not installed (set TOKUSAGE_TOKSCALE; build.ps1 installs it)");
 
             var home = AgentsHomeGenerator.Generate(_dir.Combine("home"));
-            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, mcode, codebuddy, workbuddy, mux, jcode, codebuff, droid", home.Home);
+            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, copilot, mcode, codebuddy, workbuddy, mux, jcode, codebuff, droid", home.Home);
             Tokens Ours(string client) => Tokens.Of(ours.Where(f => f.Client == client));
 
             foreach (var client in new[] { "junie", "senpi", "gjc", "trae", "cursor", "micode", "opencodereview" })
@@ -94,6 +95,19 @@ namespace TokUsage.Tests.Engine
                 Assert.Equal((client, mine.CacheRead, mine.CacheWrite, mine.Reasoning, mine.Output + mine.Reasoning), (client, buddy.CacheRead, buddy.CacheWrite, buddy.Reasoning, buddy.Output));
                 Assert.Equal((client, mine.Input), (client, buddy.Input));
             }
+
+            // Copilot: tokscale reads VS Code's journal sessions (.jsonl) but not the older plain .json sessions nor the
+            // empty-window ones, and drops a request span that carries only a total (TokUsage books it as output).
+            var copilotFiles = ours.Where(f => f.Client == "copilot").ToList();
+            var unreadByTokscale = copilotFiles.Where(f => f.Path.Contains("/emptyWindowChatSessions/", StringComparison.Ordinal)
+                || (f.Path.EndsWith(".json", StringComparison.Ordinal) && !File.Exists(f.Path + "l"))).ToList();
+            Assert.Equal(2, unreadByTokscale.Count);
+            var totalOnly = copilotFiles.SelectMany(f => f.Entries).Where(e => e.InputTokens == 0 && e.CacheReadTokens == 0 && e.OutputTokens > 0).ToList();
+            Assert.Single(totalOnly);
+            var copilotExpected = Ours("copilot");
+            Assert.Equal(
+                copilotExpected with { Input = copilotExpected.Input - unreadByTokscale.Sum(f => f.InputTokens), Output = copilotExpected.Output - unreadByTokscale.Sum(f => f.OutputTokens) - totalOnly[0].OutputTokens },
+                Run(tokscale!, home.Home, "copilot"));
 
             // Jcode: tokscale counts a resumed session's copies again; everything else, OpenAI-style cache reads included, agrees.
             var jcode = Run(tokscale!, home.Home, "jcode");

@@ -15,15 +15,15 @@ namespace TokUsage.Clients.Agents
     /// truth; inference-details logs, agent-turn logs and <c>invoke_agent</c> summary spans count only when no
     /// higher-ranked record shares their trace or response id. A span written twice (same trace and span id) counts
     /// once. OpenTelemetry's input count includes cache reads, which are taken out. Copilot's own cost attribute is not
-    /// a USD bill; tokens are priced.
+    /// a USD bill; tokens are priced. Copilot chat in VS Code and its forks is read too (<see cref="CopilotChat"/>).
     /// </summary>
     internal static class Copilot
     {
         public static readonly IClientSource Source = new FileClient("copilot",
-            env => new[] { Roots.Home(env, Path.Combine(".copilot", "otel")) }.Concat(ExporterFolder(env)),
-            path => Roots.HasExtension(path, ".jsonl"),
-            Read,
-            ".copilot", "otel");
+            env => new[] { Roots.Home(env, Path.Combine(".copilot", "otel")) }.Concat(ExporterFolder(env)).Concat(CopilotChat.Roots(env)),
+            path => CopilotChat.IsSession(path) || (Roots.HasExtension(path, ".jsonl") && !CopilotChat.IsInEditorStorage(path)),
+            (file, options, cancel) => CopilotChat.IsSession(file.Path) ? CopilotChat.Read(file, options, cancel) : Read(file, options, cancel),
+            ".copilot", "otel", "chatSessions", "emptyWindowChatSessions");
 
         private static IEnumerable<ScanRoot> ExporterFolder(ClientEnvironment env)
         {
