@@ -28,14 +28,14 @@ namespace TokUsage.Pipeline
         /// <summary>What the cache did in the last <see cref="Run"/>; null when it ran without one.</summary>
         public CacheReport? CacheReport { get; private set; }
 
-        /// <summary>Finds the files to read in admission order (<see cref="AdmissionOrder"/>), skipping files too old for -Since.</summary>
+        /// <summary>Finds the files to read in admission order (<see cref="Rank"/>, then path), skipping files too old for -Since.</summary>
         public List<SourceFile> Discover(IScanSink sink)
         {
             var byPath = new Dictionary<string, SourceFile>(PathFacts.PathComparer);
             void Add(IClientSource client, FileInfo info, string root)
             {
                 // A file two clients' roots both hold goes to the client whose marker folder is nearest to it.
-                if (!byPath.TryGetValue(info.FullName, out var earlier) || MarkerDepth(client, info.FullName) > MarkerDepth(earlier.Client, info.FullName))
+                if (!byPath.TryGetValue(info.FullName, out var earlier) || MarkerDepth(client, Folders(info.FullName)) > MarkerDepth(earlier.Client, Folders(info.FullName)))
                 {
                     if (!FileScanner.TryFacts(info, out var length, out var lastWrite))
                     {
@@ -158,21 +158,23 @@ namespace TokUsage.Pipeline
                     : $"No usage log of {clients} was found {where}.");
             }
 
-            files.Sort(AdmissionOrder);
-            return files;
+            // Each file's rank is computed once (a comparison must not recompute it: that allocated per comparison).
+            return files.Select(f => (File: f, Rank: Rank(f))).OrderBy(x => x.Rank).ThenBy(x => x.File.Path, PathOrder.Instance).Select(x => x.File).ToList();
         }
 
         /// <summary>
         /// The order files pass the dedup gate (and are reported) in: by the client's admission rank
         /// (<see cref="IAdmissionOrder"/>: Claude Code side chains last), then by path (ordinal) — deterministic.
         /// </summary>
-        private static int AdmissionOrder(SourceFile a, SourceFile b)
-        {
-            var rank = Rank(a).CompareTo(Rank(b));
-            return rank != 0 ? rank : FileScanner.CompareOrdinal(a.Path, b.Path);
-        }
-
         private static int Rank(SourceFile file) => file.Client is IAdmissionOrder order ? order.AdmissionRank(file.Path) : 0;
+
+        /// <summary>Paths in <see cref="FileScanner.CompareOrdinal"/> order.</summary>
+        private sealed class PathOrder : IComparer<string>
+        {
+            public static readonly PathOrder Instance = new PathOrder();
+
+            public int Compare(string? x, string? y) => FileScanner.CompareOrdinal(x!, y!);
+        }
 
         /// <summary>
         /// The client among <paramref name="candidates"/> that reads a file under -Path. The file belongs to the client,
@@ -185,11 +187,12 @@ namespace TokUsage.Pipeline
             foreign = null;
             IClientSource? marked = null;
             var markedDepth = -1;
+            string[]? folders = null; // split once per file, not once per client that reads its kind of file
             foreach (var client in ClientRegistry.All)
             {
                 if (client.IsUsageFile(path))
                 {
-                    var depth = MarkerDepth(client, path);
+                    var depth = MarkerDepth(client, folders ??= Folders(path));
                     if (depth > markedDepth)
                     {
                         marked = client;
@@ -215,15 +218,21 @@ namespace TokUsage.Pipeline
 
         private static string Ids(IEnumerable<IClientSource> clients) => string.Join(", ", clients.Select(c => c.Id));
 
-        /// <summary>Index of the deepest folder of <paramref name="path"/> that is one of the client's markers; -1 when none is.</summary>
-        private static int MarkerDepth(IClientSource client, string path)
+        /// <summary>The folder names of a file's path, outermost first.</summary>
+        private static string[] Folders(string path) => (Path.GetDirectoryName(path) ?? "").Split(new[] { '/', '\\' }, StringSplitOptions.RemoveEmptyEntries);
+
+        /// <summary>Index of the deepest of <paramref name="folders"/> that is one of the client's markers; -1 when none is.</summary>
+        private static int MarkerDepth(IClientSource client, string[] folders)
         {
-            var folders = (Path.GetDirectoryName(path) ?? "").Split(new[] { '/', '\\' }, StringSplitOptions.RemoveEmptyEntries);
+            var markers = client.Markers;
             for (var i = folders.Length - 1; i >= 0; i--)
             {
-                if (client.Markers.Contains(folders[i], StringComparer.OrdinalIgnoreCase))
+                for (var m = 0; m < markers.Count; m++)
                 {
-                    return i;
+                    if (string.Equals(markers[m], folders[i], StringComparison.OrdinalIgnoreCase))
+                    {
+                        return i;
+                    }
                 }
             }
 
