@@ -352,6 +352,59 @@ namespace TokUsage.TestData
             Expect("copilot", empty, "0f0e0d0c-empty", "", te, "gpt-5.4-mini", pe, ce);
         }
 
+        /// <summary>
+        /// Cherry Studio's Claude Code transcripts: each call appended 3 times while streaming (new uuid, same request
+        /// id, growing usage), the message id appearing only from the second copy; a component joining two requests
+        /// through a reused message id; a row without identities; the same transcript in the V1 and V2 folders.
+        /// </summary>
+        private void CherryStudio()
+        {
+            var appData = Path.Combine(_home, ".config", "CherryStudio");
+            var v2 = Path.Combine(appData, "Data", "Agents", ".claude", "projects", "D--repo", "cherry-ses-1.jsonl");
+            var v1 = Path.Combine(appData, ".claude", "projects", "D--repo", "cherry-ses-1.jsonl");
+            var lines = new List<string>();
+            string Line(DateTimeOffset t, string? request, string? messageId, string uuid, string model, long i, long o, long cr, long cw)
+            {
+                var message = new JsonObject { ["model"] = model, ["role"] = "assistant", ["usage"] = new JsonObject { ["input_tokens"] = i, ["output_tokens"] = o, ["cache_read_input_tokens"] = cr, ["cache_creation_input_tokens"] = cw } };
+                if (messageId != null)
+                {
+                    message["id"] = messageId;
+                }
+
+                var line = new JsonObject { ["type"] = "assistant", ["sessionId"] = "cherry-ses-1", ["uuid"] = uuid, ["timestamp"] = Iso(t), ["message"] = message };
+                if (request != null)
+                {
+                    line["requestId"] = request;
+                }
+
+                return Json(line);
+            }
+
+            for (var c = 0; c < 3; c++)
+            {
+                var t = Time();
+                var model = c == 2 ? "deepseek-chat" : "claude-sonnet-4-5-20250929";
+                var (i, o, cr, cw) = (N(100, 9000), N(50, 900), N(0, 20000), N(0, 2000));
+                lines.Add(Line(t, "req-" + c, null, $"u{c}a", model, i, o / 3, cr, cw));
+                lines.Add(Line(t.AddSeconds(1), "req-" + c, "msg-" + c, $"u{c}b", model, i, o / 2, cr, cw));
+                lines.Add(Line(t.AddSeconds(2), "req-" + c, "msg-" + c, $"u{c}c", model, i, o, cr, cw));
+                Expect("cherrystudio", v2, "cherry-ses-1", "D--repo", t.AddSeconds(2), model, i, o, cr, cw);
+            }
+
+            // Two requests that reuse one message id: two calls, each once.
+            var tr = Time();
+            var (ri, ro) = (N(100, 9000), N(50, 900));
+            lines.Add(Line(tr, "req-x", "msg-shared", "ux1", "claude-sonnet-4-5-20250929", ri, ro, 0, 0));
+            lines.Add(Line(tr.AddSeconds(5), "req-y", "msg-shared", "uy1", "claude-sonnet-4-5-20250929", ri + 10, ro + 10, 0, 0));
+            Expect("cherrystudio", v2, "cherry-ses-1", "D--repo", tr, "claude-sonnet-4-5-20250929", ri, ro);
+            Expect("cherrystudio", v2, "cherry-ses-1", "D--repo", tr.AddSeconds(5), "claude-sonnet-4-5-20250929", ri + 10, ro + 10);
+            lines.Add(Json(new JsonObject { ["type"] = "assistant", ["timestamp"] = Iso(tr), ["message"] = new JsonObject { ["model"] = "<synthetic>", ["usage"] = new JsonObject { ["input_tokens"] = 0, ["output_tokens"] = 0 } } }));
+            WriteLines(v2, lines);
+            File.SetLastWriteTimeUtc(v2, _start.AddDays(20).UtcDateTime);
+            WriteLines(v1, lines.Take(3)); // the pre-upgrade copy of the same transcript: read once, as the later copy
+            File.SetLastWriteTimeUtc(v1, _start.AddDays(2).UtcDateTime);
+        }
+
         private static string Quote(string field) => "\"" + field.Replace("\"", "\"\"") + "\"";
     }
 }

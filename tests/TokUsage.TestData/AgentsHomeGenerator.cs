@@ -75,6 +75,7 @@ namespace TokUsage.TestData
             g.Mcode();
             g.TencentBuddy();
             g.CopilotChat();
+            g.CherryStudio();
             return new GeneratedAgentsHome
             {
                 Home = home,

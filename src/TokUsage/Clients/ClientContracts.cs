@@ -64,6 +64,16 @@ namespace TokUsage.Clients
     }
 
     /// <summary>
+    /// A client whose marker folder holds another client's whole layout (Cherry Studio keeps Claude Code transcripts in
+    /// <c>CherryStudio/…/.claude/projects</c>): under -Path, a file below its marker is its own even when the other
+    /// client's marker (<c>.claude</c>) is nearer to the file.
+    /// </summary>
+    internal interface IEnclosingMarkers
+    {
+        bool MarkersEnclose { get; }
+    }
+
+    /// <summary>
     /// A client whose records are snapshots of a running total per key, written again by every later file (Trae's usage
     /// dumps: each sync writes each session's latest usage again): of the records with one key, only the latest counts —
     /// a keep-latest lane, not first-seen. Such files pass the gate after every other file has been read.

@@ -179,7 +179,8 @@ namespace TokUsage.Pipeline
         /// <summary>
         /// The client among <paramref name="candidates"/> that reads a file under -Path. The file belongs to the client,
         /// of all clients, whose marker folder (<c>.claude</c>, <c>.codex</c>, <c>.gemini</c>…) is nearest to it; when
-        /// that client is not a candidate, nobody here reads it and <paramref name="foreign"/> names its owner. A file
+        /// that client is not a candidate, nobody here reads it and <paramref name="foreign"/> names its owner (a client
+        /// whose marker folder encloses another's layout, <see cref="IEnclosingMarkers"/>, wins wherever its marker is). A file
         /// under no client's folders goes to the first candidate (registry order) that reads its kind of file.
         /// </summary>
         private static IClientSource? Owner(string path, IReadOnlyList<IClientSource> candidates, out IClientSource? foreign)
@@ -193,6 +194,11 @@ namespace TokUsage.Pipeline
                 if (client.IsUsageFile(path))
                 {
                     var depth = MarkerDepth(client, folders ??= Folders(path));
+                    if (depth >= 0 && client is IEnclosingMarkers enclosing && enclosing.MarkersEnclose)
+                    {
+                        depth = int.MaxValue; // its folder holds the other client's layout: nearer markers inside it are its own
+                    }
+
                     if (depth > markedDepth)
                     {
                         marked = client;

@@ -14,7 +14,7 @@ namespace TokUsage.Clients.Common
     /// A client defined by its roots, its file-name rule and its reader — the shape of every file-based agent except the
     /// two with their own classes (Claude Code, Codex). Immutable and thread-safe.
     /// </summary>
-    internal sealed class FileClient : IClientSource, ICumulativeCopies, IKeepLatest
+    internal sealed class FileClient : IClientSource, ICumulativeCopies, IKeepLatest, IEnclosingMarkers
     {
         private readonly Func<ClientEnvironment, IEnumerable<ScanRoot>> _roots;
         private readonly Func<string, bool> _isUsageFile;
@@ -42,6 +42,9 @@ namespace TokUsage.Clients.Common
 
         /// <summary>Set for clients whose keyed records are running totals repeated across files (<see cref="IKeepLatest"/>).</summary>
         public bool KeepsLatest { get; set; }
+
+        /// <summary>Set for clients whose marker folder holds another client's layout (<see cref="IEnclosingMarkers"/>).</summary>
+        public bool MarkersEnclose { get; set; }
 
         public string Id { get; }
 
