@@ -22,6 +22,7 @@ namespace TokUsage.TestData
             OpenCode();
             Kilo();
             MiMo();
+            Devin();
             Hermes();
             Goose();
             Zed();
@@ -261,6 +262,49 @@ namespace TokUsage.TestData
 
                 Expect("micode", i == 1 ? beta : main, "mses_1", "/home/me/mimo-app", t, "mimo-v2.5-pro", input, output, read, write, reasoning, cost: reported);
             }
+        }
+
+        /// <summary>
+        /// Devin CLI: message_nodes rows with usage in chat_message.metadata.metrics and the model in generation_model;
+        /// a session whose model is the routing mode "adaptive" (used when a row names no model); an older row with only
+        /// num_tokens (booked as output); user rows; a damaged row.
+        /// </summary>
+        private void Devin()
+        {
+            var path = Data("devin", "cli", "sessions.db");
+            using var db = SqliteFiles.Create(path);
+            SqliteFiles.Exec(db, """
+                CREATE TABLE sessions (id TEXT PRIMARY KEY, working_directory TEXT NOT NULL, backend_type TEXT NOT NULL, model TEXT NOT NULL, agent_mode TEXT NOT NULL, created_at INTEGER NOT NULL, last_activity_at INTEGER NOT NULL);
+                CREATE TABLE message_nodes (row_id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, node_id INTEGER NOT NULL, parent_node_id INTEGER, chat_message TEXT NOT NULL, created_at INTEGER NOT NULL, metadata TEXT);
+                INSERT INTO sessions VALUES ('dv-1', '/home/me/devin-app', 'windsurf', 'adaptive', 'accept-edits', 1, 1), ('dv-2', '/home/me/devin-lib', 'windsurf', 'gpt-5.4-mini', 'accept-edits', 1, 1);
+                """);
+            void Row(string session, object message, DateTimeOffset t) =>
+                SqliteFiles.Exec(db, "INSERT INTO message_nodes (session_id, node_id, chat_message, created_at) VALUES ($s, 1, $m, $t)",
+                    ("$s", session), ("$m", message is string raw ? raw : ((JsonNode)message).ToJsonString()), ("$t", t.ToUnixTimeSeconds()));
+            for (var i = 0; i < 4; i++)
+            {
+                var t = Time();
+                var session = i < 3 ? "dv-1" : "dv-2";
+                var model = i == 2 ? null : i == 3 ? null : "claude-sonnet-4-5-20250929";
+                var (io, o, cr, cw) = (N(100, 30000), N(10, 900), N(0, 9000), N(0, 900));
+                Row(session, new JsonObject { ["role"] = "user", ["content"] = "go", ["metadata"] = new JsonObject { ["metrics"] = new JsonObject { ["input_tokens"] = 1 } } }, t);
+                var metadata = new JsonObject { ["num_tokens"] = o, ["metrics"] = new JsonObject { ["input_tokens"] = io, ["output_tokens"] = o, ["cache_read_tokens"] = cr, ["cache_creation_tokens"] = cw, ["total_time_ms"] = 2846 } };
+                if (model != null)
+                {
+                    metadata["generation_model"] = model;
+                }
+
+                Row(session, new JsonObject { ["role"] = "assistant", ["content"] = "ok", ["metadata"] = metadata }, t);
+                Expect("devin-cli", path, session, session == "dv-1" ? "/home/me/devin-app" : "/home/me/devin-lib", new DateTimeOffset(t.ToUnixTimeSeconds() * TimeSpan.TicksPerSecond + DateTimeOffset.UnixEpoch.UtcTicks, TimeSpan.Zero),
+                    model ?? (session == "dv-1" ? "adaptive" : "gpt-5.4-mini"), io, o, cr, cw);
+            }
+
+            var tOld = Time();
+            var numTokens = N(10, 900);
+            Row("dv-1", new JsonObject { ["role"] = "assistant", ["content"] = "ok", ["metadata"] = new JsonObject { ["num_tokens"] = numTokens, ["generation_model"] = "claude-sonnet-4-5-20250929" } }, tOld);
+            Expect("devin-cli", path, "dv-1", "/home/me/devin-app", new DateTimeOffset(tOld.ToUnixTimeSeconds() * TimeSpan.TicksPerSecond + DateTimeOffset.UnixEpoch.UtcTicks, TimeSpan.Zero), "claude-sonnet-4-5-20250929", 0, numTokens);
+            Row("dv-2", "{\"role\":\"assistant\",", Time());
+            Damage("devin-cli");
         }
 
         // ---- Hermes -----------------------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ namespace TokUsage.Tests.Engine
     /// tokscale is wrong, where this test pins the difference down to what the docs name: it counts Droid's superseded
     /// settings copies and Kimchi's and Jcode's copied messages again, reads no bare-number Mux file, and keeps the
     /// cached tokens of OpenAI-shaped Codebuff usage in input, and drops a MiniMax Code capture's calls cut before the result, keeps CodeBuddy's thinking tokens in output as well as in reasoning, and reads neither VS Code's plain .json nor its
-    /// empty-window Copilot chat sessions, nor a Copilot span carrying only a total. (On Jcode's OpenAI-style cache reads it agrees: #937.)
+    /// empty-window Copilot chat sessions, nor a Copilot span carrying only a total, and drops a Devin call whose only model
+    /// is the routing mode "adaptive". (On Jcode's OpenAI-style cache reads it agrees: #937.)
     /// </summary>
     public sealed class TokscaleFileParityTests : IDisposable
     {
@@ -45,7 +46,7 @@ namespace TokUsage.Tests.Engine
             Skip.If(string.IsNullOrEmpty(tokscale) || !File.Exists(tokscale), "tokscale is not installed (set TOKUSAGE_TOKSCALE; build.ps1 installs it)");
 
             var home = AgentsHomeGenerator.Generate(_dir.Combine("home"));
-            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, cherrystudio, copilot, mcode, codebuddy, workbuddy, mux, jcode, codebuff, droid", home.Home);
+            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, cherrystudio, devin-cli, copilot, mcode, codebuddy, workbuddy, mux, jcode, codebuff, droid", home.Home);
             Tokens Ours(string client) => Tokens.Of(ours.Where(f => f.Client == client));
 
             foreach (var client in new[] { "junie", "senpi", "gjc", "trae", "cursor", "micode", "opencodereview", "cherrystudio" })
@@ -108,6 +109,14 @@ namespace TokUsage.Tests.Engine
             Assert.Equal(
                 copilotExpected with { Input = copilotExpected.Input - unreadByTokscale.Sum(f => f.InputTokens), Output = copilotExpected.Output - unreadByTokscale.Sum(f => f.OutputTokens) - totalOnly[0].OutputTokens },
                 Run(tokscale!, home.Home, "copilot"));
+
+            // Devin CLI: tokscale drops a call whose only model is the session's routing mode "adaptive"; TokUsage counts
+            // it as model "adaptive" (unpriced, listed).
+            var devin = ours.Where(f => f.Client == "devin-cli").SelectMany(f => f.Entries).ToList();
+            Assert.Contains(devin, e => e.Model == "adaptive");
+            var routed = devin.Where(e => e.Model != "adaptive").ToList();
+            Assert.Equal(new Tokens(routed.Sum(e => e.InputTokens), routed.Sum(e => e.OutputTokens), routed.Sum(e => e.CacheReadTokens), routed.Sum(e => e.CacheWriteTokens), routed.Sum(e => e.ReasoningTokens)),
+                Run(tokscale!, home.Home, "devin-cli"));
 
             // Jcode: tokscale counts a resumed session's copies again; everything else, OpenAI-style cache reads included, agrees.
             var jcode = Run(tokscale!, home.Home, "jcode");
