@@ -405,6 +405,33 @@ namespace TokUsage.TestData
             File.SetLastWriteTimeUtc(v1, _start.AddDays(2).UtcDateTime);
         }
 
+        /// <summary>Reasonix's daily statistics: records with and without cache_miss, thinking inside completion, turn markers.</summary>
+        private void Reasonix()
+        {
+            for (var d = 0; d < 2; d++)
+            {
+                var file = Path.Combine(_home, ".reasonix", "stats", $"2026-07-0{d + 3}.jsonl");
+                var lines = new List<string>();
+                for (var i = 0; i < 4; i++)
+                {
+                    var t = Time();
+                    var model = i % 2 == 0 ? "gpt-5.4-mini" : "claude-haiku-4-5-20251001";
+                    var (fresh, hit, o, think) = (N(10, 9000), N(0, 20000), N(10, 900), N(0, 50));
+                    var record = new JsonObject { ["ts"] = Iso(t), ["model"] = (i % 2 == 0 ? "openai/" : "anthropic/") + model, ["prompt"] = fresh + hit, ["completion"] = o + think, ["reasoning"] = think, ["cache_hit"] = hit, ["total"] = fresh + hit + o + think, ["requests"] = 1 };
+                    if (i != 1)
+                    {
+                        record["cache_miss"] = fresh; // older records leave it out
+                    }
+
+                    lines.Add(Json(record));
+                    lines.Add(Json(new JsonObject { ["ts"] = Iso(t), ["turn"] = true }));
+                    Expect("reasonix", file, "reasonix-" + Path.GetFileNameWithoutExtension(file), "", t, model, fresh, o, hit, reasoning: think);
+                }
+
+                WriteLines(file, lines);
+            }
+        }
+
         private static string Quote(string field) => "\"" + field.Replace("\"", "\"\"") + "\"";
     }
 }

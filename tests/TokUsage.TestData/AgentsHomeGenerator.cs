@@ -76,6 +76,7 @@ namespace TokUsage.TestData
             g.TencentBuddy();
             g.CopilotChat();
             g.CherryStudio();
+            g.Reasonix();
             return new GeneratedAgentsHome
             {
                 Home = home,
