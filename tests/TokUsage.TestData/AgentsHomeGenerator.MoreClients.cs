@@ -432,6 +432,32 @@ namespace TokUsage.TestData
             }
         }
 
+        /// <summary>Cline CLI: a session's manifest and messages (input including cache, Cline's bill kept, the model switching mid-session).</summary>
+        private void ClineCli()
+        {
+            var folder = Path.Combine(_home, ".cline", "data", "sessions", "cline-cli-ses");
+            Write(Path.Combine(folder, "cline-cli-ses.json"), Json(new JsonObject { ["session_id"] = "cline-cli-ses", ["provider"] = "anthropic", ["model"] = "claude-sonnet-4-5-20250929", ["workspace_root"] = "/home/dev/cline-app", ["metadata"] = new JsonObject { ["title"] = "CLI task" } }));
+            var messages = new JsonArray();
+            var model = "claude-sonnet-4-5-20250929";
+            for (var i = 0; i < 4; i++)
+            {
+                var t = Time();
+                messages.Add(new JsonObject { ["role"] = "user", ["ts"] = t.ToUnixTimeMilliseconds() });
+                var (fresh, cr, cw, o) = (N(10, 9000), N(0, 30000), N(0, 2000), N(10, 900));
+                var message = new JsonObject { ["id"] = "msg-" + i, ["role"] = "assistant", ["ts"] = t.ToUnixTimeMilliseconds(), ["metrics"] = new JsonObject { ["inputTokens"] = fresh + cr + cw, ["outputTokens"] = o, ["cacheReadTokens"] = cr, ["cacheWriteTokens"] = cw, ["cost"] = i == 3 ? 0 : 0.011 * (i + 1) } };
+                if (i == 2)
+                {
+                    model = "gpt-5.4-mini";
+                    message["modelInfo"] = new JsonObject { ["id"] = model, ["provider"] = "openai" };
+                }
+
+                messages.Add(message);
+                Expect("cline", Path.Combine(folder, "cline-cli-ses.messages.json"), "cline-cli-ses", "/home/dev/cline-app", t, model, fresh, o, cr, cw, cost: i == 3 ? null : 0.011m * (i + 1));
+            }
+
+            Write(Path.Combine(folder, "cline-cli-ses.messages.json"), Json(new JsonObject { ["sessionId"] = "cline-cli-ses", ["agent"] = "lead", ["messages"] = messages }));
+        }
+
         private static string Quote(string field) => "\"" + field.Replace("\"", "\"\"") + "\"";
     }
 }

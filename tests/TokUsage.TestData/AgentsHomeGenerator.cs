@@ -77,6 +77,7 @@ namespace TokUsage.TestData
             g.CopilotChat();
             g.CherryStudio();
             g.Reasonix();
+            g.ClineCli();
             return new GeneratedAgentsHome
             {
                 Home = home,

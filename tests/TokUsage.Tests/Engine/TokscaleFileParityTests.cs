@@ -46,10 +46,10 @@ namespace TokUsage.Tests.Engine
             Skip.If(string.IsNullOrEmpty(tokscale) || !File.Exists(tokscale), "tokscale is not installed (set TOKUSAGE_TOKSCALE; build.ps1 installs it)");
 
             var home = AgentsHomeGenerator.Generate(_dir.Combine("home"));
-            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, cherrystudio, reasonix, devin-cli, copilot, mcode, codebuddy, workbuddy, mux, jcode, codebuff, droid", home.Home);
+            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, cherrystudio, reasonix, cline, devin-cli, copilot, mcode, codebuddy, workbuddy, mux, jcode, codebuff, droid", home.Home);
             Tokens Ours(string client) => Tokens.Of(ours.Where(f => f.Client == client));
 
-            foreach (var client in new[] { "junie", "senpi", "gjc", "trae", "cursor", "micode", "opencodereview", "cherrystudio", "reasonix" })
+            foreach (var client in new[] { "junie", "senpi", "gjc", "trae", "cursor", "micode", "opencodereview", "cherrystudio", "reasonix", "cline" })
             {
                 Assert.Equal((client, Ours(client)), (client, Run(tokscale!, home.Home, client)));
             }

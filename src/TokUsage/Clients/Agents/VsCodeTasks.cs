@@ -26,15 +26,23 @@ namespace TokUsage.Clients.Agents
 
         public static readonly IClientSource RooCode = Client("roocode", "rooveterinaryinc.roo-cline", costIsBill: false);
         public static readonly IClientSource KiloCode = Client("kilocode", "kilocode.kilo-code", costIsBill: false);
-        public static readonly IClientSource Cline = Client("cline", "saoudrizwan.claude-dev", costIsBill: true);
+        /// <summary>Cline in VS Code and its forks, and Cline CLI's sessions (<see cref="ClineCli"/>).</summary>
+        public static readonly IClientSource Cline = new FileClient("cline",
+            env => Folders(env, "saoudrizwan.claude-dev").Concat(new[] { ClineCli.Root(env) }),
+            path => Roots.NameIs(path, "ui_messages.json") || ClineCli.IsMessages(path),
+            (file, options, cancel) => ClineCli.IsMessages(file.Path) ? ClineCli.Read(file, options, cancel) : Read(file, options, cancel, costIsBill: true),
+            "saoudrizwan.claude-dev", ".cline");
 
         private static IClientSource Client(string id, string extension, bool costIsBill) => new FileClient(id,
-            env => Roots.AppData(env).SelectMany(appData => Editors.Select(editor => Path.Combine(appData, editor, "User", "globalStorage", extension, "tasks")))
-                .Concat(new[] { Path.Combine(env.Home, ".vscode-server", "data", "User", "globalStorage", extension, "tasks") })
-                .Select(dir => new ScanRoot(dir, "default")),
+            env => Folders(env, extension),
             path => Roots.NameIs(path, "ui_messages.json"),
             (file, options, cancel) => Read(file, options, cancel, costIsBill),
             extension);
+
+        private static IEnumerable<ScanRoot> Folders(ClientEnvironment env, string extension) =>
+            Roots.AppData(env).SelectMany(appData => Editors.Select(editor => Path.Combine(appData, editor, "User", "globalStorage", extension, "tasks")))
+                .Concat(new[] { Path.Combine(env.Home, ".vscode-server", "data", "User", "globalStorage", extension, "tasks") })
+                .Select(dir => new ScanRoot(dir, "default"));
 
         private static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel, bool costIsBill)
         {
