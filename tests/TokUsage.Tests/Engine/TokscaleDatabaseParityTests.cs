@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
 using TokUsage.TestData;
 using TokUsage.Tests.Support;
 using Xunit;
@@ -29,13 +27,11 @@ namespace TokUsage.Tests.Engine
             _dir.Dispose();
         }
 
-        private sealed record Tokens(long Input, long Output, long CacheRead, long CacheWrite, long Reasoning);
-
         [SkippableFact]
         public void DatabaseClientsAgreeWithTokscaleWhereItIsRight()
         {
-            var tokscale = Environment.GetEnvironmentVariable("TOKUSAGE_TOKSCALE");
-            Skip.If(string.IsNullOrEmpty(tokscale) || !File.Exists(tokscale), "tokscale is not installed (set TOKUSAGE_TOKSCALE; build.ps1 installs it)");
+            var tokscale = Tokscale.Executable;
+            Skip.If(tokscale is null, Tokscale.Missing);
 
             var home = AgentsHomeGenerator.Generate(_dir.Combine("home"));
             var opencodeDb = Path.Combine(home.Home, ".local", "share", "opencode", "opencode.db");
@@ -79,41 +75,6 @@ namespace TokUsage.Tests.Engine
             Assert.Equal(ours.Where(f => f.Client == "crush").Sum(f => f.ReportedCost), crushCost);
         }
 
-        private (Tokens Tokens, decimal Cost) Run(string exe, string home, string client)
-        {
-            var start = new ProcessStartInfo(exe)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var arg in new[] { "--home", home, "models", "--json", "--no-spinner", "--client", client })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment["TOKSCALE_CONFIG_DIR"] = _dir.Combine("tokscale-config");
-            start.Environment["TOKSCALE_PRICING_CACHE_ONLY"] = "1";
-            start.Environment["HOME"] = home;
-            using var process = Process.Start(start)!;
-            var json = process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            Assert.True(process.WaitForExit(120_000));
-            Assert.Equal(0, process.ExitCode);
-            using var document = JsonDocument.Parse(json);
-            long input = 0, output = 0, read = 0, write = 0, reasoning = 0;
-            decimal cost = 0;
-            foreach (var entry in document.RootElement.GetProperty("entries").EnumerateArray())
-            {
-                input += entry.GetProperty("input").GetInt64();
-                output += entry.GetProperty("output").GetInt64();
-                read += entry.GetProperty("cacheRead").GetInt64();
-                write += entry.GetProperty("cacheWrite").GetInt64();
-                reasoning += entry.GetProperty("reasoning").GetInt64();
-                cost += entry.GetProperty("cost").GetDecimal();
-            }
-
-            return (new Tokens(input, output, read, write, reasoning), cost);
-        }
+        private (Tokens Tokens, decimal Cost) Run(string exe, string home, string client) => Tokscale.Run(exe, home, client, _dir.Combine("tokscale-config"));
     }
 }

@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
 using TokUsage.TestData;
 using TokUsage.Tests.Support;
 using Xunit;
@@ -12,12 +10,13 @@ namespace TokUsage.Tests.Engine
 {
     /// <summary>
     /// Runs tokscale 4.17.0 (installed by .ci/run or bench/install-peers.sh, named by TOKUSAGE_TOKSCALE) over the
-    /// generated agents home and requires the same tokens per file-based client — except where docs/clients.md says
-    /// tokscale is wrong, where this test pins the difference down to what the docs name: it counts Droid's superseded
-    /// settings copies and Kimchi's and Jcode's copied messages again, reads no bare-number Mux file, and keeps the
-    /// cached tokens of OpenAI-shaped Codebuff usage in input, and drops a MiniMax Code capture's calls cut before the result, keeps CodeBuddy's thinking tokens in output as well as in reasoning, and reads neither VS Code's plain .json nor its
-    /// empty-window Copilot chat sessions, nor a Copilot span carrying only a total, and drops a Devin call whose only model
-    /// is the routing mode "adaptive". (On Jcode's OpenAI-style cache reads it agrees: #937.)
+    /// generated agents home and requires the same tokens per file-based client, except where docs/clients.md says
+    /// tokscale is wrong; there the difference is pinned to exactly what the docs name. tokscale counts Droid's superseded
+    /// settings copies and Kimchi's and Jcode's copied messages again; reads no bare-number Mux file; keeps OpenAI-shaped
+    /// Codebuff cached tokens in input and CodeBuddy's thinking tokens in output; drops a MiniMax Code capture's calls cut
+    /// before the result, a Copilot span carrying only a total, and a Devin call whose only model is "adaptive"; and reads
+    /// neither VS Code's plain .json nor its empty-window Copilot chat sessions. (On Jcode's OpenAI-style cache reads it
+    /// agrees: its #937.)
     /// </summary>
     public sealed class TokscaleFileParityTests : IDisposable
     {
@@ -30,20 +29,11 @@ namespace TokUsage.Tests.Engine
             _dir.Dispose();
         }
 
-        private sealed record Tokens(long Input, long Output, long CacheRead, long CacheWrite, long Reasoning)
-        {
-            public static Tokens Of(IEnumerable<UsageFile> files) => files.Aggregate(new Tokens(0, 0, 0, 0, 0), (t, f) =>
-                new Tokens(t.Input + f.InputTokens, t.Output + f.OutputTokens, t.CacheRead + f.CacheReadTokens, t.CacheWrite + f.CacheWriteTokens, t.Reasoning + f.ReasoningTokens));
-
-            public static Tokens operator +(Tokens a, Tokens b) =>
-                new(a.Input + b.Input, a.Output + b.Output, a.CacheRead + b.CacheRead, a.CacheWrite + b.CacheWrite, a.Reasoning + b.Reasoning);
-        }
-
         [SkippableFact]
         public void FileClientsAgreeWithTokscaleWhereItIsRight()
         {
-            var tokscale = Environment.GetEnvironmentVariable("TOKUSAGE_TOKSCALE");
-            Skip.If(string.IsNullOrEmpty(tokscale) || !File.Exists(tokscale), "tokscale is not installed (set TOKUSAGE_TOKSCALE; build.ps1 installs it)");
+            var tokscale = Tokscale.Executable;
+            Skip.If(tokscale is null, Tokscale.Missing);
 
             var home = AgentsHomeGenerator.Generate(_dir.Combine("home"));
             var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, cherrystudio, reasonix, cline, devin-cli, copilot, mcode, codebuddy, workbuddy, mux, jcode, codebuff, droid", home.Home);
@@ -55,10 +45,8 @@ namespace TokUsage.Tests.Engine
             }
 
             // What a copy adds when its file is read alone (nothing owns its messages first).
-            Tokens CopiesIn(string client, IEnumerable<string> files) => files.Select(file =>
-                new { Alone = Tokens.Of(Read("-Path $p -Client " + client, file)), Counted = Tokens.Of(ours.Where(f => f.Path == file)) })
-                .Aggregate(new Tokens(0, 0, 0, 0, 0), (sum, x) => sum + new Tokens(x.Alone.Input - x.Counted.Input, x.Alone.Output - x.Counted.Output,
-                    x.Alone.CacheRead - x.Counted.CacheRead, x.Alone.CacheWrite - x.Counted.CacheWrite, x.Alone.Reasoning - x.Counted.Reasoning));
+            Tokens CopiesIn(string client, IEnumerable<string> files) =>
+                files.Aggregate(Tokens.Zero, (sum, file) => sum + (Tokens.Of(Read("-Path $p -Client " + client, file)) - Tokens.Of(ours.Where(f => f.Path == file))));
 
             // Droid: tokscale counts every settings copy of a session; TokUsage the latest only.
             var droidCopies = Directory.EnumerateFiles(Path.Combine(home.Home, ".factory", "sessions"), "*.settings.json", SearchOption.AllDirectories)
@@ -83,9 +71,7 @@ namespace TokUsage.Tests.Engine
             // MiniMax Code: tokscale drops the calls of a capture cut before its turn's result; TokUsage counts them as model unknown.
             var mcode = ours.Where(f => f.Client == "mcode").SelectMany(f => f.Entries).ToList();
             Assert.Contains(mcode, e => e.Model == "unknown");
-            var named = mcode.Where(e => e.Model != "unknown").ToList();
-            Assert.Equal(new Tokens(named.Sum(e => e.InputTokens), named.Sum(e => e.OutputTokens), named.Sum(e => e.CacheReadTokens), named.Sum(e => e.CacheWriteTokens), named.Sum(e => e.ReasoningTokens)),
-                Run(tokscale!, home.Home, "mcode"));
+            Assert.Equal(Tokens.Of(mcode.Where(e => e.Model != "unknown")), Run(tokscale!, home.Home, "mcode"));
 
             // CodeBuddy and WorkBuddy: tokscale keeps the thinking tokens in output as well as in reasoning (counting them
             // twice); input (cache hits taken out, its #1022) and the cache reads and writes agree.
@@ -114,9 +100,7 @@ namespace TokUsage.Tests.Engine
             // it as model "adaptive" (unpriced, listed).
             var devin = ours.Where(f => f.Client == "devin-cli").SelectMany(f => f.Entries).ToList();
             Assert.Contains(devin, e => e.Model == "adaptive");
-            var routed = devin.Where(e => e.Model != "adaptive").ToList();
-            Assert.Equal(new Tokens(routed.Sum(e => e.InputTokens), routed.Sum(e => e.OutputTokens), routed.Sum(e => e.CacheReadTokens), routed.Sum(e => e.CacheWriteTokens), routed.Sum(e => e.ReasoningTokens)),
-                Run(tokscale!, home.Home, "devin-cli"));
+            Assert.Equal(Tokens.Of(devin.Where(e => e.Model != "adaptive")), Run(tokscale!, home.Home, "devin-cli"));
 
             // Jcode: tokscale counts a resumed session's copies again; everything else, OpenAI-style cache reads included, agrees.
             var jcode = Run(tokscale!, home.Home, "jcode");
@@ -127,34 +111,6 @@ namespace TokUsage.Tests.Engine
         private List<UsageFile> Read(string arguments, string path) =>
             _host.Run("Get-TokenUsage " + arguments + " -NoCache", new Dictionary<string, object?> { ["p"] = path }).Objects<UsageFile>().ToList();
 
-        private Tokens Run(string exe, string home, string client)
-        {
-            var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[] { "--home", home, "models", "--json", "--no-spinner", "--client", client })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment["TOKSCALE_CONFIG_DIR"] = Path.Combine(home, ".config", "tokscale");
-            start.Environment["TOKSCALE_PRICING_CACHE_ONLY"] = "1";
-            start.Environment["HOME"] = home;
-            using var process = Process.Start(start)!;
-            var json = process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            Assert.True(process.WaitForExit(120_000));
-            Assert.Equal(0, process.ExitCode);
-            using var document = JsonDocument.Parse(json);
-            long input = 0, output = 0, read = 0, write = 0, reasoning = 0;
-            foreach (var entry in document.RootElement.GetProperty("entries").EnumerateArray())
-            {
-                input += entry.GetProperty("input").GetInt64();
-                output += entry.GetProperty("output").GetInt64();
-                read += entry.GetProperty("cacheRead").GetInt64();
-                write += entry.GetProperty("cacheWrite").GetInt64();
-                reasoning += entry.GetProperty("reasoning").GetInt64();
-            }
-
-            return new Tokens(input, output, read, write, reasoning);
-        }
+        private Tokens Run(string exe, string home, string client) => Tokscale.Run(exe, home, client, Path.Combine(home, ".config", "tokscale")).Tokens;
     }
 }

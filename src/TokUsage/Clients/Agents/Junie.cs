@@ -64,11 +64,8 @@ namespace TokUsage.Clients.Agents
                         CacheWrite = JsonValues.Count(usage, "cacheCreateTokens", "cacheCreationInputTokens", "cacheWrite"),
                         Reasoning = JsonValues.Count(usage, "reasoningTokens", "reasoningOutputTokens", "thinkingTokens"),
                     };
-                    var key = string.Join(":", "junie", session, stamp.ToString(CultureInfo.InvariantCulture), model,
-                        tokens.Input.ToString(CultureInfo.InvariantCulture), tokens.Output.ToString(CultureInfo.InvariantCulture),
-                        tokens.CacheRead.ToString(CultureInfo.InvariantCulture), tokens.CacheWrite.ToString(CultureInfo.InvariantCulture),
-                        tokens.Reasoning.ToString(CultureInfo.InvariantCulture), at.ToString(CultureInfo.InvariantCulture));
-                    result.Record(options, when, model.Trim(), tokens, Recording.Key(key));
+                    result.Record(options, when, model.Trim(), tokens,
+                        Recording.ContentKey(tokens, "junie", session, stamp.ToString(CultureInfo.InvariantCulture), model, at.ToString(CultureInfo.InvariantCulture)));
                 }
             });
 

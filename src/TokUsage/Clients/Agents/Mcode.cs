@@ -42,10 +42,7 @@ namespace TokUsage.Clients.Agents
                 for (var i = 0; i < calls.Count; i++)
                 {
                     var (when, tokens) = calls[i];
-                    var key = string.Join(":", "mcode", session, turn, i.ToString(CultureInfo.InvariantCulture),
-                        tokens.Input.ToString(CultureInfo.InvariantCulture), tokens.Output.ToString(CultureInfo.InvariantCulture),
-                        tokens.CacheRead.ToString(CultureInfo.InvariantCulture), tokens.CacheWrite.ToString(CultureInfo.InvariantCulture));
-                    result.Record(options, when, model, tokens, Recording.Key(key));
+                    result.Record(options, when, model, tokens, Recording.ContentKey(tokens, "mcode", session, turn, i.ToString(CultureInfo.InvariantCulture)));
                 }
             }
 

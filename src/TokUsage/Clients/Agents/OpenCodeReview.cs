@@ -47,10 +47,7 @@ namespace TokUsage.Clients.Agents
                         };
                         var when = JsonValues.TryTimestamp(line, out var t, "timestamp") ? t : fallback;
                         var model = JsonValues.String(line, "model") ?? ModelNames.Unknown;
-                        var key = string.Join(":", "opencodereview", session, when.UtcTicks.ToString(CultureInfo.InvariantCulture), model,
-                            tokens.Input.ToString(CultureInfo.InvariantCulture), tokens.Output.ToString(CultureInfo.InvariantCulture),
-                            tokens.CacheRead.ToString(CultureInfo.InvariantCulture), tokens.CacheWrite.ToString(CultureInfo.InvariantCulture));
-                        result.Record(options, when, model, tokens, Recording.Key(key));
+                        result.Record(options, when, model, tokens, Recording.ContentKey(tokens, "opencodereview", session, when.UtcTicks.ToString(CultureInfo.InvariantCulture), model));
                         return;
                 }
             });

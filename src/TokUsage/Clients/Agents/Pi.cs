@@ -120,10 +120,7 @@ namespace TokUsage.Clients.Agents
                 case Keys.Response when JsonValues.String(message, "responseId") is { } response:
                     return Recording.Key(client + ":response:" + response);
                 case Keys.Response when id != null:
-                    return Recording.Key(string.Join(":", client, "message", id, when.UtcTicks.ToString(CultureInfo.InvariantCulture),
-                        JsonValues.String(message, "provider") ?? "", model, tokens.Input.ToString(CultureInfo.InvariantCulture),
-                        tokens.Output.ToString(CultureInfo.InvariantCulture), tokens.CacheRead.ToString(CultureInfo.InvariantCulture),
-                        tokens.CacheWrite.ToString(CultureInfo.InvariantCulture)));
+                    return Recording.ContentKey(tokens, client, "message", id, when.UtcTicks.ToString(CultureInfo.InvariantCulture), JsonValues.String(message, "provider") ?? "", model);
                 default:
                     return null;
             }

@@ -1,4 +1,6 @@
 using System;
+using System.Globalization;
+using System.Linq;
 using TokUsage.Pipeline;
 using TokUsage.Pricing;
 
@@ -68,6 +70,15 @@ namespace TokUsage.Clients.Common
 
         /// <summary>A dedup key from text (the client's own message identity, namespaced by the reader).</summary>
         public static MessageKey Key(string text) => MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(text));
+
+        /// <summary>
+        /// A dedup key for a format whose records have no id of their own: the record's identifying
+        /// <paramref name="parts"/> (client, session, time, model, place…) and its token counts. A record written again
+        /// has the same key; two different records differ in at least one part or count.
+        /// </summary>
+        public static MessageKey ContentKey(in TokenCounts tokens, params string[] parts) =>
+            Key(string.Join(":", parts) + ":" + string.Join(":", new[] { tokens.Input, tokens.Output, tokens.CacheRead, tokens.CacheWrite, tokens.Reasoning }
+                .Select(n => n.ToString(CultureInfo.InvariantCulture))));
 
         /// <summary>The file's last write time as a timestamp of last resort.</summary>
         public static DateTimeOffset WriteTime(SourceFile file) => new DateTimeOffset(DateTime.SpecifyKind(file.LastWriteUtc, DateTimeKind.Utc));

@@ -50,20 +50,9 @@ namespace TokUsage.Clients.Databases
                 var rowId = row.GetInt64(0);
                 var session = Sqlite.Text(row, 1) ?? string.Empty;
                 var part = result.Part(session, Sqlite.Text(row, 5) ?? string.Empty);
-                var text = Sqlite.Text(row, 2);
-                if (text is null)
+                var document = row.IsDBNull(2) ? null : Sqlite.Json(row, 2, result, rowId, $"message_nodes row {rowId}: chat_message", options, part);
+                if (document is null)
                 {
-                    continue;
-                }
-
-                JsonDocument document;
-                try
-                {
-                    document = JsonDocument.Parse(text);
-                }
-                catch (JsonException e)
-                {
-                    result.Skip(rowId, $"message_nodes row {rowId}: chat_message is not JSON ({e.Message})", options.MaxSkippedSamples, part);
                     continue;
                 }
 

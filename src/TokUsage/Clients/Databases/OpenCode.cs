@@ -164,15 +164,9 @@ namespace TokUsage.Clients.Databases
                     continue;
                 }
 
-                var data = row.GetFieldValue<byte[]>(3);
-                JsonDocument document;
-                try
+                var document = Sqlite.Json(row, 3, result, rowNumber, $"{schema.Messages} row {rowId ?? rowNumber.ToString(CultureInfo.InvariantCulture)}: data", options, part);
+                if (document is null)
                 {
-                    document = JsonDocument.Parse(data);
-                }
-                catch (JsonException e)
-                {
-                    result.Skip(rowNumber, $"{schema.Messages} row {rowId ?? rowNumber.ToString(CultureInfo.InvariantCulture)}: data is not JSON ({e.Message})", options.MaxSkippedSamples, part);
                     continue;
                 }
 

@@ -263,6 +263,23 @@ namespace TokUsage.Clients.Databases
         public static string Column(HashSet<string> columns, string alias, string name) =>
             columns.Contains(name) ? alias + ".\"" + name + "\"" : "NULL";
 
+        /// <summary>
+        /// The JSON document a row keeps in a column (the caller disposes it); null when the value is not JSON — then the
+        /// row is skipped and counted as <paramref name="what"/> (a damaged row never ends the database's read).
+        /// </summary>
+        public static System.Text.Json.JsonDocument? Json(SqliteDataReader row, int ordinal, ParsedFile result, long rowNumber, string what, ReadOptions options, SessionPart? part)
+        {
+            try
+            {
+                return System.Text.Json.JsonDocument.Parse(row.GetFieldValue<byte[]>(ordinal));
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                result.Skip(rowNumber, $"{what} is not JSON ({e.Message})", options.MaxSkippedSamples, part);
+                return null;
+            }
+        }
+
         /// <summary>A column value as text (numbers are formatted invariantly); null for SQL NULL or empty text.</summary>
         public static string? Text(SqliteDataReader row, int ordinal)
         {
