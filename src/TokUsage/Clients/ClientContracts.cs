@@ -70,6 +70,7 @@ namespace TokUsage.Clients
     /// </summary>
     internal interface IEnclosingMarkers
     {
+        /// <summary>True when the client's marker folders enclose another client's layout.</summary>
         bool MarkersEnclose { get; }
     }
 

@@ -16,6 +16,7 @@ namespace TokUsage.Pipeline
     {
         private readonly Dictionary<string, KeySet> _lanes = new Dictionary<string, KeySet>();
         private readonly Dictionary<string, string> _familyRoots = new Dictionary<string, string>();
+        private readonly Dictionary<string, KeySet> _responses = new Dictionary<string, KeySet>();
 
         /// <summary>Claims <paramref name="key"/> for the caller; false when an earlier file already owns it.</summary>
         public bool TryClaim(string client, MessageKey key) => Lane(client).Add(key);
@@ -59,8 +60,6 @@ namespace TokUsage.Pipeline
 
             return seen;
         }
-
-        private readonly Dictionary<string, KeySet> _responses = new Dictionary<string, KeySet>();
 
         /// <summary>The client's set of claimed keys (looked up once per file, then claimed with <see cref="KeySet.Add"/>).</summary>
         public KeySet Lane(string client)
