@@ -139,7 +139,16 @@ namespace TokUsage.Clients.Common
             yield return Path.Combine(env.Home, "AppData", "Roaming");
         }
 
-        public static bool NameIs(string path, string name) => string.Equals(Path.GetFileName(path), name, StringComparison.OrdinalIgnoreCase);
+        /// <summary>
+        /// Whether the last segment of <paramref name="path"/> is <paramref name="name"/> (any case). Without allocating:
+        /// with -Path every file is offered to every client's file rule.
+        /// </summary>
+        public static bool NameIs(string path, string name) =>
+            path.Length > name.Length
+                ? path.EndsWith(name, StringComparison.OrdinalIgnoreCase) && IsSeparator(path[path.Length - name.Length - 1])
+                : string.Equals(path, name, StringComparison.OrdinalIgnoreCase);
+
+        private static bool IsSeparator(char c) => c == '/' || c == '\\' || c == Path.DirectorySeparatorChar || c == Path.AltDirectorySeparatorChar;
 
         public static bool HasExtension(string path, string extension) => path.EndsWith(extension, StringComparison.OrdinalIgnoreCase);
 
