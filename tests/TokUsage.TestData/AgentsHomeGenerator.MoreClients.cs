@@ -458,6 +458,40 @@ namespace TokUsage.TestData
             Write(Path.Combine(folder, "cline-cli-ses.messages.json"), Json(new JsonObject { ["sessionId"] = "cline-cli-ses", ["agent"] = "lead", ["messages"] = messages }));
         }
 
+        /// <summary>ZCode: OpenAI-shaped usage (prompt including cached), the input-style shape, the model set mid-session, a turn without usage.</summary>
+        private void Zcode()
+        {
+            var file = Path.Combine(_home, ".zcode", "projects", "-home-dev-zapp", "zc-ses-1.jsonl");
+            var lines = new List<string> { Json(new JsonObject { ["role"] = "user", ["sessionId"] = "zc-ses-1", ["content"] = "hello", ["model"] = "glm-4.6" }) };
+            var model = "glm-4.6";
+            for (var i = 0; i < 4; i++)
+            {
+                var t = Time();
+                var (fresh, cached, o) = (N(10, 9000), N(0, 20000), N(10, 900));
+                if (i == 2)
+                {
+                    model = "gpt-5.4-mini";
+                }
+
+                var usage = i % 2 == 0
+                    ? new JsonObject { ["prompt_tokens"] = fresh + cached, ["completion_tokens"] = o, ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = cached } }
+                    : new JsonObject { ["input"] = fresh, ["output"] = o, ["cache_read"] = cached };
+                var entry = new JsonObject { ["role"] = "assistant", ["timestamp"] = Iso(t), ["content"] = "done", [i % 2 == 0 ? "usage" : "token_usage"] = usage };
+                if (i == 2)
+                {
+                    entry["model"] = model;
+                }
+
+                lines.Add(Json(new JsonObject { ["role"] = "user", ["content"] = "go on" }));
+                lines.Add(Json(entry));
+                Expect("zcode", file, "zc-ses-1", "-home-dev-zapp", t, model, fresh, o, cached);
+            }
+
+            lines.Add(Json(new JsonObject { ["role"] = "assistant", ["timestamp"] = Iso(Time()), ["content"] = "a turn ZCode logged without usage" }));
+            Damage("zcode");
+            WriteLines(file, lines);
+        }
+
         private static string Quote(string field) => "\"" + field.Replace("\"", "\"\"") + "\"";
     }
 }

@@ -78,6 +78,7 @@ namespace TokUsage.TestData
             g.CherryStudio();
             g.Reasonix();
             g.ClineCli();
+            g.Zcode();
             return new GeneratedAgentsHome
             {
                 Home = home,

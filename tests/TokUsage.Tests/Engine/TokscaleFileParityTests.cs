@@ -15,7 +15,8 @@ namespace TokUsage.Tests.Engine
     /// settings copies and Kimchi's and Jcode's copied messages again; reads no bare-number Mux file; keeps OpenAI-shaped
     /// Codebuff cached tokens in input and CodeBuddy's thinking tokens in output; drops a MiniMax Code capture's calls cut
     /// before the result, a Copilot span carrying only a total, and a Devin call whose only model is "adaptive"; and reads
-    /// neither VS Code's plain .json nor its empty-window Copilot chat sessions. (On Jcode's OpenAI-style cache reads it
+    /// neither VS Code's plain .json nor its empty-window Copilot chat sessions; for ZCode it estimates turns logged without
+    /// usage and keeps OpenAI-shaped cached tokens in input. (On Jcode's OpenAI-style cache reads it
     /// agrees: its #937.)
     /// </summary>
     public sealed class TokscaleFileParityTests : IDisposable
@@ -36,7 +37,7 @@ namespace TokUsage.Tests.Engine
             Skip.If(tokscale is null, Tokscale.Missing);
 
             var home = AgentsHomeGenerator.Generate(_dir.Combine("home"));
-            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, cherrystudio, reasonix, cline, devin-cli, copilot, mcode, codebuddy, workbuddy, mux, jcode, codebuff, droid", home.Home);
+            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, cherrystudio, reasonix, cline, zcode, devin-cli, copilot, mcode, codebuddy, workbuddy, mux, jcode, codebuff, droid", home.Home);
             Tokens Ours(string client) => Tokens.Of(ours.Where(f => f.Client == client));
 
             foreach (var client in new[] { "junie", "senpi", "gjc", "trae", "cursor", "micode", "opencodereview", "cherrystudio", "reasonix", "cline" })
@@ -101,6 +102,15 @@ namespace TokUsage.Tests.Engine
             var devin = ours.Where(f => f.Client == "devin-cli").SelectMany(f => f.Entries).ToList();
             Assert.Contains(devin, e => e.Model == "adaptive");
             Assert.Equal(Tokens.Of(devin.Where(e => e.Model != "adaptive")), Run(tokscale!, home.Home, "devin-cli"));
+
+            // ZCode: tokscale estimates an assistant turn logged without usage (~4 characters a token: its 33 characters are
+            // 9 output tokens, the text before it some input), where TokUsage counts the turn as skipped; and it keeps the
+            // cached tokens of OpenAI-shaped usage (prompt_tokens_details) in input, where TokUsage books them as cache reads.
+            var zcode = Run(tokscale!, home.Home, "zcode");
+            var zcodeOurs = Ours("zcode");
+            Assert.Equal(zcodeOurs.Output + 9, zcode.Output);
+            Assert.True(zcode.CacheRead < zcodeOurs.CacheRead && zcode.Input + zcode.CacheRead > zcodeOurs.Input + zcodeOurs.CacheRead);
+            Assert.Equal(1, ours.Where(f => f.Client == "zcode").Sum(f => f.SkippedLines));
 
             // Jcode: tokscale counts a resumed session's copies again; everything else, OpenAI-style cache reads included, agrees.
             var jcode = Run(tokscale!, home.Home, "jcode");
