@@ -53,3 +53,16 @@ Describe 'README example <Number>' -ForEach $examples {
         ($output | Out-String -Width 80) -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
     }
 }
+
+Describe 'README''s list of clients' {
+    # Every client the module reads (each has default folders, so Get-TokenUsageSource lists it) is named in the README
+    # and in docs/clients.md, so a client added to the registry cannot go undocumented.
+    It 'names every client the module reads, as docs/clients.md does' {
+        $clients = @(Get-TokenUsageSource | ForEach-Object Client | Sort-Object -Unique)
+        $clients.Count | Should -BeGreaterThan 30
+        $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
+        $catalog = Get-Content -Raw (Join-Path $PSScriptRoot '../../docs/clients.md')
+        @($clients | Where-Object { -not $readme.Contains("``$_``") }) | Should -BeNullOrEmpty -Because 'README.md lists the clients'
+        @($clients | Where-Object { -not $catalog.Contains("``$_``") }) | Should -BeNullOrEmpty -Because 'docs/clients.md has a row for each client'
+    }
+}
