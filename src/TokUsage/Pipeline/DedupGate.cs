@@ -18,9 +18,6 @@ namespace TokUsage.Pipeline
         private readonly Dictionary<string, string> _familyRoots = new Dictionary<string, string>();
         private readonly Dictionary<string, KeySet> _responses = new Dictionary<string, KeySet>();
 
-        /// <summary>Claims <paramref name="key"/> for the caller; false when an earlier file already owns it.</summary>
-        public bool TryClaim(string client, MessageKey key) => Lane(client).Add(key);
-
         /// <summary>
         /// Claims one message of <paramref name="lane"/> (the client's <see cref="Lane"/>) under its key and, for Claude
         /// Code, its response: a side-chain line whose response (<c>message.id</c>) an earlier line already counted is a

@@ -77,9 +77,9 @@ namespace TokUsage.Tests.Unit
             var key = Recording.Key("t:1:2:3:4:5");
             var inA = key.Scoped(Recording.Key("a"));
             Assert.NotEqual(inA, key.Scoped(Recording.Key("z")));
-            Assert.True(gate.TryClaim("codex", inA));
-            Assert.False(gate.TryClaim("codex", key.Scoped(Recording.Key("a"))));
-            Assert.True(gate.TryClaim("jcode", inA)); // another client's lane
+            Assert.True(gate.TryClaim("codex", gate.Lane("codex"), inA, default));
+            Assert.False(gate.TryClaim("codex", gate.Lane("codex"), key.Scoped(Recording.Key("a")), default));
+            Assert.True(gate.TryClaim("jcode", gate.Lane("jcode"), inA, default)); // another client's lane
         }
     }
 }
