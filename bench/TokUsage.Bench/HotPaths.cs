@@ -107,10 +107,13 @@ namespace TokUsage.Bench
         public int DedupGate()
         {
             var gate = new DedupGate();
+            var lane = gate.Lane("claude");
             var claimed = 0;
             for (var i = 0; i < _keys.Length; i++)
             {
-                if (gate.TryClaim("claude", _keys[i / 2 * 2]))
+                // As Claude Code messages are claimed: under their key, with their response kept for the side-chain rule.
+                var key = _keys[i / 2 * 2];
+                if (gate.TryClaim("claude", lane, key, new TokUsage.Clients.ResponseIdentity(key, sidechain: false)))
                 {
                     claimed++;
                 }
