@@ -1,9 +1,11 @@
 using System;
+using System.IO;
 using System.Linq;
 using System.Text;
 using CsCheck;
 using TokUsage.Clients.Claude;
 using TokUsage.Parsing;
+using TokUsage.Tests.Support;
 using Xunit;
 
 namespace TokUsage.Tests.Unit
@@ -124,6 +126,30 @@ namespace TokUsage.Tests.Unit
             var reference = Describe(parser.ParseWithReader(line, out var expected, out var expectedDamage), expected, expectedDamage);
             var scanned = Describe(parser.Parse(line, out var actual, out var actualDamage), actual, actualDamage);
             Assert.True(reference == scanned, $"line: {Encoding.UTF8.GetString(line)}\nreader: {reference}\nscan:   {scanned}");
+        }
+
+        /// <summary>
+        /// The equivalence test above would pass if the scan always gave up (the reader then answers): on realistic
+        /// transcripts the scan must decide nearly every usage line itself, or the fast path is gone.
+        /// </summary>
+        [Fact]
+        public void TheScanDecidesNearlyEveryLineOfRealisticTranscripts()
+        {
+            using var dir = new TempDir();
+            var home = TokUsage.TestData.ClaudeHomeGenerator.Generate(dir.Path, new TokUsage.TestData.ClaudeHomeOptions { Sessions = 20, Seed = 7 });
+            var parser = new ClaudeLineParser();
+            long usageLines = 0;
+            foreach (var file in home.Files)
+            {
+                foreach (var line in File.ReadLines(file).Select(Encoding.UTF8.GetBytes).Where(l => ClaudeLineParser.MayHaveUsage(l)))
+                {
+                    usageLines++;
+                    parser.Parse(line, out _, out _);
+                }
+            }
+
+            Assert.True(usageLines > 500, $"{usageLines} usage lines");
+            Assert.True(parser.ScannedLines >= usageLines * 0.95, $"the scan decided {parser.ScannedLines} of {usageLines} usage lines");
         }
 
         [Fact]

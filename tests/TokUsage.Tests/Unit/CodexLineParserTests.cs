@@ -32,6 +32,32 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(slow, fast);
         }
 
+        /// <summary>
+        /// The equivalence tests pass as well if the streaming parser always gives up (the document path then answers): on
+        /// realistic rollouts it must decide nearly every token-count and turn-context line itself.
+        /// </summary>
+        [Fact]
+        public void TheStreamingParserDecidesNearlyEveryTokenCountAndTurnContextLine()
+        {
+            using var dir = new TempDir();
+            var home = TokUsage.TestData.CodexHomeGenerator.Generate(dir.Path, new TokUsage.TestData.CodexHomeOptions { Seed = 7, Sessions = 20 });
+            long lines = 0, decided = 0;
+            foreach (var file in home.Files)
+            {
+                foreach (var text in File.ReadLines(file).Where(l => l.Contains("\"token_count\"", StringComparison.Ordinal) || l.Contains("\"turn_context\"", StringComparison.Ordinal)))
+                {
+                    lines++;
+                    if (CodexLineParser.TryParse(Encoding.UTF8.GetBytes(text), out _) != CodexLineKind.Other)
+                    {
+                        decided++;
+                    }
+                }
+            }
+
+            Assert.True(lines > 500, $"{lines} lines");
+            Assert.True(decided >= lines * 0.95, $"the streaming parser decided {decided} of {lines} lines");
+        }
+
         [Fact]
         public void GeneratedRolloutsCountAlikeOnBothPaths()
         {

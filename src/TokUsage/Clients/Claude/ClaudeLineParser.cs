@@ -56,6 +56,9 @@ namespace TokUsage.Clients.Claude
         /// </summary>
         public ReadOnlySpan<byte> LineSessionId => _top.SessionId.AsSpan(0, _top.SessionIdLength);
 
+        /// <summary>Lines this parser's structural scan decided (the rest went to the reader): the fast path's share, for tests.</summary>
+        internal long ScannedLines { get; private set; }
+
         /// <summary>Cheap test for lines that may carry usage: they contain the property name <c>"usage"</c>.</summary>
         [MethodImpl(Jit.Optimized)]
         public static bool MayHaveUsage(ReadOnlySpan<byte> line) => line.IndexOf("\"usage\""u8) >= 0;
@@ -80,7 +83,13 @@ namespace TokUsage.Clients.Claude
                 scanned = false;
             }
 
-            return scanned ? Finish(out message, out damage) : ParseWithReader(line, out message, out damage);
+            if (scanned)
+            {
+                ScannedLines++;
+                return Finish(out message, out damage);
+            }
+
+            return ParseWithReader(line, out message, out damage);
         }
 
         /// <summary>Parses one line token by token with <see cref="Utf8JsonReader"/> (the reference for <see cref="Parse"/>).</summary>
