@@ -68,38 +68,52 @@ namespace TokUsage.Pipeline
         public IEnumerable<ParsedFile> Drain()
         {
             var ready = new List<ParsedFile>();
-            while (_waiting.Count > 0)
+            foreach (var file in _waiting)
             {
-                var first = _waiting[0];
-                first.Remaining = 0;
-                Pass(first, ready);
+                if (!file.Passed)
+                {
+                    file.Remaining = 0;
+                    Pass(file, ready);
+                }
             }
 
+            _waiting.Clear();
             return ready;
         }
 
-        private void Pass(Waiting file, List<ParsedFile> ready)
+        /// <summary>
+        /// Lets <paramref name="first"/> pass, then every file its passing releases, and theirs in turn — iteratively, so
+        /// a crafted chain of thousands of resumed files cannot exhaust the stack.
+        /// </summary>
+        private void Pass(Waiting first, List<ParsedFile> ready)
         {
-            _waiting.Remove(file);
-            file.Passed = true;
-            ready.Add(file.Parsed);
-            if (!(Owned(file.Parsed.Source) is { } key) || !_pending.TryGetValue(key, out var n))
+            var passing = new Queue<Waiting>();
+            passing.Enqueue(first);
+            while (passing.Count > 0)
             {
-                return;
-            }
-
-            _pending[key] = --n;
-            if (n > 0 || !_waitingFor.TryGetValue(key, out var released))
-            {
-                return;
-            }
-
-            _waitingFor.Remove(key);
-            foreach (var other in released)
-            {
-                if (!other.Passed && --other.Remaining == 0)
+                var file = passing.Dequeue();
+                var parsed = file.Parsed!;
+                file.Passed = true; // still listed in _waiting: Drain skips files that passed
+                file.Parsed = null; // the consumer owns it now; the waiting list must not keep it alive
+                ready.Add(parsed);
+                if (!(Owned(parsed.Source) is { } key) || !_pending.TryGetValue(key, out var n))
                 {
-                    Pass(other, ready);
+                    continue;
+                }
+
+                _pending[key] = --n;
+                if (n > 0 || !_waitingFor.TryGetValue(key, out var released))
+                {
+                    continue;
+                }
+
+                _waitingFor.Remove(key);
+                foreach (var other in released)
+                {
+                    if (!other.Passed && --other.Remaining == 0)
+                    {
+                        passing.Enqueue(other);
+                    }
                 }
             }
         }
@@ -111,7 +125,8 @@ namespace TokUsage.Pipeline
         {
             public Waiting(ParsedFile parsed) => Parsed = parsed;
 
-            public ParsedFile Parsed { get; }
+            /// <summary>The file until it passes; null after (the consumer has it).</summary>
+            public ParsedFile? Parsed { get; set; }
 
             public int Remaining { get; set; }
 

@@ -103,6 +103,29 @@ namespace TokUsage.Tests.Unit
             Assert.True(gate.TryClaim("codex", gate.Lane("codex"), key, default));
         }
 
+        /// <summary>
+        /// A crafted chain of resumed sessions, each file copying the next one's session: every file waits, and the last
+        /// file's passing releases the whole chain. Released iteratively (a recursive release overflowed the stack), each
+        /// file once, the chain in order from its end.
+        /// </summary>
+        [Fact]
+        public void AChainOfFiftyThousandResumedSessionsIsReleasedWithoutExhaustingTheStack()
+        {
+            const int n = 50_000;
+            var files = Enumerable.Range(0, n).Select(i => new SourceFile(ClaudeSource.Instance, $"/p/s{i:D6}.jsonl", 1, DateTime.UnixEpoch, "/p")).ToList();
+            var admission = new SessionAdmission(files);
+            var passed = new List<ParsedFile>();
+            for (var i = 0; i < n; i++)
+            {
+                var parsed = new ParsedFile(files[i], $"s{i:D6}", "p") { ReferencedSessions = i + 1 < n ? new[] { $"s{i + 1:D6}" } : Array.Empty<string>() };
+                passed.AddRange(admission.Offer(parsed));
+            }
+
+            passed.AddRange(admission.Drain());
+            Assert.Equal(n, passed.Count);
+            Assert.Equal(Enumerable.Range(0, n).Reverse().Select(i => files[i].Path), passed.Select(p => p.Source.Path));
+        }
+
         [Fact]
         public void ASideChainLineOfAResponseAlreadyCountedIsAReplayedCopyWhateverItsKey()
         {
