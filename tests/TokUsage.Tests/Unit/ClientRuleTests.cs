@@ -1,5 +1,8 @@
 using System;
+using System.IO;
+using System.Linq;
 using System.Text.Json;
+using System.Threading;
 using TokUsage.Clients;
 using TokUsage.Clients.Agents;
 using TokUsage.Clients.Common;
@@ -42,6 +45,25 @@ namespace TokUsage.Tests.Unit
         {
             using var doc = JsonDocument.Parse(json);
             Assert.False(JsonValues.TryTimestamp(doc.RootElement, out _));
+        }
+
+        /// <summary>
+        /// A Copilot chat journal line whose patch path is 200,000 steps long (crafted or damaged): the replay descends one
+        /// level per step, so such a write is dropped, not followed into a stack overflow; the session's other requests count.
+        /// </summary>
+        [Fact]
+        public void ACopilotChatPatchWithAnEndlessPathIsDroppedAndTheSessionStillCounts()
+        {
+            using var dir = new Support.TempDir();
+            var file = Path.Combine(dir.Path, "Code", "User", "workspaceStorage", "h", "chatSessions", "s.jsonl");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            var request = "{\"timestamp\":1783000000000,\"modelId\":\"copilot/gpt-5.4-mini\",\"result\":{\"metadata\":{\"promptTokens\":100,\"outputTokens\":10,\"resolvedModel\":\"gpt-5.4-mini\"}}}";
+            var path = "[\"requests\",0," + string.Join(",", Enumerable.Repeat("\"a\"", 200_000)) + "]";
+            File.WriteAllLines(file, new[] { "{\"kind\":0,\"v\":{\"requests\":[" + request + "]}}", "{\"kind\":1,\"k\":" + path + ",\"v\":1}" });
+            var source = new SourceFile(Copilot.Source, file, new FileInfo(file).Length, File.GetLastWriteTimeUtc(file), dir.Path);
+            var parsed = Copilot.Source.Read(source, new ReadOptions(TokUsage.Pricing.PriceBook.Embedded, DateWindow.All), CancellationToken.None);
+            Assert.Null(parsed.Error);
+            Assert.Equal(110L, parsed.Entries.Sum(e => e.Entry.TotalTokens));
         }
 
         [Fact]

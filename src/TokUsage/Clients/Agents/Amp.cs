@@ -32,6 +32,18 @@ namespace TokUsage.Clients.Agents
             public bool Consumed;
         }
 
+        /// <summary>Longest offset a message id may add to the thread's creation (ten years of seconds): ids are small counters.</summary>
+        private const long MaxMessageOffsetSeconds = 315_576_000;
+
+        /// <summary>
+        /// A message without its own time: the thread's creation plus its id in seconds (Amp logs no time for it), or the
+        /// creation itself when the id is no small counter (found by fuzzing: a huge id overflowed the date and ended the read).
+        /// </summary>
+        private static DateTimeOffset Dated(DateTimeOffset created, long? messageId) =>
+            messageId is long id && id >= 0 && id <= MaxMessageOffsetSeconds && created.UtcTicks + (id * TimeSpan.TicksPerSecond) < DateTimeOffset.MaxValue.UtcTicks
+                ? created.AddSeconds(id)
+                : created;
+
         private static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
         {
             var result = new ParsedFile(file, Path.GetFileNameWithoutExtension(file.Path), "");
@@ -82,7 +94,7 @@ namespace TokUsage.Clients.Agents
                         Model = JsonValues.String(u, "model") ?? ModelNames.Unknown,
                         Tokens = Tokens(u, "inputTokens", "outputTokens"),
                         MessageId = messageId,
-                        When = JsonValues.TryTimestamp(u, out var ut, "timestamp") ? ut : created.AddSeconds(messageId ?? 0),
+                        When = JsonValues.TryTimestamp(u, out var ut, "timestamp") ? ut : Dated(created, messageId),
                     };
                     var match = Match(ledger, usage, ref cursor);
                     if (match is null)

@@ -30,6 +30,9 @@ namespace TokUsage.Clients.Agents
         /// <summary>Largest array index a patch may name (a damaged line must not make the replay allocate without end).</summary>
         private const int MaxPathIndex = 4096;
 
+        /// <summary>Longest patch path replayed (the write descends one level per step; a crafted path must not exhaust the stack).</summary>
+        private const int MaxPathLength = 64;
+
         /// <summary>The user-data folders of every VS Code variant on Linux, macOS and Windows, and the remote server's.</summary>
         public static IEnumerable<ScanRoot> Roots(ClientEnvironment env) =>
             Common.Roots.AppData(env).SelectMany(appData => Editors.Select(editor => Path.Combine(appData, editor, "User")))
@@ -90,7 +93,7 @@ namespace TokUsage.Clients.Agents
                     return;
                 case 1 when path.ValueKind == JsonValueKind.Array && path.GetArrayLength() >= 2 && path[0].ValueKind == JsonValueKind.String
                     && path[0].GetString() == "requests" && path[1].ValueKind == JsonValueKind.Number && path[1].TryGetInt32(out var index)
-                    && index >= 0 && index < requests.Count && value.ValueKind != JsonValueKind.Undefined:
+                    && index >= 0 && index < requests.Count && value.ValueKind != JsonValueKind.Undefined && path.GetArrayLength() <= MaxPathLength:
                     var segments = path.EnumerateArray().Skip(2).ToList();
                     requests[index] = Prune(Set(requests[index], segments, 0, JsonNode.Parse(value.GetRawText())));
                     return;
