@@ -75,6 +75,20 @@ namespace TokUsage.Clients
     }
 
     /// <summary>
+    /// A client some of whose sources hold many sessions (a database of the whole history): its reader hands on each
+    /// session once it is complete, before the source is read to its end, so memory holds the sessions in progress, not
+    /// the history (see <see cref="ParsedFile.ReleaseTo"/>). Runs on worker threads, as <see cref="IClientSource.Read"/>.
+    /// </summary>
+    internal interface IReleasesSessions
+    {
+        /// <summary>
+        /// Reads one source as <see cref="IClientSource.Read"/> does, handing complete sessions to
+        /// <paramref name="release"/> as <see cref="ParsedFile.Continued"/> pieces; the result is the last piece.
+        /// </summary>
+        ParsedFile Read(SourceFile file, ReadOptions options, Action<ParsedFile> release, CancellationToken cancel);
+    }
+
+    /// <summary>
     /// A client whose records are snapshots of a running total per key, written again by every later file (Trae's usage
     /// dumps: each sync writes each session's latest usage again): of the records with one key, only the latest counts —
     /// a keep-latest lane, not first-seen. Such files pass the gate after every other file has been read.
@@ -173,6 +187,12 @@ namespace TokUsage.Clients
 
         /// <summary>How many damaged lines per file are kept with line number and reason for -Verbose.</summary>
         public int MaxSkippedSamples { get; set; } = 10;
+
+        /// <summary>
+        /// Messages a multi-session source holds before complete sessions are handed on (see
+        /// <see cref="IReleasesSessions"/>): about 300 bytes each.
+        /// </summary>
+        public int ReleaseSessionsAt { get; set; } = 32 * 1024;
     }
 
     /// <summary>A counted message with its dedup identity, before the cross-file gate.</summary>
@@ -320,14 +340,99 @@ namespace TokUsage.Clients
         /// <summary>The sessions of a multi-session source, in order of first appearance; empty for a log file.</summary>
         public IReadOnlyCollection<SessionPart> Parts => _parts.Values;
 
+        /// <summary>
+        /// True on a piece of a source handed on before the source is read to its end (see <see cref="ReleaseTo"/>):
+        /// more pieces of the same source follow, the last one with this false.
+        /// </summary>
+        public bool Continued { get; private set; }
+
+        /// <summary>Sessions handed on in earlier pieces (see <see cref="ReleaseTo"/>).</summary>
+        public int ReleasedParts { get; private set; }
+
         private readonly Dictionary<string, SessionPart> _parts = new Dictionary<string, SessionPart>(StringComparer.Ordinal);
+        private readonly HashSet<SessionPart> _closed = new HashSet<SessionPart>();
+        private Action<ParsedFile>? _release;
+        private int _releaseAt;
+        private int _partsCreated;
+        private int _samplesTaken;
+
+        /// <summary>
+        /// Lets the reader hand on complete sessions before the whole source is read, so a database of the whole history
+        /// is never held at once: once at least <paramref name="entries"/> messages are held and some belong to sessions
+        /// the reader has closed (<see cref="Close"/>), those sessions go to <paramref name="release"/> as a
+        /// <see cref="Continued"/> piece. Called on the reading (worker) thread; <paramref name="release"/> may block
+        /// until the consumer has taken the previous piece. Without it (readers called directly) the file stays whole.
+        /// </summary>
+        public void ReleaseTo(Action<ParsedFile> release, int entries)
+        {
+            _release = release;
+            _releaseAt = Math.Max(1, entries);
+        }
+
+        /// <summary>
+        /// The reader will add nothing more to the session <paramref name="sessionId"/>: it may be handed on (see
+        /// <see cref="ReleaseTo"/>). A session seen again after it was handed on becomes a new part.
+        /// </summary>
+        public void Close(string sessionId)
+        {
+            if (_release is null || !_parts.TryGetValue(sessionId, out var part))
+            {
+                return;
+            }
+
+            _closed.Add(part);
+            if (Entries.Count < _releaseAt)
+            {
+                return;
+            }
+
+            var piece = SplitOffClosed();
+            // Each pass walks the held messages once; the next waits until they have doubled, so a long session held open
+            // while many short ones close costs linear time, not a pass per session.
+            _releaseAt = Math.Max(_releaseAt, 2 * Entries.Count);
+            _release(piece);
+        }
+
+        /// <summary>Moves the closed sessions, their messages, damage counts and the samples so far into a new piece.</summary>
+        private ParsedFile SplitOffClosed()
+        {
+            var piece = new ParsedFile(Source, SessionId, Project) { Continued = true, Lineage = Lineage };
+            var kept = 0;
+            for (var i = 0; i < Entries.Count; i++)
+            {
+                var entry = Entries[i];
+                if (entry.Part != null && _closed.Contains(entry.Part))
+                {
+                    piece.Entries.Add(entry);
+                }
+                else
+                {
+                    Entries[kept++] = entry;
+                }
+            }
+
+            Entries.RemoveRange(kept, Entries.Count - kept);
+            foreach (var part in _closed)
+            {
+                _parts.Remove(part.SessionId);
+                piece._parts.Add(part.SessionId, part);
+                piece.SkippedLines += part.SkippedLines;
+            }
+
+            SkippedLines -= piece.SkippedLines;
+            ReleasedParts += _closed.Count;
+            _closed.Clear();
+            piece.SkippedSamples.AddRange(SkippedSamples);
+            SkippedSamples.Clear();
+            return piece;
+        }
 
         /// <summary>The part for a session id, created on first use with <paramref name="project"/>.</summary>
         public SessionPart Part(string sessionId, string project)
         {
             if (!_parts.TryGetValue(sessionId, out var part))
             {
-                part = new SessionPart(sessionId, project, _parts.Count);
+                part = new SessionPart(sessionId, project, _partsCreated++);
                 _parts.Add(sessionId, part);
             }
             else if (part.Project.Length == 0 && project.Length > 0)
@@ -347,8 +452,9 @@ namespace TokUsage.Clients
             }
 
             SkippedLines++;
-            if (SkippedSamples.Count < maxSamples)
+            if (_samplesTaken < maxSamples)
             {
+                _samplesTaken++;
                 SkippedSamples.Add(new SkippedLine(lineNumber, reason));
             }
         }

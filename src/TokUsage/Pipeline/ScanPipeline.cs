@@ -13,24 +13,31 @@ namespace TokUsage.Pipeline
     /// <para>Memory: a file is admitted to the workers only while the source bytes admitted but not yet taken stay within
     /// the byte budget (a file larger than the budget is admitted alone), so a slow consumer stops the workers instead
     /// of piling up results, whatever the file sizes.</para>
+    /// <para>Pieces: a reader may hand on pieces of a source before its end (<see cref="ParsedFile.ReleaseTo"/>, a
+    /// database read session by session). They are taken in order before the source's last piece, and a worker posting a
+    /// piece first waits until the consumer has taken its previous one, so a source in flight holds at most the piece
+    /// being read and one waiting. No deadlock: workers take files in order, so the file the consumer waits for is
+    /// finished, being read by a worker that is not waiting, or the one whose pieces the consumer is taking.</para>
     /// <para>Ownership: a taken <see cref="ParsedFile"/> belongs to the consumer. Cancelling the token (Ctrl+C) makes
     /// workers stop at their next buffer read and <see cref="TryTakeNext"/> throw <see cref="OperationCanceledException"/>.</para>
     /// </summary>
     internal sealed class ScanPipeline : IDisposable
     {
         private readonly IReadOnlyList<SourceFile> _files;
-        private readonly Func<SourceFile, CancellationToken, ParsedFile> _parse;
+        private readonly Func<SourceFile, Action<ParsedFile>, CancellationToken, ParsedFile> _parse;
         private readonly long _byteBudget;
         private readonly CancellationTokenSource _stop;
         private readonly BlockingCollection<int> _work = new BlockingCollection<int>();
-        private readonly BlockingCollection<(int Index, ParsedFile File)> _done = new BlockingCollection<(int, ParsedFile)>();
-        private readonly Dictionary<int, ParsedFile> _reorder = new Dictionary<int, ParsedFile>();
+        private readonly BlockingCollection<Posted> _done = new BlockingCollection<Posted>();
+        private readonly Dictionary<int, Queue<Posted>> _reorder = new Dictionary<int, Queue<Posted>>();
         private readonly Thread[] _workers;
+        private readonly SemaphoreSlim[] _taken;
         private int _nextAdmit;
         private int _nextTake;
         private long _admittedBytes;
 
-        public ScanPipeline(IReadOnlyList<SourceFile> files, Func<SourceFile, CancellationToken, ParsedFile> parse, int workers, long byteBudget, CancellationToken cancel)
+        /// <param name="parse">Reads one file on a worker; the action it is given hands on an earlier piece of it.</param>
+        public ScanPipeline(IReadOnlyList<SourceFile> files, Func<SourceFile, Action<ParsedFile>, CancellationToken, ParsedFile> parse, int workers, long byteBudget, CancellationToken cancel)
         {
             _files = files;
             _parse = parse;
@@ -38,9 +45,12 @@ namespace TokUsage.Pipeline
             _stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             Admit();
             _workers = new Thread[Math.Max(1, Math.Min(workers, files.Count))];
+            _taken = new SemaphoreSlim[_workers.Length];
             for (var i = 0; i < _workers.Length; i++)
             {
-                _workers[i] = new Thread(Work) { IsBackground = true, Name = "TokUsage parser " + (i + 1) };
+                var taken = new SemaphoreSlim(1, 1);
+                _taken[i] = taken;
+                _workers[i] = new Thread(() => Work(taken)) { IsBackground = true, Name = "TokUsage parser " + (i + 1) };
                 _workers[i].Start();
             }
         }
@@ -71,15 +81,23 @@ namespace TokUsage.Pipeline
                     return true;
                 }
 
-                if (_reorder.TryGetValue(_nextTake, out var ready))
+                if (_reorder.TryGetValue(_nextTake, out var queue) && queue.Count > 0)
                 {
+                    var posted = queue.Dequeue();
+                    if (posted.File.Continued)
+                    {
+                        posted.Taken!.Release(); // its worker may post the next piece
+                        next = posted.File;
+                        return true;
+                    }
+
                     _reorder.Remove(_nextTake);
                     var size = _files[_nextTake].Length;
                     _admittedBytes -= size;
                     BytesTaken += size;
                     _nextTake++;
                     Admit();
-                    next = ready;
+                    next = posted.File;
                     return true;
                 }
 
@@ -89,7 +107,13 @@ namespace TokUsage.Pipeline
                     return false;
                 }
 
-                _reorder.Add(item.Index, item.File);
+                if (!_reorder.TryGetValue(item.Index, out var pieces))
+                {
+                    pieces = new Queue<Posted>();
+                    _reorder.Add(item.Index, pieces);
+                }
+
+                pieces.Enqueue(item);
             }
         }
 
@@ -104,6 +128,11 @@ namespace TokUsage.Pipeline
             foreach (var worker in _workers)
             {
                 worker.Join();
+            }
+
+            foreach (var taken in _taken)
+            {
+                taken.Dispose();
             }
 
             _work.Dispose();
@@ -131,17 +160,25 @@ namespace TokUsage.Pipeline
             }
         }
 
-        private void Work()
+        /// <param name="taken">This worker's: a posted piece takes it, the consumer gives it back when it takes the piece,
+        /// so one piece per worker waits at most. Disposed with the pipeline, as the consumer may release it after the worker ended.</param>
+        private void Work(SemaphoreSlim taken)
         {
             try
             {
                 foreach (var index in _work.GetConsumingEnumerable(_stop.Token))
                 {
                     var file = _files[index];
+                    void PostPiece(ParsedFile piece)
+                    {
+                        taken.Wait(_stop.Token);
+                        _done.Add(new Posted(index, piece, taken));
+                    }
+
                     ParsedFile result;
                     try
                     {
-                        result = _parse(file, _stop.Token);
+                        result = _parse(file, PostPiece, _stop.Token);
                     }
                     catch (OperationCanceledException)
                     {
@@ -153,7 +190,7 @@ namespace TokUsage.Pipeline
                         result = new ParsedFile(file, string.Empty, string.Empty) { Error = e };
                     }
 
-                    _done.Add((index, result));
+                    _done.Add(new Posted(index, result, null));
                 }
             }
             catch (OperationCanceledException)
@@ -162,6 +199,23 @@ namespace TokUsage.Pipeline
             catch (ObjectDisposedException)
             {
             }
+        }
+
+        /// <summary>A worker's result: a file's last (or only) piece, or an earlier one with the semaphore its worker waits on.</summary>
+        private readonly struct Posted
+        {
+            public Posted(int index, ParsedFile file, SemaphoreSlim? taken)
+            {
+                Index = index;
+                File = file;
+                Taken = taken;
+            }
+
+            public int Index { get; }
+
+            public ParsedFile File { get; }
+
+            public SemaphoreSlim? Taken { get; }
         }
     }
 }

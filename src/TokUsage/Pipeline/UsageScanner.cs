@@ -276,10 +276,13 @@ namespace TokUsage.Pipeline
             var progressShown = false;
             long skippedLines = 0;
             var damagedFiles = 0;
+            SourceFile? lastDamaged = null;
 
             using var cache = OpenCache(sink, opening);
-            ParsedFile Parse(SourceFile f, CancellationToken token) =>
-                cache != null && f.Client is ISnapshotClient cached ? cache.Read(f, cached, _request.Read, token) : f.Client.Read(f, _request.Read, token);
+            ParsedFile Parse(SourceFile f, Action<ParsedFile> release, CancellationToken token) =>
+                cache != null && f.Client is ISnapshotClient cached ? cache.Read(f, cached, _request.Read, token)
+                : f.Client is IReleasesSessions releasing ? releasing.Read(f, _request.Read, release, token)
+                : f.Client.Read(f, _request.Read, token);
 
             using (var pipeline = new ScanPipeline(files, Parse, _request.Workers, _request.ByteBudget, cancel))
             {
@@ -306,7 +309,11 @@ namespace TokUsage.Pipeline
                     if (parsed.SkippedLines > 0)
                     {
                         skippedLines += parsed.SkippedLines;
-                        damagedFiles++;
+                        if (!ReferenceEquals(parsed.Source, lastDamaged))
+                        {
+                            damagedFiles++; // once per source, however many pieces it came in
+                            lastDamaged = parsed.Source;
+                        }
                     }
 
                     if (latestRows.Hold(parsed))

@@ -24,7 +24,7 @@ namespace TokUsage.Tests.Unit
             var files = Files(200, i => 10);
             var random = new Random(3);
             var delays = files.Select(_ => random.Next(0, 3)).ToArray();
-            using var pipeline = new ScanPipeline(files, (f, _) =>
+            using var pipeline = new ScanPipeline(files, (f, _, _) =>
             {
                 Thread.Sleep(delays[int.Parse(Path.GetFileNameWithoutExtension(f.Path))]);
                 return new ParsedFile(f, "s", "p");
@@ -48,12 +48,65 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(files.Select(f => f.Path), order);
         }
 
+        /// <summary>
+        /// A source read in pieces (a database handed on session by session): its pieces come out in order before its
+        /// last piece and before the next file, and a worker waits until its previous piece was taken before posting
+        /// another, so a slow consumer holds at most one waiting piece per worker.
+        /// </summary>
+        [Fact]
+        public void PiecesOfASourceComeOutInOrderAndAWorkerWaitsForEachToBeTaken()
+        {
+            var files = Files(3, i => 10);
+            var posted = 0;
+            using var pipeline = new ScanPipeline(files, (f, release, _) =>
+            {
+                if (f.Path.EndsWith("00001.jsonl", StringComparison.Ordinal))
+                {
+                    for (var i = 0; i < 5; i++)
+                    {
+                        release(Piece(f, i));
+                        Interlocked.Increment(ref posted);
+                    }
+                }
+
+                return new ParsedFile(f, "last", "p");
+            }, workers: 2, byteBudget: 1000, CancellationToken.None);
+
+            Thread.Sleep(300); // nothing taken yet: the worker reading file 1 posted one piece and waits
+            Assert.Equal(1, Volatile.Read(ref posted));
+
+            var order = new List<string>();
+            while (pipeline.TryTakeNext(5000, out var next) && next != null)
+            {
+                order.Add($"{Path.GetFileNameWithoutExtension(next.Source.Path)}:{next.SessionId}:{next.Continued}");
+            }
+
+            Assert.Equal(new[]
+            {
+                "00000:last:False",
+                "00001:piece0:True", "00001:piece1:True", "00001:piece2:True", "00001:piece3:True", "00001:piece4:True", "00001:last:False",
+                "00002:last:False",
+            }, order);
+        }
+
+        /// <summary>A continued piece of <paramref name="f"/>, as a reader's <see cref="ParsedFile.Close"/> makes one.</summary>
+        private static ParsedFile Piece(SourceFile f, int i)
+        {
+            ParsedFile? piece = null;
+            var source = new ParsedFile(f, "piece" + i, "p");
+            source.ReleaseTo(p => piece = p, 1);
+            source.Part("s", "p");
+            source.Entries.Add(new KeyedEntry(false, default, new UsageEntry(DateTimeOffset.UnixEpoch, "m", new TokenCounts { Input = 1 }, 0m, CostSource.Calculated), true, source.Parts.First()));
+            source.Close("s");
+            return piece!;
+        }
+
         [Fact]
         public void ASlowConsumerStopsTheWorkersAtTheByteBudget()
         {
             var files = Files(60, i => i == 7 ? 5000 : 100); // one file larger than the budget
             var parsed = 0;
-            using var pipeline = new ScanPipeline(files, (f, _) => { Interlocked.Increment(ref parsed); return new ParsedFile(f, "s", "p"); }, workers: 2, byteBudget: 1000, CancellationToken.None);
+            using var pipeline = new ScanPipeline(files, (f, _, _) => { Interlocked.Increment(ref parsed); return new ParsedFile(f, "s", "p"); }, workers: 2, byteBudget: 1000, CancellationToken.None);
             var maxInFlight = 0L;
             for (var taken = 0; taken < files.Count;)
             {
@@ -73,7 +126,7 @@ namespace TokUsage.Tests.Unit
         {
             var files = Files(1000, i => 10);
             using var cancel = new CancellationTokenSource();
-            var pipeline = new ScanPipeline(files, (f, token) =>
+            var pipeline = new ScanPipeline(files, (f, _, token) =>
             {
                 if (f.Path.EndsWith("00001.jsonl", StringComparison.Ordinal))
                 {

@@ -25,7 +25,8 @@ namespace TokUsage.Clients.Databases
     /// the first, unless both carry different embedded message ids.</para>
     /// <para>Cost: a positive <c>cost</c> is what OpenCode charged and is kept (Reported); zero (subscriptions) is priced.</para>
     /// <para>Output: one UsageFile per session of a database (a database holds the whole history; one object for it
-    /// would make -By Session meaningless), one per legacy message file.</para>
+    /// would make -By Session meaningless), one per legacy message file. A session is handed on as soon as the read has
+    /// passed its last row, so a database of the whole history is never held whole.</para>
     /// </summary>
     internal static class OpenCode
     {
@@ -121,16 +122,51 @@ namespace TokUsage.Clients.Databases
                     $"'{result.Source.Path}' has neither an OpenCode 'message' nor a 'session_message' table; its schema is not one TokUsage knows.");
             }
 
+            // One read transaction: the sessions' last rows (below) and the rows themselves come from one snapshot of a
+            // database OpenCode may be writing to.
+            Sqlite.BeginSnapshot(db);
+
             // Fork copies collapse across both tables of the database, never across databases (another database's
             // identical row is another channel's message, caught by its message id at the gate if it is the same).
             var seen = new Dictionary<(ulong, ulong), ulong>();
-            foreach (var schema in schemas)
+            for (var i = 0; i < schemas.Count; i++)
             {
-                ReadTable(db, schema, result, options, cancel, seen);
+                ReadTable(db, schemas[i], result, options, cancel, seen, last: i == schemas.Count - 1);
             }
         }
 
-        private static void ReadTable(SqliteConnection db, Schema schema, ParsedFile result, ReadOptions options, CancellationToken cancel, Dictionary<(ulong, ulong), ulong> seen)
+        /// <summary>
+        /// The sessions of <paramref name="table"/> by the row id of their last message, ascending: once the read passes a
+        /// session's last row the session is complete and can be handed on (<see cref="ParsedFile.Close"/>). Empty when
+        /// the table has no session column (its sessions are then complete only at the end).
+        /// </summary>
+        private static List<(long LastRow, string Session)> SessionEnds(SqliteConnection db, string table, HashSet<string> columns, string where, CancellationToken cancel)
+        {
+            var ends = new List<(long, string)>();
+            if (!columns.Contains("session_id"))
+            {
+                return ends;
+            }
+
+            using var command = db.CreateCommand();
+            command.CommandText = $"SELECT m.session_id, MAX(m.rowid) FROM \"{table}\" m{where} GROUP BY m.session_id ORDER BY 2";
+            using var row = command.ExecuteReader();
+            var rows = 0;
+            while (row.Read())
+            {
+                Sqlite.Poll(cancel, ref rows);
+                if (Sqlite.Text(row, 0) is { } session && !row.IsDBNull(1))
+                {
+                    ends.Add((row.GetInt64(1), session));
+                }
+            }
+
+            return ends;
+        }
+
+        /// <param name="last">True for the database's last table: its sessions are handed on as they complete (sessions
+        /// met in an earlier table and not in this one are complete when it starts).</param>
+        private static void ReadTable(SqliteConnection db, Schema schema, ParsedFile result, ReadOptions options, CancellationToken cancel, Dictionary<(ulong, ulong), ulong> seen, bool last)
         {
             var columns = Sqlite.Columns(db, schema.Messages);
             if (!columns.Contains("data"))
@@ -144,6 +180,17 @@ namespace TokUsage.Clients.Databases
                 : string.Empty;
             var directory = join.Length > 0 ? Sqlite.Column(sessionColumns, "s", "directory") : "NULL";
             var where = columns.Contains("type") ? " WHERE m.\"type\" = 'assistant'" : string.Empty;
+            var ends = last ? SessionEnds(db, schema.Messages, columns, where, cancel) : new List<(long LastRow, string Session)>();
+            var nextEnd = 0;
+            if (last && result.Parts.Count > 0)
+            {
+                var here = new HashSet<string>(ends.Select(e => e.Session), StringComparer.Ordinal);
+                foreach (var earlier in result.Parts.Where(p => !here.Contains(p.SessionId)).Select(p => p.SessionId).ToList())
+                {
+                    result.Close(earlier);
+                }
+            }
+
             using var command = db.CreateCommand();
             command.CommandText =
                 $"SELECT m.rowid, {Sqlite.Column(columns, "m", "id")}, {Sqlite.Column(columns, "m", "session_id")}, m.data, {directory} " +
@@ -154,6 +201,11 @@ namespace TokUsage.Clients.Databases
             {
                 Sqlite.Poll(cancel, ref rows);
                 var rowNumber = row.GetInt64(0);
+                while (nextEnd < ends.Count && ends[nextEnd].LastRow < rowNumber)
+                {
+                    result.Close(ends[nextEnd++].Session); // rows come in row id order: that session has no more
+                }
+
                 var rowId = Sqlite.Text(row, 1);
                 var sessionId = Sqlite.Text(row, 2);
                 var project = Sqlite.Text(row, 4) ?? string.Empty;

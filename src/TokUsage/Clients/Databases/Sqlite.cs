@@ -25,11 +25,12 @@ namespace TokUsage.Clients.Databases
     /// <summary>
     /// A client whose history is a SQLite database (plus, for OpenCode, legacy JSON files). Each database is opened
     /// read-only by <see cref="Sqlite.OpenReadOnly"/> (or, when SQLite will not open it in place, from a private copy)
-    /// and read whole on one worker thread; any SQLite failure (locked
-    /// past the busy timeout, not a database, damaged) makes it a non-terminating error naming the file and it counts
-    /// nothing, while every other source still counts. Immutable and thread-safe.
+    /// and read on one worker thread; a reader that closes sessions (<see cref="ParsedFile.Close"/>) has them handed on
+    /// while it reads when the pipeline asks (<see cref="IReleasesSessions"/>). Any SQLite failure (locked past the busy
+    /// timeout, not a database, damaged) makes it a non-terminating error naming the file and it counts nothing more,
+    /// while every other source still counts. Immutable and thread-safe.
     /// </summary>
-    internal sealed class DatabaseClient : IClientSource
+    internal sealed class DatabaseClient : IClientSource, IReleasesSessions
     {
         private readonly Func<ClientEnvironment, IEnumerable<ScanRoot>> _roots;
         private readonly Func<string, bool> _isDatabase;
@@ -59,15 +60,17 @@ namespace TokUsage.Clients.Databases
 
         public bool IsUsageFile(string path) => _isDatabase(path) || (_isOtherFile?.Invoke(path) ?? false);
 
-        public ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
+        public ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) => Read(file, options, null, cancel);
+
+        public ParsedFile Read(SourceFile file, ReadOptions options, Action<ParsedFile>? release, CancellationToken cancel)
         {
             if (!_isDatabase(file.Path) && _readOther != null)
             {
                 return _readOther(file, options, cancel);
             }
 
-            var result = ReadAt(file, file.Path, options, cancel, out var refused);
-            return refused is null ? result : ReadPrivateCopy(file, options, cancel, refused);
+            var result = ReadAt(file, file.Path, options, release, cancel, out var refused);
+            return refused is null ? result : ReadPrivateCopy(file, options, release, cancel, refused);
         }
 
         /// <summary>
@@ -76,10 +79,15 @@ namespace TokUsage.Clients.Databases
         /// whose folder the user cannot write, for SQLite must create its <c>-shm</c> index beside it), returns no
         /// error but sets <paramref name="refused"/>, so the caller may read a copy.
         /// </summary>
-        private ParsedFile ReadAt(SourceFile file, string path, ReadOptions options, CancellationToken cancel, out SqliteException? refused)
+        private ParsedFile ReadAt(SourceFile file, string path, ReadOptions options, Action<ParsedFile>? release, CancellationToken cancel, out SqliteException? refused)
         {
             refused = null;
             var result = new ParsedFile(file, string.Empty, string.Empty);
+            if (release != null)
+            {
+                result.ReleaseTo(release, options.ReleaseSessionsAt);
+            }
+
             try
             {
                 using (var database = Sqlite.OpenReadOnly(path))
@@ -92,29 +100,37 @@ namespace TokUsage.Clients.Databases
             {
                 throw new OperationCanceledException(cancel); // interrupted by Ctrl+C mid-statement
             }
-            catch (SqliteException e) when (Sqlite.IsRefusedInPlace(e) && path == file.Path)
+            catch (SqliteException e) when (Sqlite.IsRefusedInPlace(e) && path == file.Path && result.ReleasedParts == 0)
             {
                 result.Entries.Clear();
                 refused = e;
             }
             catch (SqliteException e)
             {
-                result.Entries.Clear();
-                result.Error = new IOException(Sqlite.Describe(e), e);
+                Fail(result, new IOException(Sqlite.Describe(e), e));
             }
             catch (Exception e) when (e is DllNotFoundException || e is UnsupportedSchemaException || LogFiles.IsReadFailure(e))
             {
-                result.Entries.Clear();
-                result.Error = e;
+                Fail(result, e);
             }
             catch (InvalidOperationException e)
             {
                 // A JSON string that is not valid UTF-8 where a reader has no row to blame it on (readers skip damaged rows).
-                result.Entries.Clear();
-                result.Error = new IOException(Parsing.JsonLines.BadString, e);
+                Fail(result, new IOException(Parsing.JsonLines.BadString, e));
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// A read that failed counts nothing more; sessions already handed on were counted, and the error says how many,
+        /// so the user knows the report holds part of the database.
+        /// </summary>
+        private static void Fail(ParsedFile result, Exception error)
+        {
+            result.Entries.Clear();
+            result.Error = result.ReleasedParts == 0 ? error
+                : new IOException($"{error.Message} The {result.ReleasedParts} session(s) read before the failure are reported; the rest of the database is not.", error);
         }
 
         /// <summary>
@@ -123,7 +139,7 @@ namespace TokUsage.Clients.Databases
         /// user's data: the folder is the user's only and is deleted afterwards. When copying fails too, the error says
         /// why the database could not be read where it is.
         /// </summary>
-        private ParsedFile ReadPrivateCopy(SourceFile file, ReadOptions options, CancellationToken cancel, SqliteException refused)
+        private ParsedFile ReadPrivateCopy(SourceFile file, ReadOptions options, Action<ParsedFile>? release, CancellationToken cancel, SqliteException refused)
         {
             var folder = Path.Combine(Path.GetTempPath(), "tokusage-" + Guid.NewGuid().ToString("N"));
             try
@@ -134,7 +150,7 @@ namespace TokUsage.Clients.Databases
                 // never a log whose frames the copied database lacks.
                 CopyPrivately(file.Path + "-wal", copy + "-wal", mustExist: false);
                 CopyPrivately(file.Path, copy, mustExist: true);
-                return ReadAt(file, copy, options, cancel, out _);
+                return ReadAt(file, copy, options, release, cancel, out _);
             }
             catch (Exception e) when (LogFiles.IsReadFailure(e))
             {
@@ -180,6 +196,18 @@ namespace TokUsage.Clients.Databases
         /// connection is), and a busy timeout, so a read that meets a writer's lock waits for it instead of failing at
         /// once. In WAL mode the agent may keep writing: the read sees the last committed state.
         /// </summary>
+        /// <summary>
+        /// Starts a read transaction on a connection of <see cref="OpenReadOnly"/>: the statements after it see one snapshot
+        /// of a database its agent may be writing to. Raw SQL, so commands need no transaction object; it ends when the
+        /// connection (never pooled) closes.
+        /// </summary>
+        public static void BeginSnapshot(SqliteConnection database)
+        {
+            using var begin = database.CreateCommand();
+            begin.CommandText = "BEGIN";
+            begin.ExecuteNonQuery();
+        }
+
         public static SqliteConnection OpenReadOnly(string path)
         {
             NativeSqlite.EnsureLoaded();
