@@ -25,6 +25,7 @@ namespace TokUsage.Fuzz
         public static readonly string[] Families = { "claude", "codex", "agents", "databases", "prices", "codec" };
 
         private readonly ReadOptions _options;
+        private readonly ReadOptions _pieceOptions;
         private readonly string _work;
         private readonly List<(IClientSource Client, string Path, string Root)> _agentFiles = new List<(IClientSource, string, string)>();
         private readonly List<(IClientSource Client, string Path, string Root)> _databaseFiles = new List<(IClientSource, string, string)>();
@@ -34,6 +35,7 @@ namespace TokUsage.Fuzz
         {
             _work = work;
             _options = new ReadOptions(PriceBook.Embedded, DateWindow.All);
+            _pieceOptions = new ReadOptions(PriceBook.Embedded, DateWindow.All) { ReleaseSessionsAt = 2 };
             var home = Path.Combine(work, "home");
             if (!Directory.Exists(home))
             {
@@ -110,7 +112,12 @@ namespace TokUsage.Fuzz
 
                     var (client, path, root) = files[input[0] % files.Count];
                     var target = Path.Combine(_work, "fuzz-" + family, Path.GetRelativePath(root, path));
-                    Check(client.Read(Write(client, target, Path.Combine(_work, "fuzz-" + family), input.AsSpan(1).ToArray()), _options, CancellationToken.None));
+                    var written = Write(client, target, Path.Combine(_work, "fuzz-" + family), input.AsSpan(1).ToArray());
+                    // Databases are read as Get-TokenUsage reads them, handing sessions on as they complete (after every
+                    // second message here, so the split is exercised on every input): every piece must hold up too.
+                    Check(client is IReleasesSessions releasing
+                        ? releasing.Read(written, _pieceOptions, Check, CancellationToken.None)
+                        : client.Read(written, _options, CancellationToken.None));
                     break;
                 case "prices":
                     Prices(input);

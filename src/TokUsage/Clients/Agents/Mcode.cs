@@ -37,7 +37,11 @@ namespace TokUsage.Clients.Agents
             var sessionSet = false;
             void Flush(string session, string turn, string model)
             {
-                var calls = pending[turn];
+                if (!pending.TryGetValue(turn, out var calls))
+                {
+                    return; // a turn listed twice (its result came, then more calls of it): flushed already
+                }
+
                 pending.Remove(turn);
                 for (var i = 0; i < calls.Count; i++)
                 {
