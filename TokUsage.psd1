@@ -13,8 +13,8 @@
     NestedModules          = @('TokUsage.dll')
     FormatsToProcess       = @('TokUsage.Format.ps1xml')
     TypesToProcess         = @('TokUsage.Types.ps1xml')
-    FunctionsToExport      = @()
-    CmdletsToExport        = @('Get-TokenUsage', 'Get-TokenUsageSource', 'Measure-TokenUsage', 'Get-TokenPrice', 'Update-TokenPrice', 'Clear-TokenUsageCache')
+    FunctionsToExport      = @('Register-TokenUsageSchedule', 'Get-TokenUsageSchedule', 'Unregister-TokenUsageSchedule')
+    CmdletsToExport        = @('Get-TokenUsage', 'Get-TokenUsageSource', 'Measure-TokenUsage', 'Get-TokenPrice', 'Update-TokenPrice', 'Clear-TokenUsageCache', 'Save-TokenUsage')
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{

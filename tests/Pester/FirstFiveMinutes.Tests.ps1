@@ -231,7 +231,7 @@ Describe 'Help and small print' {
 
     It 'lists every command under SEE ALSO in about_TokUsage' {
         $seeAlso = ((Get-Help about_TokUsage | Out-String) -split 'SEE ALSO')[-1]
-        foreach ($command in (Get-Command -Module TokUsage -CommandType Cmdlet).Name) { $seeAlso | Should -Match $command }
+        foreach ($command in (Get-Command -Module TokUsage -CommandType Cmdlet, Function).Name) { $seeAlso | Should -Match $command }
     }
 
     It 'has release notes about what the module is now' {

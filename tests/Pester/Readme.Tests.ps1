@@ -24,9 +24,10 @@ BeforeAll {
     $script:share = (New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'share')).FullName
     $script:priceFile = Build-LiteLlmPriceFile -Path (Join-Path $share 'model_prices_and_context_window.json')
 
-    $script:saved = @{ HOME = $env:HOME; XDG_CACHE_HOME = $env:XDG_CACHE_HOME; PSModulePath = $env:PSModulePath; Location = (Get-Location).Path }
+    $script:saved = @{ HOME = $env:HOME; XDG_CACHE_HOME = $env:XDG_CACHE_HOME; XDG_DATA_HOME = $env:XDG_DATA_HOME; PSModulePath = $env:PSModulePath; Location = (Get-Location).Path }
     $env:HOME = $readmeHome
     $env:XDG_CACHE_HOME = Join-Path $readmeHome '.cache'   # the prices these examples store stay with this spec
+    $env:XDG_DATA_HOME = Join-Path $readmeHome '.local/share'   # and so does the usage store they save into
     $env:PSModulePath = (Split-Path (Split-Path (Resolve-Path $script:ModuleManifest).Path)) + [IO.Path]::PathSeparator + $env:PSModulePath
     Set-Location $readmeHome
 }
@@ -34,6 +35,7 @@ BeforeAll {
 AfterAll {
     $env:HOME = $saved.HOME
     $env:XDG_CACHE_HOME = $saved.XDG_CACHE_HOME
+    $env:XDG_DATA_HOME = $saved.XDG_DATA_HOME
     $env:PSModulePath = $saved.PSModulePath
     Set-Location $saved.Location
 }

@@ -60,6 +60,45 @@ Get-TokenUsage -Path '$($claude.Projects)' -Since 'last tuesday' | Measure-Token
     }
 }
 
+Describe 'README''s daily-usage.ps1' {
+    BeforeAll {
+        $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
+        $script:dailyScript = [regex]::Match($readme, '```ps1\r?\n(# daily-usage\.ps1.*?)```', 'Singleline').Groups[1].Value
+        $script:root = Join-Path $TestDrive 'daily'
+        $script:history = Build-ClaudeHome -Root $root -Days 2
+        # One message today, so today's cost is known: 150,000 input tokens of Sonnet 4.5 at $3 per million, $0.45.
+        $today = Get-ChildItem -Recurse -Filter '*.jsonl' $history.Projects | Select-Object -First 1
+        Add-Content -Path $today.FullName -Value (ConvertTo-ClaudeLine -Id 'msg_today' -RequestId 'req_today' -InputTokens 150000 -OutputTokens 0 -CacheReadTokens 0 -Timestamp ([DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ss.fffZ')) -Cwd '/home/me/app' -SessionId 'today')
+        $script:saved = @{ CLAUDE_CONFIG_DIR = $env:CLAUDE_CONFIG_DIR; XDG_DATA_HOME = $env:XDG_DATA_HOME; PSModulePath = $env:PSModulePath }
+        $env:CLAUDE_CONFIG_DIR = Join-Path $root '.claude'
+        $env:XDG_DATA_HOME = Join-Path $root 'data'
+        $env:PSModulePath = (Split-Path (Split-Path $manifest)) + [IO.Path]::PathSeparator + $env:PSModulePath
+    }
+
+    AfterAll {
+        foreach ($name in $saved.Keys) { Set-Item -Path "Env:$name" -Value $saved[$name] }
+    }
+
+    It 'is in the README' {
+        $dailyScript | Should -Match 'Save-TokenUsage'
+    }
+
+    It 'keeps the history, writes the daily CSV and exits 0 within the budget' {
+        $out = Join-Path $root 'reports'
+        $run = Invoke-ScriptFile -Text $dailyScript -Arguments @('-OutFolder', $out, '-Budget', '100')
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match 'Saved 17 new message\(s\); today 0\.45 USD of 100\.00 USD\.'
+        @(Import-Csv (Join-Path $out 'daily.csv')).Count | Should -Be 3
+        (@() | Save-TokenUsage -StorePath (Join-Path $root 'data/TokUsage/usage.db')).StoredMessages | Should -Be 17
+    }
+
+    It 'exits 2 and says so on stderr when today passes the budget' {
+        $run = Invoke-ScriptFile -Text $dailyScript -Arguments @('-OutFolder', (Join-Path $root 'reports'), '-Budget', '0.10')
+        $run.ExitCode | Should -Be 2
+        $run.Output | Should -Match 'Over budget: today cost 0\.45 USD \(budget 0\.10 USD\)\.'
+    }
+}
+
 Describe 'Tab completion' {
     It 'completes <Line>' -ForEach @(
         @{ Line = 'Get-TokenUsage -Client co'; Expected = @('codebuff', 'codex', 'copilot') }

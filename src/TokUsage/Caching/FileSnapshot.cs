@@ -174,8 +174,8 @@ namespace TokUsage.Caching
                 }
 
                 var entry = quote is null
-                    ? new UsageEntry(m.Timestamp, m.Model, m.Tokens, 0m, CostSource.None)
-                    : new UsageEntry(m.Timestamp, m.Model, m.Tokens, CostCalculator.Cost(quote.Price, quote.BaseRates, m.Tokens, m.Fast || quote.Fast), CostSource.Calculated);
+                    ? new UsageEntry(m.Timestamp, m.Model, m.Tokens, 0m, CostSource.None, m.Fast)
+                    : new UsageEntry(m.Timestamp, m.Model, m.Tokens, CostCalculator.Cost(quote.Price, quote.BaseRates, m.Tokens, m.Fast || quote.Fast), CostSource.Calculated, m.Fast);
                 result.Entries.Add(new KeyedEntry(m.HasKey, m.Key, entry, priced, response: m.Response));
             }
 

@@ -269,8 +269,8 @@ namespace TokUsage.Caching
             {
                 var quote = _quotes[model];
                 var entry = quote is null
-                    ? new UsageEntry(timestamp, _models[model], tokens, 0m, CostSource.None)
-                    : new UsageEntry(timestamp, _models[model], tokens, CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast), CostSource.Calculated);
+                    ? new UsageEntry(timestamp, _models[model], tokens, 0m, CostSource.None, fast)
+                    : new UsageEntry(timestamp, _models[model], tokens, CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast), CostSource.Calculated, fast);
                 Result!.Entries.Add(new KeyedEntry(hasKey, key, entry, _priced[model], response: response));
             }
         }

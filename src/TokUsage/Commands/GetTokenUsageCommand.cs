@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using Microsoft.Data.Sqlite;
 using TokUsage.Clients;
 using TokUsage.Hosting;
 using TokUsage.Pipeline;
@@ -27,6 +28,7 @@ namespace TokUsage.Commands
         private ClientEnvironment? _environment;
         private PriceBook? _prices;
         private string? _cacheDirectory;
+        private string? _storePath;
         private string[]? _commandLineClients;
 
         /// <summary>Files or folders to read instead of the clients' default locations; wildcards allowed.</summary>
@@ -82,6 +84,15 @@ namespace TokUsage.Commands
         [Parameter]
         public SwitchParameter NoCache { get; set; }
 
+        /// <summary>The usage store to read archived history from (default: usage.db in the user's TokUsage data folder).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StorePath { get; set; }
+
+        /// <summary>Reads the logs only: messages kept in the usage store whose logs are gone are not reported.</summary>
+        [Parameter]
+        public SwitchParameter NoStore { get; set; }
+
         protected override void BeginProcessing()
         {
             _commandLineClients = Client;
@@ -89,6 +100,12 @@ namespace TokUsage.Commands
             _environment = ClientEnvironment.FromProcess();
             _prices = LoadPrices(_environment, PriceOverride);
             _cacheDirectory = NoCache ? null : ResolveCacheDirectory(CachePath, _environment);
+            if (NoStore && StorePath != null)
+            {
+                ThrowParameterError("StorePathWithNoStore", "-StorePath names a store to read and -NoStore says not to read one; give one of them.", StorePath);
+            }
+
+            _storePath = NoStore ? null : ResolveStorePath(StorePath, _environment);
             if (Since.HasValue && Until.HasValue && Since.Value.Date > Until.Value.Date)
             {
                 ThrowParameterError("InvalidDateRange", $"-Since ({Since.Value:yyyy-MM-dd}) is after -Until ({Until.Value:yyyy-MM-dd}).", Since);
@@ -129,6 +146,8 @@ namespace TokUsage.Commands
                 CacheDirectory = _cacheDirectory,
                 CacheRequired = CachePath != null,
             };
+            using var store = OpenStore();
+            request.History = store;
             try
             {
                 new UsageScanner(request).Run(new Sink(this, VerboseEnabled()), _stop.Token);
@@ -136,6 +155,34 @@ namespace TokUsage.Commands
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
                 // Ctrl+C / Stop(): PowerShell raises PipelineStoppedException itself.
+            }
+            catch (SqliteException e) when (store != null)
+            {
+                // The store failed mid-read (damaged since it was opened): the logs were reported; say what is missing.
+                WriteError(StoreError(new Storage.StoreException(Storage.StoreProblem.Unreadable,
+                    $"The usage store '{_storePath}' could not be read to its end ({e.Message}); messages kept only there may be missing from this report.", e), _storePath!));
+            }
+        }
+
+        /// <summary>
+        /// The usage store to read archived history from, or null (-NoStore, or none saved yet). One that cannot be used
+        /// is a non-terminating error: the logs still count.
+        /// </summary>
+        private Storage.UsageStore? OpenStore()
+        {
+            if (_storePath is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return Storage.UsageStore.OpenExisting(_storePath);
+            }
+            catch (Storage.StoreException e)
+            {
+                WriteError(StoreError(e, _storePath));
+                return null;
             }
         }
 

@@ -115,6 +115,47 @@ namespace TokUsage.Commands
             return resolved;
         }
 
+        /// <summary>
+        /// The usage store file: -StorePath resolved against the current location, or the user's data folder (see
+        /// <see cref="Storage.UsageStore.DefaultPath"/>). A -StorePath that names a folder (or is not on the file system)
+        /// stops the command with InvalidStorePath.
+        /// </summary>
+        private protected string ResolveStorePath(string? storePath, ClientEnvironment environment)
+        {
+            if (storePath is null)
+            {
+                return Storage.UsageStore.DefaultPath(environment);
+            }
+
+            string resolved;
+            ProviderInfo provider;
+            try
+            {
+                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(storePath, out provider, out _);
+            }
+            catch (Exception e) when (e is DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException || e is ArgumentException)
+            {
+                ThrowParameterError("InvalidStorePath", $"-StorePath '{storePath}' is not a usable file path: {e.Message}", storePath);
+                throw; // not reached
+            }
+
+            if (provider.Name != "FileSystem")
+            {
+                ThrowParameterError("InvalidStorePath", $"-StorePath '{storePath}' is on the {provider.Name} provider; it must be a file-system file.", storePath);
+            }
+
+            if (System.IO.Directory.Exists(resolved))
+            {
+                ThrowParameterError("InvalidStorePath", $"-StorePath '{resolved}' is a folder; it must name the store's file (for example '{System.IO.Path.Combine(resolved, Storage.UsageStore.FileName)}').", storePath);
+            }
+
+            return resolved;
+        }
+
+        /// <summary>An error record for a store that cannot be used (its ErrorId says why).</summary>
+        private protected static ErrorRecord StoreError(Storage.StoreException e, string path) =>
+            new ErrorRecord(e, e.ErrorId, e.Problem == Storage.StoreProblem.Unwritable ? ErrorCategory.WriteError : ErrorCategory.InvalidData, path);
+
         /// <summary>True when verbose output would be shown, so verbose text is only built when it is.</summary>
         private protected bool VerboseEnabled()
         {

@@ -8,8 +8,10 @@ namespace TokUsage
     /// </summary>
     public sealed class UsageEntry
     {
-        internal UsageEntry(DateTimeOffset timestamp, string model, TokenCounts tokens, decimal cost, CostSource costSource)
+        internal UsageEntry(DateTimeOffset timestamp, string model, TokenCounts tokens, decimal cost, CostSource costSource, bool fast = false, decimal markup = 1m)
         {
+            Fast = fast;
+            Markup = markup;
             CostSource = costSource;
             Timestamp = timestamp;
             Model = model;
@@ -17,6 +19,7 @@ namespace TokUsage
             OutputTokens = tokens.Output;
             CacheReadTokens = tokens.CacheRead;
             CacheWriteTokens = tokens.CacheWrite;
+            CacheWrite1hTokens = tokens.CacheWrite1h;
             ReasoningTokens = tokens.Reasoning;
             Cost = cost;
         }
@@ -50,5 +53,36 @@ namespace TokUsage
 
         /// <summary>Where <see cref="Cost"/> comes from: the log (the provider's bill), the price table, or nowhere (unpriced).</summary>
         public CostSource CostSource { get; }
+
+        /// <summary>Of <see cref="CacheWriteTokens"/>, those written for an hour (priced higher), kept so the usage store can reprice it.</summary>
+        internal long CacheWrite1hTokens { get; }
+
+        /// <summary>The counts as the pricing rule takes them.</summary>
+        internal TokenCounts Counts => new TokenCounts
+        {
+            Input = InputTokens, Output = OutputTokens, CacheRead = CacheReadTokens, CacheWrite = CacheWriteTokens, CacheWrite1h = CacheWrite1hTokens, Reasoning = ReasoningTokens,
+        };
+
+        /// <summary>Priced at the model's fast-mode rates (how the usage store reprices it).</summary>
+        internal bool Fast { get; }
+
+        /// <summary>Factor on the table price (Zed's hosted markup; 1 elsewhere), kept so the usage store can reprice it.</summary>
+        internal decimal Markup { get; }
+
+        /// <summary>
+        /// The message's identity as the dedup gate claimed it (the client's key, scoped to its session family where the
+        /// client forks; for formats without ids, one derived from the file, time, model, counts and occurrence): what
+        /// the usage store is keyed by. Set by the scanner on the pipeline thread before the entry is emitted; false
+        /// <see cref="HasKey"/> for entries that did not come from Get-TokenUsage (deserialized objects).
+        /// </summary>
+        internal Pipeline.MessageKey Key { get; private set; }
+
+        internal bool HasKey { get; private set; }
+
+        internal void Identify(Pipeline.MessageKey key)
+        {
+            Key = key;
+            HasKey = true;
+        }
     }
 }

@@ -20,8 +20,10 @@ namespace TokUsage
             IReadOnlyList<UsageEntry> entries,
             string[] models,
             string[] unpricedModels,
-            long skippedLines)
+            long skippedLines,
+            bool archived = false)
         {
+            Archived = archived;
             Client = client;
             Path = path;
             SessionId = sessionId;
@@ -110,6 +112,13 @@ namespace TokUsage
 
         /// <summary>Lines that were damaged (not JSON, torn, wrong types) and skipped; -Verbose names them.</summary>
         public long SkippedLines { get; }
+
+        /// <summary>
+        /// True when these messages come from the usage store (Save-TokenUsage) because no log holds them any more: the
+        /// agent deleted the log (Claude Code's <c>cleanupPeriodDays</c>) or it was moved. <see cref="Path"/> is the log
+        /// they were saved from.
+        /// </summary>
+        public bool Archived { get; }
 
         /// <summary>
         /// The time zone the user chose for this run (-TimeZone of Get-TokenUsage), or null for the local zone.

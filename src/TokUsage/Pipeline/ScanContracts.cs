@@ -122,7 +122,78 @@ namespace TokUsage.Pipeline
         /// <summary>True when a cache folder was named explicitly (-CachePath): a cache that cannot be used is then a warning.</summary>
         public bool CacheRequired { get; set; }
 
+        /// <summary>Usage kept beyond the logs, read after them (null: -NoStore, or no store yet). Owned by the caller.</summary>
+        public IStoredHistory? History { get; set; }
+
         /// <summary>Minimum time between progress reports; the first comes only after one interval.</summary>
         public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    }
+
+    /// <summary>
+    /// Usage kept beyond the logs (the usage store, see <c>Storage.UsageStore</c>): after the logs are read, its messages
+    /// that no log of the run holds any more come back as archived objects. Read on the scanner's thread only.
+    /// </summary>
+    internal interface IStoredHistory
+    {
+        /// <summary>The sources of <paramref name="clients"/> the store holds messages of.</summary>
+        List<StoredSource> Sources(ICollection<string> clients);
+
+        /// <summary>One source's messages, by session then time, streamed.</summary>
+        IEnumerable<StoredMessage> Messages(StoredSource source);
+    }
+
+    /// <summary>A log the store holds messages of, and its length when they were last saved.</summary>
+    internal sealed class StoredSource
+    {
+        public StoredSource(long id, string client, string path, long length)
+        {
+            Id = id;
+            Client = client;
+            Path = path;
+            Length = length;
+        }
+
+        public long Id { get; }
+
+        public string Client { get; }
+
+        public string Path { get; }
+
+        public long Length { get; }
+    }
+
+    /// <summary>One stored message: what it takes to count and reprice it.</summary>
+    internal readonly struct StoredMessage
+    {
+        public StoredMessage(MessageKey key, DateTimeOffset timestamp, string session, string project, string model, TokenCounts tokens, decimal? reportedCost, bool fast, decimal markup)
+        {
+            Key = key;
+            Timestamp = timestamp;
+            Session = session;
+            Project = project;
+            Model = model;
+            Tokens = tokens;
+            ReportedCost = reportedCost;
+            Fast = fast;
+            Markup = markup;
+        }
+
+        public MessageKey Key { get; }
+
+        public DateTimeOffset Timestamp { get; }
+
+        public string Session { get; }
+
+        public string Project { get; }
+
+        public string Model { get; }
+
+        public TokenCounts Tokens { get; }
+
+        public decimal? ReportedCost { get; }
+
+        public bool Fast { get; }
+
+        public decimal Markup { get; }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
@@ -24,6 +25,9 @@ namespace TokUsage.Pipeline
         private readonly ScanRequest _request;
 
         public UsageScanner(ScanRequest request) => _request = request;
+
+        /// <summary>Every log file found (before -Since pruning and copy selection), with its length: what still exists.</summary>
+        private Dictionary<string, long> _present = new Dictionary<string, long>();
 
         /// <summary>What the cache did in the last <see cref="Run"/>; null when it ran without one.</summary>
         public CacheReport? CacheReport { get; private set; }
@@ -134,6 +138,7 @@ namespace TokUsage.Pipeline
             }
 
             var files = byPath.Values.ToList();
+            _present = byPath.ToDictionary(p => p.Key, p => p.Value.Length, PathFacts.PathComparer);
             LatestCopies.Keep(files, (copy, latest) =>
             {
                 if (sink.WantsVerbose)
@@ -263,6 +268,11 @@ namespace TokUsage.Pipeline
             if (files.Count == 0)
             {
                 opening?.GetAwaiter().GetResult().Cache?.Dispose();
+                if (_request.History != null)
+                {
+                    EmitArchived(_request.History, new DedupGate(), sink, new HashSet<string>(StringComparer.Ordinal), cancel);
+                }
+
                 return;
             }
 
@@ -336,6 +346,11 @@ namespace TokUsage.Pipeline
             foreach (var admitted in latestRows.Release())
             {
                 Admit(admitted, gate, _request.Read.Dates, sink, warnedUnpriced);
+            }
+
+            if (_request.History != null)
+            {
+                EmitArchived(_request.History, gate, sink, warnedUnpriced, cancel);
             }
 
             if (cache != null)
@@ -442,13 +457,26 @@ namespace TokUsage.Pipeline
             var duplicates = 0;
             var scope = parsed.Lineage is null ? (MessageKey?)null : MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(gate.FamilyRoot(client, parsed.Lineage)));
             var lane = gate.Lane(client);
+            Dictionary<MessageKey, int>? occurrences = null;
             foreach (var keyed in parsed.Entries)
             {
-                if (keyed.HasKey && !gate.TryClaim(client, lane, scope.HasValue ? keyed.Key.Scoped(scope.Value) : keyed.Key, keyed.Response))
+                MessageKey claimed;
+                if (keyed.HasKey)
                 {
-                    duplicates++;
-                    continue;
+                    claimed = scope.HasValue ? keyed.Key.Scoped(scope.Value) : keyed.Key;
+                    if (!gate.TryClaim(client, lane, claimed, keyed.Response))
+                    {
+                        duplicates++;
+                        continue;
+                    }
                 }
+                else
+                {
+                    claimed = PlaceKey(path, keyed, occurrences ??= new Dictionary<MessageKey, int>());
+                    lane.Add(claimed); // unique to this file and place: claimed so the store's copy is known to be here
+                }
+
+                keyed.Entry.Identify(claimed);
 
                 if (!dates.Includes(keyed.Entry.Timestamp))
                 {
@@ -506,6 +534,134 @@ namespace TokUsage.Pipeline
             }
         }
 
+        /// <summary>
+        /// The identity of a message whose format has none (no id, no content key): its file, session, time, model and
+        /// counts, and how many identical messages came before it in the file — stable as the file grows, distinct within
+        /// it, and never equal to another file's. The usage store is keyed by it.
+        /// </summary>
+        private static MessageKey PlaceKey(string path, in KeyedEntry keyed, Dictionary<MessageKey, int> occurrences)
+        {
+            var e = keyed.Entry;
+            var place = Clients.Common.Recording.ContentKey(
+                e.Counts,
+                "place", path, keyed.Part?.SessionId ?? string.Empty, e.Timestamp.UtcTicks.ToString(CultureInfo.InvariantCulture), e.Model);
+            occurrences.TryGetValue(place, out var before);
+            occurrences[place] = before + 1;
+            return before == 0 ? place : place.Scoped(new MessageKey((ulong)before, (ulong)before));
+        }
+
+        /// <summary>
+        /// After the logs: the stored messages no log of this run holds — their log is gone, or shrank since the save —
+        /// come back as <see cref="UsageFile.Archived"/> objects, one per source and session, priced by this run's prices
+        /// (the store keeps tokens). A source whose log is still here, at least as long as when it was saved, holds its
+        /// messages itself and is passed over without reading its rows; a database (many sessions, rows deleted in place)
+        /// is always checked row by row against the gate. Streams one source at a time.
+        /// </summary>
+        private void EmitArchived(IStoredHistory history, DedupGate gate, IScanSink sink, HashSet<string> warnedUnpriced, CancellationToken cancel)
+        {
+            var clients = _request.Clients.ToDictionary(c => c.Id, StringComparer.Ordinal);
+            foreach (var source in history.Sources(clients.Keys))
+            {
+                cancel.ThrowIfCancellationRequested();
+                var client = clients[source.Client];
+                if (!InTargets(source.Path, client))
+                {
+                    continue;
+                }
+
+                if (_present.TryGetValue(source.Path, out var length) && length >= source.Length && !(client is IReleasesSessions))
+                {
+                    continue;
+                }
+
+                var lane = gate.Lane(source.Client);
+                Collected? session = null;
+                string? sessionId = null;
+                string project = string.Empty;
+                void Flush()
+                {
+                    if (session != null && session.Entries.Count > 0)
+                    {
+                        foreach (var model in session.Unpriced)
+                        {
+                            if (warnedUnpriced.Add(model) && warnedUnpriced.Count <= MaxUnpricedWarnings)
+                            {
+                                sink.Warning(UnpricedWarning(model));
+                            }
+                        }
+
+                        sink.File(session.ToFile(source.Client, source.Path, sessionId!, project, 0, archived: true));
+                    }
+
+                    session = null;
+                }
+
+                var rows = 0;
+                foreach (var stored in history.Messages(source))
+                {
+                    if ((++rows & 4095) == 0)
+                    {
+                        cancel.ThrowIfCancellationRequested(); // a database's source can hold a million rows
+                    }
+
+                    if (lane.Contains(stored.Key) || !_request.Read.Dates.Includes(stored.Timestamp))
+                    {
+                        continue; // a log of this run counted it, or it is outside the window
+                    }
+
+                    if (session is null || !string.Equals(sessionId, stored.Session, StringComparison.Ordinal))
+                    {
+                        Flush();
+                        session = new Collected();
+                        sessionId = stored.Session;
+                        project = stored.Project;
+                    }
+
+                    var (cost, costSource) = Clients.Common.Recording.Price(_request.Read, stored.Model, stored.Tokens, stored.Fast, stored.ReportedCost);
+                    if (costSource == CostSource.Calculated)
+                    {
+                        cost *= stored.Markup;
+                    }
+
+                    var entry = new UsageEntry(stored.Timestamp, stored.Model, stored.Tokens, cost, costSource, stored.Fast, stored.Markup);
+                    entry.Identify(stored.Key);
+                    session.Add(new KeyedEntry(true, stored.Key, entry, costSource != CostSource.None || ModelNames.IsSynthetic(stored.Model)));
+                }
+
+                Flush();
+            }
+        }
+
+        /// <summary>True when a stored source lies under what this run reads: the default folders, or a -Path target.</summary>
+        private bool InTargets(string path, IClientSource client)
+        {
+            if (_request.Targets is null)
+            {
+                return true;
+            }
+
+            foreach (var target in _request.Targets)
+            {
+                if (target.Clients != null && !target.Clients.Contains(client))
+                {
+                    continue;
+                }
+
+                if (PathFacts.PathComparer.Equals(path, target.Path))
+                {
+                    return true;
+                }
+
+                var folder = target.Path.EndsWith("/", StringComparison.Ordinal) || target.Path.EndsWith("\\", StringComparison.Ordinal) ? target.Path : target.Path + System.IO.Path.DirectorySeparatorChar;
+                if (target.IsDirectory && path.StartsWith(folder, PathFacts.PathComparison))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The admitted messages of one output object. Pipeline thread only.</summary>
         private sealed class Collected
         {
@@ -546,7 +702,7 @@ namespace TokUsage.Pipeline
             }
 
             [MethodImpl(Jit.Optimized)]
-            public UsageFile ToFile(string client, string path, string sessionId, string project, long skippedLines)
+            public UsageFile ToFile(string client, string path, string sessionId, string project, long skippedLines, bool archived = false)
             {
                 if (_unsorted)
                 {
@@ -556,7 +712,7 @@ namespace TokUsage.Pipeline
                     Entries.AddRange(ordered);
                 }
 
-                return new UsageFile(client, path, sessionId, ProjectNames.FromDirectory(project), Entries, Models.ToArray(), Unpriced.ToArray(), skippedLines);
+                return new UsageFile(client, path, sessionId, archived ? project : ProjectNames.FromDirectory(project), Entries, Models.ToArray(), Unpriced.ToArray(), skippedLines, archived);
             }
         }
     }

@@ -77,6 +77,45 @@ namespace TokUsage.Tests.Engine
             }
         }
 
+        /// <summary>
+        /// Issue 16 across every client: the history saved with Save-TokenUsage is exactly the history of the logs — per
+        /// client and day, tokens and cost — while the logs are there (nothing counted twice) and after every log is gone
+        /// (databases, keep-latest dumps, cumulative copies and formats without ids included); saving again adds nothing.
+        /// </summary>
+        [Fact]
+        public void EveryClientsHistoryIsIdenticalAfterItsLogsAreDeleted()
+        {
+            static Dictionary<(string Client, string Day), string> Totals(IEnumerable<UsageFile> files) => files
+                .SelectMany(f => f.Entries.Select(e => (f.Client, Day: e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd"), e)))
+                .GroupBy(x => (x.Client, x.Day))
+                .ToDictionary(g => g.Key, g => $"{g.Count()} {g.Sum(x => x.e.InputTokens)} {g.Sum(x => x.e.OutputTokens)} {g.Sum(x => x.e.CacheReadTokens)} "
+                    + $"{g.Sum(x => x.e.CacheWriteTokens)} {g.Sum(x => x.e.ReasoningTokens)} {g.Sum(x => x.e.Cost)}");
+
+            using var storeDir = new TempDir(); // apart from the home, whose every file is deleted below
+            var store = storeDir.Combine("store", "usage.db");
+            var variables = new Dictionary<string, object?> { ["s"] = store };
+            var live = _host.Run("Get-TokenUsage -NoStore").Objects<UsageFile>().ToList();
+            var expected = Totals(live);
+            Assert.Equal(_home.Messages.Count, live.Sum(f => f.Messages));
+
+            var saved = _host.Run("Get-TokenUsage | Save-TokenUsage -StorePath $s", variables).AssertNoErrors().Objects<StoreSaveResult>().Single();
+            Assert.Equal(_home.Messages.Count, saved.Added);
+            Assert.Equal(expected, Totals(_host.Run("Get-TokenUsage -StorePath $s", variables).AssertNoErrors().Objects<UsageFile>()));
+            Assert.Equal(0, _host.Run("Get-TokenUsage | Save-TokenUsage -StorePath $s", variables).AssertNoErrors().Objects<StoreSaveResult>().Single().Added);
+
+            foreach (var file in System.IO.Directory.GetFiles(_home.Home, "*", System.IO.SearchOption.AllDirectories))
+            {
+                System.IO.File.Delete(file);
+            }
+
+            Assert.Empty(_host.Run("Get-TokenUsage -NoStore").Objects<UsageFile>());
+            var archived = _host.Run("Get-TokenUsage -StorePath $s", variables).AssertNoErrors().Objects<UsageFile>().ToList();
+            Assert.All(archived, f => Assert.True(f.Archived, f.Path));
+            Assert.Equal(expected.OrderBy(e => e.Key), Totals(archived).OrderBy(e => e.Key));
+            var again = _host.Run("Get-TokenUsage -StorePath $s | Save-TokenUsage -StorePath $s", variables).AssertNoErrors().Objects<StoreSaveResult>().Single();
+            Assert.Equal((0L, (long)archived.Count, (long)_home.Messages.Count), (again.Added, again.Archived, again.StoredMessages));
+        }
+
         [Fact]
         public void EveryFileIsAttributedAsTheGeneratorSays()
         {

@@ -28,7 +28,8 @@ namespace TokUsage.Tests.Engine
             var info = _host.Run("Test-ModuleManifest -Path $m", new Dictionary<string, object?> { ["m"] = Repo.Manifest }).AssertNoErrors().Output.Single();
             var module = (PSModuleInfo)info.BaseObject;
             Assert.Equal(typeof(UsageFile).Assembly.GetName().Version!.ToString(3), module.Version.ToString(3));
-            Assert.Equal(new[] { "Clear-TokenUsageCache", "Get-TokenPrice", "Get-TokenUsage", "Get-TokenUsageSource", "Measure-TokenUsage", "Update-TokenPrice" }, module.ExportedCmdlets.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal(new[] { "Clear-TokenUsageCache", "Get-TokenPrice", "Get-TokenUsage", "Get-TokenUsageSource", "Measure-TokenUsage", "Save-TokenUsage", "Update-TokenPrice" }, module.ExportedCmdlets.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal(new[] { "Get-TokenUsageSchedule", "Register-TokenUsageSchedule", "Unregister-TokenUsageSchedule" }, module.ExportedFunctions.Keys.OrderBy(k => k, StringComparer.Ordinal));
             Assert.Equal(new[] { "Core", "Desktop" }, module.CompatiblePSEditions.OrderBy(e => e));
             Assert.Equal(new Version(5, 1), module.PowerShellVersion);
             var psData = (System.Collections.Hashtable)((System.Collections.Hashtable)module.PrivateData)["PSData"]!;
@@ -57,6 +58,10 @@ namespace TokUsage.Tests.Engine
         [InlineData("Get-TokenPrice")]
         [InlineData("Update-TokenPrice")]
         [InlineData("Clear-TokenUsageCache")]
+        [InlineData("Save-TokenUsage")]
+        [InlineData("Register-TokenUsageSchedule")]
+        [InlineData("Get-TokenUsageSchedule")]
+        [InlineData("Unregister-TokenUsageSchedule")]
         public void FullHelpHasSynopsisEveryParameterAndExamples(string command)
         {
             var vars = new Dictionary<string, object?> { ["c"] = command };

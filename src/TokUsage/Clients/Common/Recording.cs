@@ -37,7 +37,7 @@ namespace TokUsage.Clients.Common
                 cost *= markup;
             }
 
-            var entry = new UsageEntry(timestamp.ToUniversalTime(), model, tokens, cost, source);
+            var entry = new UsageEntry(timestamp.ToUniversalTime(), model, tokens, cost, source, fast, markup);
             result.Entries.Add(new KeyedEntry(key.HasValue, key ?? default, entry, source != CostSource.None || ModelNames.IsSynthetic(model), part));
         }
 
