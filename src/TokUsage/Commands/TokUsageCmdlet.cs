@@ -90,23 +90,7 @@ namespace TokUsage.Commands
                 return Caching.UsageCache.DefaultDirectory(environment);
             }
 
-            string resolved;
-            ProviderInfo provider;
-            try
-            {
-                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(cachePath, out provider, out _);
-            }
-            catch (Exception e) when (e is DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException || e is ArgumentException)
-            {
-                ThrowParameterError("InvalidCachePath", $"-CachePath '{cachePath}' is not a usable folder path: {e.Message}", cachePath);
-                throw; // not reached
-            }
-
-            if (provider.Name != "FileSystem")
-            {
-                ThrowParameterError("InvalidCachePath", $"-CachePath '{cachePath}' is on the {provider.Name} provider; it must be a file-system folder.", cachePath);
-            }
-
+            var resolved = ResolveFileSystemPath(cachePath, "CachePath", "InvalidCachePath", "folder");
             if (System.IO.File.Exists(resolved))
             {
                 ThrowParameterError("InvalidCachePath", $"-CachePath '{resolved}' is a file; it must name a folder (the cache file '{Caching.UsageCache.FileName}' is kept in it).", cachePath);
@@ -127,26 +111,36 @@ namespace TokUsage.Commands
                 return Storage.UsageStore.DefaultPath(environment);
             }
 
+            var resolved = ResolveFileSystemPath(storePath, "StorePath", "InvalidStorePath", "file");
+            if (System.IO.Directory.Exists(resolved))
+            {
+                ThrowParameterError("InvalidStorePath", $"-StorePath '{resolved}' is a folder; it must name the store's file (for example '{System.IO.Path.Combine(resolved, Storage.UsageStore.FileName)}').", storePath);
+            }
+
+            return resolved;
+        }
+
+        /// <summary>
+        /// A path parameter resolved against the current location (it need not exist yet); one that is not a usable path
+        /// or not on the file system stops the command with <paramref name="errorId"/>.
+        /// </summary>
+        private string ResolveFileSystemPath(string given, string parameter, string errorId, string kind)
+        {
             string resolved;
             ProviderInfo provider;
             try
             {
-                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(storePath, out provider, out _);
+                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out provider, out _);
             }
             catch (Exception e) when (e is DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException || e is ArgumentException)
             {
-                ThrowParameterError("InvalidStorePath", $"-StorePath '{storePath}' is not a usable file path: {e.Message}", storePath);
+                ThrowParameterError(errorId, $"-{parameter} '{given}' is not a usable {kind} path: {e.Message}", given);
                 throw; // not reached
             }
 
             if (provider.Name != "FileSystem")
             {
-                ThrowParameterError("InvalidStorePath", $"-StorePath '{storePath}' is on the {provider.Name} provider; it must be a file-system file.", storePath);
-            }
-
-            if (System.IO.Directory.Exists(resolved))
-            {
-                ThrowParameterError("InvalidStorePath", $"-StorePath '{resolved}' is a folder; it must name the store's file (for example '{System.IO.Path.Combine(resolved, Storage.UsageStore.FileName)}').", storePath);
+                ThrowParameterError(errorId, $"-{parameter} '{given}' is on the {provider.Name} provider; it must be a file-system {kind}.", given);
             }
 
             return resolved;
