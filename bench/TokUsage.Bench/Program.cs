@@ -22,6 +22,11 @@ namespace TokUsage.Bench
                 return Profile.Run(args[1..]);
             }
 
+            if (args.Length > 1 && args[0] == "team")
+            {
+                return TeamSend.Run(args[1..]);
+            }
+
             if (args.Length > 0 && args[0] == "micro")
             {
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);

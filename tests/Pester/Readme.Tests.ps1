@@ -1,7 +1,8 @@
 # Every PowerShell example in README.md runs in real pwsh, as a user would paste it, against a generated home with
-# recent Claude Code and Codex CLI history, and shows or writes something. The two examples that reach outside the
+# recent Claude Code and Codex CLI history, and shows or writes something. The examples that reach outside the
 # machine are pointed at local stand-ins, and nothing else is changed: Update-TokenPrice reads a LiteLLM-shaped table
-# made from the module's own embedded prices (file:// instead of the network), and /mnt/share is a folder of the test.
+# made from the module's own embedded prices (file:// instead of the network), /mnt/share is a folder of the test, and
+# the team database is a database of the test PostgreSQL server.
 
 BeforeDiscovery {
     $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
@@ -23,6 +24,7 @@ BeforeAll {
 
     $script:share = (New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'share')).FullName
     $script:priceFile = Build-LiteLlmPriceFile -Path (Join-Path $share 'model_prices_and_context_window.json')
+    $script:teamDatabase = Initialize-TestDatabase   # the team database of the examples: a database of the test server
 
     $script:saved = @{ HOME = $env:HOME; XDG_CACHE_HOME = $env:XDG_CACHE_HOME; XDG_DATA_HOME = $env:XDG_DATA_HOME; PSModulePath = $env:PSModulePath; Location = (Get-Location).Path }
     $env:HOME = $readmeHome
@@ -33,6 +35,7 @@ BeforeAll {
 }
 
 AfterAll {
+    Invoke-TestSql "DROP DATABASE IF EXISTS $(($teamDatabase -split 'Database=')[1]) WITH (FORCE)" | Out-Null
     $env:HOME = $saved.HOME
     $env:XDG_CACHE_HOME = $saved.XDG_CACHE_HOME
     $env:XDG_DATA_HOME = $saved.XDG_DATA_HOME
@@ -45,6 +48,7 @@ Describe 'README example <Number>' -ForEach $examples {
         $code = $Code -replace '(?m)^Update-TokenPrice\s*$', "Update-TokenPrice -Uri '$([uri]::new($priceFile).AbsoluteUri)'"
         $code = $code.Replace('file:///mnt/share/model_prices_and_context_window.json', [uri]::new($priceFile).AbsoluteUri)
         $code = $code.Replace('~/', ($readmeHome + '/'))
+        $code = $code.Replace('Host=db.example.com;Database=tokusage;Username=alice', $teamDatabase)
         $before = @(Get-ChildItem -Path $readmeHome -File | ForEach-Object Name)
         $Error.Clear()
         $output = & ([scriptblock]::Create("Import-Module TokUsage -ErrorAction Stop`n$code")) 2>&1 3>$null

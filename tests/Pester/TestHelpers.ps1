@@ -65,21 +65,23 @@ function Get-ExpectedCost {
 # here from what was written (not by the module). Returns the home and its expected per-day, per-model totals.
 function Build-ClaudeHome {
     param([string] $Root, [int] $Days = 3, [string[]] $Models = @('claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805'),
-          [datetime] $Start = [datetime]::new(2026, 5, 1, 0, 0, 0, [DateTimeKind]::Utc), [long] $Scale = 1)
+          [datetime] $Start = [datetime]::new(2026, 5, 1, 0, 0, 0, [DateTimeKind]::Utc), [long] $Scale = 1,
+          # Makes message ids and sessions unique to this home (another machine's history).
+          [string] $Tag = '')
     $projects = Join-Path $Root '.claude/projects'
     $messages = [System.Collections.Generic.List[object]]::new()
     $n = 0
     foreach ($day in 0..($Days - 1)) {
         foreach ($project in 'app', 'lib') {
             $folder = New-Item -ItemType Directory -Force -Path (Join-Path $projects "-home-me-$project")
-            $session = 'sess-{0}-{1}' -f $project, $day
+            $session = 'sess-{0}{1}-{2}' -f $Tag, $project, $day
             $lines = foreach ($turn in 0..3) {
                 $n++
                 $model = $Models[$n % $Models.Count]
                 $stamp = [datetime]::SpecifyKind($Start.Date, [DateTimeKind]::Utc).AddHours(9).AddDays($day).AddMinutes(17 * $turn + [int]($project -eq 'lib') * 300)
                 $m = [pscustomobject]@{ Day = $stamp.ToString('yyyy-MM-dd'); Model = $model; Project = "/home/me/$project"; Input = 100 * $n * $Scale; Output = 10 * $n * $Scale; CacheRead = 1000 * $n * $Scale; CacheWrite = 50 * $n * $Scale; Session = $session }
                 $messages.Add($m)
-                ConvertTo-ClaudeLine -Id "msg_$n" -RequestId "req_$n" -InputTokens $m.Input -OutputTokens $m.Output -CacheReadTokens $m.CacheRead -CacheWriteTokens $m.CacheWrite -Model $model -Timestamp $stamp.ToString('yyyy-MM-ddTHH:mm:ss.fffZ') -Cwd "/home/me/$project" -SessionId $session
+                ConvertTo-ClaudeLine -Id "msg_$Tag$n" -RequestId "req_$Tag$n" -InputTokens $m.Input -OutputTokens $m.Output -CacheReadTokens $m.CacheRead -CacheWriteTokens $m.CacheWrite -Model $model -Timestamp $stamp.ToString('yyyy-MM-ddTHH:mm:ss.fffZ') -Cwd "/home/me/$project" -SessionId $session
             }
             $lines | Set-Content -Path (Join-Path $folder "$session.jsonl")
         }
@@ -180,4 +182,31 @@ function Build-LiteLlmPriceFile {
     foreach ($mark in $marks.Keys) { $json = $json.Replace('"' + $mark + '"', $marks[$mark]) }
     Set-Content -Path $Path -Value $json
     $Path
+}
+
+# The throwaway PostgreSQL server of the team specs (issue 17): .ci/run starts it (tests/postgres.sh) and exports its
+# port; outside .ci/run it is started here. Returns the port.
+function Get-TestServerPort {
+    if (-not $env:TOKUSAGE_TEST_PGPORT) {
+        $port = bash (Join-Path $PSScriptRoot '../postgres.sh') start
+        if ($LASTEXITCODE -ne 0) { throw 'The team specs need PostgreSQL: apt-get install postgresql (tests/postgres.sh starts a throwaway cluster).' }
+        $env:TOKUSAGE_TEST_PGPORT = $port
+    }
+    $env:TOKUSAGE_TEST_PGPORT
+}
+
+# SQL through psql, not through the module: the specs check the team database with another client.
+function Invoke-TestSql {
+    param([string] $Sql, [string] $Database = 'postgres')
+    $out = & psql -h 127.0.0.1 -p (Get-TestServerPort) -U postgres -d $Database -v ON_ERROR_STOP=1 -tA -c $Sql 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "psql: $out" }
+    $out
+}
+
+# A new, empty database of the test server; returns its Npgsql connection string.
+function Initialize-TestDatabase {
+    param([string] $Name = ('tokusage_spec_' + [guid]::NewGuid().ToString('N').Substring(0, 12)))
+    Invoke-TestSql "DROP DATABASE IF EXISTS $Name WITH (FORCE)" | Out-Null
+    Invoke-TestSql "CREATE DATABASE $Name" | Out-Null
+    "Host=127.0.0.1;Port=$(Get-TestServerPort);Username=postgres;Database=$Name"
 }

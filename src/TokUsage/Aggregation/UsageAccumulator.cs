@@ -35,7 +35,7 @@ namespace TokUsage
         public void Add(in FoldSource source, in FoldEntry entry)
         {
             Tokens.Add(entry.Tokens);
-            Messages++;
+            Messages += entry.Messages;
             Cost += entry.Cost;
             CostSource = CostSources.Combine(CostSource, entry.CostSource);
             if (entry.CostSource == CostSource.Reported)
@@ -73,7 +73,7 @@ namespace TokUsage
             }
 
             model.Tokens.Add(entry.Tokens);
-            model.Messages++;
+            model.Messages += entry.Messages;
             model.Cost += entry.Cost;
         }
 

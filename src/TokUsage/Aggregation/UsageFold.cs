@@ -102,6 +102,8 @@ namespace TokUsage
                 case UsageGrouping.Project:
                 case UsageGrouping.Model:
                 case UsageGrouping.Client:
+                case UsageGrouping.User:
+                case UsageGrouping.Machine:
                     return _groups
                         .Where(g => !(_by == UsageGrouping.Model && ModelNames.IsSynthetic(g.Key) && g.Value.Tokens.Total == 0))
                         .OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -156,6 +158,10 @@ namespace TokUsage
                     return Group(entry.Model);
                 case UsageGrouping.Client:
                     return Group(source.Client);
+                case UsageGrouping.User:
+                    return Group(source.User);
+                case UsageGrouping.Machine:
+                    return Group(source.Machine);
                 default:
                     var key = _calendar!.KeyOf(entry.Timestamp);
                     if (!_periods.TryGetValue(key, out var period))

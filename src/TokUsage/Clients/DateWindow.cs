@@ -50,6 +50,12 @@ namespace TokUsage.Clients
         /// </summary>
         public DateTime? OldestUsefulWriteUtc => Since is null ? (DateTime?)null : LocalToUtc(Since.Value.AddDays(-1));
 
+        /// <summary>The first instant of the window (UTC), or null when it has no first day.</summary>
+        public DateTime? StartUtc => Since is null ? (DateTime?)null : LocalToUtc(Since.Value);
+
+        /// <summary>The first instant after the window (UTC), or null when it has no last day.</summary>
+        public DateTime? EndUtc => Until is null ? (DateTime?)null : LocalToUtc(Until.Value.AddDays(1));
+
         private DateTime LocalToUtc(DateTime local)
         {
             local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);

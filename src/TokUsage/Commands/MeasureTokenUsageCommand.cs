@@ -20,7 +20,7 @@ namespace TokUsage.Commands
         [Parameter(ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
-        /// <summary>What a row is: Day (default), Week, Month, Hour, Session, Project, Model or Client.</summary>
+        /// <summary>What a row is: Day (default), Week, Month, Hour, Session, Project, Model, Client, User or Machine (this account and computer for local logs).</summary>
         [Parameter(Position = 0)]
         public UsageGrouping By { get; set; } = UsageGrouping.Day;
 
@@ -97,20 +97,7 @@ namespace TokUsage.Commands
 
             foreach (var row in rows)
             {
-                // Type names select the view: GroupSummary#Project labels the first column; ...#Breakdown shows sub-rows.
-                var wrapped = PSObject.AsPSObject(row);
-                var typeName = row is GroupSummary group ? "TokUsage.GroupSummary#" + group.By : row.GetType().FullName!;
-                if (row is GroupSummary)
-                {
-                    wrapped.TypeNames.Insert(0, typeName);
-                }
-
-                if (Breakdown.IsPresent)
-                {
-                    wrapped.TypeNames.Insert(0, typeName + "#Breakdown");
-                }
-
-                WriteObject(wrapped);
+                WriteObject(Hosting.SummaryView.Wrap(row, Breakdown.IsPresent));
             }
         }
 

@@ -71,7 +71,7 @@ namespace TokUsage.Commands
             {
                 _archived++; // read back from this store (or another): its messages are stored already
             }
-            else if (!AllIdentified(file))
+            else if (!file.AllIdentified)
             {
                 WriteError(new ErrorRecord(
                     new ArgumentException($"The usage of '{file.Path}' has no dedup keys: it was not produced by Get-TokenUsage in this session (objects read back from CSV, JSON or Clixml lose them). Pipe Get-TokenUsage into Save-TokenUsage directly."),
@@ -124,19 +124,6 @@ namespace TokUsage.Commands
         }
 
         private string Saved() => $"{_writer!.Batches} batch(es) of up to {_writer.BatchSize} messages were saved before it.";
-
-        private static bool AllIdentified(UsageFile file)
-        {
-            foreach (var entry in file.EntryRows)
-            {
-                if (!entry.HasKey)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
 
         /// <summary>The log's length now (0 when it is gone): a later run trusts the log while it is at least this long.</summary>
         private static long LogLength(string path)

@@ -129,6 +129,26 @@ namespace TokUsage
         /// <summary>The same rows as <see cref="Entries"/>, unwrapped, for the fold's loop.</summary>
         internal IReadOnlyList<UsageEntry> EntryRows { get; }
 
+        /// <summary>
+        /// True when every message carries the dedup key Get-TokenUsage gave it (objects read back from CSV, JSON or
+        /// Clixml lose them): only such objects can be kept in a store or the team database without counting twice.
+        /// </summary>
+        internal bool AllIdentified
+        {
+            get
+            {
+                foreach (var entry in EntryRows)
+                {
+                    if (!entry.HasKey)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+        }
+
         /// <summary>The counted messages, one row each.</summary>
         public IReadOnlyList<UsageEntry> Entries { get; }
     }

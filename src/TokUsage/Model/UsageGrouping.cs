@@ -11,5 +11,7 @@ namespace TokUsage
         Project,
         Model,
         Client,
+        User,
+        Machine,
     }
 }

@@ -102,9 +102,18 @@ namespace TokUsage.Pricing
 
         /// <summary>The same with the price's base rates already worked out (<see cref="PriceQuote.BaseRates"/>: once per model, not per message).</summary>
         [MethodImpl(Jit.Optimized)]
-        public static decimal Cost(ModelPrice price, in RateCard baseRates, in TokenCounts tokens, bool fast)
+        public static decimal Cost(ModelPrice price, in RateCard baseRates, in TokenCounts tokens, bool fast) =>
+            Cost(price, baseRates, tokens, fast, tokens.Input + tokens.CacheWrite + tokens.CacheRead);
+
+        /// <summary>
+        /// The cost of <paramref name="tokens"/> billed at the rates of a request whose input side is
+        /// <paramref name="inputSide"/>: the same rule for the sums of many requests of one tier (the team report prices
+        /// what the database summed, each sum within one tier).
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        public static decimal Cost(ModelPrice price, in RateCard baseRates, in TokenCounts tokens, bool fast, long inputSide)
         {
-            var tier = price.Tiers.Length == 0 ? null : RateCard.TierFor(price, tokens.Input + tokens.CacheWrite + tokens.CacheRead);
+            var tier = price.Tiers.Length == 0 ? null : RateCard.TierFor(price, inputSide);
             var rates = tier is null ? baseRates : RateCard.ForTier(price, tier);
             var cost = (tokens.Input * rates.Input)
                 + (tokens.Output * rates.Output)

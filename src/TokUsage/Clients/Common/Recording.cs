@@ -44,9 +44,10 @@ namespace TokUsage.Clients.Common
         /// <summary>
         /// The cost of one message and where it comes from: a positive <paramref name="reportedCost"/> is the provider's
         /// bill and is kept; otherwise the run's prices (table and overrides) compute it; a model nothing prices costs 0
-        /// with source None (the caller lists it in UnpricedModels).
+        /// with source None (the caller lists it in UnpricedModels). <paramref name="inputSide"/> prices the sums of many
+        /// requests that share one long-context tier at that tier (the team report); null: <paramref name="tokens"/> is one request.
         /// </summary>
-        public static (decimal Cost, CostSource Source) Price(ReadOptions options, string model, in TokenCounts tokens, bool fast, decimal? reportedCost = null)
+        public static (decimal Cost, CostSource Source) Price(ReadOptions options, string model, in TokenCounts tokens, bool fast, decimal? reportedCost = null, long? inputSide = null)
         {
             if (reportedCost > 0)
             {
@@ -56,7 +57,9 @@ namespace TokUsage.Clients.Common
             var quote = options.Prices.Resolve(model);
             return quote is null
                 ? (0m, CostSource.None)
-                : (CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast), CostSource.Calculated);
+                : (inputSide is null
+                    ? CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast)
+                    : CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast, inputSide.Value), CostSource.Calculated);
         }
 
         /// <summary>

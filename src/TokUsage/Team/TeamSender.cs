@@ -1,0 +1,453 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace TokUsage.Team
+{
+    /// <summary>
+    /// Ships messages to the team database in parallel, byte-bounded batches (issue 17). The producer (the pipeline
+    /// thread: <see cref="Add"/>, <see cref="Complete"/>) fills a batch until it holds <see cref="BatchMessages"/> messages
+    /// or <see cref="BatchBytes"/> bytes, hands it to a send task and goes on at once; up to <c>connections</c> batches
+    /// are written at the same time, each on its own pooled connection, as one <c>INSERT … SELECT FROM unnest(…) ON
+    /// CONFLICT DO NOTHING</c>. The producer waits only while the bytes of batches in flight exceed
+    /// <see cref="MaxInFlightBytes"/>, so memory is bounded whatever the history and the link. A transient failure is
+    /// retried with backoff; any other ends the run with how much was sent (a message already stored is ignored, so the
+    /// next run sends the rest and nothing twice). Counters are read on the producer's thread after <see cref="Complete"/>.
+    /// </summary>
+    internal sealed class TeamSender : IDisposable
+    {
+        private const string Columns = "client, key, machine, user_name, time, session, project, model, input, output, cache_read, cache_write, cache_write_1h, reasoning, reported_cost, fast, markup, path";
+
+        private const string Insert = "INSERT INTO tokusage_message (" + Columns + ") " +
+            "SELECT * FROM unnest(@client, @key, @machine, @user_name, @time, @session, @project, @model, @input, @output, @cache_read, @cache_write, " +
+            "@cache_write_1h, @reasoning, @reported_cost, @fast, @markup, @path) ON CONFLICT (client, key) DO NOTHING";
+
+        private readonly TeamDatabase _database;
+        private readonly string _machine;
+        private readonly string _user;
+        private readonly SemaphoreSlim _connections;
+        private readonly object _gate = new object();
+        private readonly List<Task> _sending = new List<Task>();
+        private readonly CancellationTokenSource _abort;
+        private readonly CancellationToken _cancel;
+        private Batch _batch;
+        private long _inFlightBytes;
+        private long _sent;
+        private long _added;
+        private long _batches;
+        private long _retries;
+        private Exception? _failure;
+
+        public TeamSender(TeamDatabase database, string machine, string user, int connections, int batchMessages, long batchBytes, long maxInFlightBytes, CancellationToken cancel)
+        {
+            _database = database;
+            _machine = machine;
+            _user = user;
+            _connections = new SemaphoreSlim(Math.Max(1, connections));
+            BatchMessages = Math.Max(1, batchMessages);
+            BatchBytes = Math.Max(1024, batchBytes);
+            MaxInFlightBytes = Math.Max(BatchBytes, maxInFlightBytes);
+            // The first failure stops the batches still waiting for a connection and their retries: the run ends now, not
+            // after every queued batch has failed in turn (a killed server would otherwise hold it for minutes).
+            _abort = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            _cancel = _abort.Token;
+            _batch = new Batch(BatchMessages);
+        }
+
+        public int BatchMessages { get; }
+
+        public long BatchBytes { get; }
+
+        public long MaxInFlightBytes { get; }
+
+        /// <summary>Messages the database confirmed (stored now, or held already).</summary>
+        public long Sent => Interlocked.Read(ref _sent);
+
+        /// <summary>Messages the database did not hold before.</summary>
+        public long Added => Interlocked.Read(ref _added);
+
+        public long Batches => Interlocked.Read(ref _batches);
+
+        public long Retries => Interlocked.Read(ref _retries);
+
+        /// <summary>The most bytes in flight seen.</summary>
+        public long PeakInFlightBytes { get; private set; }
+
+        /// <summary>Bytes of the batches handed over (the estimate the bounds use).</summary>
+        public long Bytes { get; private set; }
+
+        /// <summary>
+        /// Called on the producer's thread about once a second while batches are handed over, with the time since the
+        /// start, the messages stored so far and the bytes in flight (Send-TokenUsage's verbose trace).
+        /// </summary>
+        public Action<TimeSpan, long, long>? Progress { get; set; }
+
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private TimeSpan _lastProgress;
+
+        /// <summary>
+        /// How a batch is written: one INSERT of arrays (the default), or COPY into a temporary table merged with one
+        /// INSERT … SELECT — kept for bench/team.sh's comparison, which chose the first (docs/performance.md).
+        /// </summary>
+        internal TeamWriteMethod Method { get; set; }
+
+        /// <summary>Queues the messages of one usage object. Producer thread; waits only at the in-flight bound.</summary>
+        public void Add(UsageFile file)
+        {
+            foreach (var entry in file.EntryRows)
+            {
+                _batch.Add(file, entry);
+                if (_batch.Count >= BatchMessages || _batch.Bytes >= BatchBytes)
+                {
+                    Dispatch();
+                }
+            }
+        }
+
+        /// <summary>Sends what is queued and waits for every batch; throws the first failure, with what was sent.</summary>
+        public void Complete()
+        {
+            if (_batch.Count > 0)
+            {
+                Dispatch();
+            }
+
+            Task[] pending;
+            lock (_gate)
+            {
+                pending = _sending.ToArray();
+            }
+
+            try
+            {
+                Task.WaitAll(pending);
+            }
+            catch (AggregateException)
+            {
+                // the first failure is kept in _failure and thrown below
+            }
+
+            ThrowIfFailed();
+        }
+
+        public void Dispose()
+        {
+            _abort.Dispose();
+            _connections.Dispose();
+        }
+
+        private void Dispatch()
+        {
+            ThrowIfFailed();
+            var batch = _batch;
+            _batch = new Batch(BatchMessages);
+            lock (_gate)
+            {
+                // Backpressure in bytes: wait while the batches in flight hold more than the bound (one always goes).
+                while (_inFlightBytes > 0 && _inFlightBytes + batch.Bytes > MaxInFlightBytes && !_cancel.IsCancellationRequested)
+                {
+                    Monitor.Wait(_gate, 100);
+                }
+            }
+
+            ThrowIfFailed();
+            _cancel.ThrowIfCancellationRequested(); // the pipeline was stopped
+            lock (_gate)
+            {
+                _inFlightBytes += batch.Bytes;
+                PeakInFlightBytes = Math.Max(PeakInFlightBytes, _inFlightBytes);
+                Bytes += batch.Bytes;
+                _sending.RemoveAll(t => t.IsCompleted);
+                _sending.Add(Task.Run(() => SendAsync(batch)));
+            }
+
+            var now = _clock.Elapsed;
+            if (Progress != null && now - _lastProgress >= TimeSpan.FromSeconds(1))
+            {
+                _lastProgress = now;
+                Progress(now, Sent, Interlocked.Read(ref _inFlightBytes));
+            }
+        }
+
+        private async Task SendAsync(Batch batch)
+        {
+            try
+            {
+                await _connections.WaitAsync(_cancel).ConfigureAwait(false);
+                try
+                {
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        try
+                        {
+                            var added = Method == TeamWriteMethod.Copy
+                                ? await CopyAsync(batch).ConfigureAwait(false)
+                                : await WriteAsync(batch).ConfigureAwait(false);
+                            Interlocked.Add(ref _added, added);
+                            Interlocked.Add(ref _sent, batch.Count);
+                            Interlocked.Increment(ref _batches);
+                            return;
+                        }
+                        catch (Exception e) when (attempt < 4 && IsTransient(e) && !_cancel.IsCancellationRequested)
+                        {
+                            Interlocked.Increment(ref _retries);
+                            await Task.Delay(TimeSpan.FromMilliseconds(200 * (1 << attempt)), _cancel).ConfigureAwait(false); // 0.4, 0.8, 1.6 s
+                        }
+                    }
+                }
+                finally
+                {
+                    _connections.Release();
+                }
+            }
+            catch (Exception e)
+            {
+                lock (_gate)
+                {
+                    _failure ??= e;
+                }
+
+                _abort.Cancel();
+                throw;
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _inFlightBytes -= batch.Bytes;
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+
+        private async Task<int> WriteAsync(Batch batch)
+        {
+            await using var connection = await _database.Source.OpenConnectionAsync(_cancel).ConfigureAwait(false);
+            using var command = new NpgsqlCommand(Insert, connection);
+            var p = command.Parameters;
+            p.Add(new NpgsqlParameter<string[]>("client", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Clients(_ => _) });
+            p.Add(new NpgsqlParameter<byte[][]>("key", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = batch.Keys() });
+            p.Add(new NpgsqlParameter<string[]>("machine", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Repeat(_machine) });
+            p.Add(new NpgsqlParameter<string[]>("user_name", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Repeat(_user) });
+            p.Add(new NpgsqlParameter<DateTime[]>("time", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = batch.Times() });
+            p.Add(new NpgsqlParameter<string[]>("session", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Strings(r => r.File.SessionId) });
+            p.Add(new NpgsqlParameter<string[]>("project", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Strings(r => r.File.Project) });
+            p.Add(new NpgsqlParameter<string[]>("model", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Strings(r => r.Entry.Model) });
+            p.Add(new NpgsqlParameter<long[]>("input", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = batch.Longs(e => e.InputTokens) });
+            p.Add(new NpgsqlParameter<long[]>("output", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = batch.Longs(e => e.OutputTokens) });
+            p.Add(new NpgsqlParameter<long[]>("cache_read", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = batch.Longs(e => e.CacheReadTokens) });
+            p.Add(new NpgsqlParameter<long[]>("cache_write", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = batch.Longs(e => e.CacheWriteTokens) });
+            p.Add(new NpgsqlParameter<long[]>("cache_write_1h", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = batch.Longs(e => e.CacheWrite1hTokens) });
+            p.Add(new NpgsqlParameter<long[]>("reasoning", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = batch.Longs(e => e.ReasoningTokens) });
+            p.Add(new NpgsqlParameter<decimal?[]>("reported_cost", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { TypedValue = batch.ReportedCosts() });
+            p.Add(new NpgsqlParameter<bool[]>("fast", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { TypedValue = batch.Fast() });
+            p.Add(new NpgsqlParameter<decimal[]>("markup", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { TypedValue = batch.Markups() });
+            p.Add(new NpgsqlParameter<string[]>("path", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Strings(r => r.File.Path) });
+            return await command.ExecuteNonQueryAsync(_cancel).ConfigureAwait(false);
+        }
+
+        private async Task<int> CopyAsync(Batch batch)
+        {
+            await using var connection = await _database.Source.OpenConnectionAsync(_cancel).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction();
+            using (var create = new NpgsqlCommand("CREATE TEMP TABLE IF NOT EXISTS tokusage_incoming (LIKE tokusage_message INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", connection, transaction))
+            {
+                await create.ExecuteNonQueryAsync(_cancel).ConfigureAwait(false);
+            }
+
+            using (var import = await connection.BeginBinaryImportAsync("COPY tokusage_incoming (" + Columns + ") FROM STDIN (FORMAT BINARY)", _cancel).ConfigureAwait(false))
+            {
+                var keys = batch.Keys();
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var (file, entry) = batch[i];
+                    await import.StartRowAsync(_cancel).ConfigureAwait(false);
+                    await import.WriteAsync(file.Client, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(keys[i], NpgsqlDbType.Bytea, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(_machine, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(_user, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(entry.Timestamp.UtcDateTime, NpgsqlDbType.TimestampTz, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(file.SessionId, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(file.Project, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(entry.Model, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(entry.InputTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(entry.OutputTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(entry.CacheReadTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(entry.CacheWriteTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(entry.CacheWrite1hTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(entry.ReasoningTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
+                    if (entry.CostSource == CostSource.Reported)
+                    {
+                        await import.WriteAsync(entry.Cost, NpgsqlDbType.Numeric, _cancel).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await import.WriteNullAsync(_cancel).ConfigureAwait(false);
+                    }
+
+                    await import.WriteAsync(entry.Fast, NpgsqlDbType.Boolean, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(entry.Markup, NpgsqlDbType.Numeric, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(file.Path, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
+                }
+
+                await import.CompleteAsync(_cancel).ConfigureAwait(false);
+            }
+
+            int added;
+            using (var merge = new NpgsqlCommand("INSERT INTO tokusage_message SELECT * FROM tokusage_incoming ON CONFLICT (client, key) DO NOTHING", connection, transaction))
+            {
+                added = await merge.ExecuteNonQueryAsync(_cancel).ConfigureAwait(false);
+            }
+
+            transaction.Commit();
+            return added;
+        }
+
+        /// <summary>A failure worth another try: the server said so (serialization, too many connections…) or the link broke.</summary>
+        private static bool IsTransient(Exception e) =>
+            (e is NpgsqlException n && n.IsTransient) || e is TimeoutException || e is System.IO.IOException || e is System.Net.Sockets.SocketException;
+
+        private void ThrowIfFailed()
+        {
+            Exception? failure;
+            lock (_gate)
+            {
+                failure = _failure;
+            }
+
+            if (failure != null)
+            {
+                throw new TeamException(TeamProblem.SendFailed,
+                    $"Sending to {_database.Name} failed after {Sent} message(s) in {Batches} batch(es) were stored: {failure.Message.TrimEnd('.')}. Run Send-TokenUsage again: it sends the rest, and messages stored already are not stored twice.",
+                    failure);
+            }
+        }
+
+        /// <summary>The rows of one batch and their estimated size on the wire. Filled by the producer, then read by one send task.</summary>
+        private sealed class Batch
+        {
+            private readonly List<(UsageFile File, UsageEntry Entry)> _rows;
+
+            public Batch(int capacity) => _rows = new List<(UsageFile, UsageEntry)>(capacity);
+
+            public int Count => _rows.Count;
+
+            public (UsageFile File, UsageEntry Entry) this[int index] => _rows[index];
+
+            public long Bytes { get; private set; }
+
+            public void Add(UsageFile file, UsageEntry entry)
+            {
+                _rows.Add((file, entry));
+                // 16-byte key, ten numbers and a time (~8 bytes each), the strings, and the arrays' per-element headers.
+                Bytes += 16 + (11 * 8) + (18 * 4) + file.Client.Length + file.SessionId.Length + file.Project.Length + file.Path.Length + entry.Model.Length;
+            }
+
+            public string[] Clients(Func<string, string> map) => Strings(r => map(r.File.Client));
+
+            public string[] Strings(Func<(UsageFile File, UsageEntry Entry), string> pick)
+            {
+                var values = new string[_rows.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = pick(_rows[i]);
+                }
+
+                return values;
+            }
+
+            public string[] Repeat(string value)
+            {
+                var values = new string[_rows.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = value;
+                }
+
+                return values;
+            }
+
+            public byte[][] Keys()
+            {
+                var values = new byte[_rows.Count][];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var key = _rows[i].Entry.Key;
+                    var bytes = new byte[16];
+                    BitConverter.GetBytes(key.A).CopyTo(bytes, 0);
+                    BitConverter.GetBytes(key.B).CopyTo(bytes, 8);
+                    values[i] = bytes;
+                }
+
+                return values;
+            }
+
+            public DateTime[] Times()
+            {
+                var values = new DateTime[_rows.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = _rows[i].Entry.Timestamp.UtcDateTime;
+                }
+
+                return values;
+            }
+
+            public long[] Longs(Func<UsageEntry, long> pick)
+            {
+                var values = new long[_rows.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = pick(_rows[i].Entry);
+                }
+
+                return values;
+            }
+
+            public decimal?[] ReportedCosts()
+            {
+                var values = new decimal?[_rows.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var e = _rows[i].Entry;
+                    values[i] = e.CostSource == CostSource.Reported ? e.Cost : (decimal?)null;
+                }
+
+                return values;
+            }
+
+            public bool[] Fast()
+            {
+                var values = new bool[_rows.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = _rows[i].Entry.Fast;
+                }
+
+                return values;
+            }
+
+            public decimal[] Markups()
+            {
+                var values = new decimal[_rows.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = _rows[i].Entry.Markup;
+                }
+
+                return values;
+            }
+        }
+    }
+
+    /// <summary>How <see cref="TeamSender"/> writes a batch (see <see cref="TeamSender.Method"/>).</summary>
+    internal enum TeamWriteMethod
+    {
+        Unnest,
+        Copy,
+    }
+}
