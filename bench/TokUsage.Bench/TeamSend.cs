@@ -8,7 +8,7 @@ using TokUsage.Team;
 namespace TokUsage.Bench
 {
     /// <summary>
-    /// `team --connection CS --messages N [--method unnest|copy] [--throttle T] [--in-flight BYTES]`: the team sender alone
+    /// `team --connection CS --messages N [--method unnest|copy] [--throttle T] [--in-flight BYTES] [--batch MESSAGES]`: the team sender alone
     /// (issue 17), fed in-process with N generated messages in files of 1,000, so the write method and the concurrency are
     /// compared without the log reader's time. bench/team.sh runs it into an empty database behind the latency proxy.
     /// Prints one line: messages added, seconds, msg/s, MB/s, peak in flight.
@@ -26,12 +26,13 @@ namespace TokUsage.Bench
             var messages = int.Parse(options.GetValueOrDefault("--messages", "1000000"), System.Globalization.CultureInfo.InvariantCulture);
             var method = options.GetValueOrDefault("--method", "unnest") == "copy" ? TeamWriteMethod.Copy : TeamWriteMethod.Unnest;
             var throttle = int.Parse(options.GetValueOrDefault("--throttle", "4"), System.Globalization.CultureInfo.InvariantCulture);
+            var batch = int.Parse(options.GetValueOrDefault("--batch", "5000"), System.Globalization.CultureInfo.InvariantCulture);
             var inFlight = long.Parse(options.GetValueOrDefault("--in-flight", (16L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture);
 
             using var database = TeamDatabase.Connect(options["--connection"], throttle);
             database.EnsureSchema(create: true);
             var clock = Stopwatch.StartNew();
-            using var sender = new TeamSender(database, "bench", "bench", throttle, 5_000, 2L << 20, inFlight, CancellationToken.None) { Method = method };
+            using var sender = new TeamSender(database, "bench", "bench", throttle, batch, 2L << 20, inFlight, CancellationToken.None) { Method = method };
             var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
             for (var f = 0; f * 1000 < messages; f++)
             {
@@ -50,7 +51,7 @@ namespace TokUsage.Bench
 
             sender.Complete();
             var seconds = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"{method} throttle {throttle} in-flight {inFlight / 1e6:F1} MB: {sender.Added} added in {seconds:F2} s = {sender.Added / seconds:N0} msg/s, {sender.Bytes / seconds / 1e6:F1} MB/s, peak in flight {sender.PeakInFlightBytes / 1e6:F1} MB, {sender.Batches} batches");
+            Console.WriteLine($"{method} batches of {batch} throttle {throttle} in-flight {inFlight / 1e6:F1} MB: {sender.Added} added in {seconds:F2} s = {sender.Added / seconds:N0} msg/s, {sender.Bytes / seconds / 1e6:F1} MB/s, peak in flight {sender.PeakInFlightBytes / 1e6:F1} MB, {sender.Batches} batches");
             return sender.Added == messages ? 0 : 1;
         }
     }

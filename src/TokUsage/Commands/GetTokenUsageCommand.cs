@@ -106,10 +106,7 @@ namespace TokUsage.Commands
             }
 
             _storePath = NoStore ? null : ResolveStorePath(StorePath, _environment);
-            if (Since.HasValue && Until.HasValue && Since.Value.Date > Until.Value.Date)
-            {
-                ThrowParameterError("InvalidDateRange", $"-Since ({Since.Value:yyyy-MM-dd}) is after -Until ({Until.Value:yyyy-MM-dd}).", Since);
-            }
+            CheckDayRange(Since, Until);
         }
 
         protected override void ProcessRecord()

@@ -70,10 +70,7 @@ namespace TokUsage.Commands
                 ThrowParameterError("InvalidReportGrouping", "-By names a key twice; give each key once (for example -By Month, User).", By);
             }
 
-            if (Since.HasValue && Until.HasValue && Since.Value.Date > Until.Value.Date)
-            {
-                ThrowParameterError("InvalidDateRange", $"-Since ({Since.Value:yyyy-MM-dd}) is after -Until ({Until.Value:yyyy-MM-dd}).", Since);
-            }
+            CheckDayRange(Since, Until);
 
             var zone = ResolveTimeZone(TimeZone);
             var prices = LoadPrices(ClientEnvironment.FromProcess(), PriceOverride);
@@ -98,9 +95,7 @@ namespace TokUsage.Commands
             }
 
             WriteVerbose($"{report.Messages:N0} message(s) in {report.GroupsRead:N0} group(s) read from {DatabaseName}.");
-            var withTotal = MyInvocation.BoundParameters.ContainsKey(nameof(Total))
-                ? Total.IsPresent
-                : MyInvocation.PipelinePosition == MyInvocation.PipelineLength;
+            var withTotal = WantsTotalRow(Total);
             foreach (var (row, splitValues) in fold.Results(withTotal))
             {
                 WriteObject(SummaryView.Wrap(row, Breakdown.IsPresent, fold.SplitBy, splitValues));

@@ -81,9 +81,7 @@ namespace TokUsage.Commands
 
         protected override void EndProcessing()
         {
-            var withTotal = MyInvocation.BoundParameters.ContainsKey(nameof(Total))
-                ? Total.IsPresent
-                : MyInvocation.PipelinePosition == MyInvocation.PipelineLength;
+            var withTotal = WantsTotalRow(Total);
             System.Collections.Generic.IEnumerable<UsageTotals> rows;
             try
             {

@@ -22,6 +22,22 @@ namespace TokUsage.Commands
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target));
         }
 
+        /// <summary>-Since after -Until stops the command with InvalidDateRange.</summary>
+        private protected void CheckDayRange(DateTime? since, DateTime? until)
+        {
+            if (since.HasValue && until.HasValue && since.Value.Date > until.Value.Date)
+            {
+                ThrowParameterError("InvalidDateRange", $"-Since ({since.Value:yyyy-MM-dd}) is after -Until ({until.Value:yyyy-MM-dd}).", since);
+            }
+        }
+
+        /// <summary>
+        /// Whether summary rows end with a total row: as -Total says when given, else when the command ends the pipeline
+        /// (rows go to the screen or a variable), not when they flow on to another command.
+        /// </summary>
+        private protected bool WantsTotalRow(SwitchParameter total) =>
+            MyInvocation.BoundParameters.ContainsKey("Total") ? total.IsPresent : MyInvocation.PipelinePosition == MyInvocation.PipelineLength;
+
         /// <summary>The zone for -TimeZone (local when not given); a bad id stops the command with InvalidTimeZone.</summary>
         private protected TimeZoneInfo ResolveTimeZone(string? id)
         {

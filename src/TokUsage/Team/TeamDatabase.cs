@@ -122,7 +122,9 @@ CREATE INDEX tokusage_message_time ON tokusage_message (time);");
             return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        public void Dispose() => _source.Dispose();
+        // Through IDisposable: the netstandard build of Npgsql declares Dispose on its own DbDataSource polyfill, which the
+        // net8+ build (what a .NET host such as the bench resolves) forwards to System.Data.Common.
+        public void Dispose() => ((IDisposable)_source).Dispose();
 
         private static int Version(NpgsqlConnection connection, NpgsqlTransaction transaction)
         {

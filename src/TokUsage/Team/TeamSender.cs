@@ -50,7 +50,7 @@ namespace TokUsage.Team
             _connections = new SemaphoreSlim(Math.Max(1, connections));
             BatchMessages = Math.Max(1, batchMessages);
             BatchBytes = Math.Max(1024, batchBytes);
-            MaxInFlightBytes = Math.Max(BatchBytes, maxInFlightBytes);
+            MaxInFlightBytes = Math.Max(1, maxInFlightBytes); // a batch larger than the bound still goes, alone
             // The first failure stops the batches still waiting for a connection and their retries: the run ends now, not
             // after every queued batch has failed in turn (a killed server would otherwise hold it for minutes).
             _abort = CancellationTokenSource.CreateLinkedTokenSource(cancel);
