@@ -13,7 +13,7 @@ if (-not $env:TOKUSAGE_TEST_HOME) {
     $env:XDG_DATA_HOME = Join-Path $env:TOKUSAGE_TEST_HOME '.local/share'
     $env:LOCALAPPDATA = Join-Path $env:TOKUSAGE_TEST_HOME 'AppData/Local'
     $env:APPDATA = Join-Path $env:TOKUSAGE_TEST_HOME 'AppData/Roaming'
-    foreach ($name in 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'TOKUSAGE_PRICE_FILE', 'GEMINI_DIR', 'AMP_DATA_DIR', 'OPENCODE_DATA_DIR', 'KILO_DATA_DIR', 'HERMES_HOME', 'GOOSE_PATH_ROOT', 'COPILOT_OTEL_FILE_EXPORTER_PATH') {
+    foreach ($name in 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'TOKUSAGE_PRICE_FILE', 'GEMINI_DIR', 'AMP_DATA_DIR', 'OPENCODE_DATA_DIR', 'KILO_DATA_DIR', 'HERMES_HOME', 'GOOSE_PATH_ROOT', 'COPILOT_OTEL_FILE_EXPORTER_PATH', 'DSH_HOME') {
         Remove-Item -Path "Env:$name" -ErrorAction SilentlyContinue
     }
 }

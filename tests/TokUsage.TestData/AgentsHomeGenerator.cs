@@ -79,6 +79,8 @@ namespace TokUsage.TestData
             g.Reasonix();
             g.ClineCli();
             g.Zcode();
+            g.Dsh();
+            g.AntigravityCli();
             return new GeneratedAgentsHome
             {
                 Home = home,

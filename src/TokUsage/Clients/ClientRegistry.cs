@@ -16,7 +16,7 @@ namespace TokUsage.Clients
             ClaudeSource.Instance, CodexSource.Instance, Gemini.Source, Qwen.Source, Kimi.Source, Amp.Source, Droid.Source, Pi.Source,
             Copilot.Source, Codebuff.Source, OpenClaw.Source, VsCodeTasks.RooCode, VsCodeTasks.KiloCode, VsCodeTasks.Cline, Mux.Source,
             Jcode.Source, Augment.Source, OpenCode.Source, OpenCode.Kilo, Hermes.Source, Goose.Source, Zed.Source, Crush.Source,
-            Junie.Source, Pi.Senpi, Pi.Kimchi, Pi.Gjc, Trae.Source, Cursor.Source, OpenCode.MiMo, OpenCodeReview.Source, Mcode.Source, TencentBuddy.CodeBuddy, TencentBuddy.WorkBuddy, CherryStudio.Source, Devin.Source, Reasonix.Source, Zcode.Source,
+            Junie.Source, Pi.Senpi, Pi.Kimchi, Pi.Gjc, Trae.Source, Cursor.Source, OpenCode.MiMo, OpenCodeReview.Source, Mcode.Source, TencentBuddy.CodeBuddy, TencentBuddy.WorkBuddy, CherryStudio.Source, Devin.Source, Reasonix.Source, Zcode.Source, Dsh.Source, AntigravityCli.Source,
         };
 
         public static IReadOnlyList<string> Ids { get; } = All.Select(c => c.Id).ToArray();

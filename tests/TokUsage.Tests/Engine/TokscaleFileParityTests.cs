@@ -37,10 +37,10 @@ namespace TokUsage.Tests.Engine
             Skip.If(tokscale is null, Tokscale.Missing);
 
             var home = AgentsHomeGenerator.Generate(_dir.Combine("home"));
-            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, cherrystudio, reasonix, cline, zcode, devin-cli, copilot, mcode, codebuddy, workbuddy, mux, jcode, codebuff, droid", home.Home);
+            var ours = Read("-Path $p -Client junie, senpi, kimchi, gjc, trae, cursor, micode, opencodereview, cherrystudio, reasonix, cline, zcode, devin-cli, copilot, mcode, codebuddy, workbuddy, mux, jcode, codebuff, droid, dsh, antigravity-cli", home.Home);
             Tokens Ours(string client) => Tokens.Of(ours.Where(f => f.Client == client));
 
-            foreach (var client in new[] { "junie", "senpi", "gjc", "trae", "cursor", "micode", "opencodereview", "cherrystudio", "reasonix", "cline" })
+            foreach (var client in new[] { "junie", "senpi", "gjc", "trae", "cursor", "micode", "opencodereview", "cherrystudio", "reasonix", "cline", "dsh", "antigravity-cli" })
             {
                 Assert.Equal((client, Ours(client)), (client, Run(tokscale!, home.Home, client)));
             }

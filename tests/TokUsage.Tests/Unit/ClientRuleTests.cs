@@ -66,6 +66,41 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(110L, parsed.Entries.Sum(e => e.Entry.TotalTokens));
         }
 
+        /// <summary>
+        /// A DeepSeek Harness session is read while DSH appends to it, one zstd frame per flush: a torn last frame keeps
+        /// every complete frame's calls and is one damaged line, whether it cut inside a line or between two.
+        /// </summary>
+        [Theory]
+        [InlineData(0.5)]
+        [InlineData(0.9)]
+        [InlineData(1.0)]
+        public void ADshSessionWithATornLastFrameKeepsTheCompleteFrames(double keptOfLastFrame)
+        {
+            using var dir = new Support.TempDir();
+            var file = Path.Combine(dir.Path, ".dsh", "sessions", "-w", "sid-1", "session.jsonl.zstd");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            string Call(int seq, int input) =>
+                "{\"type\":\"assistant/message\",\"seq\":" + seq + ",\"time\":1783352134832,\"data\":{\"message\":{\"id\":\"m" + seq + "\",\"source\":{\"model\":\"deepseek-chat\"}},\"usage\":{\"inputTokens\":" + input + ",\"outputTokens\":10,\"reasoningTokens\":4}}}\n";
+            using var compressor = new ZstdSharp.Compressor(3);
+            var frames = new[]
+            {
+                compressor.Wrap(System.Text.Encoding.UTF8.GetBytes("{\"type\":\"session\",\"id\":\"sid-1\",\"cwd\":\"/w\"}\n" + Call(1, 100))).ToArray(),
+                compressor.Wrap(System.Text.Encoding.UTF8.GetBytes(Call(2, 200))).ToArray(),
+                compressor.Wrap(System.Text.Encoding.UTF8.GetBytes(Call(3, 400) + Call(4, 800))).ToArray(),
+            };
+            var last = frames[2];
+            var kept = keptOfLastFrame >= 1.0 ? last.Length - 1 : (int)(last.Length * keptOfLastFrame);
+            File.WriteAllBytes(file, frames[0].Concat(frames[1]).Concat(last.Take(kept)).ToArray());
+
+            var source = new SourceFile(Dsh.Source, file, new FileInfo(file).Length, File.GetLastWriteTimeUtc(file), dir.Path);
+            var parsed = Dsh.Source.Read(source, new ReadOptions(TokUsage.Pricing.PriceBook.Embedded, DateWindow.All), CancellationToken.None);
+            Assert.Null(parsed.Error);
+            Assert.Equal(1L, parsed.SkippedLines);
+            Assert.Equal(new[] { 100L, 200L }, parsed.Entries.Select(e => e.Entry.InputTokens).Take(2));
+            Assert.All(parsed.Entries, e => Assert.Equal((6L, 4L), (e.Entry.OutputTokens, e.Entry.ReasoningTokens)));
+            Assert.Equal(("sid-1", "/w"), (parsed.SessionId, parsed.Project));
+        }
+
         [Fact]
         public void CountsAcceptNumbersAndNumericStringsAndClampNegatives()
         {

@@ -30,10 +30,12 @@ namespace TokUsage.Clients.Common
         /// <summary>
         /// Streams a JSONL file: lines <paramref name="interesting"/> accepts are parsed and handed to
         /// <paramref name="handle"/>; the others are only checked to be object-shaped. False when the file could not be read.
+        /// <paramref name="decode"/>, when given, turns the file's stream into the lines' stream (a compressed log); it owns
+        /// what it is given.
         /// </summary>
-        public static bool ReadLines(SourceFile file, ReadOptions options, ParsedFile result, CancellationToken cancel, LineFilter interesting, LineHandler handle)
+        public static bool ReadLines(SourceFile file, ReadOptions options, ParsedFile result, CancellationToken cancel, LineFilter interesting, LineHandler handle, Func<Stream, Stream>? decode = null)
         {
-            var error = ReadLines(file.Path, cancel, interesting, handle, (line, reason) => result.Skip(line, reason, options.MaxSkippedSamples));
+            var error = ReadLines(file.Path, cancel, interesting, handle, (line, reason) => result.Skip(line, reason, options.MaxSkippedSamples), decode: decode);
             result.Error ??= error;
             return error is null;
         }
@@ -44,11 +46,11 @@ namespace TokUsage.Clients.Common
         /// document when it can (it must then apply exactly the rules <paramref name="handle"/> would).
         /// </summary>
         [MethodImpl(Jit.Optimized)]
-        public static Exception? ReadLines(string path, CancellationToken cancel, LineFilter interesting, LineHandler handle, Action<long, string> skip, FastLineHandler? fast = null)
+        public static Exception? ReadLines(string path, CancellationToken cancel, LineFilter interesting, LineHandler handle, Action<long, string> skip, FastLineHandler? fast = null, Func<Stream, Stream>? decode = null)
         {
             try
             {
-                using var stream = Open(path);
+                using var stream = decode is null ? Open(path) : decode(Open(path));
                 using var lines = new JsonlLineReader(stream, 0, cancel);
                 while (true)
                 {
