@@ -94,6 +94,36 @@ Describe 'Measure-TokenUsage' {
     It 'rejects a bad time zone' {
         { Get-TokenUsage -Path $projects | Measure-TokenUsage -TimeZone 'Mars/Base' } | Should -Throw -ErrorId 'InvalidTimeZone,TokUsage.Commands.MeasureTokenUsageCommand'
     }
+
+    It 'groups by several keys at once, each key a column of its own' {
+        $claude = Build-ClaudeHome -Root (Join-Path $TestDrive 'multi') -Days 3
+        $expected = $claude.Messages | Group-Object Day, Project | Sort-Object { $_.Group[0].Day }, { $_.Group[0].Project } | ForEach-Object {
+            '{0} {1} {2} {3}' -f $_.Group[0].Day, $_.Group[0].Project, (($_.Group | ForEach-Object { $_.Input + $_.Output + $_.CacheRead + $_.CacheWrite } | Measure-Object -Sum).Sum), $_.Count
+        }
+        $rows = @(Get-TokenUsage -Path $claude.Projects | Measure-TokenUsage -By Day, Project -TimeZone UTC -Total:$false)
+        @($rows | ForEach-Object { '{0} {1} {2} {3}' -f $_.Period, $_.Project, $_.TotalTokens, $_.Messages }) | Should -Be $expected
+        $csv = $rows | ConvertTo-Csv
+        $csv[0] | Should -Match '"Project"'
+        $csv[0] | Should -Match '"Period"'
+
+        # Model first, then client: GroupSummary rows named by model, with a Client column; the total row closes the view.
+        $lines = Get-TokenUsage -Path $claude.Projects | Measure-TokenUsage -By Model, Client -Total | Get-ViewLine -Width 120
+        $lines[0] | Should -Match '^Group\s+Total\s+Cost \(USD\)'
+        $lines | Where-Object { $_ -match '^claude-sonnet-4-5-20250929 \| claude\s' } | Should -Not -BeNullOrEmpty
+        $lines[-1] | Should -Match '^Total\s'
+        $byModel = Get-TokenUsage -Path $claude.Projects | Measure-TokenUsage -By Model -Total:$false
+        (Get-TokenUsage -Path $claude.Projects | Measure-TokenUsage -By Model, Client -Total:$false).TotalTokens | Should -Be $byModel.TotalTokens
+
+        # -Project and -Model keep what their wildcards match.
+        $opusApp = @($claude.Messages | Where-Object { $_.Project -eq '/home/me/app' -and $_.Model -like 'claude-opus-*' })
+        $filtered = Get-TokenUsage -Path $claude.Projects | Measure-TokenUsage -By Client -Project '*/APP' -Model 'claude-opus-*' -Total:$false
+        $filtered.Messages | Should -Be $opusApp.Count
+        $filtered.TotalTokens | Should -Be (($opusApp | ForEach-Object { $_.Input + $_.Output + $_.CacheRead + $_.CacheWrite } | Measure-Object -Sum).Sum)
+        @(Get-TokenUsage -Path $claude.Projects | Measure-TokenUsage -Model 'no-such-*' -Total:$false).Count | Should -Be 0
+
+        { Get-TokenUsage -Path $claude.Projects | Measure-TokenUsage -By Session, Day } | Should -Throw -ErrorId 'InvalidGrouping,TokUsage.Commands.MeasureTokenUsageCommand'
+        { Get-TokenUsage -Path $claude.Projects | Measure-TokenUsage -By Day, Day } | Should -Throw -ErrorId 'InvalidGrouping,TokUsage.Commands.MeasureTokenUsageCommand'
+    }
 }
 
 Describe 'Codex CLI' {

@@ -45,6 +45,36 @@ namespace TokUsage
         public static bool IsPeriod(UsageGrouping by) =>
             by == UsageGrouping.Day || by == UsageGrouping.Week || by == UsageGrouping.Month || by == UsageGrouping.Hour;
 
+        /// <summary>Adds one file's messages (with one key, the fold's fast path: no per-message work here).</summary>
+        public void Add(in FoldSource source, IReadOnlyList<UsageEntry> entries)
+        {
+            if (_others.Length == 0)
+            {
+                _all.Add(source, entries);
+                return;
+            }
+
+            for (var i = 0; i < entries.Count; i++)
+            {
+                Add(source, FoldInputs.EntryOf(entries[i]));
+            }
+        }
+
+        /// <summary>Adds one file's messages (adapted from a property bag).</summary>
+        public void Add(in FoldSource source, IEnumerable<FoldEntry> entries)
+        {
+            if (_others.Length == 0)
+            {
+                _all.Add(source, entries);
+                return;
+            }
+
+            foreach (var entry in entries)
+            {
+                Add(source, entry);
+            }
+        }
+
         /// <summary>Adds one message (or one group of messages the database summed).</summary>
         public void Add(in FoldSource source, in FoldEntry entry)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Linq;
 using System.Management.Automation;
 
 namespace TokUsage.Commands
@@ -11,7 +12,9 @@ namespace TokUsage.Commands
     [OutputType(typeof(PeriodSummary), typeof(SessionSummary), typeof(GroupSummary))]
     public sealed class MeasureTokenUsageCommand : TokUsageCmdlet
     {
-        private UsageFold? _fold;
+        private MultiKeyFold? _fold;
+        private WildcardPattern[]? _projects;
+        private WildcardPattern[]? _models;
         private TimeZoneInfo? _givenZone;
         private string? _inputZone;
         private bool _zoneMismatchWarned;
@@ -20,9 +23,14 @@ namespace TokUsage.Commands
         [Parameter(ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
-        /// <summary>What a row is: Day (default), Week, Month, Hour, Session, Project, Model, Client, User or Machine (this account and computer for local logs).</summary>
+        /// <summary>
+        /// What a row is: Day (default), Week, Month, Hour, Session, Project, Model, Client, User or Machine (this account and
+        /// computer for local logs). Several keys (-By Day, Project) split the first key's rows by the others; each row then
+        /// carries every key as a property of its own.
+        /// </summary>
         [Parameter(Position = 0)]
-        public UsageGrouping By { get; set; } = UsageGrouping.Day;
+        [ValidateNotNullOrEmpty]
+        public UsageGrouping[] By { get; set; } = { UsageGrouping.Day };
 
         /// <summary>First day of a week for -By Week (default Monday).</summary>
         [Parameter]
@@ -34,6 +42,19 @@ namespace TokUsage.Commands
         /// </summary>
         [Parameter]
         public string? TimeZone { get; set; }
+
+        /// <summary>Counts only the usage of these projects (working directories; wildcards * and ?, case-insensitive).</summary>
+        [Parameter]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Project { get; set; }
+
+        /// <summary>Counts only the messages of these models (names as logged; wildcards * and ?, case-insensitive).</summary>
+        [Parameter]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Hosting.ModelCompleter))]
+        public string[]? Model { get; set; }
 
         /// <summary>Adds each row's per-model split (the Breakdown property).</summary>
         [Parameter]
@@ -49,6 +70,18 @@ namespace TokUsage.Commands
 
         protected override void BeginProcessing()
         {
+            if (By.Distinct().Count() != By.Length)
+            {
+                ThrowParameterError("InvalidGrouping", "-By names a key twice; give each key once (for example -By Day, Project).", By);
+            }
+
+            if (By.Length > 1 && Array.IndexOf(By, UsageGrouping.Session) >= 0)
+            {
+                ThrowParameterError("InvalidGrouping", "-By Session is not split by other keys (a session has one client and project); use -By Session alone, or group by Day, Project, Model... together.", By);
+            }
+
+            _projects = Patterns(Project);
+            _models = Patterns(Model);
             if (TimeZone != null)
             {
                 _givenZone = ResolveTimeZone(TimeZone);
@@ -82,7 +115,7 @@ namespace TokUsage.Commands
         protected override void EndProcessing()
         {
             var withTotal = WantsTotalRow(Total);
-            System.Collections.Generic.IEnumerable<UsageTotals> rows;
+            System.Collections.Generic.IEnumerable<(UsageTotals Row, string[] SplitValues)> rows;
             try
             {
                 rows = (_fold ?? FoldFor(null)).Results(withTotal);
@@ -93,9 +126,9 @@ namespace TokUsage.Commands
                 return;
             }
 
-            foreach (var row in rows)
+            foreach (var (row, splitValues) in rows)
             {
-                WriteObject(Hosting.SummaryView.Wrap(row, Breakdown.IsPresent));
+                WriteObject(Hosting.SummaryView.Wrap(row, Breakdown.IsPresent, _fold!.SplitBy, splitValues));
             }
         }
 
@@ -104,13 +137,13 @@ namespace TokUsage.Commands
         /// given (<see cref="UsageFile.TimeZone"/>); null or absent there means local. Inputs that name another zone than
         /// the one in use are folded in it, with one warning.
         /// </summary>
-        private UsageFold FoldFor(string? inputZone)
+        private MultiKeyFold FoldFor(string? inputZone)
         {
             if (_fold is null)
             {
                 _inputZone = inputZone;
                 var zone = _givenZone ?? (inputZone is null ? ResolveTimeZone(null) : ResolveTimeZone(inputZone));
-                _fold = new UsageFold(By, zone, WeekStart, Breakdown.IsPresent);
+                _fold = new MultiKeyFold(By, zone, WeekStart, Breakdown.IsPresent);
             }
             else if (_givenZone is null && !_zoneMismatchWarned && !string.Equals(inputZone, _inputZone, StringComparison.OrdinalIgnoreCase))
             {
@@ -147,7 +180,12 @@ namespace TokUsage.Commands
         {
             if (input.BaseObject is UsageFile file)
             {
-                FoldFor(file.TimeZone).Add(FoldInputs.SourceOf(file), file.EntryRows);
+                if (!Matches(_projects, file.Project))
+                {
+                    return;
+                }
+
+                FoldFor(file.TimeZone).Add(FoldInputs.SourceOf(file), _models is null ? file.EntryRows : file.EntryRows.Where(e => Matches(_models, e.Model)).ToList());
                 return;
             }
 
@@ -162,7 +200,35 @@ namespace TokUsage.Commands
                 return;
             }
 
-            FoldFor(input.Properties["TimeZone"]?.Value?.ToString()).Add(adapted.Value.Source, adapted.Value.Entries);
+            if (!Matches(_projects, adapted.Value.Source.Project))
+            {
+                return;
+            }
+
+            FoldFor(input.Properties["TimeZone"]?.Value?.ToString()).Add(adapted.Value.Source, _models is null ? adapted.Value.Entries : adapted.Value.Entries.Where(e => Matches(_models, e.Model)));
         }
+
+        /// <summary>True when there is no filter or a pattern matches. Only * and ? are wildcards: brackets are literal in
+        /// model names ("[pi] gpt-5.4") and paths.</summary>
+        private static bool Matches(WildcardPattern[]? patterns, string value)
+        {
+            if (patterns is null)
+            {
+                return true;
+            }
+
+            foreach (var pattern in patterns)
+            {
+                if (pattern.IsMatch(value))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static WildcardPattern[]? Patterns(string[]? given) => given?.Select(g =>
+            new WildcardPattern(g.Replace("`", "``").Replace("[", "`[").Replace("]", "`]"), WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
     }
 }
