@@ -160,9 +160,17 @@ namespace TokUsage.Storage
         /// </summary>
         private static void Check(SqliteConnection connection, string path, bool create)
         {
-            var application = Scalar(connection, "PRAGMA application_id");
-            var version = Scalar(connection, "PRAGMA user_version");
-            var tables = Scalar(connection, "SELECT count(*) FROM sqlite_master");
+            // One read transaction: a first save initializing the file at this moment is seen wholly before or after, never
+            // half (tables created but the header not yet marked would read as another application's database).
+            long application, version, tables;
+            using (var snapshot = connection.BeginTransaction(deferred: true))
+            {
+                application = Scalar(connection, "PRAGMA application_id", snapshot);
+                version = Scalar(connection, "PRAGMA user_version", snapshot);
+                tables = Scalar(connection, "SELECT count(*) FROM sqlite_master", snapshot);
+                snapshot.Commit();
+            }
+
             if (application == 0 && version == 0 && tables == 0)
             {
                 if (!create)
