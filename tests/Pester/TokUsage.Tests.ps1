@@ -126,6 +126,67 @@ Describe 'Measure-TokenUsage' {
     }
 }
 
+Describe 'Billing blocks' {
+    BeforeAll {
+        function Write-Transcript {
+            param([string] $Folder, [datetime[]] $Stamps)
+            $p = New-Item -ItemType Directory -Force -Path (Join-Path $Folder '-home-me-app')
+            $i = 0
+            $Stamps | ForEach-Object { $i++; ConvertTo-ClaudeLine -Id "b$i" -RequestId "rb$i" -InputTokens (1000 * $i) -OutputTokens 100 -Timestamp $_.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ') } |
+                Set-Content -Path (Join-Path $p 's.jsonl')
+        }
+    }
+
+    It 'starts a block at the hour of its first message, shows the gaps, and keeps five real hours across a daylight-saving change' {
+        $folder = Join-Path $TestDrive 'dst'
+        # Berlin leaves CET for CEST at 01:00 UTC on 2026-03-29: a block from 00:00 UTC runs 01:00 to 07:00 local time.
+        $stamps = @('2026-03-29T00:20:00Z', '2026-03-29T02:50:00Z', '2026-03-29T04:59:00Z', '2026-03-29T05:00:00Z', '2026-03-29T13:10:00Z') | ForEach-Object { [datetime]::Parse($_, [cultureinfo]::InvariantCulture, 'AdjustToUniversal') }
+        Write-Transcript -Folder $folder -Stamps $stamps
+        $rows = @(Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -By Block -TimeZone 'Europe/Berlin' -Total:$false)
+        @($rows | ForEach-Object { '{0} {1} {2}' -f $_.Block, $_.Messages, $_.TotalTokens }) | Should -Be @(
+            '2026-03-29 01:00 3 6300'    # 00:20, 02:50 and 04:59 UTC: 1000+2000+3000 input, 3 x 100 output
+            '2026-03-29 07:00 1 4100'    # 05:00 UTC is the first block's end: a new block
+            '(gap 3h) 0 0'
+            '2026-03-29 15:00 1 5100')
+        $rows | Where-Object { -not $_.IsGap } | ForEach-Object { ($_.End - $_.Start) | Should -Be ([timespan]::FromHours(5)) }
+        $rows[0].Start.Offset | Should -Be ([timespan]::FromHours(1))
+        $rows[0].End.Offset | Should -Be ([timespan]::FromHours(2))
+        $rows[0].TokensPerMinute | Should -Be ([math]::Round(6300 / 279, 2))   # over 4 h 39 min between first and last message
+        ($rows | Where-Object IsActive) | Should -BeNullOrEmpty
+
+        # -TokenLimit max is the largest past block; -BlockHours changes the window.
+        $limited = @(Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -By Block -TokenLimit max -Total:$false | Where-Object { -not $_.IsGap })
+        @($limited.TokenLimit | Sort-Object -Unique) | Should -Be 6300
+        @($limited | ForEach-Object { '{0:0.0} {1}' -f $_.PercentOfLimit, $_.Status }) | Should -Be @('100.0 Warning', '65.1 Ok', '81.0 Warning')
+        @(Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -By Block -BlockHours 1 -TimeZone UTC -Total:$false | Where-Object { -not $_.IsGap }).Block |
+            Should -Be @('2026-03-29 00:00', '2026-03-29 02:00', '2026-03-29 04:00', '2026-03-29 05:00', '2026-03-29 13:00')
+    }
+
+    It 'projects the active block to its end at the burn rate so far' {
+        $folder = Join-Path $TestDrive 'active'
+        $now = [datetime]::UtcNow
+        $hour = [datetime]::new($now.Year, $now.Month, $now.Day, $now.Hour, 0, 0, [DateTimeKind]::Utc)
+        # Two messages in the current hour, ten minutes apart (the first at least a minute after the hour).
+        $first = $hour.AddMinutes(1)
+        $second = if ($now -gt $first.AddMinutes(10)) { $first.AddMinutes(10) } else { $first }
+        Write-Transcript -Folder $folder -Stamps @($hour.AddHours(-20), $first, $second)
+        $active = Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -By Block -TokenLimit 1000000 -Total:$false | Where-Object IsActive
+        $active | Should -Not -BeNullOrEmpty
+        $active.Start.UtcDateTime | Should -Be $hour
+        ($active.Elapsed + $active.Remaining) | Should -Be ([timespan]::FromHours(5))
+        if ($second -ne $first) {
+            $tokens = 2100 + 3100
+            $active.TokensPerMinute | Should -Be ([math]::Round($tokens / 10, 2))
+            $expected = $tokens + [long][math]::Round([decimal]$active.TokensPerMinute * [decimal]$active.Remaining.TotalMinutes)
+            [math]::Abs($active.ProjectedTokens - $expected) | Should -BeLessOrEqual 600   # the clock moves between the fold and this line
+            $active.Status | Should -Be $(if ($active.PercentOfLimit -gt 100) { 'Exceeds' } elseif ($active.PercentOfLimit -ge 80) { 'Warning' } else { 'Ok' })
+        }
+        { Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -By Block -TokenLimit lots } | Should -Throw -ErrorId 'InvalidTokenLimit,TokUsage.Commands.MeasureTokenUsageCommand'
+        { Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -By Block, Day } | Should -Throw -ErrorId 'InvalidGrouping,TokUsage.Commands.MeasureTokenUsageCommand'
+        { Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -By Day -TokenLimit max } | Should -Throw -ErrorId 'InvalidGrouping,TokUsage.Commands.MeasureTokenUsageCommand'
+    }
+}
+
 Describe 'Codex CLI' {
     BeforeAll {
         $codex = Join-Path $TestDrive '.codex'

@@ -10,7 +10,7 @@ namespace TokUsage
     /// per combination of the other keys' values, so memory is proportional to the rows. With one key it is that key's
     /// fold. Single-threaded: the pipeline thread.
     /// </summary>
-    internal sealed class MultiKeyFold
+    internal sealed class MultiKeyFold : IUsageFold
     {
         private readonly UsageGrouping _first;
         private readonly UsageGrouping[] _others;
@@ -30,6 +30,11 @@ namespace TokUsage
             if (by.Count > 1 && by.Contains(UsageGrouping.Session))
             {
                 throw new ArgumentException("Session rows are not split by other keys.", nameof(by));
+            }
+
+            if (by.Contains(UsageGrouping.Block))
+            {
+                throw new ArgumentException("Blocks are cut by BlockFold.", nameof(by));
             }
 
             _first = by[0];

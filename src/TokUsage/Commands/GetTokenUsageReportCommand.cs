@@ -60,9 +60,9 @@ namespace TokUsage.Commands
 
         protected override void EndProcessing()
         {
-            if (By.Contains(UsageGrouping.Session))
+            if (By.Contains(UsageGrouping.Session) || By.Contains(UsageGrouping.Block))
             {
-                ThrowParameterError("InvalidReportGrouping", "-By Session is not a team report: sessions are local. Group by Day, Week, Month, Hour, User, Machine, Project, Model or Client.", By);
+                ThrowParameterError("InvalidReportGrouping", "-By Session and -By Block are not team reports (a session, and a subscription's billing window, are one person's). Group by Day, Week, Month, Hour, User, Machine, Project, Model or Client.", By);
             }
 
             if (By.Distinct().Count() != By.Length)

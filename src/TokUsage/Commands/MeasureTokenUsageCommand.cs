@@ -6,13 +6,14 @@ using System.Management.Automation;
 namespace TokUsage.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Folds usage objects into daily, weekly, monthly, hourly, session, project, model or client totals.</para>
+    /// <para type="synopsis">Folds usage objects into daily, weekly, monthly, hourly, session, project, model, client or billing-block totals.</para>
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "TokenUsage")]
-    [OutputType(typeof(PeriodSummary), typeof(SessionSummary), typeof(GroupSummary))]
+    [OutputType(typeof(PeriodSummary), typeof(SessionSummary), typeof(GroupSummary), typeof(BlockSummary))]
     public sealed class MeasureTokenUsageCommand : TokUsageCmdlet
     {
-        private MultiKeyFold? _fold;
+        private IUsageFold? _fold;
+        private long? _tokenLimit;
         private WildcardPattern[]? _projects;
         private WildcardPattern[]? _models;
         private TimeZoneInfo? _givenZone;
@@ -25,7 +26,7 @@ namespace TokUsage.Commands
 
         /// <summary>
         /// What a row is: Day (default), Week, Month, Hour, Session, Project, Model, Client, User or Machine (this account and
-        /// computer for local logs). Several keys (-By Day, Project) split the first key's rows by the others; each row then
+        /// computer for local logs), or Block (billing blocks of -BlockHours). Several keys (-By Day, Project) split the first key's rows by the others; each row then
         /// carries every key as a property of its own.
         /// </summary>
         [Parameter(Position = 0)]
@@ -56,6 +57,19 @@ namespace TokUsage.Commands
         [ArgumentCompleter(typeof(Hosting.ModelCompleter))]
         public string[]? Model { get; set; }
 
+        /// <summary>Length of a billing block for -By Block, in hours (default 5, as Anthropic's subscription windows).</summary>
+        [Parameter]
+        [ValidateRange(1, 24)]
+        public int BlockHours { get; set; } = 5;
+
+        /// <summary>
+        /// For -By Block: the tokens a block may use, as a number, or <c>max</c> for the most tokens of a past block; each
+        /// block (the active one by its projection) gets PercentOfLimit and Status.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TokenLimit { get; set; }
+
         /// <summary>Adds each row's per-model split (the Breakdown property).</summary>
         [Parameter]
         public SwitchParameter Breakdown { get; set; }
@@ -73,6 +87,33 @@ namespace TokUsage.Commands
             if (By.Distinct().Count() != By.Length)
             {
                 ThrowParameterError("InvalidGrouping", "-By names a key twice; give each key once (for example -By Day, Project).", By);
+            }
+
+            if (By.Length > 1 && Array.IndexOf(By, UsageGrouping.Block) >= 0)
+            {
+                ThrowParameterError("InvalidGrouping", "-By Block is not combined with other keys; use -By Block alone.", By);
+            }
+
+            var byBlock = By.Length == 1 && By[0] == UsageGrouping.Block;
+            if (!byBlock && (TokenLimit != null || MyInvocation.BoundParameters.ContainsKey(nameof(BlockHours))))
+            {
+                ThrowParameterError("InvalidGrouping", "-TokenLimit and -BlockHours apply to billing blocks: add -By Block.", By);
+            }
+
+            if (TokenLimit != null)
+            {
+                if (string.Equals(TokenLimit, "max", StringComparison.OrdinalIgnoreCase))
+                {
+                    _tokenLimit = -1;
+                }
+                else if (long.TryParse(TokenLimit, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture, out var limit) && limit > 0)
+                {
+                    _tokenLimit = limit;
+                }
+                else
+                {
+                    ThrowParameterError("InvalidTokenLimit", $"-TokenLimit '{TokenLimit}' is neither a positive number of tokens nor 'max' (the most tokens of a past block).", TokenLimit);
+                }
             }
 
             if (By.Length > 1 && Array.IndexOf(By, UsageGrouping.Session) >= 0)
@@ -118,7 +159,10 @@ namespace TokUsage.Commands
             System.Collections.Generic.IEnumerable<(UsageTotals Row, string[] SplitValues)> rows;
             try
             {
-                rows = (_fold ?? FoldFor(null)).Results(withTotal);
+                var fold = _fold ?? FoldFor(null);
+                rows = fold is BlockFold blocks
+                    ? blocks.Results(withTotal, DateTimeOffset.UtcNow, _tokenLimit).Select(b => ((UsageTotals)b, Array.Empty<string>())).ToList()
+                    : ((MultiKeyFold)fold).Results(withTotal);
             }
             catch (OverflowException e)
             {
@@ -128,7 +172,7 @@ namespace TokUsage.Commands
 
             foreach (var (row, splitValues) in rows)
             {
-                WriteObject(Hosting.SummaryView.Wrap(row, Breakdown.IsPresent, _fold!.SplitBy, splitValues));
+                WriteObject(Hosting.SummaryView.Wrap(row, Breakdown.IsPresent, (_fold as MultiKeyFold)?.SplitBy, splitValues));
             }
         }
 
@@ -137,13 +181,15 @@ namespace TokUsage.Commands
         /// given (<see cref="UsageFile.TimeZone"/>); null or absent there means local. Inputs that name another zone than
         /// the one in use are folded in it, with one warning.
         /// </summary>
-        private MultiKeyFold FoldFor(string? inputZone)
+        private IUsageFold FoldFor(string? inputZone)
         {
             if (_fold is null)
             {
                 _inputZone = inputZone;
                 var zone = _givenZone ?? (inputZone is null ? ResolveTimeZone(null) : ResolveTimeZone(inputZone));
-                _fold = new MultiKeyFold(By, zone, WeekStart, Breakdown.IsPresent);
+                _fold = By.Length == 1 && By[0] == UsageGrouping.Block
+                    ? new BlockFold(TimeSpan.FromHours(BlockHours), zone, Breakdown.IsPresent)
+                    : new MultiKeyFold(By, zone, WeekStart, Breakdown.IsPresent);
             }
             else if (_givenZone is null && !_zoneMismatchWarned && !string.Equals(inputZone, _inputZone, StringComparison.OrdinalIgnoreCase))
             {

@@ -13,5 +13,7 @@ namespace TokUsage
         Client,
         User,
         Machine,
+        /// <summary>Billing blocks of -BlockHours (5 by default) from the hour of their first message.</summary>
+        Block,
     }
 }
