@@ -13,7 +13,7 @@
     NestedModules          = @('TokUsage.dll')
     FormatsToProcess       = @('TokUsage.Format.ps1xml')
     TypesToProcess         = @('TokUsage.Types.ps1xml')
-    FunctionsToExport      = @('Register-TokenUsageSchedule', 'Get-TokenUsageSchedule', 'Unregister-TokenUsageSchedule')
+    FunctionsToExport      = @('Register-TokenUsageSchedule', 'Get-TokenUsageSchedule', 'Unregister-TokenUsageSchedule', 'Get-TokenUsageStatusLine')
     CmdletsToExport        = @('Get-TokenUsage', 'Get-TokenUsageSource', 'Measure-TokenUsage', 'Get-TokenPrice', 'Update-TokenPrice', 'Clear-TokenUsageCache', 'Save-TokenUsage', 'Send-TokenUsage', 'Get-TokenUsageReport')
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -29,7 +29,7 @@ namespace TokUsage.Tests.Engine
             var module = (PSModuleInfo)info.BaseObject;
             Assert.Equal(typeof(UsageFile).Assembly.GetName().Version!.ToString(3), module.Version.ToString(3));
             Assert.Equal(new[] { "Clear-TokenUsageCache", "Get-TokenPrice", "Get-TokenUsage", "Get-TokenUsageReport", "Get-TokenUsageSource", "Measure-TokenUsage", "Save-TokenUsage", "Send-TokenUsage", "Update-TokenPrice" }, module.ExportedCmdlets.Keys.OrderBy(k => k, StringComparer.Ordinal));
-            Assert.Equal(new[] { "Get-TokenUsageSchedule", "Register-TokenUsageSchedule", "Unregister-TokenUsageSchedule" }, module.ExportedFunctions.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal(new[] { "Get-TokenUsageSchedule", "Get-TokenUsageStatusLine", "Register-TokenUsageSchedule", "Unregister-TokenUsageSchedule" }, module.ExportedFunctions.Keys.OrderBy(k => k, StringComparer.Ordinal));
             Assert.Equal(new[] { "Core", "Desktop" }, module.CompatiblePSEditions.OrderBy(e => e));
             Assert.Equal(new Version(5, 1), module.PowerShellVersion);
             var psData = (System.Collections.Hashtable)((System.Collections.Hashtable)module.PrivateData)["PSData"]!;
@@ -64,6 +64,7 @@ namespace TokUsage.Tests.Engine
         [InlineData("Register-TokenUsageSchedule")]
         [InlineData("Get-TokenUsageSchedule")]
         [InlineData("Unregister-TokenUsageSchedule")]
+        [InlineData("Get-TokenUsageStatusLine")]
         public void FullHelpHasSynopsisEveryParameterAndExamples(string command)
         {
             var vars = new Dictionary<string, object?> { ["c"] = command };
