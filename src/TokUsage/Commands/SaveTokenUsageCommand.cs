@@ -59,24 +59,14 @@ namespace TokUsage.Commands
 
         protected override void ProcessRecord()
         {
-            if (!(InputObject?.BaseObject is UsageFile file))
+            if (!(KeyedUsage(InputObject, "saves") is { } file))
             {
-                WriteError(new ErrorRecord(
-                    new ArgumentException($"Save-TokenUsage saves the objects of Get-TokenUsage; this input is a {InputObject?.BaseObject?.GetType().FullName ?? "null"}."),
-                    "InvalidInputObject", ErrorCategory.InvalidType, InputObject));
                 return;
             }
 
             if (file.Archived)
             {
                 _archived++; // read back from this store (or another): its messages are stored already
-            }
-            else if (!file.AllIdentified)
-            {
-                WriteError(new ErrorRecord(
-                    new ArgumentException($"The usage of '{file.Path}' has no dedup keys: it was not produced by Get-TokenUsage in this session (objects read back from CSV, JSON or Clixml lose them). Pipe Get-TokenUsage into Save-TokenUsage directly."),
-                    "InvalidInputObject", ErrorCategory.InvalidData, InputObject));
-                return;
             }
             else
             {

@@ -91,19 +91,8 @@ namespace TokUsage.Commands
                 return;
             }
 
-            if (!(InputObject.BaseObject is UsageFile file))
+            if (!(KeyedUsage(InputObject, "sends") is { } file))
             {
-                WriteError(new ErrorRecord(
-                    new ArgumentException($"Send-TokenUsage sends the objects of Get-TokenUsage; this input is a {InputObject.BaseObject?.GetType().FullName ?? "null"}."),
-                    "InvalidInputObject", ErrorCategory.InvalidType, InputObject));
-                return;
-            }
-
-            if (!file.AllIdentified)
-            {
-                WriteError(new ErrorRecord(
-                    new ArgumentException($"The usage of '{file.Path}' has no dedup keys: it was not produced by Get-TokenUsage in this session (objects read back from CSV, JSON or Clixml lose them). Pipe Get-TokenUsage into Send-TokenUsage directly."),
-                    "InvalidInputObject", ErrorCategory.InvalidData, InputObject));
                 return;
             }
 

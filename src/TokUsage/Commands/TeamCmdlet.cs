@@ -46,22 +46,9 @@ namespace TokUsage.Commands
 
             try
             {
-                if (Credential != null && Credential != PSCredential.Empty)
-                {
-                    var builder = new NpgsqlConnectionStringBuilder(text)
-                    {
-                        Username = Credential.UserName,
-                        Password = Credential.GetNetworkCredential().Password,
-                    };
-                    text = builder.ConnectionString;
-                }
-
-                DatabaseName = TeamDatabase.Describe(text!);
-                return TeamDatabase.Connect(text!, connections);
-            }
-            catch (ArgumentException e)
-            {
-                throw TeamError(new TeamException(TeamProblem.BadConnectionString, "The connection string is not one PostgreSQL understands (" + e.GetType().Name + ").", null));
+                var database = TeamDatabase.Connect(text!, connections, Credential != null && Credential != PSCredential.Empty ? Credential.GetNetworkCredential() : null);
+                DatabaseName = database.Name;
+                return database;
             }
             catch (TeamException e)
             {

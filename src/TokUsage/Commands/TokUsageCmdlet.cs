@@ -22,6 +22,33 @@ namespace TokUsage.Commands
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target));
         }
 
+        /// <summary>
+        /// The input of a command that keeps messages under their dedup keys (Save-TokenUsage, Send-TokenUsage): a usage
+        /// object of Get-TokenUsage, or null after a non-terminating InvalidInputObject error for anything else (objects
+        /// read back from CSV, JSON or Clixml lose the keys). <paramref name="does"/> says what the command does ("saves").
+        /// </summary>
+        private protected UsageFile? KeyedUsage(PSObject? input, string does)
+        {
+            var command = MyInvocation.MyCommand.Name;
+            if (!(input?.BaseObject is UsageFile file))
+            {
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"{command} {does} the objects of Get-TokenUsage; this input is a {input?.BaseObject?.GetType().FullName ?? "null"}."),
+                    "InvalidInputObject", ErrorCategory.InvalidType, input));
+                return null;
+            }
+
+            if (!file.AllIdentified)
+            {
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"The usage of '{file.Path}' has no dedup keys: it was not produced by Get-TokenUsage in this session (objects read back from CSV, JSON or Clixml lose them). Pipe Get-TokenUsage into {command} directly."),
+                    "InvalidInputObject", ErrorCategory.InvalidData, input));
+                return null;
+            }
+
+            return file;
+        }
+
         /// <summary>-Since after -Until stops the command with InvalidDateRange.</summary>
         private protected void CheckDayRange(DateTime? since, DateTime? until)
         {

@@ -28,6 +28,27 @@ namespace TokUsage.Pipeline
         [MethodImpl(Jit.Optimized)]
         public static MessageKey Of(ReadOnlySpan<byte> utf8) => new MessageKey(XxHash64.Hash(utf8, SeedA), XxHash64.Hash(utf8, SeedB));
 
+        /// <summary>Bytes of <see cref="ToBytes"/> and <see cref="FromBytes"/>.</summary>
+        public const int Size = 16;
+
+        /// <summary>Writes the key's stored form (A then B, each in this machine's byte order) into <paramref name="destination"/>[0..16).</summary>
+        public void CopyTo(byte[] destination)
+        {
+            BitConverter.GetBytes(A).CopyTo(destination, 0);
+            BitConverter.GetBytes(B).CopyTo(destination, 8);
+        }
+
+        /// <summary>The key as the usage store and the team database keep it.</summary>
+        public byte[] ToBytes()
+        {
+            var bytes = new byte[Size];
+            CopyTo(bytes);
+            return bytes;
+        }
+
+        /// <summary>The key of a stored form written by <see cref="CopyTo"/>.</summary>
+        public static MessageKey FromBytes(byte[] bytes) => new MessageKey(BitConverter.ToUInt64(bytes, 0), BitConverter.ToUInt64(bytes, 8));
+
         /// <summary>This key within a scope (a session family): equal keys of different scopes differ.</summary>
         public MessageKey Scoped(MessageKey scope) => new MessageKey(A ^ scope.A, B ^ ((scope.B << 29) | (scope.B >> 35)));
 

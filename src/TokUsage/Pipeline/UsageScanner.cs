@@ -617,11 +617,7 @@ namespace TokUsage.Pipeline
                         project = stored.Project;
                     }
 
-                    var (cost, costSource) = Clients.Common.Recording.Price(_request.Read, stored.Model, stored.Tokens, stored.Fast, stored.ReportedCost);
-                    if (costSource == CostSource.Calculated)
-                    {
-                        cost *= stored.Markup;
-                    }
+                    var (cost, costSource) = Clients.Common.Recording.Price(_request.Read, stored.Model, stored.Tokens, stored.Fast, stored.ReportedCost, stored.Markup);
 
                     var entry = new UsageEntry(stored.Timestamp, stored.Model, stored.Tokens, cost, costSource, stored.Fast, stored.Markup);
                     entry.Identify(stored.Key);

@@ -21,7 +21,7 @@ namespace TokUsage.Storage
         private readonly UsageStore _store;
         private readonly Func<string, bool> _keepsLatest;
         private readonly Dictionary<(string Client, string Path), long> _sources = new Dictionary<(string, string), long>();
-        private readonly byte[] _key = new byte[16];
+        private readonly byte[] _key = new byte[Pipeline.MessageKey.Size];
         private SqliteTransaction? _batch;
         private RawStatement? _insert;
         private int _inBatch;
@@ -68,8 +68,7 @@ namespace TokUsage.Storage
 
                 var insert = _insert!;
                 insert.Reset();
-                BitConverter.GetBytes(entry.Key.A).CopyTo(_key, 0);
-                BitConverter.GetBytes(entry.Key.B).CopyTo(_key, 8);
+                entry.Key.CopyTo(_key);
                 insert.Text(1, file.Client);
                 insert.Blob(2, _key);
                 insert.Integer(3, sourceId);

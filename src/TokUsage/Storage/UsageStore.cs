@@ -270,10 +270,10 @@ PRAGMA user_version = {SchemaVersion};", transaction);
                 "FROM message WHERE source = $source ORDER BY session, time";
             command.Parameters.AddWithValue("$source", source.Id);
             using var row = command.ExecuteReader();
-            var key = new byte[16];
+            var key = new byte[MessageKey.Size];
             while (row.Read())
             {
-                if (row.GetBytes(0, 0, key, 0, 16) != 16)
+                if (row.GetBytes(0, 0, key, 0, MessageKey.Size) != MessageKey.Size)
                 {
                     continue; // not a key this store writes
                 }
@@ -288,7 +288,7 @@ PRAGMA user_version = {SchemaVersion};", transaction);
                     Reasoning = row.GetInt64(10),
                 };
                 yield return new StoredMessage(
-                    new MessageKey(BitConverter.ToUInt64(key, 0), BitConverter.ToUInt64(key, 8)),
+                    MessageKey.FromBytes(key),
                     new DateTimeOffset(row.GetInt64(1), TimeSpan.Zero),
                     row.GetString(2),
                     row.GetString(3),

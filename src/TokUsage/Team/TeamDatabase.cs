@@ -22,16 +22,22 @@ namespace TokUsage.Team
             Name = name;
         }
 
-        /// <summary>The database as messages name it (<see cref="Describe"/>).</summary>
+        /// <summary>The database as messages name it: <c>name on host:port</c>, never the credentials.</summary>
         public string Name { get; }
 
         /// <param name="connections">The most connections open at once (the sender's batches in flight).</param>
-        public static TeamDatabase Connect(string connectionString, int connections)
+        /// <param name="credential">User name and password that replace the connection string's, or null.</param>
+        public static TeamDatabase Connect(string connectionString, int connections, System.Net.NetworkCredential? credential = null)
         {
             NpgsqlConnectionStringBuilder builder;
             try
             {
                 builder = new NpgsqlConnectionStringBuilder(connectionString);
+                if (credential != null)
+                {
+                    builder.Username = credential.UserName;
+                    builder.Password = credential.Password;
+                }
             }
             catch (ArgumentException e)
             {
@@ -39,23 +45,10 @@ namespace TokUsage.Team
                 throw new TeamException(TeamProblem.BadConnectionString, "The connection string is not one PostgreSQL understands (" + e.GetType().Name + ").", null);
             }
 
+            var name = $"{builder.Database ?? "postgres"} on {builder.Host}:{builder.Port}";
             builder.MaxPoolSize = Math.Max(builder.MaxPoolSize > 0 ? Math.Min(builder.MaxPoolSize, 100) : connections, connections);
             builder.ApplicationName = string.IsNullOrEmpty(builder.ApplicationName) ? "TokUsage" : builder.ApplicationName;
-            return new TeamDatabase(new NpgsqlDataSourceBuilder(builder.ConnectionString).Build(), Describe(connectionString));
-        }
-
-        /// <summary>Where the database is, for messages: host, port and database, never the credentials.</summary>
-        public static string Describe(string connectionString)
-        {
-            try
-            {
-                var b = new NpgsqlConnectionStringBuilder(connectionString);
-                return $"{b.Database ?? "postgres"} on {b.Host}:{b.Port}";
-            }
-            catch (ArgumentException)
-            {
-                return "the team database";
-            }
+            return new TeamDatabase(new NpgsqlDataSourceBuilder(builder.ConnectionString).Build(), name);
         }
 
         public NpgsqlDataSource Source => _source;
@@ -68,7 +61,12 @@ namespace TokUsage.Team
         {
             using var connection = _source.OpenConnection();
             using var transaction = connection.BeginTransaction();
-            Execute(connection, transaction, "SELECT pg_advisory_xact_lock(5418295210143823187)");
+            if (create)
+            {
+                // Only a run that may create the tables takes the lock: reports only read the version.
+                Execute(connection, transaction, "SELECT pg_advisory_xact_lock(5418295210143823187)");
+            }
+
             var version = Version(connection, transaction);
             if (version > SchemaVersion)
             {

@@ -228,25 +228,26 @@ namespace TokUsage.Team
         {
             await using var connection = await _database.Source.OpenConnectionAsync(_cancel).ConfigureAwait(false);
             using var command = new NpgsqlCommand(Insert, connection);
-            var p = command.Parameters;
-            p.Add(new NpgsqlParameter<string[]>("client", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Clients(_ => _) });
-            p.Add(new NpgsqlParameter<byte[][]>("key", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = batch.Keys() });
-            p.Add(new NpgsqlParameter<string[]>("machine", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Repeat(_machine) });
-            p.Add(new NpgsqlParameter<string[]>("user_name", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Repeat(_user) });
-            p.Add(new NpgsqlParameter<DateTime[]>("time", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = batch.Times() });
-            p.Add(new NpgsqlParameter<string[]>("session", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Strings(r => r.File.SessionId) });
-            p.Add(new NpgsqlParameter<string[]>("project", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Strings(r => r.File.Project) });
-            p.Add(new NpgsqlParameter<string[]>("model", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Strings(r => r.Entry.Model) });
-            p.Add(new NpgsqlParameter<long[]>("input", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = batch.Longs(e => e.InputTokens) });
-            p.Add(new NpgsqlParameter<long[]>("output", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = batch.Longs(e => e.OutputTokens) });
-            p.Add(new NpgsqlParameter<long[]>("cache_read", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = batch.Longs(e => e.CacheReadTokens) });
-            p.Add(new NpgsqlParameter<long[]>("cache_write", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = batch.Longs(e => e.CacheWriteTokens) });
-            p.Add(new NpgsqlParameter<long[]>("cache_write_1h", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = batch.Longs(e => e.CacheWrite1hTokens) });
-            p.Add(new NpgsqlParameter<long[]>("reasoning", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = batch.Longs(e => e.ReasoningTokens) });
-            p.Add(new NpgsqlParameter<decimal?[]>("reported_cost", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { TypedValue = batch.ReportedCosts() });
-            p.Add(new NpgsqlParameter<bool[]>("fast", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { TypedValue = batch.Fast() });
-            p.Add(new NpgsqlParameter<decimal[]>("markup", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { TypedValue = batch.Markups() });
-            p.Add(new NpgsqlParameter<string[]>("path", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = batch.Strings(r => r.File.Path) });
+            void Column<T>(string name, NpgsqlDbType type, Func<(UsageFile File, UsageEntry Entry), T> pick) =>
+                command.Parameters.Add(new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | type) { TypedValue = batch.Column(pick) });
+            Column("client", NpgsqlDbType.Text, r => r.File.Client);
+            Column("key", NpgsqlDbType.Bytea, r => r.Entry.Key.ToBytes());
+            Column("machine", NpgsqlDbType.Text, _ => _machine);
+            Column("user_name", NpgsqlDbType.Text, _ => _user);
+            Column("time", NpgsqlDbType.TimestampTz, r => r.Entry.Timestamp.UtcDateTime);
+            Column("session", NpgsqlDbType.Text, r => r.File.SessionId);
+            Column("project", NpgsqlDbType.Text, r => r.File.Project);
+            Column("model", NpgsqlDbType.Text, r => r.Entry.Model);
+            Column("input", NpgsqlDbType.Bigint, r => r.Entry.InputTokens);
+            Column("output", NpgsqlDbType.Bigint, r => r.Entry.OutputTokens);
+            Column("cache_read", NpgsqlDbType.Bigint, r => r.Entry.CacheReadTokens);
+            Column("cache_write", NpgsqlDbType.Bigint, r => r.Entry.CacheWriteTokens);
+            Column("cache_write_1h", NpgsqlDbType.Bigint, r => r.Entry.CacheWrite1hTokens);
+            Column("reasoning", NpgsqlDbType.Bigint, r => r.Entry.ReasoningTokens);
+            Column("reported_cost", NpgsqlDbType.Numeric, r => ReportedCost(r.Entry));
+            Column("fast", NpgsqlDbType.Boolean, r => r.Entry.Fast);
+            Column("markup", NpgsqlDbType.Numeric, r => r.Entry.Markup);
+            Column("path", NpgsqlDbType.Text, r => r.File.Path);
             return await command.ExecuteNonQueryAsync(_cancel).ConfigureAwait(false);
         }
 
@@ -261,13 +262,12 @@ namespace TokUsage.Team
 
             using (var import = await connection.BeginBinaryImportAsync("COPY tokusage_incoming (" + Columns + ") FROM STDIN (FORMAT BINARY)", _cancel).ConfigureAwait(false))
             {
-                var keys = batch.Keys();
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var (file, entry) = batch[i];
                     await import.StartRowAsync(_cancel).ConfigureAwait(false);
                     await import.WriteAsync(file.Client, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
-                    await import.WriteAsync(keys[i], NpgsqlDbType.Bytea, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(entry.Key.ToBytes(), NpgsqlDbType.Bytea, _cancel).ConfigureAwait(false);
                     await import.WriteAsync(_machine, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
                     await import.WriteAsync(_user, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
                     await import.WriteAsync(entry.Timestamp.UtcDateTime, NpgsqlDbType.TimestampTz, _cancel).ConfigureAwait(false);
@@ -280,9 +280,9 @@ namespace TokUsage.Team
                     await import.WriteAsync(entry.CacheWriteTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
                     await import.WriteAsync(entry.CacheWrite1hTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
                     await import.WriteAsync(entry.ReasoningTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
-                    if (entry.CostSource == CostSource.Reported)
+                    if (ReportedCost(entry) is { } reported)
                     {
-                        await import.WriteAsync(entry.Cost, NpgsqlDbType.Numeric, _cancel).ConfigureAwait(false);
+                        await import.WriteAsync(reported, NpgsqlDbType.Numeric, _cancel).ConfigureAwait(false);
                     }
                     else
                     {
@@ -306,6 +306,9 @@ namespace TokUsage.Team
             transaction.Commit();
             return added;
         }
+
+        /// <summary>The cost the agent logged as the provider's bill, or null when the cost was computed from prices.</summary>
+        private static decimal? ReportedCost(UsageEntry entry) => entry.CostSource == CostSource.Reported ? entry.Cost : (decimal?)null;
 
         /// <summary>A failure worth another try: the server said so (serialization, too many connections…) or the link broke.</summary>
         private static bool IsTransient(Exception e) =>
@@ -336,9 +339,9 @@ namespace TokUsage.Team
 
             public int Count => _rows.Count;
 
-            public (UsageFile File, UsageEntry Entry) this[int index] => _rows[index];
-
             public long Bytes { get; private set; }
+
+            public (UsageFile File, UsageEntry Entry) this[int index] => _rows[index];
 
             public void Add(UsageFile file, UsageEntry entry)
             {
@@ -347,96 +350,13 @@ namespace TokUsage.Team
                 Bytes += 16 + (11 * 8) + (18 * 4) + file.Client.Length + file.SessionId.Length + file.Project.Length + file.Path.Length + entry.Model.Length;
             }
 
-            public string[] Clients(Func<string, string> map) => Strings(r => map(r.File.Client));
-
-            public string[] Strings(Func<(UsageFile File, UsageEntry Entry), string> pick)
+            /// <summary>One column of the batch's rows, as the array parameter of the INSERT.</summary>
+            public T[] Column<T>(Func<(UsageFile File, UsageEntry Entry), T> pick)
             {
-                var values = new string[_rows.Count];
+                var values = new T[_rows.Count];
                 for (var i = 0; i < values.Length; i++)
                 {
                     values[i] = pick(_rows[i]);
-                }
-
-                return values;
-            }
-
-            public string[] Repeat(string value)
-            {
-                var values = new string[_rows.Count];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = value;
-                }
-
-                return values;
-            }
-
-            public byte[][] Keys()
-            {
-                var values = new byte[_rows.Count][];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    var key = _rows[i].Entry.Key;
-                    var bytes = new byte[16];
-                    BitConverter.GetBytes(key.A).CopyTo(bytes, 0);
-                    BitConverter.GetBytes(key.B).CopyTo(bytes, 8);
-                    values[i] = bytes;
-                }
-
-                return values;
-            }
-
-            public DateTime[] Times()
-            {
-                var values = new DateTime[_rows.Count];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = _rows[i].Entry.Timestamp.UtcDateTime;
-                }
-
-                return values;
-            }
-
-            public long[] Longs(Func<UsageEntry, long> pick)
-            {
-                var values = new long[_rows.Count];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = pick(_rows[i].Entry);
-                }
-
-                return values;
-            }
-
-            public decimal?[] ReportedCosts()
-            {
-                var values = new decimal?[_rows.Count];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    var e = _rows[i].Entry;
-                    values[i] = e.CostSource == CostSource.Reported ? e.Cost : (decimal?)null;
-                }
-
-                return values;
-            }
-
-            public bool[] Fast()
-            {
-                var values = new bool[_rows.Count];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = _rows[i].Entry.Fast;
-                }
-
-                return values;
-            }
-
-            public decimal[] Markups()
-            {
-                var values = new decimal[_rows.Count];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = _rows[i].Entry.Markup;
                 }
 
                 return values;

@@ -41,7 +41,8 @@ namespace TokUsage.Clients.Agents
                 line => line.IndexOf("\"usage\""u8) >= 0 || line.IndexOf("\"session\""u8) >= 0 || line.IndexOf("request/header"u8) >= 0,
                 (line, number) =>
                 {
-                    switch (JsonValues.String(line, "type"))
+                    var type = JsonValues.String(line, "type");
+                    switch (type)
                     {
                         case "session":
                             result.SessionId = JsonValues.String(line, "id") ?? result.SessionId;
@@ -83,7 +84,7 @@ namespace TokUsage.Clients.Agents
                             var identity = !string.IsNullOrEmpty(id) ? "msg:" + id
                                 : seq.HasValue ? "seq:" + seq.Value.ToString(CultureInfo.InvariantCulture)
                                 : "sid:" + result.SessionId;
-                            var kind = JsonValues.String(line, "type") == "compaction/summary" ? "summary" : "step";
+                            var kind = type == "compaction/summary" ? "summary" : "step";
                             model = model ?? fallbackModel ?? ModelNames.Unknown;
                             result.Record(options, when, model, tokens,
                                 Recording.ContentKey(tokens, "dsh", kind, identity, time.ToString(CultureInfo.InvariantCulture), model), line: number);

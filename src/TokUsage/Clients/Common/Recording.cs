@@ -31,11 +31,7 @@ namespace TokUsage.Clients.Common
                 return;
             }
 
-            var (cost, source) = Price(options, model, tokens, fast, reportedCost);
-            if (source == CostSource.Calculated)
-            {
-                cost *= markup;
-            }
+            var (cost, source) = Price(options, model, tokens, fast, reportedCost, markup);
 
             var entry = new UsageEntry(timestamp.ToUniversalTime(), model, tokens, cost, source, fast, markup);
             result.Entries.Add(new KeyedEntry(key.HasValue, key ?? default, entry, source != CostSource.None || ModelNames.IsSynthetic(model), part));
@@ -44,10 +40,11 @@ namespace TokUsage.Clients.Common
         /// <summary>
         /// The cost of one message and where it comes from: a positive <paramref name="reportedCost"/> is the provider's
         /// bill and is kept; otherwise the run's prices (table and overrides) compute it; a model nothing prices costs 0
-        /// with source None (the caller lists it in UnpricedModels). <paramref name="inputSide"/> prices the sums of many
+        /// with source None (the caller lists it in UnpricedModels). A computed cost is times <paramref name="markup"/> (a
+        /// reseller's surcharge); a reported one is the bill as it is. <paramref name="inputSide"/> prices the sums of many
         /// requests that share one long-context tier at that tier (the team report); null: <paramref name="tokens"/> is one request.
         /// </summary>
-        public static (decimal Cost, CostSource Source) Price(ReadOptions options, string model, in TokenCounts tokens, bool fast, decimal? reportedCost = null, long? inputSide = null)
+        public static (decimal Cost, CostSource Source) Price(ReadOptions options, string model, in TokenCounts tokens, bool fast, decimal? reportedCost = null, decimal markup = 1m, long? inputSide = null)
         {
             if (reportedCost > 0)
             {
@@ -55,11 +52,15 @@ namespace TokUsage.Clients.Common
             }
 
             var quote = options.Prices.Resolve(model);
-            return quote is null
-                ? (0m, CostSource.None)
-                : (inputSide is null
-                    ? CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast)
-                    : CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast, inputSide.Value), CostSource.Calculated);
+            if (quote is null)
+            {
+                return (0m, CostSource.None);
+            }
+
+            var cost = inputSide is null
+                ? CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast)
+                : CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast, inputSide.Value);
+            return (cost * markup, CostSource.Calculated);
         }
 
         /// <summary>
