@@ -14,7 +14,7 @@
     FormatsToProcess       = @('TokUsage.Format.ps1xml')
     TypesToProcess         = @('TokUsage.Types.ps1xml')
     FunctionsToExport      = @('Register-TokenUsageSchedule', 'Get-TokenUsageSchedule', 'Unregister-TokenUsageSchedule', 'Get-TokenUsageStatusLine')
-    CmdletsToExport        = @('Get-TokenUsage', 'Get-TokenUsageSource', 'Measure-TokenUsage', 'Get-TokenPrice', 'Update-TokenPrice', 'Clear-TokenUsageCache', 'Save-TokenUsage', 'Send-TokenUsage', 'Get-TokenUsageReport')
+    CmdletsToExport        = @('Get-TokenUsage', 'Get-TokenUsageSource', 'Measure-TokenUsage', 'Get-TokenPrice', 'Update-TokenPrice', 'Clear-TokenUsageCache', 'Save-TokenUsage', 'Send-TokenUsage', 'Get-TokenUsageReport', 'Export-TokenUsageReport')
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{

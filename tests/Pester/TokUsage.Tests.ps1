@@ -185,6 +185,146 @@ Describe 'Billing blocks' {
         { Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -By Block, Day } | Should -Throw -ErrorId 'InvalidGrouping,TokUsage.Commands.MeasureTokenUsageCommand'
         { Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -By Day -TokenLimit max } | Should -Throw -ErrorId 'InvalidGrouping,TokUsage.Commands.MeasureTokenUsageCommand'
     }
+
+    It 'cuts rolling 7-day windows per model family with -Weekly' {
+        $folder = Join-Path $TestDrive 'weekly'
+        $p = New-Item -ItemType Directory -Force -Path (Join-Path $folder '-home-me-app')
+        $messages = @(
+            @{ At = '2026-03-02T09:40:00Z'; Model = 'claude-opus-4-1-20250805' }
+            @{ At = '2026-03-05T22:10:00Z'; Model = 'claude-sonnet-4-5-20250929' }
+            @{ At = '2026-03-09T09:39:00Z'; Model = 'claude-opus-4-1-20250805' }    # 6 d 23 h 59 min after the window's 09:00 start
+            @{ At = '2026-03-09T10:05:00Z'; Model = 'claude-opus-4-1-20250805' }    # after the window's end: a new one
+            @{ At = '2026-03-20T08:00:00Z'; Model = 'claude-sonnet-4-5-20250929' }  # more than 7 days after sonnet's last
+            @{ At = '2026-03-21T12:00:00Z'; Model = 'claude-opus-4-1-20250805' }
+        )
+        $i = 0
+        $messages | ForEach-Object { $i++; ConvertTo-ClaudeLine -Id "w$i" -RequestId "rw$i" -InputTokens (100 * $i) -OutputTokens 1 -Model $_.Model -Timestamp $_.At } |
+            Set-Content -Path (Join-Path $p 'w.jsonl')
+
+        # Expected windows, per family: a window starts at the UTC hour of the first message past the previous window.
+        $expected = foreach ($family in 'opus', 'sonnet') {
+            $start = $null; $tokens = 0; $last = $null
+            $j = 0
+            foreach ($m in $messages) {
+                $j++
+                if ($m.Model -notmatch $family) { continue }
+                $at = [datetime]::Parse($m.At, [cultureinfo]::InvariantCulture, 'AdjustToUniversal')
+                if ($null -eq $start -or $at -ge $start.AddDays(7) -or ($at - $last) -gt [timespan]::FromDays(7)) {
+                    if ($null -ne $start) { '{0} {1:yyyy-MM-dd HH:mm} {2}' -f $family, $start, $tokens }
+                    $start = [datetime]::new($at.Year, $at.Month, $at.Day, $at.Hour, 0, 0, [DateTimeKind]::Utc); $tokens = 0
+                }
+                $tokens += 100 * $j + 1; $last = $at
+            }
+            '{0} {1:yyyy-MM-dd HH:mm} {2}' -f $family, $start, $tokens
+        }
+        $rows = @(Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -By Block -Weekly -TimeZone UTC -Total:$false | Where-Object { -not $_.IsGap })
+        @($rows | ForEach-Object { '{0} {1} {2}' -f $_.Family, $_.Block, $_.TotalTokens }) | Should -Be $expected
+        $rows | ForEach-Object { ($_.End - $_.Start) | Should -Be ([timespan]::FromDays(7)) }
+        $lines = Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -By Block -Weekly -TimeZone UTC | Get-ViewLine -Width 120
+        $lines[0] | Should -Match '^Family\s+Window\s+Total\s+Cost \(USD\)'
+        { Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -By Block -Weekly -BlockHours 5 } | Should -Throw -ErrorId 'InvalidGrouping,TokUsage.Commands.MeasureTokenUsageCommand'
+        { Get-TokenUsage -Path $folder -NoStore | Measure-TokenUsage -Weekly } | Should -Throw -ErrorId 'InvalidGrouping,TokUsage.Commands.MeasureTokenUsageCommand'
+    }
+}
+
+Describe 'Active time' {
+    BeforeAll {
+        # Sessions of one project, each a file of messages at the given UTC instants (written newest session first, so
+        # the fold meets stretches out of time order).
+        $script:sessions = [ordered]@{
+            'a' = @('2026-03-28T21:00:00Z', '2026-03-28T21:02:00Z', '2026-03-28T21:05:00Z', '2026-03-28T21:20:00Z', '2026-03-28T21:22:30Z', '2026-03-28T22:58:00Z', '2026-03-28T23:01:00Z', '2026-03-28T23:03:30Z')
+            'b' = @('2026-03-28T21:04:00Z', '2026-03-28T21:06:00Z', '2026-03-28T21:21:00Z', '2026-03-29T00:30:00Z', '2026-03-29T00:32:00Z', '2026-03-29T03:00:00Z')
+            'c' = @('2026-03-28T21:05:30Z', '2026-03-30T08:00:00Z', '2026-03-30T08:02:59Z', '2026-04-01T09:00:00Z')
+            'd' = @('2026-03-31T23:59:00Z')
+        }
+        $script:folder = Join-Path $TestDrive 'activity'
+        $project = New-Item -ItemType Directory -Force -Path (Join-Path $script:folder '-home-me-app')
+        $n = 0
+        foreach ($name in @($script:sessions.Keys | Sort-Object -Descending)) {
+            $script:sessions[$name] | ForEach-Object { $n++; ConvertTo-ClaudeLine -Id "m$n" -RequestId "r$n" -InputTokens 100 -OutputTokens 10 -Timestamp $_ -SessionId $name } |
+                Set-Content -Path (Join-Path $project "$name.jsonl")
+        }
+
+        $script:instants = foreach ($name in $script:sessions.Keys) {
+            foreach ($t in $script:sessions[$name]) { [pscustomobject]@{ Session = $name; At = [datetimeoffset]::Parse($t, [cultureinfo]::InvariantCulture) } }
+        }
+
+        # The expectation, computed here from the instants: stretches of messages at most $Gap apart.
+        function Get-ActivityStretch {
+            param([datetimeoffset[]] $At, [timespan] $Gap)
+            $sorted = @($At | Sort-Object)
+            $stretches = [System.Collections.Generic.List[object]]::new()
+            $start = $sorted[0]; $end = $sorted[0]
+            foreach ($t in $sorted | Select-Object -Skip 1) {
+                if ($t - $end -le $Gap) { $end = $t } else { $stretches.Add(@($start, $end)); $start = $t; $end = $t }
+            }
+            $stretches.Add(@($start, $end))
+            , $stretches
+        }
+
+        function Get-ExpectedActivity {
+            param([object[]] $Instants, [timespan] $Gap, [string] $Zone)
+            $all = Get-ActivityStretch -At $Instants.At -Gap $Gap
+            $lengths = @($all | ForEach-Object { $_[1] - $_[0] })
+            $days = @($Instants.At | ForEach-Object { [System.TimeZoneInfo]::ConvertTimeBySystemTimeZoneId($_, $Zone).Date } | Sort-Object -Unique)
+            $streak = 0; $run = 0
+            for ($i = 0; $i -lt $days.Count; $i++) {
+                $run = if ($i -gt 0 -and $days[$i] -eq $days[$i - 1].AddDays(1)) { $run + 1 } else { 1 }
+                $streak = [math]::Max($streak, $run)
+            }
+            # At each stretch start of any session, how many sessions have a stretch covering that instant.
+            $perSession = @($Instants | Group-Object Session | ForEach-Object { , (Get-ActivityStretch -At $_.Group.At -Gap $Gap) })
+            $concurrent = 0
+            foreach ($stretches in $perSession) {
+                foreach ($s in $stretches) {
+                    $covering = @($perSession | Where-Object { @($_ | Where-Object { $_[0] -le $s[0] -and $s[0] -le $_[1] }).Count -gt 0 }).Count
+                    $concurrent = [math]::Max($concurrent, $covering)
+                }
+            }
+            [pscustomobject]@{
+                ActiveTime = [timespan]::FromTicks(($lengths | Measure-Object -Property Ticks -Sum).Sum)
+                LongestStretch = [timespan]::FromTicks(($lengths | Measure-Object -Property Ticks -Maximum).Maximum)
+                ActiveDays = $days.Count
+                LongestStreak = $streak
+                MaxConcurrentSessions = $concurrent
+            }
+        }
+
+        function Format-Activity {
+            param($Row)
+            '{0} {1} {2} {3} {4}' -f $Row.ActiveTime, $Row.LongestStretch, $Row.ActiveDays, $Row.LongestStreak, $Row.MaxConcurrentSessions
+        }
+    }
+
+    It 'measures stretches, days, streaks and sessions at once per <Zone> day and in total' -ForEach @(
+        @{ Zone = 'UTC' }
+        @{ Zone = 'Europe/Berlin' }   # CET to CEST on 2026-03-29: the 22:58-23:03 UTC stretch falls on the 29th there
+        @{ Zone = 'America/St_Johns' }   # -02:30 / -03:30, a zone whose offset is not whole hours
+    ) {
+        $gap = [timespan]::FromMinutes(3)
+        $rows = @(Get-TokenUsage -Path $script:folder -NoStore | Measure-TokenUsage -ActiveTime -TimeZone $Zone -Total)
+        $byDay = $script:instants | Group-Object { [System.TimeZoneInfo]::ConvertTimeBySystemTimeZoneId($_.At, $Zone).ToString('yyyy-MM-dd') } | Sort-Object Name
+        @($rows | Where-Object { -not $_.IsTotal } | ForEach-Object { $_.Period + ' ' + (Format-Activity $_) }) |
+            Should -Be @($byDay | ForEach-Object { $_.Name + ' ' + (Format-Activity (Get-ExpectedActivity -Instants $_.Group -Gap $gap -Zone $Zone)) })
+        Format-Activity $rows[-1] | Should -Be (Format-Activity (Get-ExpectedActivity -Instants $script:instants -Gap $gap -Zone $Zone))
+    }
+
+    It 'measures each session, follows -IdleGap, and shows the activity view' {
+        $gap = [timespan]::FromMinutes(20)
+        $rows = @(Get-TokenUsage -Path $script:folder -NoStore | Measure-TokenUsage -By Session -IdleGap $gap -TimeZone UTC -Total:$false)
+        @($rows | ForEach-Object { $_.SessionId + ' ' + (Format-Activity $_) }) |
+            Should -Be @($rows.SessionId | ForEach-Object { $id = $_; $id + ' ' + (Format-Activity (Get-ExpectedActivity -Instants @($script:instants | Where-Object Session -EQ $id) -Gap $gap -Zone UTC)) })
+        $total = Get-TokenUsage -Path $script:folder -NoStore | Measure-TokenUsage -By Project -IdleGap $gap -Total:$false
+        Format-Activity $total | Should -Be (Format-Activity (Get-ExpectedActivity -Instants $script:instants -Gap $gap -Zone UTC))
+
+        $lines = Get-TokenUsage -Path $script:folder -NoStore | Measure-TokenUsage -ActiveTime -TimeZone UTC -Total | Get-ViewLine -Width 120
+        $lines[0] | Should -Match '^Group\s+Active\s+Longest\s+Days\s+Streak\s+At once\s+Sessions\s+Total\s+Cost \(USD\)'
+        $lines[-1] | Should -Match '^Total\s+\d'
+
+        # Without -ActiveTime nothing is measured; a gap outside 1 s to 1 day is refused.
+        (Get-TokenUsage -Path $script:folder -NoStore | Measure-TokenUsage -By Project -Total:$false).ActiveTime | Should -BeNullOrEmpty
+        { Get-TokenUsage -Path $script:folder -NoStore | Measure-TokenUsage -IdleGap 5 } | Should -Throw -ErrorId 'InvalidIdleGap,TokUsage.Commands.MeasureTokenUsageCommand'
+    }
 }
 
 Describe 'Codex CLI' {

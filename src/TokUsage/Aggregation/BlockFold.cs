@@ -15,16 +15,25 @@ namespace TokUsage
     /// </summary>
     internal sealed class BlockFold : IUsageFold
     {
-        private readonly SortedDictionary<long, UsageAccumulator> _hours = new SortedDictionary<long, UsageAccumulator>();
+        /// <summary>Per family (one family, "", unless windows are per model family): its hours with usage.</summary>
+        private readonly SortedDictionary<string, SortedDictionary<long, UsageAccumulator>> _families =
+            new SortedDictionary<string, SortedDictionary<long, UsageAccumulator>>(StringComparer.Ordinal);
         private readonly TimeSpan _length;
         private readonly TimeZoneInfo _zone;
         private readonly bool _breakdown;
+        private readonly ActivityOptions? _activity;
+        private readonly bool _perFamily;
+        private string? _lastModel;
+        private SortedDictionary<long, UsageAccumulator>? _lastHours;
 
-        public BlockFold(TimeSpan length, TimeZoneInfo zone, bool breakdown)
+        /// <param name="perFamily">Cut each model family's windows on their own (<see cref="ModelNames.FamilyOf"/>), as weekly limits count.</param>
+        public BlockFold(TimeSpan length, TimeZoneInfo zone, bool breakdown, ActivityOptions? activity = null, bool perFamily = false)
         {
+            _activity = activity;
             _length = length;
             _zone = zone;
             _breakdown = breakdown;
+            _perFamily = perFamily;
         }
 
         public void Add(in FoldSource source, IReadOnlyList<UsageEntry> entries)
@@ -45,73 +54,107 @@ namespace TokUsage
 
         public void Add(in FoldSource source, in FoldEntry entry)
         {
+            var hours = HoursOf(entry.Model);
             var hour = entry.Timestamp.UtcTicks / TimeSpan.TicksPerHour;
-            if (!_hours.TryGetValue(hour, out var totals))
+            if (!hours.TryGetValue(hour, out var totals))
             {
-                totals = new UsageAccumulator();
-                _hours.Add(hour, totals);
+                totals = new UsageAccumulator(_activity);
+                hours.Add(hour, totals);
             }
 
             totals.Add(source, entry);
         }
 
+        private SortedDictionary<long, UsageAccumulator> HoursOf(string model)
+        {
+            if (_lastHours != null && (!_perFamily || ReferenceEquals(model, _lastModel)))
+            {
+                return _lastHours;
+            }
+
+            var family = _perFamily ? ModelNames.FamilyOf(model) : string.Empty;
+            if (!_families.TryGetValue(family, out var hours))
+            {
+                hours = new SortedDictionary<long, UsageAccumulator>();
+                _families.Add(family, hours);
+            }
+
+            _lastModel = model;
+            _lastHours = hours;
+            return hours;
+        }
+
         /// <summary>
-        /// The blocks in time order with the gaps between them, then (when <paramref name="withTotal"/>) a total row of the
-        /// blocks. <paramref name="now"/> decides the active block; <paramref name="limit"/> is a token count, or -1 for the
-        /// most tokens of a past block (<c>-TokenLimit max</c>), or null.
+        /// The blocks in time order with the gaps between them (per family, families in ordinal order), then (when
+        /// <paramref name="withTotal"/>) a total row of all blocks. <paramref name="now"/> decides the active block;
+        /// <paramref name="limit"/> is a token count, or -1 for the most tokens of a past block of the same family
+        /// (<c>-TokenLimit max</c>), or null.
         /// </summary>
         public IEnumerable<BlockSummary> Results(bool withTotal, DateTimeOffset now, long? limit)
         {
-            var blocks = new List<(DateTimeOffset Start, UsageAccumulator Totals)>();
-            foreach (var hour in _hours)
-            {
-                var first = hour.Value.First!.Value;
-                if (blocks.Count == 0 || first >= blocks[blocks.Count - 1].Start + _length || first - blocks[blocks.Count - 1].Totals.Last!.Value > _length)
-                {
-                    blocks.Add((new DateTimeOffset(hour.Key * TimeSpan.TicksPerHour, TimeSpan.Zero), new UsageAccumulator()));
-                }
-
-                blocks[blocks.Count - 1].Totals.MergeFrom(hour.Value);
-            }
-
-            bool Active((DateTimeOffset Start, UsageAccumulator Totals) b) => now >= b.Start && now < b.Start + _length && now - b.Totals.Last!.Value < _length;
-            var effectiveLimit = limit == -1
-                ? blocks.Where(b => !Active(b)).Select(b => (long?)b.Totals.Tokens.Total).DefaultIfEmpty(null).Max()
-                : limit;
-
             var rows = new List<BlockSummary>();
-            for (var i = 0; i < blocks.Count; i++)
+            var total = new UsageAccumulator(_activity);
+            DateTimeOffset? first = null, last = null;
+            foreach (var family in _families)
             {
-                var (start, totals) = blocks[i];
-                if (i > 0 && start > blocks[i - 1].Start + _length)
+                var blocks = Cut(family.Value);
+                bool Active((DateTimeOffset Start, UsageAccumulator Totals) b) => now >= b.Start && now < b.Start + _length && now - b.Totals.Last!.Value < _length;
+                var effectiveLimit = limit == -1
+                    ? blocks.Where(b => !Active(b)).Select(b => (long?)b.Totals.Tokens.Total).DefaultIfEmpty(null).Max()
+                    : limit;
+                var familyName = _perFamily ? family.Key : null;
+                for (var i = 0; i < blocks.Count; i++)
                 {
-                    var gapStart = blocks[i - 1].Start + _length;
-                    var hours = (start - gapStart).TotalHours;
-                    rows.Add(new BlockSummary(new BlockSpan($"(gap {hours.ToString("0", System.Globalization.CultureInfo.InvariantCulture)}h)", Local(gapStart), Local(start)) { IsGap = true }, new UsageAccumulator(), _breakdown, _zone.Id));
-                }
+                    var (start, totals) = blocks[i];
+                    if (i > 0 && start > blocks[i - 1].Start + _length)
+                    {
+                        var gapStart = blocks[i - 1].Start + _length;
+                        var hours = (start - gapStart).TotalHours;
+                        var gap = new BlockSpan($"(gap {hours.ToString("0", System.Globalization.CultureInfo.InvariantCulture)}h)", Local(gapStart), Local(start)) { IsGap = true, Family = familyName };
+                        rows.Add(new BlockSummary(gap, new UsageAccumulator(), _breakdown, _zone.Id));
+                    }
 
-                rows.Add(new BlockSummary(Span(start, totals, Active(blocks[i]), now, effectiveLimit), totals, _breakdown, _zone.Id));
+                    rows.Add(new BlockSummary(Span(start, totals, Active(blocks[i]), now, effectiveLimit, familyName), totals, _breakdown, _zone.Id));
+                    total.MergeFrom(totals);
+                    first = first is null || start < first ? start : first;
+                    last = last is null || start > last ? start : last;
+                }
             }
 
-            if (withTotal && blocks.Count > 0)
+            if (withTotal && first != null)
             {
-                var total = new UsageAccumulator();
-                foreach (var block in blocks)
-                {
-                    total.MergeFrom(block.Totals);
-                }
-
-                var span = new BlockSpan(UsageFold.TotalLabel, Local(blocks[0].Start), Local(blocks[blocks.Count - 1].Start + _length));
+                var span = new BlockSpan(UsageFold.TotalLabel, Local(first.Value), Local(last!.Value + _length));
                 rows.Add(new BlockSummary(span, total, _breakdown, _zone.Id, isTotal: true));
             }
 
             return rows;
         }
 
-        private BlockSpan Span(DateTimeOffset start, UsageAccumulator totals, bool active, DateTimeOffset now, long? limit)
+        /// <summary>
+        /// One family's blocks: a block starts at the hour of the first message not in an earlier block; a message at or
+        /// after its end, or more than a block's length after the message before it, starts the next.
+        /// </summary>
+        private List<(DateTimeOffset Start, UsageAccumulator Totals)> Cut(SortedDictionary<long, UsageAccumulator> hours)
+        {
+            var blocks = new List<(DateTimeOffset Start, UsageAccumulator Totals)>();
+            foreach (var hour in hours)
+            {
+                var first = hour.Value.First!.Value;
+                if (blocks.Count == 0 || first >= blocks[blocks.Count - 1].Start + _length || first - blocks[blocks.Count - 1].Totals.Last!.Value > _length)
+                {
+                    blocks.Add((new DateTimeOffset(hour.Key * TimeSpan.TicksPerHour, TimeSpan.Zero), new UsageAccumulator(_activity)));
+                }
+
+                blocks[blocks.Count - 1].Totals.MergeFrom(hour.Value);
+            }
+
+            return blocks;
+        }
+
+        private BlockSpan Span(DateTimeOffset start, UsageAccumulator totals, bool active, DateTimeOffset now, long? limit, string? family)
         {
             var local = Local(start);
-            var span = new BlockSpan(local.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), local, Local(start + _length)) { IsActive = active };
+            var span = new BlockSpan(local.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), local, Local(start + _length)) { IsActive = active, Family = family };
             var minutes = (decimal)(totals.Last!.Value - totals.First!.Value).TotalMinutes;
             if (minutes >= 1)
             {
@@ -172,6 +215,9 @@ namespace TokUsage
         public bool IsGap { get; set; }
 
         public bool IsActive { get; set; }
+
+        /// <summary>The model family of a per-family window (weekly limits), else null.</summary>
+        public string? Family { get; set; }
 
         public TimeSpan? Elapsed { get; set; }
 

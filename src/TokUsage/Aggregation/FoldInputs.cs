@@ -16,6 +16,22 @@ namespace TokUsage
     /// </summary>
     internal static class FoldInputs
     {
+        /// <summary>
+        /// One usage file as a fold takes it, or null (with <paramref name="problem"/>) for input that is not one: a typed
+        /// <see cref="UsageFile"/> keeps its entries (the fast path), a property bag is read by name.
+        /// </summary>
+        public static UsageInput? Adapt(PSObject input, out string? problem)
+        {
+            problem = null;
+            if (input.BaseObject is UsageFile file)
+            {
+                return new UsageInput(SourceOf(file), file.TimeZone, file.EntryRows, null);
+            }
+
+            var adapted = FromProperties(input, out problem);
+            return adapted is null ? (UsageInput?)null : new UsageInput(adapted.Value.Source, input.Properties["TimeZone"]?.Value?.ToString(), null, adapted.Value.Entries);
+        }
+
         public static FoldSource SourceOf(UsageFile file) => new FoldSource(file.Client, file.SessionId, file.Project, file.UnpricedModels);
 
         [MethodImpl(Jit.Inline)]
@@ -127,6 +143,39 @@ namespace TokUsage
             }
 
             return null;
+        }
+    }
+
+    /// <summary>One usage file's messages on their way into a fold (see <see cref="FoldInputs.Adapt"/>).</summary>
+    internal readonly struct UsageInput
+    {
+        private readonly IReadOnlyList<UsageEntry>? _typed;
+        private readonly List<FoldEntry>? _adapted;
+
+        public UsageInput(FoldSource source, string? timeZone, IReadOnlyList<UsageEntry>? typed, List<FoldEntry>? adapted)
+        {
+            Source = source;
+            TimeZone = timeZone;
+            _typed = typed;
+            _adapted = adapted;
+        }
+
+        public FoldSource Source { get; }
+
+        /// <summary>The -TimeZone Get-TokenUsage read the file with (null: local).</summary>
+        public string? TimeZone { get; }
+
+        /// <summary>Adds the messages to <paramref name="fold"/>: all, or those whose model <paramref name="keepModel"/> keeps.</summary>
+        public void FeedTo(IUsageFold fold, Func<string, bool>? keepModel)
+        {
+            if (_typed != null)
+            {
+                fold.Add(Source, keepModel is null ? _typed : _typed.Where(e => keepModel(e.Model)).ToList());
+            }
+            else
+            {
+                fold.Add(Source, keepModel is null ? _adapted! : _adapted!.Where(e => keepModel(e.Model)));
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ namespace TokUsage
         private readonly Dictionary<string, Split> _splits = new Dictionary<string, Split>(StringComparer.Ordinal);
         private readonly FoldEntry[] _one = new FoldEntry[1];
 
-        public MultiKeyFold(IReadOnlyList<UsageGrouping> by, TimeZoneInfo zone, DayOfWeek weekStart, bool breakdown)
+        public MultiKeyFold(IReadOnlyList<UsageGrouping> by, TimeZoneInfo zone, DayOfWeek weekStart, bool breakdown, ActivityOptions? activity = null)
         {
             if (by.Count == 0 || by.Distinct().Count() != by.Count)
             {
@@ -40,7 +40,7 @@ namespace TokUsage
             _first = by[0];
             _others = by.Skip(1).ToArray();
             _calendars = _others.Select(k => IsPeriod(k) ? new PeriodCalendar(zone, k, weekStart) : null).ToArray();
-            _newFold = () => new UsageFold(_first, zone, weekStart, breakdown);
+            _newFold = () => new UsageFold(_first, zone, weekStart, breakdown, activity);
             _all = _newFold();
         }
 

@@ -29,7 +29,15 @@ namespace TokUsage
         public DateTimeOffset? First;
         public DateTimeOffset? Last;
 
+        public UsageAccumulator(ActivityOptions? activity = null)
+        {
+            Activity = activity is null ? null : new ActivityTracker(activity);
+        }
+
         public int SessionCount => _sessions.Count;
+
+        /// <summary>The row's stretches of activity, when Measure-TokenUsage -ActiveTime asked for them.</summary>
+        public ActivityTracker? Activity { get; }
 
         [MethodImpl(Jit.Optimized)]
         public void Add(in FoldSource source, in FoldEntry entry)
@@ -45,6 +53,7 @@ namespace TokUsage
 
             if (First is null || entry.Timestamp < First) First = entry.Timestamp;
             if (Last is null || entry.Timestamp > Last) Last = entry.Timestamp;
+            Activity?.Add(source, entry.Timestamp);
             // Consecutive messages mostly come from one file and model: the sets are only touched when those change.
             if (!ReferenceEquals(source.SessionId, _lastSession) || !ReferenceEquals(source.Client, _lastClient))
             {
@@ -94,6 +103,11 @@ namespace TokUsage
             if (Last is null || other.Last > Last) Last = other.Last;
             _clients.UnionWith(other._clients);
             _sessions.UnionWith(other._sessions);
+            if (other.Activity != null)
+            {
+                Activity?.MergeFrom(other.Activity);
+            }
+
             foreach (var pair in other._models)
             {
                 if (!_models.TryGetValue(pair.Key, out var model))

@@ -16,13 +16,16 @@ namespace TokUsage
         private readonly TimeZoneInfo _zone;
         private readonly bool _breakdown;
         private readonly PeriodCalendar? _calendar;
+        private readonly ActivityOptions? _activity;
         private readonly Dictionary<long, UsageAccumulator> _periods = new Dictionary<long, UsageAccumulator>();
         private readonly Dictionary<string, UsageAccumulator> _groups = new Dictionary<string, UsageAccumulator>(StringComparer.Ordinal);
         private readonly Dictionary<(string Client, string Session), SessionState> _sessions = new Dictionary<(string, string), SessionState>();
 
-        public UsageFold(UsageGrouping by, TimeZoneInfo zone, DayOfWeek weekStart, bool breakdown)
+        /// <param name="activity">When given, each row also measures its activity (stretches, days, concurrent sessions).</param>
+        public UsageFold(UsageGrouping by, TimeZoneInfo zone, DayOfWeek weekStart, bool breakdown, ActivityOptions? activity = null)
         {
             _by = by;
+            _activity = activity;
             _zone = zone;
             _breakdown = breakdown;
             if (by == UsageGrouping.Day || by == UsageGrouping.Week || by == UsageGrouping.Month || by == UsageGrouping.Hour)
@@ -62,7 +65,7 @@ namespace TokUsage
                 var key = (source.Client, source.SessionId);
                 if (!_sessions.TryGetValue(key, out session))
                 {
-                    session = new SessionState(source.Project);
+                    session = new SessionState(source.Project, _activity);
                     _sessions.Add(key, session);
                 }
 
@@ -122,7 +125,7 @@ namespace TokUsage
 
         private UsageTotals TotalRow(List<UsageTotals> rows)
         {
-            var total = new UsageAccumulator();
+            var total = new UsageAccumulator(_activity);
             var groups = _by == UsageGrouping.Session ? _sessions.Values.Select(s => s.Totals) : _calendar is null ? _groups.Values : _periods.Values;
             foreach (var group in groups)
             {
@@ -166,7 +169,7 @@ namespace TokUsage
                     var key = _calendar!.KeyOf(entry.Timestamp);
                     if (!_periods.TryGetValue(key, out var period))
                     {
-                        period = new UsageAccumulator();
+                        period = new UsageAccumulator(_activity);
                         _periods.Add(key, period);
                     }
 
@@ -178,7 +181,7 @@ namespace TokUsage
         {
             if (!_groups.TryGetValue(name, out var group))
             {
-                group = new UsageAccumulator();
+                group = new UsageAccumulator(_activity);
                 _groups.Add(name, group);
             }
 
@@ -187,13 +190,17 @@ namespace TokUsage
 
         private sealed class SessionState
         {
-            public SessionState(string project) => Project = project;
+            public SessionState(string project, ActivityOptions? activity)
+            {
+                Project = project;
+                Totals = new UsageAccumulator(activity);
+            }
 
             public string Project { get; }
 
             public int Files { get; set; }
 
-            public UsageAccumulator Totals { get; } = new UsageAccumulator();
+            public UsageAccumulator Totals { get; }
         }
     }
 }

@@ -63,12 +63,35 @@ namespace TokUsage.Commands
         public int BlockHours { get; set; } = 5;
 
         /// <summary>
+        /// For -By Block: weekly windows as providers now bill them — each model family (opus, sonnet, haiku for Claude;
+        /// other models by name) gets its own rolling 7-day windows, each starting at the hour of the first message after
+        /// the last window; rows carry the Family.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Weekly { get; set; }
+
+        /// <summary>
         /// For -By Block: the tokens a block may use, as a number, or <c>max</c> for the most tokens of a past block; each
         /// block (the active one by its projection) gets PercentOfLimit and Status.
         /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? TokenLimit { get; set; }
+
+        /// <summary>
+        /// Measures each row's activity: ActiveTime (wall-clock time in stretches of messages no more than -IdleGap apart,
+        /// across the row's sessions), LongestStretch, ActiveDays, LongestStreak (consecutive days) and
+        /// MaxConcurrentSessions; the rows then show in the activity view.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter ActiveTime { get; set; }
+
+        /// <summary>
+        /// For -ActiveTime (and implies it): the longest pause between two messages that still counts as one stretch of
+        /// activity (default 3 minutes, as tokscale); from 1 second to 1 day.
+        /// </summary>
+        [Parameter]
+        public TimeSpan IdleGap { get; set; } = TimeSpan.FromMinutes(3);
 
         /// <summary>Adds each row's per-model split (the Breakdown property).</summary>
         [Parameter]
@@ -95,9 +118,14 @@ namespace TokUsage.Commands
             }
 
             var byBlock = By.Length == 1 && By[0] == UsageGrouping.Block;
-            if (!byBlock && (TokenLimit != null || MyInvocation.BoundParameters.ContainsKey(nameof(BlockHours))))
+            if (!byBlock && (TokenLimit != null || Weekly.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(BlockHours))))
             {
-                ThrowParameterError("InvalidGrouping", "-TokenLimit and -BlockHours apply to billing blocks: add -By Block.", By);
+                ThrowParameterError("InvalidGrouping", "-TokenLimit, -BlockHours and -Weekly apply to billing blocks: add -By Block.", By);
+            }
+
+            if (Weekly.IsPresent && MyInvocation.BoundParameters.ContainsKey(nameof(BlockHours)))
+            {
+                ThrowParameterError("InvalidGrouping", "-Weekly windows last 7 days; give either -Weekly or -BlockHours.", BlockHours);
             }
 
             if (TokenLimit != null)
@@ -121,6 +149,11 @@ namespace TokUsage.Commands
                 ThrowParameterError("InvalidGrouping", "-By Session is not split by other keys (a session has one client and project); use -By Session alone, or group by Day, Project, Model... together.", By);
             }
 
+            if (IdleGap < TimeSpan.FromSeconds(1) || IdleGap > TimeSpan.FromDays(1))
+            {
+                ThrowParameterError("InvalidIdleGap", $"-IdleGap {IdleGap} is outside 1 second to 1 day: give the longest pause that still counts as one stretch of activity as a time span, for example 00:05:00 or (New-TimeSpan -Minutes 5).", IdleGap);
+            }
+
             _projects = Patterns(Project);
             _models = Patterns(Model);
             if (TimeZone != null)
@@ -131,26 +164,20 @@ namespace TokUsage.Commands
 
         protected override void ProcessRecord()
         {
-            if (InputObject is null)
+            foreach (var usage in UsageInputs(InputObject))
             {
-                return;
-            }
-
-            // -InputObject @(a, b) arrives as one array: enumerate it here, as the pipeline would have.
-            if (InputObject.BaseObject is IEnumerable items && !(InputObject.BaseObject is string) && !(InputObject.BaseObject is UsageFile))
-            {
-                foreach (var item in items)
+                try
                 {
-                    if (item != null)
+                    if (Matches(_projects, usage.Source.Project))
                     {
-                        Fold(PSObject.AsPSObject(item));
+                        usage.FeedTo(FoldFor(usage.TimeZone), _models is null ? null : (Func<string, bool>)(model => Matches(_models, model)));
                     }
                 }
-
-                return;
+                catch (OverflowException e)
+                {
+                    ThrowSumOverflow(e, InputObject);
+                }
             }
-
-            Fold(InputObject);
         }
 
         protected override void EndProcessing()
@@ -187,9 +214,10 @@ namespace TokUsage.Commands
             {
                 _inputZone = inputZone;
                 var zone = _givenZone ?? (inputZone is null ? ResolveTimeZone(null) : ResolveTimeZone(inputZone));
+                var activity = ActiveTime.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(IdleGap)) ? new ActivityOptions(IdleGap, zone) : null;
                 _fold = By.Length == 1 && By[0] == UsageGrouping.Block
-                    ? new BlockFold(TimeSpan.FromHours(BlockHours), zone, Breakdown.IsPresent)
-                    : new MultiKeyFold(By, zone, WeekStart, Breakdown.IsPresent);
+                    ? new BlockFold(Weekly.IsPresent ? TimeSpan.FromDays(7) : TimeSpan.FromHours(BlockHours), zone, Breakdown.IsPresent, activity, perFamily: Weekly.IsPresent)
+                    : new MultiKeyFold(By, zone, WeekStart, Breakdown.IsPresent, activity);
             }
             else if (_givenZone is null && !_zoneMismatchWarned && !string.Equals(inputZone, _inputZone, StringComparison.OrdinalIgnoreCase))
             {
@@ -198,18 +226,6 @@ namespace TokUsage.Commands
             }
 
             return _fold;
-        }
-
-        private void Fold(PSObject input)
-        {
-            try
-            {
-                FoldChecked(input);
-            }
-            catch (OverflowException e)
-            {
-                ThrowSumOverflow(e, input);
-            }
         }
 
         /// <summary>
@@ -221,38 +237,6 @@ namespace TokUsage.Commands
             "TokenSumOverflow",
             ErrorCategory.LimitsExceeded,
             target));
-
-        private void FoldChecked(PSObject input)
-        {
-            if (input.BaseObject is UsageFile file)
-            {
-                if (!Matches(_projects, file.Project))
-                {
-                    return;
-                }
-
-                FoldFor(file.TimeZone).Add(FoldInputs.SourceOf(file), _models is null ? file.EntryRows : file.EntryRows.Where(e => Matches(_models, e.Model)).ToList());
-                return;
-            }
-
-            var adapted = FoldInputs.FromProperties(input, out var problem);
-            if (adapted is null)
-            {
-                WriteError(new ErrorRecord(
-                    new ArgumentException("Measure-TokenUsage cannot fold this input: " + problem),
-                    "InvalidInputObject",
-                    ErrorCategory.InvalidType,
-                    input));
-                return;
-            }
-
-            if (!Matches(_projects, adapted.Value.Source.Project))
-            {
-                return;
-            }
-
-            FoldFor(input.Properties["TimeZone"]?.Value?.ToString()).Add(adapted.Value.Source, _models is null ? adapted.Value.Entries : adapted.Value.Entries.Where(e => Matches(_models, e.Model)));
-        }
 
         /// <summary>True when there is no filter or a pattern matches. Only * and ? are wildcards: brackets are literal in
         /// model names ("[pi] gpt-5.4") and paths.</summary>

@@ -49,6 +49,38 @@ namespace TokUsage.Commands
             return file;
         }
 
+        /// <summary>
+        /// The usage files in one pipeline input of a folding command (Measure-TokenUsage, Export-TokenUsageReport): a typed
+        /// or deserialized usage object, or each of an array given to -InputObject as the pipeline would have. Anything
+        /// else is a non-terminating InvalidInputObject error and is skipped.
+        /// </summary>
+        private protected System.Collections.Generic.IEnumerable<UsageInput> UsageInputs(PSObject? input)
+        {
+            if (input is null)
+            {
+                yield break;
+            }
+
+            var items = input.BaseObject is IEnumerable list && !(input.BaseObject is string) && !(input.BaseObject is UsageFile)
+                ? System.Linq.Enumerable.Select(System.Linq.Enumerable.Where(System.Linq.Enumerable.Cast<object?>(list), i => i != null), i => PSObject.AsPSObject(i!))
+                : new[] { input };
+            foreach (var item in items)
+            {
+                var usage = FoldInputs.Adapt(item, out var problem);
+                if (usage is null)
+                {
+                    WriteError(new ErrorRecord(
+                        new ArgumentException($"{MyInvocation.MyCommand.Name} cannot fold this input: " + problem),
+                        "InvalidInputObject",
+                        ErrorCategory.InvalidType,
+                        item));
+                    continue;
+                }
+
+                yield return usage.Value;
+            }
+        }
+
         /// <summary>-Since after -Until stops the command with InvalidDateRange.</summary>
         private protected void CheckDayRange(DateTime? since, DateTime? until)
         {

@@ -13,12 +13,41 @@ namespace TokUsage.Hosting
     {
         public const string Combined = "TokUsage.CombinedSummary";
 
+        /// <summary>The view of rows that measured activity (-ActiveTime): their label, then the activity columns.</summary>
+        public const string Activity = "TokUsage.ActivitySummary";
+
         public static PSObject Wrap(UsageTotals row, bool breakdown, IReadOnlyList<UsageGrouping>? splitBy = null, IReadOnlyList<string>? splitValues = null)
+        {
+            var wrapped = WrapKeys(row, breakdown, splitBy, splitValues);
+            if (row.ActiveTime != null)
+            {
+                if (wrapped.Properties["Group"] is null)
+                {
+                    wrapped.Properties.Add(new PSNoteProperty("Group", LabelOf(row)));
+                }
+
+                wrapped.TypeNames.Insert(0, Activity);
+            }
+
+            return wrapped;
+        }
+
+        private static string LabelOf(UsageTotals row) => row switch
+        {
+            PeriodSummary period => period.Period,
+            GroupSummary named => named.Name,
+            BlockSummary block => block.Block,
+            SessionSummary session => session.IsTotal ? session.Project : session.SessionId,
+            _ => string.Empty,
+        };
+
+        private static PSObject WrapKeys(UsageTotals row, bool breakdown, IReadOnlyList<UsageGrouping>? splitBy, IReadOnlyList<string>? splitValues)
         {
             var wrapped = PSObject.AsPSObject(row);
             var typeName = row is GroupSummary group ? "TokUsage.GroupSummary#" + group.By : row.GetType().FullName!;
-            if (row is GroupSummary)
+            if (row is GroupSummary || (row is BlockSummary block && block.Family != null))
             {
+                typeName = row is GroupSummary ? typeName : typeName + "#Family";
                 wrapped.TypeNames.Insert(0, typeName);
             }
 
@@ -32,8 +61,7 @@ namespace TokUsage.Hosting
                 return wrapped;
             }
 
-            var label = row is PeriodSummary period ? period.Period : row is GroupSummary named ? named.Name : string.Empty;
-            var keys = new List<string> { label };
+            var keys = new List<string> { LabelOf(row) };
             for (var i = 0; i < splitBy.Count; i++)
             {
                 wrapped.Properties.Add(new PSNoteProperty(splitBy[i].ToString(), splitValues[i]));

@@ -16,6 +16,7 @@ namespace TokUsage
             End = span.End;
             IsGap = span.IsGap;
             IsActive = span.IsActive;
+            Family = span.Family;
             FirstMessage = totals.First;
             LastMessage = totals.Last;
             TimeZone = timeZone;
@@ -38,6 +39,12 @@ namespace TokUsage
 
         /// <summary>End of the window (Start + -BlockHours), in the report's time zone; for a gap, the next block's start.</summary>
         public DateTimeOffset End { get; }
+
+        /// <summary>
+        /// For -Weekly: the model family whose window this is (<c>opus</c>, <c>sonnet</c>, <c>haiku</c> for Claude; other
+        /// models by name); null for blocks of all models.
+        /// </summary>
+        public string? Family { get; }
 
         /// <summary>A stretch without messages between two blocks.</summary>
         public bool IsGap { get; }

@@ -25,6 +25,14 @@ namespace TokUsage
             Sessions = totals.SessionCount;
             UnpricedModels = new NameList(totals.SortedUnpricedModels());
             Breakdown = breakdown ? totals.ModelBreakdowns(group) : Array.Empty<ModelBreakdown>();
+            if (totals.Activity is { } activity)
+            {
+                ActiveTime = activity.ActiveTime;
+                LongestStretch = activity.LongestStretch;
+                ActiveDays = activity.ActiveDays;
+                LongestStreak = activity.LongestStreak;
+                MaxConcurrentSessions = activity.MaxConcurrentSessions;
+            }
         }
 
         /// <summary>
@@ -69,6 +77,27 @@ namespace TokUsage
 
         /// <summary>Models counted here that have no price (their cost is missing from <see cref="Cost"/>).</summary>
         public NameList UnpricedModels { get; }
+
+        /// <summary>
+        /// With -ActiveTime: wall-clock time spent in stretches of activity, where messages (of any session of the row) no
+        /// more than -IdleGap apart belong to one stretch; sessions running side by side count once. Else null.
+        /// </summary>
+        public TimeSpan? ActiveTime { get; }
+
+        /// <summary>With -ActiveTime: the longest stretch of activity. Else null.</summary>
+        public TimeSpan? LongestStretch { get; }
+
+        /// <summary>With -ActiveTime: days (in the row's time zone) with at least one message. Else null.</summary>
+        public int? ActiveDays { get; }
+
+        /// <summary>With -ActiveTime: the most consecutive days with a message each. Else null.</summary>
+        public int? LongestStreak { get; }
+
+        /// <summary>
+        /// With -ActiveTime: the most sessions active at one instant, a session being active over its own stretches. Else
+        /// null.
+        /// </summary>
+        public int? MaxConcurrentSessions { get; }
 
         /// <summary>Per-model split of the row (filled with -Breakdown, else empty), ordered by cost descending.</summary>
         public IReadOnlyList<ModelBreakdown> Breakdown { get; }

@@ -12,7 +12,7 @@ namespace TokUsage.Tests.Engine
         {
             using var host = new PowerShellHost();
             var names = host.Run("Get-Command -Module TokUsage | ForEach-Object Name").AssertNoErrors().Output.Select(o => o.ToString()).OrderBy(n => n, StringComparer.Ordinal).ToArray();
-            Assert.Equal(new[] { "Clear-TokenUsageCache", "Get-TokenPrice", "Get-TokenUsage", "Get-TokenUsageReport", "Get-TokenUsageSchedule", "Get-TokenUsageSource", "Get-TokenUsageStatusLine", "Measure-TokenUsage", "Register-TokenUsageSchedule", "Save-TokenUsage", "Send-TokenUsage", "Unregister-TokenUsageSchedule", "Update-TokenPrice" }, names);
+            Assert.Equal(new[] { "Clear-TokenUsageCache", "Export-TokenUsageReport", "Get-TokenPrice", "Get-TokenUsage", "Get-TokenUsageReport", "Get-TokenUsageSchedule", "Get-TokenUsageSource", "Get-TokenUsageStatusLine", "Measure-TokenUsage", "Register-TokenUsageSchedule", "Save-TokenUsage", "Send-TokenUsage", "Unregister-TokenUsageSchedule", "Update-TokenPrice" }, names);
         }
     }
 }
