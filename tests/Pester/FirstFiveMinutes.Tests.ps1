@@ -174,6 +174,30 @@ Describe 'Sources bind to Get-TokenUsage' {
     }
 }
 
+Describe 'Get-TokenUsageSource counts what Get-TokenUsage reads' {
+    # A folder two clients' default folders both hold (here CODEX_HOME set inside ~/.claude): each file is one client's,
+    # the one whose marker folder is nearest. Get-TokenUsageSource used to count such a file for both.
+    BeforeAll {
+        $script:nested = Join-Path $TestDrive 'nested-home'
+        $inside = Join-Path $nested '.claude/projects/-home-me-tools'
+        New-Item -ItemType Directory -Force -Path $inside | Out-Null
+        ConvertTo-ClaudeLine -Id 'msg_n1' -RequestId 'req_n1' -InputTokens 100 -OutputTokens 10 -Cwd '/home/me/tools' -SessionId 'n1' | Set-Content -Path (Join-Path $inside 'n1.jsonl')
+        $script:rollout = Build-CodexRollout -CodexHome (Join-Path $inside 'codex-home') -SessionId 'cx-n' -Cwd '/home/me/tools' -Requests @(
+            [pscustomobject]@{ Input = 500; Cached = 0; Output = 50; Timestamp = '2026-05-01T10:00:00Z' })
+    }
+    BeforeEach { $script:saved = @{ HOME = $env:HOME; CODEX_HOME = $env:CODEX_HOME }; $env:HOME = $nested; $env:CODEX_HOME = Join-Path $nested '.claude/projects/-home-me-tools/codex-home' }
+    AfterEach { $env:HOME = $saved.HOME; $env:CODEX_HOME = $saved.CODEX_HOME }
+
+    It 'gives a file two clients'' folders hold to one of them, as Get-TokenUsage does' {
+        $sources = @(Get-TokenUsageSource -Client claude, codex -Existing)
+        ($sources | Where-Object Client -EQ codex | Measure-Object Files -Sum).Sum | Should -Be 0
+        ($sources | Where-Object Client -EQ claude | Measure-Object Files -Sum).Sum | Should -Be 2
+        $read = @(Get-TokenUsage -Client claude, codex -NoCache -NoStore -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)
+        @($read | Where-Object Client -EQ codex).Count | Should -Be 0
+        @($read | Where-Object Path -EQ $rollout).Count | Should -BeLessOrEqual 1
+    }
+}
+
 Describe '-Path with -Client skips files the client cannot own' {
     It 'skips Claude transcripts asked for as Codex, with one clear warning and no damage reported' {
         $files = Get-TokenUsage -Path (Join-Path $root '.claude') -Client codex -WarningVariable warned -WarningAction SilentlyContinue -ErrorVariable failed

@@ -491,3 +491,46 @@ INSERT INTO message VALUES
         $result.Errors[0].Message | Should -Match 'copy the database with its ''-wal'' file'
     }
 }
+
+Describe 'The SQLite engine missing for a moment' -Skip:(-not $IsLinux) {
+    # A failed load of the native engine used to stay failed for the whole session: every database was unreadable until
+    # PowerShell was restarted. Now the next read tries again.
+    It 'is an error naming the engine while it is missing, and databases read again once it is back, in the same session' {
+        $data = Join-Path $TestDrive 'engine/opencode'
+        New-Item -ItemType Directory -Force -Path $data | Out-Null
+        $path = Join-Path $data 'opencode.db'
+        Set-Content -Path $path -Value 'not yet a database'
+        Get-TokenUsage -Path $data -Client opencode -NoCache -ErrorAction SilentlyContinue | Out-Null   # loads the module's SQLite here
+        Remove-Item -LiteralPath $path
+        $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$path;Pooling=False")
+        $connection.Open()
+        try {
+            $command = $connection.CreateCommand()
+            $command.CommandText = "CREATE TABLE session (id text PRIMARY KEY, directory text NOT NULL); CREATE TABLE message (id text PRIMARY KEY, session_id text NOT NULL, data text NOT NULL); INSERT INTO session VALUES ('ses_1', '/w'); INSERT INTO message VALUES ('m1', 'ses_1', '{""role"":""assistant"",""modelID"":""claude-sonnet-4-5"",""time"":{""created"":1783000000000},""tokens"":{""input"":100,""output"":50,""reasoning"":0,""cache"":{""read"":0,""write"":0}}}');"
+            $command.ExecuteNonQuery() | Out-Null
+        }
+        finally { $connection.Dispose() }
+
+        $module = Join-Path $TestDrive 'module/TokUsage'
+        Copy-Item -Recurse -Path (Split-Path (Resolve-Path $script:ModuleManifest).Path) -Destination $module
+        $child = Invoke-PwshWithDeadline -Arguments (Join-Path $module 'TokUsage.psd1'), (Join-Path $module 'runtimes/linux-x64'), $data -Text {
+            param($Manifest, $Engine, $Folder)
+            Import-Module $Manifest
+            Rename-Item -LiteralPath $Engine -NewName 'linux-x64.away'
+            $before = @(Get-TokenUsage -Path $Folder -Client opencode -NoCache -ErrorVariable missing -ErrorAction SilentlyContinue)
+            Rename-Item -LiteralPath "$Engine.away" -NewName 'linux-x64'
+            $after = @(Get-TokenUsage -Path $Folder -Client opencode -NoCache -ErrorVariable later -ErrorAction SilentlyContinue)
+            [pscustomobject]@{
+                Missing = @($missing | ForEach-Object { $_.Exception.Message }); Before = $before.Count
+                Later = @($later | ForEach-Object { $_.Exception.Message }); Tokens = ($after | Measure-Object TotalTokens -Sum).Sum
+            } | ConvertTo-Json -Compress
+        }.ToString()
+        $child.Finished | Should -BeTrue
+        $result = $child.Output | ConvertFrom-Json
+        $result.Before | Should -Be 0
+        @($result.Missing).Count | Should -Be 1
+        $result.Missing[0] | Should -Match 'no SQLite engine for linux-x64'
+        $result.Later | Should -BeNullOrEmpty
+        $result.Tokens | Should -Be 150
+    }
+}

@@ -170,12 +170,10 @@ namespace TokUsage.Caching
                     // Messages of a file mostly share a model (and its string): resolved once per run of equal models.
                     model = m.Model;
                     quote = options.Prices.Resolve(model);
-                    priced = quote != null || ModelNames.IsSynthetic(model);
+                    priced = MessagePricing.IsPriced(quote is null ? CostSource.None : CostSource.Calculated, model);
                 }
 
-                var entry = quote is null
-                    ? new UsageEntry(m.Timestamp, m.Model, m.Tokens, 0m, CostSource.None, m.Fast)
-                    : new UsageEntry(m.Timestamp, m.Model, m.Tokens, CostCalculator.Cost(quote.Price, quote.BaseRates, m.Tokens, m.Fast || quote.Fast), CostSource.Calculated, m.Fast);
+                var entry = MessagePricing.Entry(m.Timestamp, m.Model, m.Tokens, quote, m.Fast);
                 result.Entries.Add(new KeyedEntry(m.HasKey, m.Key, entry, priced, response: m.Response));
             }
 

@@ -260,17 +260,14 @@ namespace TokUsage.Caching
                 for (var i = 0; i < models.Length; i++)
                 {
                     _quotes[i] = _options.Prices.Resolve(models[i]);
-                    _priced[i] = _quotes[i] != null || ModelNames.IsSynthetic(models[i]);
+                    _priced[i] = MessagePricing.IsPriced(_quotes[i] is null ? CostSource.None : CostSource.Calculated, models[i]);
                 }
             }
 
             [MethodImpl(Jit.Optimized)]
             public void Add(bool hasKey, in MessageKey key, in ResponseIdentity response, DateTimeOffset timestamp, int model, in TokenCounts tokens, bool fast, long bestTotal)
             {
-                var quote = _quotes[model];
-                var entry = quote is null
-                    ? new UsageEntry(timestamp, _models[model], tokens, 0m, CostSource.None, fast)
-                    : new UsageEntry(timestamp, _models[model], tokens, CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast), CostSource.Calculated, fast);
+                var entry = MessagePricing.Entry(timestamp, _models[model], tokens, _quotes[model], fast);
                 Result!.Entries.Add(new KeyedEntry(hasKey, key, entry, _priced[model], response: response));
             }
         }

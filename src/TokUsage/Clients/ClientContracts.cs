@@ -193,6 +193,12 @@ namespace TokUsage.Clients
         /// <see cref="IReleasesSessions"/>): about 300 bytes each.
         /// </summary>
         public int ReleaseSessionsAt { get; set; } = 32 * 1024;
+
+        /// <summary>
+        /// How long a read of an agent's database waits for the agent's write lock before reporting the database as
+        /// locked (5 s; <c>TOKUSAGE_SQLITE_BUSY_TIMEOUT_MS</c> changes it for a run).
+        /// </summary>
+        public TimeSpan DatabaseBusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
     }
 
     /// <summary>A counted message with its dedup identity, before the cross-file gate.</summary>

@@ -138,6 +138,11 @@ namespace TokUsage.Commands
 
             var clients = ClientRegistry.Named(_commandLineClients);
             var read = new ReadOptions(_prices!, new DateWindow(_zone, Since, Until));
+            if (int.TryParse(_environment!.Get("TOKUSAGE_SQLITE_BUSY_TIMEOUT_MS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var busy) && busy > 0)
+            {
+                read.DatabaseBusyTimeout = TimeSpan.FromMilliseconds(busy);
+            }
+
             var request = new ScanRequest(clients, _pathsGiven ? _targets : null, _environment!, read, ThrottleLimit)
             {
                 CacheDirectory = _cacheDirectory,

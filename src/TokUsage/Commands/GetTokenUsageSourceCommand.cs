@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using TokUsage.Clients;
 using TokUsage.Discovery;
+using TokUsage.Pipeline;
 using TokUsage.Hosting;
 
 namespace TokUsage.Commands

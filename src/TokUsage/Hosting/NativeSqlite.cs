@@ -16,14 +16,14 @@ namespace TokUsage.Hosting
     /// with <c>LoadLibrary</c>, which makes the later <c>DllImport</c> bind to the module already in the process.
     /// Both APIs are reached by reflection/P/Invoke because the module is compiled against netstandard2.0.</para>
     /// <para>Threads: <see cref="EnsureLoaded()"/> may be called from any worker; the first call does the work under a
-    /// lock, later calls return at once (or rethrow the first failure).</para>
+    /// lock, later calls return at once. A failed load is tried again by the next call (a database of a later run, or
+    /// of the same run), so a moment's missing file does not disable databases for the rest of the session.</para>
     /// </summary>
     internal static class NativeSqlite
     {
         private const string LibraryName = "e_sqlite3";
         private static readonly object Gate = new object();
-        private static bool _attempted;
-        private static Exception? _failure;
+        private static bool _loaded;
         private static IntPtr _handle;
 
         /// <summary>Full path of the engine the module loaded; null until loaded, or when the host's own probing found it.</summary>
@@ -75,23 +75,20 @@ namespace TokUsage.Hosting
         {
             lock (Gate)
             {
-                if (!_attempted)
+                if (_loaded)
                 {
-                    _attempted = true;
-                    try
-                    {
-                        Load(moduleDirectory);
-                    }
-                    catch (Exception e)
-                    {
-                        _failure = e is DllNotFoundException ? e : new DllNotFoundException(
-                            $"TokUsage could not load its SQLite engine for {RuntimeIdentifier} from '{PathIn(moduleDirectory)}': {e.Message}", e);
-                    }
+                    return;
                 }
 
-                if (_failure != null)
+                try
                 {
-                    throw _failure;
+                    Load(moduleDirectory);
+                    _loaded = true;
+                }
+                catch (Exception e) when (!(e is DllNotFoundException))
+                {
+                    throw new DllNotFoundException(
+                        $"TokUsage could not load its SQLite engine for {RuntimeIdentifier} from '{PathIn(moduleDirectory)}': {e.Message}", e);
                 }
             }
         }

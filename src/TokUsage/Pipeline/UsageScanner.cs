@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using TokUsage.Caching;
 using TokUsage.Clients;
 using TokUsage.Discovery;
+using TokUsage.Pricing;
 using TokUsage.Hosting;
 
 namespace TokUsage.Pipeline
@@ -38,8 +39,8 @@ namespace TokUsage.Pipeline
             var byPath = new Dictionary<string, SourceFile>(PathFacts.PathComparer);
             void Add(IClientSource client, FileInfo info, string root)
             {
-                // A file two clients' roots both hold goes to the client whose marker folder is nearest to it.
-                if (!byPath.TryGetValue(info.FullName, out var earlier) || MarkerDepth(client, Folders(info.FullName)) > MarkerDepth(earlier.Client, Folders(info.FullName)))
+                // A file two targets both hold goes to the client whose marker folder is nearest to it.
+                if (!byPath.TryGetValue(info.FullName, out var earlier) || LogOwnership.Nearer(client, earlier.Client, info.FullName))
                 {
                     if (!FileScanner.TryFacts(info, out var length, out var lastWrite))
                     {
@@ -60,30 +61,22 @@ namespace TokUsage.Pipeline
 
             if (_request.Targets is null)
             {
-                foreach (var client in _request.Clients)
+                void OnRoot(IClientSource client, ScanRoot root, bool exists)
                 {
-                    foreach (var root in client.DefaultRoots(_request.Environment))
+                    if (root.Warning != null)
                     {
-                        if (root.Warning != null)
-                        {
-                            sink.Warning(root.Warning);
-                        }
-
-                        if (!Directory.Exists(root.Directory))
-                        {
-                            if (root.NamedForClient)
-                            {
-                                sink.Warning($"{root.Origin} names '{root.Directory}', which does not exist; no {client.Id} logs are read from it.");
-                            }
-
-                            continue;
-                        }
-
-                        foreach (var info in FileScanner.Walk(root.Directory, client.IsUsageFile, OnError, OnPassedOver, root.Recursive))
-                        {
-                            Add(client, info, root.Directory);
-                        }
+                        sink.Warning(root.Warning);
                     }
+
+                    if (!exists && root.NamedForClient)
+                    {
+                        sink.Warning($"{root.Origin} names '{root.Directory}', which does not exist; no {client.Id} logs are read from it.");
+                    }
+                }
+
+                foreach (var found in LogOwnership.WalkDefaultFolders(_request.Clients, _request.Environment, OnRoot, OnError, OnPassedOver).Values)
+                {
+                    Add(found.Client, found.Info, found.Root.Directory);
                 }
             }
             else
@@ -98,7 +91,7 @@ namespace TokUsage.Pipeline
                         var foreign = new SortedDictionary<string, int>(StringComparer.Ordinal);
                         foreach (var info in FileScanner.Walk(target.Path, p => clients.Any(c => c.IsUsageFile(p)), OnError, OnPassedOver))
                         {
-                            var owner = Owner(info.FullName, clients, out var other);
+                            var owner = LogOwnership.Owner(info.FullName, clients, out var other);
                             if (owner is null)
                             {
                                 foreign[other!.Id] = foreign.TryGetValue(other.Id, out var n) ? n + 1 : 1;
@@ -116,7 +109,7 @@ namespace TokUsage.Pipeline
                         continue;
                     }
 
-                    var fileOwner = Owner(target.Path, clients, out var otherOwner);
+                    var fileOwner = LogOwnership.Owner(target.Path, clients, out var otherOwner);
                     if (fileOwner is null)
                     {
                         var reason = otherOwner is null ? string.Empty : $" It is a {otherOwner.Id} log (it lies in its folders): name -Client {otherOwner.Id}, or leave -Client out.";
@@ -181,74 +174,7 @@ namespace TokUsage.Pipeline
             public int Compare(string? x, string? y) => FileScanner.CompareOrdinal(x!, y!);
         }
 
-        /// <summary>
-        /// The client among <paramref name="candidates"/> that reads a file under -Path. The file belongs to the client,
-        /// of all clients, whose marker folder (<c>.claude</c>, <c>.codex</c>, <c>.gemini</c>…) is nearest to it; when
-        /// that client is not a candidate, nobody here reads it and <paramref name="foreign"/> names its owner (a client
-        /// whose marker folder encloses another's layout, <see cref="IEnclosingMarkers"/>, wins wherever its marker is). A file
-        /// under no client's folders goes to the first candidate (registry order) that reads its kind of file.
-        /// </summary>
-        private static IClientSource? Owner(string path, IReadOnlyList<IClientSource> candidates, out IClientSource? foreign)
-        {
-            foreign = null;
-            IClientSource? marked = null;
-            var markedDepth = -1;
-            string[]? folders = null; // split once per file, not once per client that reads its kind of file
-            foreach (var client in ClientRegistry.All)
-            {
-                if (client.IsUsageFile(path))
-                {
-                    var depth = MarkerDepth(client, folders ??= Folders(path));
-                    if (depth >= 0 && client is IEnclosingMarkers enclosing && enclosing.MarkersEnclose)
-                    {
-                        depth = int.MaxValue; // its folder holds the other client's layout: nearer markers inside it are its own
-                    }
-
-                    if (depth > markedDepth)
-                    {
-                        marked = client;
-                        markedDepth = depth;
-                    }
-                }
-            }
-
-            if (marked != null)
-            {
-                var candidate = candidates.FirstOrDefault(c => c.Id == marked.Id);
-                if (candidate != null)
-                {
-                    return candidate;
-                }
-
-                foreign = marked;
-                return null;
-            }
-
-            return candidates.FirstOrDefault(c => c.IsUsageFile(path));
-        }
-
         private static string Ids(IEnumerable<IClientSource> clients) => string.Join(", ", clients.Select(c => c.Id));
-
-        /// <summary>The folder names of a file's path, outermost first.</summary>
-        private static string[] Folders(string path) => (Path.GetDirectoryName(path) ?? "").Split(new[] { '/', '\\' }, StringSplitOptions.RemoveEmptyEntries);
-
-        /// <summary>Index of the deepest of <paramref name="folders"/> that is one of the client's markers; -1 when none is.</summary>
-        private static int MarkerDepth(IClientSource client, string[] folders)
-        {
-            var markers = client.Markers;
-            for (var i = folders.Length - 1; i >= 0; i--)
-            {
-                for (var m = 0; m < markers.Count; m++)
-                {
-                    if (string.Equals(markers[m], folders[i], StringComparison.OrdinalIgnoreCase))
-                    {
-                        return i;
-                    }
-                }
-            }
-
-            return -1;
-        }
 
         public void Run(IScanSink sink, CancellationToken cancel)
         {
@@ -617,11 +543,10 @@ namespace TokUsage.Pipeline
                         project = stored.Project;
                     }
 
-                    var (cost, costSource) = Clients.Common.Recording.Price(_request.Read, stored.Model, stored.Tokens, stored.Fast, stored.ReportedCost, stored.Markup);
-
-                    var entry = new UsageEntry(stored.Timestamp, stored.Model, stored.Tokens, cost, costSource, stored.Fast, stored.Markup);
+                    var quote = stored.ReportedCost > 0 ? null : _request.Read.Prices.Resolve(stored.Model);
+                    var entry = MessagePricing.Entry(stored.Timestamp, stored.Model, stored.Tokens, quote, stored.Fast, stored.ReportedCost, stored.Markup);
                     entry.Identify(stored.Key);
-                    session.Add(new KeyedEntry(true, stored.Key, entry, costSource != CostSource.None || ModelNames.IsSynthetic(stored.Model)));
+                    session.Add(new KeyedEntry(true, stored.Key, entry, MessagePricing.IsPriced(entry.CostSource, stored.Model)));
                 }
 
                 Flush();

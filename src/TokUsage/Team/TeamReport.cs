@@ -178,7 +178,7 @@ namespace TokUsage.Team
 
         private NameList UnpricedList(string model, CostSource source)
         {
-            if (source != CostSource.None || ModelNames.IsSynthetic(model))
+            if (MessagePricing.IsPriced(source, model))
             {
                 return NameList.Empty;
             }

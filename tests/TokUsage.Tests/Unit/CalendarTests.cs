@@ -9,18 +9,27 @@ namespace TokUsage.Tests.Unit
     {
         [Theory]
         [InlineData("Europe/Berlin", "Europe/Berlin")]
-        [InlineData("W. Europe Standard Time", null)]
+        [InlineData("W. Europe Standard Time", "W. Europe Standard Time")]
         [InlineData("utc", "UTC")]
         [InlineData("  ", null)]
         public void TimeZonesResolveFromIanaAndWindowsIds(string id, string? expectedId)
         {
             var zone = TimeZoneResolver.Resolve(id);
-            if (expectedId != null)
+            if (expectedId is null)
+            {
+                Assert.Same(TimeZoneInfo.Local, zone); // blank: the local zone
+                return;
+            }
+
+            // The same rules as the zone named (an IANA id and its Windows id are one zone, whichever the OS names).
+            var expected = TimeZoneResolver.Resolve(expectedId == "W. Europe Standard Time" ? "Europe/Berlin" : expectedId);
+            var summer = new DateTime(2026, 7, 1, 12, 0, 0, DateTimeKind.Utc);
+            var winter = new DateTime(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+            Assert.Equal((expected.GetUtcOffset(winter), expected.GetUtcOffset(summer)), (zone.GetUtcOffset(winter), zone.GetUtcOffset(summer)));
+            if (expectedId != "W. Europe Standard Time")
             {
                 Assert.Equal(expectedId, zone.Id);
             }
-
-            Assert.NotNull(zone);
         }
 
         [Theory]

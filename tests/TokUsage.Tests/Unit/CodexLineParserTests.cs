@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using CsCheck;
+using TokUsage.Clients;
 using TokUsage.Clients.Codex;
 using TokUsage.Tests.Support;
 using Xunit;
@@ -11,25 +12,27 @@ using Xunit;
 namespace TokUsage.Tests.Unit
 {
     /// <summary>The streaming Codex line parser must count exactly as the document path, whatever the line looks like.</summary>
-    [Collection(CodexFastPathCollection.Name)]
     public sealed class CodexLineParserTests
     {
-        /// <summary>Runs <paramref name="scan"/> with the fast path off and on; both must see the same objects.</summary>
-        private static void BothPathsAgree(Func<List<string>> scan)
+        /// <summary>Each rollout read with the streaming parser and as documents must give the same snapshot.</summary>
+        private static void BothPathsAgree(IEnumerable<string> rollouts)
         {
-            List<string> slow, fast;
-            try
+            foreach (var path in rollouts)
             {
-                CodexFileReader.FastPath = false;
-                slow = scan();
+                var file = new SourceFile(CodexSource.Instance, path, new FileInfo(path).Length, File.GetLastWriteTimeUtc(path), Path.GetDirectoryName(path)!);
+                Assert.Equal(
+                    Describe(CodexFileReader.ReadSnapshot(file, System.Threading.CancellationToken.None, streamingParser: false)),
+                    Describe(CodexFileReader.ReadSnapshot(file, System.Threading.CancellationToken.None, streamingParser: true)));
             }
-            finally
-            {
-                CodexFileReader.FastPath = true;
-            }
+        }
 
-            fast = scan();
-            Assert.Equal(slow, fast);
+        /// <summary>Everything a snapshot says, as text: session, damage, and each message with its key.</summary>
+        private static List<string> Describe(TokUsage.Caching.FileSnapshot snapshot)
+        {
+            var lines = new List<string> { $"{snapshot.SessionId} {snapshot.Project} {snapshot.Parent} {snapshot.SkippedLines} {snapshot.Error?.GetType().Name}" };
+            lines.AddRange(snapshot.SkippedSamples.Select(s => $"skip {s.LineNumber} {s.Reason}"));
+            lines.AddRange(snapshot.Messages.Select(m => $"{m.HasKey} {Convert.ToBase64String(m.Key.ToBytes())} {m.Timestamp:O} {m.Model} {m.Tokens.Input} {m.Tokens.CacheRead} {m.Tokens.Output} {m.Tokens.Reasoning} {m.Fast}"));
+            return lines;
         }
 
         /// <summary>
@@ -65,7 +68,7 @@ namespace TokUsage.Tests.Unit
             foreach (var seed in new[] { 7, 8, 9 })
             {
                 var home = TokUsage.TestData.CodexHomeGenerator.Generate(dir.Combine("h" + seed), new TokUsage.TestData.CodexHomeOptions { Seed = seed, Sessions = 30 });
-                BothPathsAgree(() => CacheTests.Seen(CacheTests.Scan(home.CodexHome, null, client: CodexSource.Instance).Files));
+                BothPathsAgree(home.Files);
             }
         }
 
@@ -116,19 +119,8 @@ namespace TokUsage.Tests.Unit
             {
                 var sample = Directory.CreateDirectory(Path.Combine(folder, $"{index++:D5}")).FullName;
                 File.WriteAllText(Path.Combine(sample, "rollout-1.jsonl"), meta + "\n" + string.Join("\n", lines) + "\n", new UTF8Encoding(false));
-                BothPathsAgree(() =>
-                {
-                    var files = CacheTests.Scan(sample, null, workers: 1, client: CodexSource.Instance).Files;
-                    return CacheTests.Seen(files).Concat(files.SelectMany(f => f.Entries.Select(e => $"{e.Timestamp:O} {e.Model} {e.InputTokens} {e.CacheReadTokens} {e.OutputTokens} {e.ReasoningTokens}"))).ToList();
-                });
+                BothPathsAgree(new[] { Path.Combine(sample, "rollout-1.jsonl") });
             }, iter: 300, threads: 1);
         }
-    }
-
-    /// <summary>Tests that switch <see cref="CodexFileReader.FastPath"/> (process-wide) run alone.</summary>
-    [CollectionDefinition(Name, DisableParallelization = true)]
-    public sealed class CodexFastPathCollection
-    {
-        public const string Name = "Codex fast path switch";
     }
 }

@@ -126,8 +126,10 @@ namespace TokUsage.Tests.Unit
         {
             var files = Files(1000, i => 10);
             using var cancel = new CancellationTokenSource();
+            var started = 0;
             var pipeline = new ScanPipeline(files, (f, _, token) =>
             {
+                Interlocked.Increment(ref started);
                 if (f.Path.EndsWith("00001.jsonl", StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException("reader bug");
@@ -140,10 +142,14 @@ namespace TokUsage.Tests.Unit
             Assert.True(pipeline.TryTakeNext(5000, out var first) && first!.Error is null);
             Assert.True(pipeline.TryTakeNext(5000, out var second) && second!.Error is InvalidOperationException);
             cancel.Cancel();
-            var clock = Stopwatch.StartNew();
             Assert.ThrowsAny<OperationCanceledException>(() => pipeline.TryTakeNext(5000, out _));
-            pipeline.Dispose();
-            Assert.True(clock.ElapsedMilliseconds < 2000, $"stop took {clock.ElapsedMilliseconds} ms");
+            // Dispose joins the workers: it must return (a hang is the failure, not a slow machine), and no reader may
+            // start after the cancel — each of the 1000 files would otherwise take its 20 ms.
+            var startedAtCancel = Volatile.Read(ref started);
+            var dispose = new Thread(pipeline.Dispose);
+            dispose.Start();
+            Assert.True(dispose.Join(TimeSpan.FromSeconds(60)), "the workers were not joined");
+            Assert.True(Volatile.Read(ref started) <= startedAtCancel + 2, $"{Volatile.Read(ref started) - startedAtCancel} readers started after the cancel");
         }
 
         [Fact]

@@ -24,25 +24,21 @@ namespace TokUsage.Clients.Codex
     /// </summary>
     internal static class CodexFileReader
     {
-        /// <summary>
-        /// Whether token counts and turn contexts are read by <see cref="CodexLineParser"/> (true) or as documents. Always
-        /// true in use; tests switch it off to check that both paths count exactly alike.
-        /// </summary>
-        internal static bool FastPath { get; set; } = true;
-
         public static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) =>
             ReadSnapshot(file, cancel).ToParsed(file, options);
 
         /// <summary>
         /// Reads the rollout whole. Not resumable: a fork's or sub-agent's early lines decide how later ones count, so an
-        /// appended rollout is read again (the cache still spares unchanged ones).
+        /// appended rollout is read again (the cache still spares unchanged ones). <paramref name="streamingParser"/>:
+        /// token counts and turn contexts are read by <see cref="CodexLineParser"/> (always, in use), or else as documents
+        /// (tests compare the two).
         /// </summary>
         [MethodImpl(Jit.Optimized)]
-        public static FileSnapshot ReadSnapshot(SourceFile file, CancellationToken cancel)
+        public static FileSnapshot ReadSnapshot(SourceFile file, CancellationToken cancel, bool streamingParser = true)
         {
             var result = new FileSnapshot("", "") { HasLineage = true };
             var state = new State(file, (line, reason) => result.Skip(line, reason));
-            result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, state.Line, (line, reason) => result.Skip(line, reason), FastPath ? state.TryFast : null);
+            result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, state.Line, (line, reason) => result.Skip(line, reason), streamingParser ? state.TryFast : null);
             if (result.Error != null)
             {
                 return result;

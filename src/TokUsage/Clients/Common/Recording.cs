@@ -31,37 +31,13 @@ namespace TokUsage.Clients.Common
                 return;
             }
 
-            var (cost, source) = Price(options, model, tokens, fast, reportedCost, markup);
-
-            var entry = new UsageEntry(timestamp.ToUniversalTime(), model, tokens, cost, source, fast, markup);
-            result.Entries.Add(new KeyedEntry(key.HasValue, key ?? default, entry, source != CostSource.None || ModelNames.IsSynthetic(model), part));
+            var entry = MessagePricing.Entry(timestamp.ToUniversalTime(), model, tokens, reportedCost > 0 ? null : options.Prices.Resolve(model), fast, reportedCost, markup);
+            result.Entries.Add(new KeyedEntry(key.HasValue, key ?? default, entry, MessagePricing.IsPriced(entry.CostSource, model), part));
         }
 
-        /// <summary>
-        /// The cost of one message and where it comes from: a positive <paramref name="reportedCost"/> is the provider's
-        /// bill and is kept; otherwise the run's prices (table and overrides) compute it; a model nothing prices costs 0
-        /// with source None (the caller lists it in UnpricedModels). A computed cost is times <paramref name="markup"/> (a
-        /// reseller's surcharge); a reported one is the bill as it is. <paramref name="inputSide"/> prices the sums of many
-        /// requests that share one long-context tier at that tier (the team report); null: <paramref name="tokens"/> is one request.
-        /// </summary>
-        public static (decimal Cost, CostSource Source) Price(ReadOptions options, string model, in TokenCounts tokens, bool fast, decimal? reportedCost = null, decimal markup = 1m, long? inputSide = null)
-        {
-            if (reportedCost > 0)
-            {
-                return (reportedCost.Value, CostSource.Reported);
-            }
-
-            var quote = options.Prices.Resolve(model);
-            if (quote is null)
-            {
-                return (0m, CostSource.None);
-            }
-
-            var cost = inputSide is null
-                ? CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast)
-                : CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast, inputSide.Value);
-            return (cost * markup, CostSource.Calculated);
-        }
+        /// <summary>The cost of one message with the run's prices (<see cref="MessagePricing.Cost"/>).</summary>
+        public static (decimal Cost, CostSource Source) Price(ReadOptions options, string model, in TokenCounts tokens, bool fast, decimal? reportedCost = null, decimal markup = 1m, long? inputSide = null) =>
+            MessagePricing.Cost(reportedCost > 0 ? null : options.Prices.Resolve(model), tokens, fast, reportedCost, markup, inputSide);
 
         /// <summary>
         /// The counts of a record that may carry only a total (Qwen and Gemini <c>usageMetadata</c> with only

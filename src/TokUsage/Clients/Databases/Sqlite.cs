@@ -90,7 +90,7 @@ namespace TokUsage.Clients.Databases
 
             try
             {
-                using (var database = Sqlite.OpenReadOnly(path))
+                using (var database = Sqlite.OpenReadOnly(path, options.DatabaseBusyTimeout))
                 using (Sqlite.InterruptOn(database, cancel))
                 {
                     _readDatabase(database, result, options, cancel);
@@ -107,7 +107,7 @@ namespace TokUsage.Clients.Databases
             }
             catch (SqliteException e)
             {
-                Fail(result, new IOException(Sqlite.Describe(e), e));
+                Fail(result, new IOException(Sqlite.Describe(e, options.DatabaseBusyTimeout), e));
             }
             catch (Exception e) when (e is DllNotFoundException || e is UnsupportedSchemaException || LogFiles.IsReadFailure(e))
             {
@@ -184,12 +184,9 @@ namespace TokUsage.Clients.Databases
         }
     }
 
-    /// <summary>Opening and inspecting databases the agents own. Stateless except for the busy timeout, which tests lower.</summary>
+    /// <summary>Opening and inspecting databases the agents own. Stateless: the busy timeout comes with each read's options.</summary>
     internal static class Sqlite
     {
-        /// <summary>How long a read waits for a writer's lock before the database is reported as locked.</summary>
-        internal static int BusyTimeoutMilliseconds { get; set; } = 5000;
-
         /// <summary>
         /// Opens a database for reading only, never for writing: read-only mode (SQLite refuses any write, and does not
         /// checkpoint or delete the agent's WAL file), <c>query_only</c>, no pooling (the file is closed when the
@@ -208,8 +205,10 @@ namespace TokUsage.Clients.Databases
             begin.ExecuteNonQuery();
         }
 
-        public static SqliteConnection OpenReadOnly(string path)
+        /// <param name="busyTimeout">How long a read waits for a writer's lock before the database is reported as locked.</param>
+        public static SqliteConnection OpenReadOnly(string path, TimeSpan busyTimeout)
         {
+            var busyMilliseconds = (int)Math.Max(1, Math.Min(int.MaxValue, busyTimeout.TotalMilliseconds));
             NativeSqlite.EnsureLoaded();
             var builder = new SqliteConnectionStringBuilder
             {
@@ -217,7 +216,7 @@ namespace TokUsage.Clients.Databases
                 Mode = SqliteOpenMode.ReadOnly,
                 Cache = SqliteCacheMode.Private,
                 Pooling = false,
-                DefaultTimeout = Math.Max(1, BusyTimeoutMilliseconds / 1000),
+                DefaultTimeout = Math.Max(1, busyMilliseconds / 1000),
             };
             var connection = new SqliteConnection(builder.ToString());
             try
@@ -225,7 +224,7 @@ namespace TokUsage.Clients.Databases
                 connection.Open();
                 using (var pragma = connection.CreateCommand())
                 {
-                    pragma.CommandText = "PRAGMA busy_timeout = " + BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture) + "; PRAGMA query_only = 1;";
+                    pragma.CommandText = "PRAGMA busy_timeout = " + busyMilliseconds.ToString(CultureInfo.InvariantCulture) + "; PRAGMA query_only = 1;";
                     pragma.ExecuteNonQuery();
                 }
 
@@ -369,13 +368,13 @@ namespace TokUsage.Clients.Databases
         }
 
         /// <summary>The user-facing reason a database could not be read.</summary>
-        public static string Describe(SqliteException e)
+        public static string Describe(SqliteException e, TimeSpan busyTimeout)
         {
             switch (e.SqliteErrorCode)
             {
                 case 5: // SQLITE_BUSY
                 case 6: // SQLITE_LOCKED
-                    return $"the database is locked by another process (waited {BusyTimeoutMilliseconds} ms); nothing was read from it — run again when the agent is idle. SQLite: {e.Message}";
+                    return $"the database is locked by another process (waited {(long)busyTimeout.TotalMilliseconds} ms); nothing was read from it — run again when the agent is idle. SQLite: {e.Message}";
                 case 8: // SQLITE_READONLY
                 case 14: // SQLITE_CANTOPEN
                     return DescribeRefusedInPlace(null, e);
