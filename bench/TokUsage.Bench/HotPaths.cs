@@ -10,6 +10,9 @@ using TokUsage.Clients.Claude;
 using TokUsage.Parsing;
 using TokUsage.Pipeline;
 using TokUsage.TestData;
+using TokUsage.Primitives;
+using TokUsage.Aggregation;
+using TokUsage.Discovery;
 
 namespace TokUsage.Bench
 {

@@ -6,6 +6,7 @@ using System.Threading;
 using TokUsage.Clients;
 using TokUsage.Clients.Claude;
 using TokUsage.Parsing;
+using TokUsage.Discovery;
 
 namespace TokUsage.Bench
 {

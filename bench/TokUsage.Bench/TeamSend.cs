@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.Threading;
 using TokUsage.Pipeline;
 using TokUsage.Team;
+using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage.Bench
 {

@@ -11,6 +11,8 @@ using TokUsage.Clients.Claude;
 using TokUsage.Clients.Codex;
 using TokUsage.Clients.Databases;
 using TokUsage.Pricing;
+using TokUsage.Discovery;
+using TokUsage.Model;
 
 namespace TokUsage.Fuzz
 {
@@ -172,7 +174,7 @@ namespace TokUsage.Fuzz
             {
                 var resealed = (byte[])input.Clone();
                 var body = resealed.Length - 8;
-                BitConverter.GetBytes(Pipeline.XxHash64.Hash(resealed.AsSpan(0, body), SnapshotCodec.ChecksumSeed)).CopyTo(resealed, body);
+                BitConverter.GetBytes(Primitives.XxHash64.Hash(resealed.AsSpan(0, body), SnapshotCodec.ChecksumSeed)).CopyTo(resealed, body);
                 DecodeRecord(resealed);
             }
         }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace TokUsage
+namespace TokUsage.Aggregation
 {
     /// <summary>What Measure-TokenUsage -ActiveTime measures with: the idle gap and the zone days are cut in.</summary>
     internal sealed class ActivityOptions

@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using TokUsage.Pricing;
 
-namespace TokUsage
+namespace TokUsage.Aggregation
 {
     /// <summary>
     /// Billing blocks (ccusage's <c>blocks</c>): a block starts at the UTC hour of the first message not in an earlier

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
+using TokUsage.Model;
 
-namespace TokUsage
+namespace TokUsage.Aggregation
 {
     /// <summary>The per-file facts a fold needs, whether they came from a typed UsageFile or a deserialized one.</summary>
     internal readonly struct FoldSource

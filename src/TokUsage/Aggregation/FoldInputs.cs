@@ -6,8 +6,11 @@ using System.Linq;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
 using TokUsage.Hosting;
+using TokUsage.Primitives;
+using TokUsage.Pricing;
+using TokUsage.Model;
 
-namespace TokUsage
+namespace TokUsage.Aggregation
 {
     /// <summary>
     /// Adapts Measure-TokenUsage input to the fold: typed <see cref="UsageFile"/> objects directly (the fast path), and

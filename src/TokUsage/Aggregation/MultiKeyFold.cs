@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace TokUsage
+namespace TokUsage.Aggregation
 {
     /// <summary>
     /// Folds by several keys at once (<c>-By Month, User</c>): the first key decides what a row is (a period, or a named

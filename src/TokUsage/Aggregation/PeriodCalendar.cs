@@ -2,8 +2,9 @@ using System;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using TokUsage.Hosting;
+using TokUsage.Primitives;
 
-namespace TokUsage
+namespace TokUsage.Aggregation
 {
     /// <summary>
     /// Cuts instants into calendar periods of one time zone. Each instant is converted with the zone's rules for that

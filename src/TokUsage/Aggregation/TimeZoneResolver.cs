@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace TokUsage
+namespace TokUsage.Aggregation
 {
     /// <summary>
     /// Resolves -TimeZone values. Accepts IANA ids (<c>Europe/Berlin</c>) and Windows ids (<c>W. Europe Standard Time</c>)

@@ -3,8 +3,11 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using TokUsage.Hosting;
+using TokUsage.Primitives;
+using TokUsage.Pricing;
+using TokUsage.Model;
 
-namespace TokUsage
+namespace TokUsage.Aggregation
 {
     /// <summary>
     /// Running totals of one Measure-TokenUsage group. Holds sums and small distinct sets (clients, models, sessions),

@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using TokUsage.Hosting;
+using TokUsage.Primitives;
+using TokUsage.Pricing;
 
-namespace TokUsage
+namespace TokUsage.Aggregation
 {
     /// <summary>
     /// Folds usage files into Measure-TokenUsage rows as they arrive. Keeps one <see cref="UsageAccumulator"/> per group

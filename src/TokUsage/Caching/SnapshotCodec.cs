@@ -7,6 +7,8 @@ using TokUsage.Clients;
 using TokUsage.Hosting;
 using TokUsage.Pipeline;
 using TokUsage.Pricing;
+using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage.Caching
 {

@@ -9,6 +9,7 @@ using TokUsage.Discovery;
 using TokUsage.Hosting;
 using TokUsage.Parsing;
 using TokUsage.Pipeline;
+using TokUsage.Primitives;
 
 namespace TokUsage.Caching
 {

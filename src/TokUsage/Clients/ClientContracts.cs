@@ -4,6 +4,8 @@ using System.Linq;
 using System.Threading;
 using TokUsage.Pipeline;
 using TokUsage.Pricing;
+using TokUsage.Discovery;
+using TokUsage.Primitives;
 
 namespace TokUsage.Clients
 {

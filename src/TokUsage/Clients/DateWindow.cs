@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using TokUsage.Hosting;
+using TokUsage.Primitives;
 
 namespace TokUsage.Clients
 {

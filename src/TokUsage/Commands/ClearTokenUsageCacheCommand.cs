@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using TokUsage.Caching;
 using TokUsage.Clients;
+using TokUsage.Discovery;
 
 namespace TokUsage.Commands
 {

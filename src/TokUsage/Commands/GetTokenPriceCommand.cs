@@ -7,6 +7,7 @@ using TokUsage.Clients;
 using TokUsage.Hosting;
 using TokUsage.Pipeline;
 using TokUsage.Pricing;
+using TokUsage.Discovery;
 
 namespace TokUsage.Commands
 {

@@ -5,6 +5,8 @@ using System.Threading;
 using TokUsage.Clients;
 using TokUsage.Hosting;
 using TokUsage.Team;
+using TokUsage.Aggregation;
+using TokUsage.Discovery;
 
 namespace TokUsage.Commands
 {

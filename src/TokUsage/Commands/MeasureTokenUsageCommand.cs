@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
+using TokUsage.Aggregation;
 
 namespace TokUsage.Commands
 {

@@ -1,4 +1,5 @@
 using TokUsage.Clients;
+using TokUsage.Discovery;
 
 namespace TokUsage.Commands
 {

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using Microsoft.Data.Sqlite;
 using TokUsage.Clients;
 using TokUsage.Storage;
+using TokUsage.Discovery;
 
 namespace TokUsage.Commands
 {

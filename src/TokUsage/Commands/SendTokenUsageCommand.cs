@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Threading;
 using TokUsage.Team;
+using TokUsage.Aggregation;
 
 namespace TokUsage.Commands
 {

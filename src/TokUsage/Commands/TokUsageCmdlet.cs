@@ -3,6 +3,8 @@ using System.Collections;
 using System.Management.Automation;
 using TokUsage.Clients;
 using TokUsage.Pricing;
+using TokUsage.Aggregation;
+using TokUsage.Discovery;
 
 namespace TokUsage.Commands
 {

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using TokUsage.Clients;
 using TokUsage.Pricing;
+using TokUsage.Discovery;
 
 namespace TokUsage.Commands
 {

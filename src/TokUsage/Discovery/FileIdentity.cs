@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using TokUsage.Pipeline;
+using TokUsage.Primitives;
 
 namespace TokUsage.Discovery
 {

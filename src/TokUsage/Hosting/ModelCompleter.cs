@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using TokUsage.Clients;
 using TokUsage.Pricing;
+using TokUsage.Discovery;
 
 namespace TokUsage.Hosting
 {

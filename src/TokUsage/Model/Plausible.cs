@@ -1,4 +1,4 @@
-namespace TokUsage
+namespace TokUsage.Model
 {
     /// <summary>
     /// The bounds past which a logged or configured number is damage, not usage: one rule for every reader, the price

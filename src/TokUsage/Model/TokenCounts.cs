@@ -1,4 +1,4 @@
-namespace TokUsage
+namespace TokUsage.Model
 {
     /// <summary>
     /// The five disjoint token buckets of one message, plus the 1-hour share of cache writes that pricing needs.

@@ -1,4 +1,5 @@
 using System;
+using TokUsage.Model;
 
 namespace TokUsage
 {
@@ -75,11 +76,11 @@ namespace TokUsage
         /// the usage store is keyed by. Set by the scanner on the pipeline thread before the entry is emitted; false
         /// <see cref="HasKey"/> for entries that did not come from Get-TokenUsage (deserialized objects).
         /// </summary>
-        internal Pipeline.MessageKey Key { get; private set; }
+        internal Primitives.MessageKey Key { get; private set; }
 
         internal bool HasKey { get; private set; }
 
-        internal void Identify(Pipeline.MessageKey key)
+        internal void Identify(Primitives.MessageKey key)
         {
             Key = key;
             HasKey = true;

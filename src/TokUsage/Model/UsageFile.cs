@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using TokUsage.Hosting;
+using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage
 {

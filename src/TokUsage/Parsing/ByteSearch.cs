@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TokUsage.Hosting;
+using TokUsage.Primitives;
 
 namespace TokUsage.Parsing
 {

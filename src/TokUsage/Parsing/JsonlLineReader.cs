@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using TokUsage.Hosting;
 using TokUsage.Pipeline;
+using TokUsage.Primitives;
 
 namespace TokUsage.Parsing
 {

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using TokUsage.Hosting;
 using TokUsage.Pipeline;
+using TokUsage.Primitives;
 
 namespace TokUsage.Parsing
 {

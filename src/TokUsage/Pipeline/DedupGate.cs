@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using TokUsage.Clients;
 using TokUsage.Hosting;
+using TokUsage.Primitives;
 
 namespace TokUsage.Pipeline
 {

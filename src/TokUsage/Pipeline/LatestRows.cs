@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using TokUsage.Clients;
+using TokUsage.Primitives;
 
 namespace TokUsage.Pipeline
 {

@@ -12,6 +12,7 @@ using TokUsage.Clients;
 using TokUsage.Discovery;
 using TokUsage.Pricing;
 using TokUsage.Hosting;
+using TokUsage.Primitives;
 
 namespace TokUsage.Pipeline
 {

@@ -1,4 +1,5 @@
 using System;
+using TokUsage.Model;
 
 namespace TokUsage.Pricing
 {

@@ -1,6 +1,6 @@
 using System;
 
-namespace TokUsage
+namespace TokUsage.Pricing
 {
     /// <summary>Facts about logged model names that are not about prices.</summary>
     internal static class ModelNames

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using TokUsage.Clients;
+using TokUsage.Discovery;
 
 namespace TokUsage.Pricing
 {
@@ -31,7 +32,7 @@ namespace TokUsage.Pricing
         /// <summary><see cref="RateCard.Base"/> of <see cref="Price"/>, worked out on first use (the price is complete by then).</summary>
         public RateCard BaseRates
         {
-            [MethodImpl(Hosting.Jit.Inline)]
+            [MethodImpl(Primitives.Jit.Inline)]
             get => (_baseRates ??= new StrongBox<RateCard>(RateCard.Base(Price))).Value;
         }
 

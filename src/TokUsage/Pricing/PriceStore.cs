@@ -3,6 +3,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using TokUsage.Clients;
+using TokUsage.Discovery;
 
 namespace TokUsage.Pricing
 {

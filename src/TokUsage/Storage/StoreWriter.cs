@@ -21,7 +21,7 @@ namespace TokUsage.Storage
         private readonly UsageStore _store;
         private readonly Func<string, bool> _keepsLatest;
         private readonly Dictionary<(string Client, string Path), long> _sources = new Dictionary<(string, string), long>();
-        private readonly byte[] _key = new byte[Pipeline.MessageKey.Size];
+        private readonly byte[] _key = new byte[Primitives.MessageKey.Size];
         private SqliteTransaction? _batch;
         private RawStatement? _insert;
         private int _inBatch;

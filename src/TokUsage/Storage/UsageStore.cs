@@ -8,6 +8,8 @@ using TokUsage.Clients;
 using TokUsage.Discovery;
 using TokUsage.Hosting;
 using TokUsage.Pipeline;
+using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage.Storage
 {

@@ -8,6 +8,8 @@ using NpgsqlTypes;
 using TokUsage.Clients;
 using TokUsage.Clients.Common;
 using TokUsage.Pricing;
+using TokUsage.Aggregation;
+using TokUsage.Model;
 
 namespace TokUsage.Team
 {

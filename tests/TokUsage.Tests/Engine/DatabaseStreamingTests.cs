@@ -12,6 +12,7 @@ using TokUsage.Pricing;
 using TokUsage.TestData;
 using TokUsage.Tests.Support;
 using Xunit;
+using TokUsage.Discovery;
 
 namespace TokUsage.Tests.Engine
 {

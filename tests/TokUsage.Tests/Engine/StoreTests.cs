@@ -13,6 +13,7 @@ using TokUsage.Storage;
 using TokUsage.Tests.Support;
 using TokUsage.Tests.Unit;
 using Xunit;
+using TokUsage.Discovery;
 
 namespace TokUsage.Tests.Engine
 {

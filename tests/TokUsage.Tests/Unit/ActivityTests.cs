@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using CsCheck;
 using Xunit;
+using TokUsage.Aggregation;
 
 namespace TokUsage.Tests.Unit
 {

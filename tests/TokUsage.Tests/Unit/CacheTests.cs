@@ -14,6 +14,9 @@ using TokUsage.Pipeline;
 using TokUsage.Pricing;
 using TokUsage.Tests.Support;
 using Xunit;
+using TokUsage.Discovery;
+using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage.Tests.Unit
 {
@@ -291,7 +294,7 @@ namespace TokUsage.Tests.Unit
 
         private static void Exec(string db, string sql)
         {
-            TokUsage.Hosting.NativeSqlite.EnsureLoaded();
+            TokUsage.Primitives.NativeSqlite.EnsureLoaded();
             using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
             connection.Open();
             using var command = connection.CreateCommand();

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using TokUsage.Clients;
 using Xunit;
+using TokUsage.Aggregation;
 
 namespace TokUsage.Tests.Unit
 {

@@ -27,7 +27,7 @@ namespace TokUsage.Tests.Unit
         }
 
         /// <summary>Everything a snapshot says, as text: session, damage, and each message with its key.</summary>
-        private static List<string> Describe(TokUsage.Caching.FileSnapshot snapshot)
+        private static List<string> Describe(TokUsage.Clients.FileSnapshot snapshot)
         {
             var lines = new List<string> { $"{snapshot.SessionId} {snapshot.Project} {snapshot.Parent} {snapshot.SkippedLines} {snapshot.Error?.GetType().Name}" };
             lines.AddRange(snapshot.SkippedSamples.Select(s => $"skip {s.LineNumber} {s.Reason}"));

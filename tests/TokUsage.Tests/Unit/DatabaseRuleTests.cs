@@ -10,6 +10,7 @@ using TokUsage.Discovery;
 using TokUsage.Hosting;
 using TokUsage.Tests.Support;
 using Xunit;
+using TokUsage.Primitives;
 
 namespace TokUsage.Tests.Unit
 {

@@ -3,6 +3,7 @@ using System.IO;
 using TokUsage.Clients;
 using TokUsage.Tests.Support;
 using Xunit;
+using TokUsage.Discovery;
 
 namespace TokUsage.Tests.Unit
 {

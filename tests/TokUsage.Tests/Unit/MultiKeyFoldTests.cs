@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Xunit;
+using TokUsage.Aggregation;
+using TokUsage.Model;
 
 namespace TokUsage.Tests.Unit
 {

@@ -11,6 +11,7 @@ using TokUsage.Pipeline;
 using TokUsage.Pricing;
 using TokUsage.Tests.Support;
 using Xunit;
+using TokUsage.Primitives;
 
 namespace TokUsage.Tests.Unit
 {

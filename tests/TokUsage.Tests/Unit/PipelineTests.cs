@@ -10,6 +10,9 @@ using TokUsage.Hosting;
 using TokUsage.Pipeline;
 using TokUsage.Tests.Support;
 using Xunit;
+using TokUsage.Discovery;
+using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage.Tests.Unit
 {

@@ -1,5 +1,6 @@
 using System;
 using Xunit;
+using TokUsage.Model;
 
 namespace TokUsage.Tests.Unit
 {

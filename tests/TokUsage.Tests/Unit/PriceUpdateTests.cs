@@ -179,7 +179,7 @@ namespace TokUsage.Tests.Unit
         {
             var compact = PriceUpdater.Validate(LiteLlmTable(), new Uri("https://example.invalid/p.json"), new DateTimeOffset(2025, 1, 2, 0, 0, 0, TimeSpan.Zero), null);
             var home = _dir.Combine("home");
-            var env = new TokUsage.Clients.ClientEnvironment(home, name => name == "XDG_CACHE_HOME" ? _dir.Combine("cache") : null);
+            var env = new TokUsage.Discovery.ClientEnvironment(home, name => name == "XDG_CACHE_HOME" ? _dir.Combine("cache") : null);
             PriceStore.Save(PriceStore.StoredPath(env), compact);
 
             var table = PriceStore.Current(env, out var problem);

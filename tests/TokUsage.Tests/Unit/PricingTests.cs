@@ -4,6 +4,7 @@ using System.IO;
 using TokUsage.Pricing;
 using TokUsage.Tests.Support;
 using Xunit;
+using TokUsage.Model;
 
 namespace TokUsage.Tests.Unit
 {

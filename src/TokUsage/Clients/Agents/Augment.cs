@@ -2,6 +2,8 @@ using System.IO;
 using System.Text.Json;
 using System.Threading;
 using TokUsage.Clients.Common;
+using TokUsage.Pricing;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Agents
 {

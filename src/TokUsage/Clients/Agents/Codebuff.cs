@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using TokUsage.Clients.Common;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Agents
 {

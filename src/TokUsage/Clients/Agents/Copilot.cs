@@ -5,6 +5,9 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using TokUsage.Clients.Common;
+using TokUsage.Discovery;
+using TokUsage.Pricing;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Agents
 {

@@ -7,6 +7,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using TokUsage.Clients.Common;
+using TokUsage.Discovery;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Agents
 {

@@ -5,6 +5,7 @@ using System.Text;
 using System.Threading;
 using Sylvan.Data.Csv;
 using TokUsage.Clients.Common;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Agents
 {

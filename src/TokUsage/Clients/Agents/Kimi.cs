@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using TokUsage.Clients.Common;
 using TokUsage.Discovery;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Agents
 {

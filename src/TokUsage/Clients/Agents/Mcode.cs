@@ -5,6 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using TokUsage.Clients.Common;
+using TokUsage.Pricing;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Agents
 {

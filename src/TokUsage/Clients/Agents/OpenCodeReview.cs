@@ -3,6 +3,8 @@ using System.Globalization;
 using System.IO;
 using System.Threading;
 using TokUsage.Clients.Common;
+using TokUsage.Pricing;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Agents
 {

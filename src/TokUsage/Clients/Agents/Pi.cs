@@ -6,6 +6,9 @@ using System.Text.Json;
 using System.Threading;
 using TokUsage.Clients.Common;
 using TokUsage.Pipeline;
+using TokUsage.Primitives;
+using TokUsage.Pricing;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Agents
 {

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 using TokUsage.Clients.Common;
+using TokUsage.Pricing;
 
 namespace TokUsage.Clients.Agents
 {

@@ -7,6 +7,7 @@ using TokUsage.Caching;
 using TokUsage.Hosting;
 using TokUsage.Parsing;
 using TokUsage.Pipeline;
+using TokUsage.Primitives;
 
 namespace TokUsage.Clients.Claude
 {

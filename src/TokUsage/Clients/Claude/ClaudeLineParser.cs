@@ -4,6 +4,9 @@ using System.Text.Json;
 using TokUsage.Hosting;
 using TokUsage.Parsing;
 using TokUsage.Pipeline;
+using TokUsage.Primitives;
+using TokUsage.Pricing;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Claude
 {

@@ -9,6 +9,9 @@ using TokUsage.Caching;
 using TokUsage.Clients.Common;
 using TokUsage.Hosting;
 using TokUsage.Parsing;
+using TokUsage.Primitives;
+using TokUsage.Pricing;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Codex
 {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using TokUsage.Clients.Common;
 using TokUsage.Hosting;
 using TokUsage.Parsing;
+using TokUsage.Primitives;
 
 namespace TokUsage.Clients.Codex
 {

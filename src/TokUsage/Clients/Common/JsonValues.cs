@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using TokUsage.Hosting;
+using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Common
 {

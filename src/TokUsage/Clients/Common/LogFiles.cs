@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using TokUsage.Hosting;
 using TokUsage.Parsing;
+using TokUsage.Primitives;
 
 namespace TokUsage.Clients.Common
 {

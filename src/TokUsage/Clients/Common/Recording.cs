@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Linq;
 using TokUsage.Pipeline;
 using TokUsage.Pricing;
+using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Common
 {

@@ -8,6 +8,8 @@ using Google.Protobuf;
 using Microsoft.Data.Sqlite;
 using TokUsage.Clients.Common;
 using TokUsage.Parsing;
+using TokUsage.Pricing;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Databases
 {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using TokUsage.Clients.Common;
+using TokUsage.Discovery;
 
 namespace TokUsage.Clients.Databases
 {

@@ -7,6 +7,8 @@ using System.Text.Json;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using TokUsage.Clients.Common;
+using TokUsage.Pricing;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Databases
 {

@@ -8,6 +8,8 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using TokUsage.Clients.Common;
+using TokUsage.Discovery;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Databases
 {
@@ -301,8 +303,8 @@ namespace TokUsage.Clients.Databases
                     tokens.CacheWrite.ToString(CultureInfo.InvariantCulture), cost?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
                     JsonValues.String(message, "mode", "agent") ?? string.Empty);
                 var bytes = System.Text.Encoding.UTF8.GetBytes(fingerprint);
-                var key = (Pipeline.XxHash64.Hash(bytes, 0x6F70656E636F6465UL), Pipeline.XxHash64.Hash(bytes, 0x666F726B636F7079UL));
-                var id = embeddedId is null ? 0UL : Pipeline.XxHash64.Hash(System.Text.Encoding.UTF8.GetBytes(embeddedId), 0x69UL) | 1UL;
+                var key = (Primitives.XxHash64.Hash(bytes, 0x6F70656E636F6465UL), Primitives.XxHash64.Hash(bytes, 0x666F726B636F7079UL));
+                var id = embeddedId is null ? 0UL : Primitives.XxHash64.Hash(System.Text.Encoding.UTF8.GetBytes(embeddedId), 0x69UL) | 1UL;
                 if (seen.TryGetValue(key, out var firstId))
                 {
                     if (id == 0 || firstId == 0 || id == firstId)
@@ -318,7 +320,7 @@ namespace TokUsage.Clients.Databases
 
             var when = time.ValueKind == JsonValueKind.Object && JsonValues.TryTimestamp(time, out var t, "created") ? t : Recording.WriteTime(result.Source);
             var identity = embeddedId ?? rowId;
-            result.Record(options, when, model, tokens, identity is null ? (Pipeline.MessageKey?)null : Recording.Key("message:" + identity),
+            result.Record(options, when, model, tokens, identity is null ? (Primitives.MessageKey?)null : Recording.Key("message:" + identity),
                 reportedCost: cost, part: part);
         }
 

@@ -7,6 +7,8 @@ using Microsoft.Data.Sqlite;
 using TokUsage.Clients.Common;
 using TokUsage.Discovery;
 using TokUsage.Hosting;
+using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Databases
 {

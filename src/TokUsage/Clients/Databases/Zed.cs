@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using TokUsage.Clients.Common;
+using TokUsage.Discovery;
+using TokUsage.Model;
 
 namespace TokUsage.Clients.Databases
 {

@@ -1,4 +1,6 @@
 using System;
+using TokUsage.Aggregation;
+using TokUsage.Model;
 
 namespace TokUsage
 {

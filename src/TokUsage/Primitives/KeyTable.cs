@@ -2,7 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using TokUsage.Hosting;
 
-namespace TokUsage.Pipeline
+namespace TokUsage.Primitives
 {
     /// <summary>
     /// An open-addressing map from <see cref="MessageKey"/> to an int (a reader's merge index: key → position).

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace TokUsage.Hosting
+namespace TokUsage.Primitives
 {
     /// <summary>
     /// Loads the module's own native SQLite engine (<c>runtimes/&lt;rid&gt;/native/</c> in the module folder) and hands it
@@ -22,6 +22,9 @@ namespace TokUsage.Hosting
     internal static class NativeSqlite
     {
         private const string LibraryName = "e_sqlite3";
+
+        /// <summary>Windows PowerShell 5.1 (.NET Framework), where the engine is preloaded with LoadLibrary.</summary>
+        private static bool IsNetFramework => RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
         private static readonly object Gate = new object();
         private static bool _loaded;
         private static IntPtr _handle;
@@ -98,7 +101,7 @@ namespace TokUsage.Hosting
             var path = PathIn(moduleDirectory);
             if (File.Exists(path))
             {
-                if (DependencyResolver.IsNeeded)
+                if (IsNetFramework)
                 {
                     // .NET Framework: a module loaded by full path is found by its base name by the later DllImport.
                     if (LoadLibraryW(path) == IntPtr.Zero)
@@ -113,7 +116,7 @@ namespace TokUsage.Hosting
 
                 LoadedFrom = path;
             }
-            else if (!DependencyResolver.IsNeeded && !Directory.Exists(Path.Combine(moduleDirectory, "runtimes")))
+            else if (!IsNetFramework && !Directory.Exists(Path.Combine(moduleDirectory, "runtimes")))
             {
                 // A development build hosted by an application that ships the engine through its own deps.json (the
                 // test suite): the host's probing finds it. A module folder with runtimes/ but not this RID is an error.

@@ -6,8 +6,10 @@ using TokUsage.Pipeline;
 using TokUsage.Pricing;
 using System.Runtime.CompilerServices;
 using TokUsage.Hosting;
+using TokUsage.Primitives;
+using TokUsage.Model;
 
-namespace TokUsage.Caching
+namespace TokUsage.Clients
 {
     /// <summary>
     /// A client whose reader can produce a <see cref="FileSnapshot"/>: the file's messages before pricing, plus, for

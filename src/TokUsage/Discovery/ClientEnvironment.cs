@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 
-namespace TokUsage.Clients
+namespace TokUsage.Discovery
 {
     /// <summary>
     /// The environment variables and home folder that decide where clients keep their logs. Captured once per cmdlet

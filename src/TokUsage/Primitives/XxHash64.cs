@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using TokUsage.Hosting;
 
-namespace TokUsage.Pipeline
+namespace TokUsage.Primitives
 {
     /// <summary>
     /// XXH64 (Yann Collet's xxHash, 64-bit variant) over a byte span. netstandard2.0 has no in-box non-cryptographic

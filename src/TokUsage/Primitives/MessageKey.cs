@@ -2,7 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using TokUsage.Hosting;
 
-namespace TokUsage.Pipeline
+namespace TokUsage.Primitives
 {
     /// <summary>
     /// Identity of one API message for deduplication: a 128-bit hash of the client's key text (for Claude Code

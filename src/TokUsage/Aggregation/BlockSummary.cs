@@ -1,4 +1,5 @@
 using System;
+using TokUsage.Aggregation;
 
 namespace TokUsage
 {

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace TokUsage.Hosting
+namespace TokUsage.Primitives
 {
     /// <summary>
     /// JIT hints for the hot paths. A Get-TokenUsage run is short and its loops are hot from the first file, but .NET's
