@@ -110,7 +110,7 @@ namespace TokUsage.Bench
         public int DedupGate()
         {
             var gate = new DedupGate();
-            var lane = gate.Lane("claude");
+            var lane = gate.ClaimedKeysOf("claude");
             var claimed = 0;
             for (var i = 0; i < _keys.Length; i++)
             {

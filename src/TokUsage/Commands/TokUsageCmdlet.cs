@@ -122,7 +122,7 @@ namespace TokUsage.Commands
         {
             try
             {
-                var given = priceOverride is null ? null : PriceOverrideSet.FromDictionary(Plain(priceOverride), "-PriceOverride");
+                var given = priceOverride is null ? null : PriceOverrideSet.FromDictionary(AsPlainDictionaries(priceOverride), "-PriceOverride");
                 return PriceBook.Load(env, given, WriteWarning);
             }
             catch (PriceOverrideException e)
@@ -133,7 +133,7 @@ namespace TokUsage.Commands
         }
 
         /// <summary>-PriceOverride values as plain dictionaries (a value may be a hashtable or a PSCustomObject).</summary>
-        private static IDictionary Plain(Hashtable overrides)
+        private static IDictionary AsPlainDictionaries(Hashtable overrides)
         {
             var result = new Hashtable(StringComparer.OrdinalIgnoreCase);
             foreach (DictionaryEntry entry in overrides)

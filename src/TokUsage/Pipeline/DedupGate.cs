@@ -8,29 +8,29 @@ namespace TokUsage.Pipeline
 {
     /// <summary>
     /// Cross-file deduplication: the first file in emission order owns a message; later copies (resumed sessions,
-    /// sub-agent progress echoes) are dropped. One lane per client, so equal ids of two clients never collide.
+    /// sub-agent progress echoes) are dropped. One set of claimed keys per client, so equal ids of two clients never collide.
     /// Runs once, on the pipeline thread, in emission order — which is what makes the result deterministic.
     /// Memory: 16 to 32 bytes per distinct message of the run (<see cref="KeySet"/>), twice that for Claude Code
     /// (its responses are kept too, for the side-chain rule).
     /// </summary>
     internal sealed class DedupGate
     {
-        private readonly Dictionary<string, KeySet> _lanes = new Dictionary<string, KeySet>();
+        private readonly Dictionary<string, KeySet> _claimedByClient = new Dictionary<string, KeySet>();
         private readonly Dictionary<string, string> _familyRoots = new Dictionary<string, string>();
         private readonly Dictionary<string, KeySet> _responses = new Dictionary<string, KeySet>();
 
         /// <summary>
-        /// Claims one message of <paramref name="lane"/> (the client's <see cref="Lane"/>) under its key and, for Claude
+        /// Claims one message under its key in <paramref name="claimed"/> (the client's set, <see cref="ClaimedKeysOf"/>) and, for Claude
         /// Code, its response: a side-chain line whose response (<c>message.id</c>) an earlier line already counted is a
         /// <c>/btw</c> replay of a parent message under a new <c>requestId</c> and is refused whatever its key (ccusage
         /// #913). Side-chain files are admitted after main transcripts (see the scanner's order), so the parent's own
         /// line is always the one counted. False: the message is a copy.
         /// </summary>
-        public bool TryClaim(string client, KeySet lane, in MessageKey key, in ResponseIdentity response)
+        public bool TryClaim(string client, KeySet claimed, in MessageKey key, in ResponseIdentity response)
         {
             if (!response.IsKnown)
             {
-                return lane.Add(key);
+                return claimed.Add(key);
             }
 
             var responses = Responses(client);
@@ -39,7 +39,7 @@ namespace TokUsage.Pipeline
                 return false;
             }
 
-            if (!lane.Add(key))
+            if (!claimed.Add(key))
             {
                 return false;
             }
@@ -60,12 +60,12 @@ namespace TokUsage.Pipeline
         }
 
         /// <summary>The client's set of claimed keys (looked up once per file, then claimed with <see cref="KeySet.Add"/>).</summary>
-        public KeySet Lane(string client)
+        public KeySet ClaimedKeysOf(string client)
         {
-            if (!_lanes.TryGetValue(client, out var seen))
+            if (!_claimedByClient.TryGetValue(client, out var seen))
             {
                 seen = new KeySet(1024);
-                _lanes.Add(client, seen);
+                _claimedByClient.Add(client, seen);
             }
 
             return seen;

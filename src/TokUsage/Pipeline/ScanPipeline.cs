@@ -43,7 +43,7 @@ namespace TokUsage.Pipeline
             _parse = parse;
             _byteBudget = Math.Max(1, byteBudget);
             _stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            Admit();
+            StartFilesWithinBudget();
             _workers = new Thread[Math.Max(1, Math.Min(workers, files.Count))];
             _taken = new SemaphoreSlim[_workers.Length];
             for (var i = 0; i < _workers.Length; i++)
@@ -96,7 +96,7 @@ namespace TokUsage.Pipeline
                     _admittedBytes -= size;
                     BytesTaken += size;
                     _nextTake++;
-                    Admit();
+                    StartFilesWithinBudget();
                     next = posted.File;
                     return true;
                 }
@@ -140,7 +140,7 @@ namespace TokUsage.Pipeline
             _stop.Dispose();
         }
 
-        private void Admit()
+        private void StartFilesWithinBudget()
         {
             while (_nextAdmit < _files.Count)
             {

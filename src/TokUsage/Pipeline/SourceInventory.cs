@@ -20,7 +20,7 @@ namespace TokUsage.Pipeline
             var counts = new Dictionary<(string Client, ScanRoot Root), (int Files, long Bytes, DateTime? Newest)>();
             foreach (var found in files.Values)
             {
-                if (!FileScanner.TryFacts(found.Info, out var length, out var written))
+                if (!FileScanner.TryLengthAndWriteTime(found.Info, out var length, out var written))
                 {
                     continue; // deleted since the folder was listed
                 }

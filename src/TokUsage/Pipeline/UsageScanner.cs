@@ -43,7 +43,7 @@ namespace TokUsage.Pipeline
                 // A file two targets both hold goes to the client whose marker folder is nearest to it.
                 if (!byPath.TryGetValue(info.FullName, out var earlier) || LogOwnership.Nearer(client, earlier.Client, info.FullName))
                 {
-                    if (!FileScanner.TryFacts(info, out var length, out var lastWrite))
+                    if (!FileScanner.TryLengthAndWriteTime(info, out var length, out var lastWrite))
                     {
                         if (sink.WantsVerbose)
                         {
@@ -260,19 +260,19 @@ namespace TokUsage.Pipeline
 
                     foreach (var admitted in admission.Offer(parsed))
                     {
-                        Admit(admitted, gate, _request.Read.Dates, sink, warnedUnpriced);
+                        GateAndEmit(admitted, gate, _request.Read.Dates, sink, warnedUnpriced);
                     }
                 }
             }
 
             foreach (var admitted in admission.Drain())
             {
-                Admit(admitted, gate, _request.Read.Dates, sink, warnedUnpriced);
+                GateAndEmit(admitted, gate, _request.Read.Dates, sink, warnedUnpriced);
             }
 
             foreach (var admitted in latestRows.Release())
             {
-                Admit(admitted, gate, _request.Read.Dates, sink, warnedUnpriced);
+                GateAndEmit(admitted, gate, _request.Read.Dates, sink, warnedUnpriced);
             }
 
             if (_request.History != null)
@@ -355,7 +355,7 @@ namespace TokUsage.Pipeline
         /// comes first so a message is owned by its first file whatever the window.
         /// </summary>
         [MethodImpl(Jit.Optimized)]
-        private static void Admit(ParsedFile parsed, DedupGate gate, DateWindow dates, IScanSink sink, HashSet<string> warnedUnpriced)
+        private static void GateAndEmit(ParsedFile parsed, DedupGate gate, DateWindow dates, IScanSink sink, HashSet<string> warnedUnpriced)
         {
             var path = parsed.Source.Path;
             if (parsed.Error != null)
@@ -379,11 +379,11 @@ namespace TokUsage.Pipeline
             }
 
             var client = parsed.Source.Client.Id;
-            var whole = new Collected();
-            var byPart = new Dictionary<SessionPart, Collected>();
+            var whole = new FileUsage();
+            var byPart = new Dictionary<SessionPart, FileUsage>();
             var duplicates = 0;
             var scope = parsed.Lineage is null ? (MessageKey?)null : MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(gate.FamilyRoot(client, parsed.Lineage)));
-            var lane = gate.Lane(client);
+            var clientKeys = gate.ClaimedKeysOf(client);
             Dictionary<MessageKey, int>? occurrences = null;
             foreach (var keyed in parsed.Entries)
             {
@@ -391,7 +391,7 @@ namespace TokUsage.Pipeline
                 if (keyed.HasKey)
                 {
                     claimed = scope.HasValue ? keyed.Key.Scoped(scope.Value) : keyed.Key;
-                    if (!gate.TryClaim(client, lane, claimed, keyed.Response))
+                    if (!gate.TryClaim(client, clientKeys, claimed, keyed.Response))
                     {
                         duplicates++;
                         continue;
@@ -400,7 +400,7 @@ namespace TokUsage.Pipeline
                 else
                 {
                     claimed = PlaceKey(path, keyed, occurrences ??= new Dictionary<MessageKey, int>());
-                    lane.Add(claimed); // unique to this file and place: claimed so the store's copy is known to be here
+                    clientKeys.Add(claimed); // unique to this file and place: claimed so the store's copy is known to be here
                 }
 
                 keyed.Entry.Identify(claimed);
@@ -410,14 +410,14 @@ namespace TokUsage.Pipeline
                     continue;
                 }
 
-                Collected target;
+                FileUsage target;
                 if (keyed.Part is null)
                 {
                     target = whole;
                 }
                 else if (!byPart.TryGetValue(keyed.Part, out target!))
                 {
-                    target = new Collected();
+                    target = new FileUsage();
                     byPart.Add(keyed.Part, target);
                 }
 
@@ -452,7 +452,7 @@ namespace TokUsage.Pipeline
             // Sessions of a database in the order they started (then first appearance), each with its own damage count.
             var parts = parsed.Parts
                 .Where(p => byPart.ContainsKey(p) || p.SkippedLines > 0)
-                .Select(p => (Part: p, Usage: byPart.TryGetValue(p, out var c) ? c : new Collected()))
+                .Select(p => (Part: p, Usage: byPart.TryGetValue(p, out var c) ? c : new FileUsage()))
                 .OrderBy(p => p.Usage.Entries.Count == 0 ? DateTimeOffset.MaxValue : p.Usage.Entries.Min(e => e.Timestamp))
                 .ThenBy(p => p.Part.Order);
             foreach (var (part, usage) in parts)
@@ -469,7 +469,7 @@ namespace TokUsage.Pipeline
         private static MessageKey PlaceKey(string path, in KeyedEntry keyed, Dictionary<MessageKey, int> occurrences)
         {
             var e = keyed.Entry;
-            var place = Clients.Common.Recording.ContentKey(
+            var place = Clients.Common.MessageRecorder.ContentKey(
                 e.Counts,
                 "place", path, keyed.Part?.SessionId ?? string.Empty, e.Timestamp.UtcTicks.ToString(CultureInfo.InvariantCulture), e.Model);
             occurrences.TryGetValue(place, out var before);
@@ -501,8 +501,8 @@ namespace TokUsage.Pipeline
                     continue;
                 }
 
-                var lane = gate.Lane(source.Client);
-                Collected? session = null;
+                var clientKeys = gate.ClaimedKeysOf(source.Client);
+                FileUsage? session = null;
                 string? sessionId = null;
                 string project = string.Empty;
                 void Flush()
@@ -531,7 +531,7 @@ namespace TokUsage.Pipeline
                         cancel.ThrowIfCancellationRequested(); // a database's source can hold a million rows
                     }
 
-                    if (lane.Contains(stored.Key) || !_request.Read.Dates.Includes(stored.Timestamp))
+                    if (clientKeys.Contains(stored.Key) || !_request.Read.Dates.Includes(stored.Timestamp))
                     {
                         continue; // a log of this run counted it, or it is outside the window
                     }
@@ -539,7 +539,7 @@ namespace TokUsage.Pipeline
                     if (session is null || !string.Equals(sessionId, stored.Session, StringComparison.Ordinal))
                     {
                         Flush();
-                        session = new Collected();
+                        session = new FileUsage();
                         sessionId = stored.Session;
                         project = stored.Project;
                     }
@@ -585,7 +585,7 @@ namespace TokUsage.Pipeline
         }
 
         /// <summary>The admitted messages of one output object. Pipeline thread only.</summary>
-        private sealed class Collected
+        private sealed class FileUsage
         {
             public List<UsageEntry> Entries { get; } = new List<UsageEntry>();
 

@@ -5,7 +5,7 @@ namespace TokUsage.Pricing
 {
     /// <summary>
     /// The one rule that turns a message's tokens into its cost, for every path a message takes: read from a log
-    /// (Recording), served from the per-file cache (FileSnapshot, SnapshotCodec), restored from the usage store, or summed
+    /// (MessageRecorder), served from the per-file cache (FileSnapshot, SnapshotCodec), restored from the usage store, or summed
     /// by the team database. Stateless; any thread.
     /// </summary>
     internal static class MessagePricing

@@ -87,7 +87,7 @@ namespace TokUsage.Team
                 var last = new DateTimeOffset(reader.GetFieldValue<DateTime>(17));
                 var inputSide = reader.GetInt64(18);
 
-                var (cost, costSource) = Recording.Price(_prices, model, tokens, fast, reported, markup, inputSide);
+                var (cost, costSource) = MessageRecorder.Price(_prices, model, tokens, fast, reported, markup, inputSide);
 
                 var source = new FoldSource(client, session, project, UnpricedList(model, costSource), machine, user);
                 fold.Add(source, new FoldEntry(first, model, tokens, cost, costSource, count));

@@ -131,12 +131,12 @@ namespace TokUsage.Tests.Unit
             Assert.Equal("z", gate.FamilyRoot("codex", new SessionLineage("y", "z"))); // parent not seen: its id is the root
             Assert.Equal("b", gate.FamilyRoot("other", new SessionLineage("c", "b"))); // per client: b unknown there
 
-            var key = Recording.Key("t:1:2:3:4:5");
-            var inA = key.Scoped(Recording.Key("a"));
-            Assert.NotEqual(inA, key.Scoped(Recording.Key("z")));
-            Assert.True(gate.TryClaim("codex", gate.Lane("codex"), inA, default));
-            Assert.False(gate.TryClaim("codex", gate.Lane("codex"), key.Scoped(Recording.Key("a")), default));
-            Assert.True(gate.TryClaim("jcode", gate.Lane("jcode"), inA, default)); // another client's lane
+            var key = MessageRecorder.Key("t:1:2:3:4:5");
+            var inA = key.Scoped(MessageRecorder.Key("a"));
+            Assert.NotEqual(inA, key.Scoped(MessageRecorder.Key("z")));
+            Assert.True(gate.TryClaim("codex", gate.ClaimedKeysOf("codex"), inA, default));
+            Assert.False(gate.TryClaim("codex", gate.ClaimedKeysOf("codex"), key.Scoped(MessageRecorder.Key("a")), default));
+            Assert.True(gate.TryClaim("jcode", gate.ClaimedKeysOf("jcode"), inA, default)); // another client's lane
         }
     }
 }

@@ -106,7 +106,7 @@ namespace TokUsage.Tests.Unit
 
         private static (long Length, DateTime LastWriteUtc) Facts(string path)
         {
-            Assert.True(FileScanner.TryFacts(new FileInfo(path), out var length, out var lastWrite));
+            Assert.True(FileScanner.TryLengthAndWriteTime(new FileInfo(path), out var length, out var lastWrite));
             return (length, lastWrite);
         }
 

@@ -160,9 +160,9 @@ namespace TokUsage.Tests.Unit
         {
             var gate = new DedupGate();
             var key = MessageKey.Of(new byte[] { 1, 2, 3 });
-            Assert.True(gate.TryClaim("claude", gate.Lane("claude"), key, default));
-            Assert.False(gate.TryClaim("claude", gate.Lane("claude"), key, default));
-            Assert.True(gate.TryClaim("codex", gate.Lane("codex"), key, default));
+            Assert.True(gate.TryClaim("claude", gate.ClaimedKeysOf("claude"), key, default));
+            Assert.False(gate.TryClaim("claude", gate.ClaimedKeysOf("claude"), key, default));
+            Assert.True(gate.TryClaim("codex", gate.ClaimedKeysOf("codex"), key, default));
         }
 
         /// <summary>
@@ -192,14 +192,14 @@ namespace TokUsage.Tests.Unit
         public void ASideChainLineOfAResponseAlreadyCountedIsAReplayedCopyWhateverItsKey()
         {
             var gate = new DedupGate();
-            var lane = gate.Lane("claude");
+            var lane = gate.ClaimedKeysOf("claude");
             var response = MessageKey.Of(new byte[] { 9 });
             MessageKey Key(string requestId) => MessageKey.Of(System.Text.Encoding.UTF8.GetBytes("msg_1:" + requestId));
             Assert.True(gate.TryClaim("claude", lane, Key("req_parent"), new ResponseIdentity(response, sidechain: false)));
             Assert.False(gate.TryClaim("claude", lane, Key("req_btw"), new ResponseIdentity(response, sidechain: true)));   // the /btw replay
             Assert.True(gate.TryClaim("claude", lane, Key("req_other"), new ResponseIdentity(response, sidechain: false))); // not a side chain: its key rules
             Assert.True(gate.TryClaim("claude", lane, Key("req_x"), new ResponseIdentity(MessageKey.Of(new byte[] { 8 }), sidechain: true))); // a side chain's own answer
-            Assert.True(gate.TryClaim("codex", gate.Lane("codex"), Key("req_btw"), new ResponseIdentity(response, sidechain: true))); // per client
+            Assert.True(gate.TryClaim("codex", gate.ClaimedKeysOf("codex"), Key("req_btw"), new ResponseIdentity(response, sidechain: true))); // per client
         }
 
         [Fact]

@@ -57,7 +57,7 @@ namespace TokUsage.Clients.Agents
 
             var thread = document.RootElement;
             result.SessionId = JsonValues.String(thread, "id") ?? result.SessionId;
-            var created = JsonValues.TryTimestamp(thread, out var c, "created") ? c : Recording.WriteTime(file);
+            var created = JsonValues.TryTimestamp(thread, out var c, "created") ? c : MessageRecorder.WriteTime(file);
 
             var ledger = new List<Usage>();
             if (JsonValues.TryObject(thread, out var usageLedger, "usageLedger") && JsonValues.TryArray(usageLedger, "events", out var events))

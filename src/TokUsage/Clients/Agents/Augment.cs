@@ -33,7 +33,7 @@ namespace TokUsage.Clients.Agents
             result.SessionId = JsonValues.String(session, "sessionId", "id") ?? result.SessionId;
             var sessionModel = JsonValues.TryObject(session, out var agent, "agentState") ? JsonValues.String(agent, "modelId") : null;
             result.Project = JsonValues.String(agent, "workspaceRoot", "cwd") ?? "";
-            var fallback = JsonValues.TryTimestamp(session, out var modified, "modified", "created") ? modified : Recording.WriteTime(file);
+            var fallback = JsonValues.TryTimestamp(session, out var modified, "modified", "created") ? modified : MessageRecorder.WriteTime(file);
             if (!JsonValues.TryArray(session, "chatHistory", out var history))
             {
                 return result;
@@ -65,7 +65,7 @@ namespace TokUsage.Clients.Agents
                         CacheRead = JsonValues.Count(u, "cache_read_input_tokens"),
                         CacheWrite = JsonValues.Count(u, "cache_creation_input_tokens"),
                     };
-                    result.Record(options, when, model, tokens, requestId is null ? null : Recording.Key("augment:" + requestId + ":" + node));
+                    result.Record(options, when, model, tokens, requestId is null ? null : MessageRecorder.Key("augment:" + requestId + ":" + node));
                 }
             }
 

@@ -55,7 +55,7 @@ namespace TokUsage.Clients.Agents
             var session = Path.GetFileNameWithoutExtension(file.Path);
             var workspace = Path.GetFileName(Path.GetDirectoryName(file.Path) ?? "");
             var result = new ParsedFile(file, session, workspace);
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             var rows = new List<Row>();
             LogFiles.ReadLines(file, options, result, cancel, line => line.IndexOf("\"usage\""u8) >= 0, (line, number) =>
             {
@@ -121,7 +121,7 @@ namespace TokUsage.Clients.Agents
                     tokens.MaxWith(r.Tokens);
                 }
 
-                result.Record(options, latest.When, latest.Model, tokens, key is null ? null : Recording.Key(key), line: call[0].Line);
+                result.Record(options, latest.When, latest.Model, tokens, key is null ? null : MessageRecorder.Key(key), line: call[0].Line);
             }
 
             return result;

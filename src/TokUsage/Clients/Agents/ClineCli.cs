@@ -49,7 +49,7 @@ namespace TokUsage.Clients.Agents
             }
 
             result.SessionId = JsonValues.String(document.RootElement, "sessionId") ?? result.SessionId;
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             var index = 0;
             foreach (var message in messages.EnumerateArray())
             {
@@ -80,7 +80,7 @@ namespace TokUsage.Clients.Agents
                 };
                 var when = JsonValues.TryTimestamp(message, out var t, "ts") ? t : fallback;
                 var key = "cline-cli:" + result.SessionId + ":" + (JsonValues.String(message, "id") ?? at.ToString(CultureInfo.InvariantCulture));
-                result.Record(options, when, model ?? ModelNames.Unknown, tokens, Recording.Key(key), reportedCost: JsonValues.Amount(metrics, "cost"), line: at + 1);
+                result.Record(options, when, model ?? ModelNames.Unknown, tokens, MessageRecorder.Key(key), reportedCost: JsonValues.Amount(metrics, "cost"), line: at + 1);
             }
 
             return result;

@@ -41,7 +41,7 @@ namespace TokUsage.Clients.Agents
                 return result;
             }
 
-            var fallback = ChatTime(chatId) ?? Recording.WriteTime(file);
+            var fallback = ChatTime(chatId) ?? MessageRecorder.WriteTime(file);
             foreach (var message in document.RootElement.EnumerateArray())
             {
                 var role = JsonValues.String(message, "variant", "role");

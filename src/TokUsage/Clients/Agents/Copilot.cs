@@ -50,7 +50,7 @@ namespace TokUsage.Clients.Agents
         {
             var result = new ParsedFile(file, Path.GetFileNameWithoutExtension(file.Path), "");
             var spans = new Dictionary<string, Span>(StringComparer.Ordinal);
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             var ok = LogFiles.ReadLines(file, options, result, cancel, line => line.IndexOf("gen_ai.usage"u8) >= 0, (line, number) =>
             {
                 if (!TryAttributes(line, out var attributes))

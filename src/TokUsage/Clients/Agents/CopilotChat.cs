@@ -72,7 +72,7 @@ namespace TokUsage.Clients.Agents
                 LogFiles.ReadLines(file, options, result, cancel, _ => true, (line, _) => Apply(line, requests));
             }
 
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             foreach (var request in requests.OfType<JsonObject>())
             {
                 Record(request, result, options, session, fallback);
@@ -201,7 +201,7 @@ namespace TokUsage.Clients.Agents
             var when = stamp > 0 && JsonValues.TryEpoch(stamp, out var t) ? t : fallback;
             var tokens = new TokenCounts { Input = prompt, Output = completion, Reasoning = thinking };
             result.Record(options, when, model.Length == 0 ? "auto" : model, tokens,
-                Recording.Key("copilot-vscode:" + session + ":" + stamp.ToString(CultureInfo.InvariantCulture)));
+                MessageRecorder.Key("copilot-vscode:" + session + ":" + stamp.ToString(CultureInfo.InvariantCulture)));
         }
 
         private static long? Count(JsonNode? node) =>

@@ -76,7 +76,7 @@ namespace TokUsage.Clients.Agents
                     var key = string.Join("\u001f", "cursor", Field(csv, columns.Date), model, input.ToString(CultureInfo.InvariantCulture),
                         cacheWrite.ToString(CultureInfo.InvariantCulture), cacheRead.ToString(CultureInfo.InvariantCulture),
                         output.ToString(CultureInfo.InvariantCulture), Field(csv, columns.Cost));
-                    result.Record(options, when, model!, tokens, Recording.Key(key), reportedCost: cost, line: row);
+                    result.Record(options, when, model!, tokens, MessageRecorder.Key(key), reportedCost: cost, line: row);
                 }
             }
             catch (Exception e) when (LogFiles.IsReadFailure(e))

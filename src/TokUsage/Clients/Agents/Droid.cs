@@ -55,7 +55,7 @@ namespace TokUsage.Clients.Agents
                 CacheWrite = JsonValues.Count(usage, "cacheCreationTokens"),
                 Reasoning = JsonValues.Count(usage, "thinkingTokens"),
             };
-            var when = Recording.WriteTime(file);
+            var when = MessageRecorder.WriteTime(file);
             if (JsonValues.TryTimestamp(settings, out var locked, "providerLockTimestamp") && locked > when)
             {
                 when = locked;

@@ -89,7 +89,7 @@ namespace TokUsage.Clients.Agents
                             var kind = type == "compaction/summary" ? "summary" : "step";
                             model = model ?? fallbackModel ?? ModelNames.Unknown;
                             result.Record(options, when, model, tokens,
-                                Recording.ContentKey(tokens, "dsh", kind, identity, time.ToString(CultureInfo.InvariantCulture), model), line: number);
+                                MessageRecorder.ContentKey(tokens, "dsh", kind, identity, time.ToString(CultureInfo.InvariantCulture), model), line: number);
                             break;
                     }
                 },

@@ -52,7 +52,7 @@ namespace TokUsage.Clients.Agents
 
             var root = document.RootElement;
             result.SessionId = JsonValues.String(root, "sessionId") ?? result.SessionId;
-            var fallback = JsonValues.TryTimestamp(root, out var t, "lastUpdated", "startTime") ? t : Recording.WriteTime(file);
+            var fallback = JsonValues.TryTimestamp(root, out var t, "lastUpdated", "startTime") ? t : MessageRecorder.WriteTime(file);
             if (JsonValues.TryArray(root, "messages", out var messages))
             {
                 foreach (var message in messages.EnumerateArray())
@@ -75,7 +75,7 @@ namespace TokUsage.Clients.Agents
             var byId = new Dictionary<string, int>(StringComparer.Ordinal);
             var summaries = new List<(DateTimeOffset When, string Model, TokenCounts Tokens)>();
             string? model = null;
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             var ok = LogFiles.ReadLines(file, options, result, cancel, line => line.IndexOf("tokens"u8) >= 0 || line.IndexOf("\"init\""u8) >= 0 || line.IndexOf("TokenCount"u8) >= 0, (line, _) =>
             {
                 var type = JsonValues.String(line, "type");

@@ -36,7 +36,7 @@ namespace TokUsage.Clients.Agents
             result.SessionId = JsonValues.String(session, "id", "session_id") ?? result.SessionId;
             result.Project = JsonValues.String(session, "working_dir", "cwd") ?? "";
             var sessionModel = JsonValues.String(session, "model");
-            var fallback = JsonValues.TryTimestamp(session, out var updated, "updated_at", "created_at") ? updated : Recording.WriteTime(file);
+            var fallback = JsonValues.TryTimestamp(session, out var updated, "updated_at", "created_at") ? updated : MessageRecorder.WriteTime(file);
             if (!JsonValues.TryArray(session, "messages", out var messages))
             {
                 return result;
@@ -64,7 +64,7 @@ namespace TokUsage.Clients.Agents
                 var id = JsonValues.String(message, "id");
                 var when = JsonValues.TryTimestamp(message, out var t, "timestamp", "created_at") ? t : fallback;
                 result.Record(options, when, JsonValues.String(message, "model") ?? sessionModel ?? ModelNames.Unknown, tokens,
-                    id is null ? null : Recording.Key("jcode:" + id));
+                    id is null ? null : MessageRecorder.Key("jcode:" + id));
             }
 
             return result;

@@ -31,7 +31,7 @@ namespace TokUsage.Clients.Agents
         {
             var session = Path.GetFileName(Path.GetDirectoryName(file.Path) ?? "");
             var result = new ParsedFile(file, session, "");
-            var fallback = SessionTime(session) ?? Recording.WriteTime(file);
+            var fallback = SessionTime(session) ?? MessageRecorder.WriteTime(file);
             LogFiles.ReadLines(file, options, result, cancel, line => line.IndexOf("LlmResponseMetadataEvent"u8) >= 0, (line, _) =>
             {
                 if (JsonValues.String(line, "kind") is { } kind && Array.IndexOf(NotUsage, kind) >= 0)
@@ -66,7 +66,7 @@ namespace TokUsage.Clients.Agents
                         Reasoning = JsonValues.Count(usage, "reasoningTokens", "reasoningOutputTokens", "thinkingTokens"),
                     };
                     result.Record(options, when, model.Trim(), tokens,
-                        Recording.ContentKey(tokens, "junie", session, stamp.ToString(CultureInfo.InvariantCulture), model, at.ToString(CultureInfo.InvariantCulture)));
+                        MessageRecorder.ContentKey(tokens, "junie", session, stamp.ToString(CultureInfo.InvariantCulture), model, at.ToString(CultureInfo.InvariantCulture)));
                 }
             });
 

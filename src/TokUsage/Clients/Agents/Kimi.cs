@@ -32,7 +32,7 @@ namespace TokUsage.Clients.Agents
             var isKimiCode = Roots.NameIs(Path.GetDirectoryName(agentDir) ?? "", "agents");
             var sessionDir = isKimiCode ? Path.GetDirectoryName(Path.GetDirectoryName(agentDir)!)! : agentDir;
             var result = new ParsedFile(file, Path.GetFileName(sessionDir), Path.GetFileName(Path.GetDirectoryName(sessionDir) ?? ""));
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             if (isKimiCode)
             {
                 ReadKimiCode(file, options, result, cancel, fallback);

@@ -33,7 +33,7 @@ namespace TokUsage.Clients.Agents
         private static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
         {
             var result = new ParsedFile(file, Path.GetFileNameWithoutExtension(file.Path), "");
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             var pending = new Dictionary<string, List<(DateTimeOffset When, TokenCounts Tokens)>>(StringComparer.Ordinal);
             var turns = new List<string>();
             var sessionSet = false;
@@ -48,7 +48,7 @@ namespace TokUsage.Clients.Agents
                 for (var i = 0; i < calls.Count; i++)
                 {
                     var (when, tokens) = calls[i];
-                    result.Record(options, when, model, tokens, Recording.ContentKey(tokens, "mcode", session, turn, i.ToString(CultureInfo.InvariantCulture)));
+                    result.Record(options, when, model, tokens, MessageRecorder.ContentKey(tokens, "mcode", session, turn, i.ToString(CultureInfo.InvariantCulture)));
                 }
             }
 

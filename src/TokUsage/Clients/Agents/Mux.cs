@@ -33,7 +33,7 @@ namespace TokUsage.Clients.Agents
             }
 
             var when = JsonValues.TryObject(document.RootElement, out var last, "lastRequest") && JsonValues.TryTimestamp(last, out var t, "timestamp")
-                ? t : Recording.WriteTime(file);
+                ? t : MessageRecorder.WriteTime(file);
             foreach (var entry in byModel.EnumerateObject())
             {
                 var colon = entry.Name.IndexOf(':');

@@ -30,7 +30,7 @@ namespace TokUsage.Clients.Agents
             var sessionsDir = Path.GetDirectoryName(file.Path) ?? "";
             var agent = Path.GetFileName(Path.GetDirectoryName(sessionsDir) ?? "");
             var result = new ParsedFile(file, name.Substring(0, name.IndexOf(".jsonl", StringComparison.OrdinalIgnoreCase)), agent);
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             string? model = null;
             LogFiles.ReadLines(file, options, result, cancel, line => line.IndexOf("usage"u8) >= 0 || line.IndexOf("model"u8) >= 0, (line, _) =>
             {

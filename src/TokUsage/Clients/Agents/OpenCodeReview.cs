@@ -27,7 +27,7 @@ namespace TokUsage.Clients.Agents
         {
             var session = Path.GetFileNameWithoutExtension(file.Path);
             var result = new ParsedFile(file, session, "");
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             LogFiles.ReadLines(file, options, result, cancel, line => line.IndexOf("llm_response"u8) >= 0 || line.IndexOf("session_start"u8) >= 0, (line, _) =>
             {
                 switch (JsonValues.String(line, "type"))
@@ -49,7 +49,7 @@ namespace TokUsage.Clients.Agents
                         };
                         var when = JsonValues.TryTimestamp(line, out var t, "timestamp") ? t : fallback;
                         var model = JsonValues.String(line, "model") ?? ModelNames.Unknown;
-                        result.Record(options, when, model, tokens, Recording.ContentKey(tokens, "opencodereview", session, when.UtcTicks.ToString(CultureInfo.InvariantCulture), model));
+                        result.Record(options, when, model, tokens, MessageRecorder.ContentKey(tokens, "opencodereview", session, when.UtcTicks.ToString(CultureInfo.InvariantCulture), model));
                         return;
                 }
             });

@@ -67,7 +67,7 @@ namespace TokUsage.Clients.Agents
         {
             var client = file.Client.Id;
             var result = new ParsedFile(file, Path.GetFileNameWithoutExtension(file.Path), "");
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             var header = 0; // 0: not seen yet, 1: session header seen, -1: not a session of this family
             LogFiles.ReadLines(file, options, result, cancel, _ => header >= 0, (line, _) =>
             {
@@ -119,11 +119,11 @@ namespace TokUsage.Clients.Agents
             switch (keys)
             {
                 case Keys.SessionMessage:
-                    return id is null ? (MessageKey?)null : Recording.Key(client + ":" + session + ":" + id);
+                    return id is null ? (MessageKey?)null : MessageRecorder.Key(client + ":" + session + ":" + id);
                 case Keys.Response when JsonValues.String(message, "responseId") is { } response:
-                    return Recording.Key(client + ":response:" + response);
+                    return MessageRecorder.Key(client + ":response:" + response);
                 case Keys.Response when id != null:
-                    return Recording.ContentKey(tokens, client, "message", id, when.UtcTicks.ToString(CultureInfo.InvariantCulture), JsonValues.String(message, "provider") ?? "", model);
+                    return MessageRecorder.ContentKey(tokens, client, "message", id, when.UtcTicks.ToString(CultureInfo.InvariantCulture), JsonValues.String(message, "provider") ?? "", model);
                 default:
                     return null;
             }

@@ -25,7 +25,7 @@ namespace TokUsage.Clients.Agents
             var chats = Path.GetDirectoryName(file.Path) ?? "";
             var project = Roots.NameIs(chats, "chats") ? Path.GetFileName(Path.GetDirectoryName(chats) ?? "") : Path.GetFileName(chats);
             var result = new ParsedFile(file, project + "-" + Path.GetFileNameWithoutExtension(file.Path), project);
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             var sessionSet = false;
             LogFiles.ReadLines(file, options, result, cancel, line => line.IndexOf("usageMetadata"u8) >= 0, (line, _) =>
             {

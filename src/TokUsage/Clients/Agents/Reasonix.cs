@@ -82,7 +82,7 @@ namespace TokUsage.Clients.Agents
                     Reasoning = reasoning,
                 };
                 result.Record(options, when, slash >= 0 ? model.Substring(slash + 1) : model, tokens,
-                    Recording.Key("reasonix:" + day + ":" + number.ToString(CultureInfo.InvariantCulture)), line: number);
+                    MessageRecorder.Key("reasonix:" + day + ":" + number.ToString(CultureInfo.InvariantCulture)), line: number);
             });
 
             return result;

@@ -37,7 +37,7 @@ namespace TokUsage.Clients.Agents
         {
             var client = file.Client.Id;
             var result = new ParsedFile(file, Path.GetFileNameWithoutExtension(file.Path), "");
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             var calls = new List<(string? Key, DateTimeOffset When, string Model, TokenCounts Tokens, long Line)>();
             var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
             LogFiles.ReadLines(file, options, result, cancel, line => line.IndexOf("usage"u8) >= 0 || line.IndexOf("Usage"u8) >= 0, (line, number) =>
@@ -98,7 +98,7 @@ namespace TokUsage.Clients.Agents
 
             foreach (var (key, when, model, tokens, line) in calls)
             {
-                result.Record(options, when, model, tokens, key is null ? null : Recording.Key(key), line: line);
+                result.Record(options, when, model, tokens, key is null ? null : MessageRecorder.Key(key), line: line);
             }
 
             return result;

@@ -60,7 +60,7 @@ namespace TokUsage.Clients.Agents
                     CacheRead = JsonValues.Count(counts, "cache_read_token"),
                     CacheWrite = JsonValues.Count(counts, "cache_write_token"),
                 };
-                result.Record(options, when, Model(session), tokens, Recording.Key("trae:" + id),
+                result.Record(options, when, Model(session), tokens, MessageRecorder.Key("trae:" + id),
                     reportedCost: JsonValues.Amount(session, "dollar_float"), part: result.Part(id, ""), line: row);
             }
 

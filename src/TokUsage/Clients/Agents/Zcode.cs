@@ -28,7 +28,7 @@ namespace TokUsage.Clients.Agents
         private static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
         {
             var result = new ParsedFile(file, Path.GetFileNameWithoutExtension(file.Path), Path.GetFileName(Path.GetDirectoryName(file.Path) ?? ""));
-            var fallback = Recording.WriteTime(file);
+            var fallback = MessageRecorder.WriteTime(file);
             string? model = null;
             var sessionSet = false;
             var assistant = 0;
@@ -58,7 +58,7 @@ namespace TokUsage.Clients.Agents
 
                 var when = JsonValues.TryTimestamp(line, out var t, "timestamp") ? t : fallback;
                 result.Record(options, when, model ?? ModelNames.Unknown, tokens,
-                    Recording.Key("zcode:" + result.SessionId + ":" + at.ToString(CultureInfo.InvariantCulture)), line: number);
+                    MessageRecorder.Key("zcode:" + result.SessionId + ":" + at.ToString(CultureInfo.InvariantCulture)), line: number);
             });
 
             return result;

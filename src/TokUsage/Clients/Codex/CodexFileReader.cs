@@ -41,7 +41,7 @@ namespace TokUsage.Clients.Codex
         {
             var result = new FileSnapshot("", "") { HasLineage = true };
             var state = new State(file, (line, reason) => result.Skip(line, reason));
-            result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, state.Line, (line, reason) => result.Skip(line, reason), streamingParser ? state.TryFast : null);
+            result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, state.Line, (line, reason) => result.Skip(line, reason), streamingParser ? state.TryStreamingParse : null);
             if (result.Error != null)
             {
                 return result;
@@ -55,13 +55,13 @@ namespace TokUsage.Clients.Codex
             {
                 if (row.Tokens.Total == 0)
                 {
-                    continue; // as Recording.Record: no tokens, no message
+                    continue; // as MessageRecorder.Record: no tokens, no message
                 }
 
                 result.Messages.Add(new RawMessage
                 {
                     HasKey = true,
-                    Key = Recording.Key(row.Key),
+                    Key = MessageRecorder.Key(row.Key),
                     Timestamp = row.Timestamp.ToUniversalTime(),
                     Model = row.Model ?? fallbackModel,
                     Tokens = row.Tokens,
@@ -232,7 +232,7 @@ namespace TokUsage.Clients.Codex
 
             /// <summary>Handles the line without a document when <see cref="CodexLineParser"/> understands it.</summary>
             [MethodImpl(Jit.Optimized)]
-            public bool TryFast(ReadOnlySpan<byte> json, long lineNumber)
+            public bool TryStreamingParse(ReadOnlySpan<byte> json, long lineNumber)
             {
                 if (CodexLineParser.TryParse(json, out var line) == CodexLineKind.Other)
                 {
@@ -275,7 +275,7 @@ namespace TokUsage.Clients.Codex
                         return;
                 }
 
-                Headless(line);
+                ReadExecJsonLine(line);
             }
 
             [MethodImpl(Jit.Optimized)]
@@ -348,7 +348,7 @@ namespace TokUsage.Clients.Codex
                     case CodexLineKind.TokenCount when line.HasInfo:
                         TokenCount(
                             line.PayloadModel ?? line.PayloadModelName ?? line.InfoModel ?? line.InfoModelName,
-                            line.HasTimestamp ? line.Timestamp : Recording.WriteTime(_file),
+                            line.HasTimestamp ? line.Timestamp : MessageRecorder.WriteTime(_file),
                             line.Total.Present,
                             CodexUsage.From(line.Total),
                             line.Last.Present,
@@ -430,7 +430,7 @@ namespace TokUsage.Clients.Codex
 
             /// <summary><c>codex exec --json</c> output: a usage object on a non-rollout line.</summary>
             [MethodImpl(Jit.Optimized)]
-            private void Headless(JsonElement line)
+            private void ReadExecJsonLine(JsonElement line)
             {
                 // The usage sits on the line or in its data/result/response object, and that object's own time and
                 // model (data.timestamp, data.model_name) are the message's when the line has none.
@@ -459,7 +459,7 @@ namespace TokUsage.Clients.Codex
 
                 SetModel(JsonValues.String(line, "model", "model_name") ?? JsonValues.String(holder, "model", "model_name"));
                 var timestamp = JsonValues.TryTimestamp(line, out var t, "timestamp", "created_at", "createdAt")
-                    || JsonValues.TryTimestamp(holder, out t, "timestamp", "created_at", "createdAt") ? t : Recording.WriteTime(_file);
+                    || JsonValues.TryTimestamp(holder, out t, "timestamp", "created_at", "createdAt") ? t : MessageRecorder.WriteTime(_file);
                 Add(timestamp, usage, "h:" + timestamp.UtcTicks.ToString(CultureInfo.InvariantCulture) + ":" + usage.Text);
             }
 
@@ -475,7 +475,7 @@ namespace TokUsage.Clients.Codex
 
             [MethodImpl(Jit.Optimized)]
             private DateTimeOffset Timestamp(JsonElement line) =>
-                JsonValues.TryTimestamp(line, out var t, "timestamp") ? t : Recording.WriteTime(_file);
+                JsonValues.TryTimestamp(line, out var t, "timestamp") ? t : MessageRecorder.WriteTime(_file);
         }
     }
 }

@@ -45,7 +45,7 @@ namespace TokUsage.Clients.Databases
 
             result.SessionId = Path.GetFileNameWithoutExtension(result.Source.Path);
             var created = tables.Contains("trajectory_metadata_blob") ? Trajectory(db, result) : null;
-            var fallback = created ?? Recording.WriteTime(result.Source);
+            var fallback = created ?? MessageRecorder.WriteTime(result.Source);
 
             // The conversation's models first: a row may lack its own, and any row may be the one that names it.
             var models = new ConversationModels();
@@ -97,7 +97,7 @@ namespace TokUsage.Clients.Databases
                 }
 
                 result.Record(options, when, models.Of(chat), tokens,
-                    string.IsNullOrEmpty(responseId) ? null : Recording.Key("antigravity-cli:" + responseId), line: idx);
+                    string.IsNullOrEmpty(responseId) ? null : MessageRecorder.Key("antigravity-cli:" + responseId), line: idx);
             }
         }
 

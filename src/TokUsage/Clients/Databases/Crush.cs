@@ -137,9 +137,9 @@ namespace TokUsage.Clients.Databases
                     continue;
                 }
 
-                var when = Sqlite.Instant(row, 2) ?? Sqlite.Instant(row, 3) ?? Recording.WriteTime(result.Source);
+                var when = Sqlite.Instant(row, 2) ?? Sqlite.Instant(row, 3) ?? MessageRecorder.WriteTime(result.Source);
                 var model = models.TryGetValue(session, out var main) ? main : SessionTotalModel;
-                result.Record(options, when, model, default, Recording.Key("crush:" + session), reportedCost: cost, part: result.Part(session, project));
+                result.Record(options, when, model, default, MessageRecorder.Key("crush:" + session), reportedCost: cost, part: result.Part(session, project));
             }
         }
 

@@ -85,8 +85,8 @@ namespace TokUsage.Clients.Databases
                     }
 
                     var model = (metadata.ValueKind == JsonValueKind.Object ? JsonValues.String(metadata, "generation_model") : null) ?? Sqlite.Text(row, 4) ?? ModelNames.Unknown;
-                    var when = Sqlite.Instant(row, 3) ?? Recording.WriteTime(result.Source);
-                    result.Record(options, when, model, tokens, Recording.Key("devin-cli:" + result.Source.Path + ":" + rowId.ToString(CultureInfo.InvariantCulture)), part: part, line: rowId);
+                    var when = Sqlite.Instant(row, 3) ?? MessageRecorder.WriteTime(result.Source);
+                    result.Record(options, when, model, tokens, MessageRecorder.Key("devin-cli:" + result.Source.Path + ":" + rowId.ToString(CultureInfo.InvariantCulture)), part: part, line: rowId);
                 }
             }
         }

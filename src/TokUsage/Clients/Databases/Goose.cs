@@ -100,8 +100,8 @@ namespace TokUsage.Clients.Databases
                     Input = row.IsDBNull(4) ? Sqlite.Count(row, 6) : Sqlite.Count(row, 4),
                     Output = row.IsDBNull(5) ? Sqlite.Count(row, 7) : Sqlite.Count(row, 5),
                 };
-                var when = Sqlite.Instant(row, 2) ?? Recording.WriteTime(result.Source);
-                result.Record(options, when, model, tokens, Recording.Key("goose:" + session), part: part);
+                var when = Sqlite.Instant(row, 2) ?? MessageRecorder.WriteTime(result.Source);
+                result.Record(options, when, model, tokens, MessageRecorder.Key("goose:" + session), part: part);
             }
         }
     }

@@ -143,8 +143,8 @@ namespace TokUsage.Clients.Databases
             };
             var actual = Sqlite.Amount(row, costOrdinal);
             var reported = actual > 0 ? actual : Sqlite.Amount(row, costOrdinal + 1);
-            var when = Sqlite.Instant(row, timeOrdinal) ?? Recording.WriteTime(result.Source);
-            result.Record(options, when, model, tokens, Recording.Key(key), reportedCost: reported, part: result.Part(session, profile));
+            var when = Sqlite.Instant(row, timeOrdinal) ?? MessageRecorder.WriteTime(result.Source);
+            result.Record(options, when, model, tokens, MessageRecorder.Key(key), reportedCost: reported, part: result.Part(session, profile));
         }
     }
 }

@@ -318,9 +318,9 @@ namespace TokUsage.Clients.Databases
                 }
             }
 
-            var when = time.ValueKind == JsonValueKind.Object && JsonValues.TryTimestamp(time, out var t, "created") ? t : Recording.WriteTime(result.Source);
+            var when = time.ValueKind == JsonValueKind.Object && JsonValues.TryTimestamp(time, out var t, "created") ? t : MessageRecorder.WriteTime(result.Source);
             var identity = embeddedId ?? rowId;
-            result.Record(options, when, model, tokens, identity is null ? (Primitives.MessageKey?)null : Recording.Key("message:" + identity),
+            result.Record(options, when, model, tokens, identity is null ? (Primitives.MessageKey?)null : MessageRecorder.Key("message:" + identity),
                 reportedCost: cost, part: part);
         }
 

@@ -108,7 +108,7 @@ namespace TokUsage.Clients.Databases
 
                         tokens = Usage(root);
                         when = Sqlite.Instant(row, 2)
-                            ?? (JsonValues.TryTimestamp(root, out var updated, "updated_at") ? updated : Recording.WriteTime(result.Source));
+                            ?? (JsonValues.TryTimestamp(root, out var updated, "updated_at") ? updated : MessageRecorder.WriteTime(result.Source));
                     }
                     catch (InvalidOperationException)
                     {
@@ -116,7 +116,7 @@ namespace TokUsage.Clients.Databases
                         continue;
                     }
 
-                    result.Record(options, when, model, tokens, Recording.Key("zed:" + thread), part: part, markup: hosted ? HostedMarkup : 1m);
+                    result.Record(options, when, model, tokens, MessageRecorder.Key("zed:" + thread), part: part, markup: hosted ? HostedMarkup : 1m);
                 }
             }
         }

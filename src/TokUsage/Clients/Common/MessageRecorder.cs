@@ -9,7 +9,7 @@ using TokUsage.Model;
 namespace TokUsage.Clients.Common
 {
     /// <summary>Adds counted messages to a reader's result, priced — the one place readers turn tokens into entries.</summary>
-    internal static class Recording
+    internal static class MessageRecorder
     {
         /// <summary>
         /// Records one message. Messages with no tokens and no cost are not messages. <paramref name="reportedCost"/> is a
