@@ -16,82 +16,157 @@ namespace TokUsage.Discovery
         public static IEnumerable<FileInfo> Walk(string root, Func<string, bool> isWanted, Action<string, Exception> onError, Action<string, string> onPassedOver, bool recursive = true)
         {
             string? realRoot = null;
-            var pending = new Stack<DirectoryInfo>();
-            pending.Push(new DirectoryInfo(root));
+            var pending = new Stack<string>();
+            pending.Push(Path.GetFullPath(root));
+            var listed = new List<RawNames.Entry>();
             while (pending.Count > 0)
             {
                 var directory = pending.Pop();
-                FileSystemInfo[] entries;
-                try
+                listed.Clear();
+                var files = RawNames.TryList(directory, listed) ? FromRawListing(directory, listed, pending, isWanted, onError, onPassedOver, recursive) : FromDotNetListing(directory, pending, isWanted, onError, recursive);
+                foreach (var (file, known) in files)
                 {
-                    entries = directory.GetFileSystemInfos();
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is System.Security.SecurityException)
-                {
-                    onError(directory.FullName, e);
-                    continue;
-                }
-
-                foreach (var unnamed in RawNames.NotUtf8(directory.FullName))
-                {
-                    if (unnamed.IsDirectory ? recursive : isWanted(unnamed.Display))
+                    if (known)
                     {
-                        onError(unnamed.Display, new UnusableNameException(
-                            $"its name is not valid UTF-8 (the bytes shown as \\xNN), which .NET cannot open, so {(unnamed.IsDirectory ? "the logs in this folder" : "this log")} cannot be counted; rename it (for example with convmv) to count it"));
-                    }
-                }
-
-                foreach (var entry in entries)
-                {
-                    if (entry.Name.IndexOf('\uFFFD') >= 0 && !entry.Exists)
-                    {
-                        if (!RawNames.Supported && (entry is DirectoryInfo ? recursive : isWanted(entry.FullName)))
-                        {
-                            onError(entry.FullName, new UnusableNameException("its name is not valid in the file system's encoding, which .NET cannot open; rename it to count it"));
-                        }
-
-                        continue; // a name .NET decoded with U+FFFD: reported above, never openable
-                    }
-
-                    // .NET lists an entry whose path is too long to open with an empty FullName.
-                    var fullName = entry.FullName.Length > 0 ? entry.FullName : Path.Combine(directory.FullName, entry.Name);
-                    if (TooLong(fullName) is { } tooLong && (entry is DirectoryInfo ? recursive : isWanted(fullName)))
-                    {
-                        onError(fullName, tooLong);
+                        yield return file; // readdir said: a regular file, no link
                         continue;
                     }
 
-                    if (entry is DirectoryInfo sub)
+                    if (PathFacts.LinkTarget(file) != null)
                     {
-                        if (recursive && (sub.Attributes & FileAttributes.ReparsePoint) == 0)
+                        realRoot ??= PathFacts.RealPath(root);
+                        var target = PathFacts.RealPath(file.FullName);
+                        if (!PathFacts.IsWithin(target, realRoot))
                         {
-                            pending.Push(sub);
-                        }
-                    }
-                    else if (entry is FileInfo file && isWanted(file.FullName))
-                    {
-                        if (PathFacts.LinkTarget(file) != null)
-                        {
-                            realRoot ??= PathFacts.RealPath(root);
-                            var target = PathFacts.RealPath(file.FullName);
-                            if (!PathFacts.IsWithin(target, realRoot))
-                            {
-                                onPassedOver(file.FullName, $"it is a symbolic link to '{target}', outside '{root}'; name that file with -Path to read it");
-                                continue;
-                            }
-                        }
-
-                        // .NET reports FIFOs, sockets and devices as empty files: only those need asking.
-                        if (file.Length == 0 && FileKinds.Of(file.FullName) == FileKind.Special)
-                        {
-                            onPassedOver(file.FullName, FileKinds.SpecialReason);
+                            onPassedOver(file.FullName, $"it is a symbolic link to '{target}', outside '{root}'; name that file with -Path to read it");
                             continue;
                         }
+                    }
 
-                        yield return file;
+                    // .NET reports FIFOs, sockets and devices as empty files: only those need asking.
+                    if (file.Length == 0 && FileKinds.Of(file.FullName) == FileKind.Special)
+                    {
+                        onPassedOver(file.FullName, FileKinds.SpecialReason);
+                        continue;
+                    }
+
+                    yield return file;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Sorts one folder's <c>readdir</c> listing (Linux): folders onto <paramref name="pending"/>, wanted regular files
+        /// (marked as such: no <c>stat</c> needed to trust them) and links out as files; names .NET cannot open, paths too
+        /// long to open, and devices are reported, not read. An entry whose type the file system does not give is asked
+        /// with <c>lstat</c> and checked by the walk like a link.
+        /// </summary>
+        private static List<(FileInfo File, bool RegularFile)> FromRawListing(string directory, List<RawNames.Entry> listed, Stack<string> pending, Func<string, bool> isWanted, Action<string, Exception> onError, Action<string, string> onPassedOver, bool recursive)
+        {
+            var files = new List<(FileInfo, bool)>();
+            foreach (var entry in listed)
+            {
+                var type = entry.Type;
+                var fullName = entry.Name is null ? entry.Display : Path.Combine(directory, entry.Name);
+                if (type == RawNames.EntryType.Unknown && entry.Name != null)
+                {
+                    var info = new FileInfo(fullName);
+                    var attributes = info.Exists || Directory.Exists(fullName) ? info.Attributes : (FileAttributes)0;
+                    type = (attributes & FileAttributes.ReparsePoint) != 0 ? RawNames.EntryType.Link
+                        : (attributes & FileAttributes.Directory) != 0 ? RawNames.EntryType.Directory
+                        : RawNames.EntryType.File;
+                }
+
+                var isDirectory = type == RawNames.EntryType.Directory || (type == RawNames.EntryType.Link && Directory.Exists(fullName));
+                if (entry.Name is null)
+                {
+                    if (isDirectory ? recursive : isWanted(entry.Display))
+                    {
+                        onError(entry.Display, new UnusableNameException(
+                            $"its name is not valid UTF-8 (the bytes shown as \\xNN), which .NET cannot open, so {(isDirectory ? "the logs in this folder" : "this log")} cannot be counted; rename it (for example with convmv) to count it"));
+                    }
+
+                    continue;
+                }
+
+                if (TooLong(fullName) is { } tooLong && (isDirectory ? recursive : isWanted(fullName)))
+                {
+                    onError(fullName, tooLong);
+                    continue;
+                }
+
+                if (isDirectory)
+                {
+                    if (recursive && type == RawNames.EntryType.Directory)
+                    {
+                        pending.Push(fullName); // a link to a folder is not entered (no cycles)
+                    }
+                }
+                else if (isWanted(fullName))
+                {
+                    if (type == RawNames.EntryType.File || type == RawNames.EntryType.Link)
+                    {
+                        files.Add((new FileInfo(fullName), entry.Type == RawNames.EntryType.File));
+                    }
+                    else
+                    {
+                        onPassedOver(fullName, FileKinds.SpecialReason);
                     }
                 }
             }
+
+            return files;
+        }
+
+        /// <summary>One folder listed by .NET (Windows, macOS, and any folder <c>readdir</c> could not open, whose error this reports).</summary>
+        private static List<(FileInfo File, bool RegularFile)> FromDotNetListing(string directory, Stack<string> pending, Func<string, bool> isWanted, Action<string, Exception> onError, bool recursive)
+        {
+            var files = new List<(FileInfo, bool)>();
+            FileSystemInfo[] entries;
+            try
+            {
+                entries = new DirectoryInfo(directory).GetFileSystemInfos();
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is System.Security.SecurityException)
+            {
+                onError(directory, e);
+                return files;
+            }
+
+            foreach (var entry in entries)
+            {
+                if (entry.Name.IndexOf('\uFFFD') >= 0 && !entry.Exists)
+                {
+                    if (entry is DirectoryInfo ? recursive : isWanted(entry.FullName))
+                    {
+                        onError(entry.FullName, new UnusableNameException("its name is not valid in the file system's encoding, which .NET cannot open; rename it to count it"));
+                    }
+
+                    continue;
+                }
+
+                // .NET lists an entry whose path is too long to open with an empty FullName.
+                var fullName = entry.FullName.Length > 0 ? entry.FullName : Path.Combine(directory, entry.Name);
+                if (TooLong(fullName) is { } tooLong && (entry is DirectoryInfo ? recursive : isWanted(fullName)))
+                {
+                    onError(fullName, tooLong);
+                    continue;
+                }
+
+                if (entry is DirectoryInfo sub)
+                {
+                    if (recursive && (sub.Attributes & FileAttributes.ReparsePoint) == 0)
+                    {
+                        pending.Push(sub.FullName);
+                    }
+                }
+                else if (entry is FileInfo file && isWanted(file.FullName))
+                {
+                    files.Add((file, false)); // .NET lists FIFOs and devices as files, and links as their targets: checked by the walk
+                }
+            }
+
+            return files;
         }
 
         /// <summary>The longest path Linux and macOS open (PATH_MAX less its terminating NUL), in UTF-8 bytes.</summary>
@@ -119,7 +194,7 @@ namespace TokUsage.Discovery
         /// keeps its newest commits in <c>&lt;name&gt;-wal</c> until a checkpoint, so its size and last write time
         /// include that file: -Since pruning must not skip a database whose main file is old but whose journal is fresh.
         /// </summary>
-        public static bool TryFacts(FileInfo file, out long length, out DateTime lastWriteUtc)
+        public static bool TryLengthAndWriteTime(FileInfo file, out long length, out DateTime lastWriteUtc)
         {
             try
             {

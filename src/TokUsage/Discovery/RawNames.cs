@@ -6,42 +6,67 @@ using System.Text;
 namespace TokUsage.Discovery
 {
     /// <summary>
-    /// The entries of a folder whose names are not valid UTF-8. .NET decodes file names as UTF-8 and cannot open such an
-    /// entry (it lists a file under a name with U+FFFD that does not exist, and a folder not at all), so a log with such a
-    /// name would be lost without a word; the walk reports each one instead. Linux only (<c>opendir</c>/<c>readdir</c>,
-    /// whose <c>struct dirent</c> has one layout on 64-bit glibc); elsewhere names come from the OS as UTF-16. Any thread.
+    /// A folder's entries as the OS lists them (<c>opendir</c>/<c>readdir</c>): each name with its type, in one pass. .NET
+    /// decodes file names as UTF-8 and cannot open an entry whose name is not valid UTF-8 (it lists such a file under a
+    /// name with U+FFFD that does not exist, and such a folder not at all), so a log with such a name would be lost without
+    /// a word; this listing names them, so the walk can report each one. It is also the walk's listing on Linux: the type
+    /// comes with the name, so no entry needs a <c>stat</c> to be sorted into folder, file, link or device. Linux only
+    /// (64-bit glibc, whose <c>struct dirent</c> has one layout); elsewhere names come from the OS as UTF-16 and the walk
+    /// uses .NET's listing. Any thread.
     /// </summary>
     internal static class RawNames
     {
         private const int ReclenOffset = 16, TypeOffset = 18, NameOffset = 19; // d_ino(8) d_off(8) d_reclen(2) d_type(1) d_name[256]
         private const int ReclenLimit = 280;
-        private const byte DirectoryType = 4;
         private static readonly UTF8Encoding Strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
         private static bool _missing = !RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || IntPtr.Size != 8;
 
-        /// <summary>One entry that .NET cannot name: how to show it (each bad byte as \xNN) and whether it is a folder.</summary>
-        public readonly struct Entry
+        /// <summary>An entry's type as <c>readdir</c> gives it (<c>d_type</c>); Unknown where the file system does not say.</summary>
+        public enum EntryType : byte
         {
-            public Entry(string display, bool isDirectory)
-            {
-                Display = display;
-                IsDirectory = isDirectory;
-            }
-
-            public string Display { get; }
-
-            public bool IsDirectory { get; }
+            Unknown = 0,
+            Fifo = 1,
+            CharacterDevice = 2,
+            Directory = 4,
+            BlockDevice = 6,
+            File = 8,
+            Link = 10,
+            Socket = 12,
         }
 
-        /// <summary>True where entries with names .NET cannot decode are found by <see cref="NotUtf8"/>.</summary>
+        /// <summary>One entry of a folder: its name (null when it is not valid UTF-8), how to show it, and its type.</summary>
+        public readonly struct Entry
+        {
+            public Entry(string? name, string display, EntryType type)
+            {
+                Name = name;
+                Display = display;
+                Type = type;
+            }
+
+            /// <summary>The name, or null when it is not valid UTF-8 (.NET cannot open it).</summary>
+            public string? Name { get; }
+
+            /// <summary>For a name that is not valid UTF-8, the full path as shown to the user (those bytes as \xNN); else the name.</summary>
+            public string Display { get; }
+
+            public EntryType Type { get; }
+
+            public bool IsDirectory => Type == EntryType.Directory;
+        }
+
+        /// <summary>True where folders are listed by <see cref="TryList"/>.</summary>
         public static bool Supported => !_missing;
 
-        public static List<Entry> NotUtf8(string folder)
+        /// <summary>
+        /// Adds the entries of <paramref name="folder"/> (but <c>.</c> and <c>..</c>) to <paramref name="into"/>; false when
+        /// this platform has no such listing or the folder cannot be opened (the caller lists it with .NET, which reports why).
+        /// </summary>
+        public static bool TryList(string folder, List<Entry> into)
         {
-            var found = new List<Entry>();
             if (_missing)
             {
-                return found;
+                return false;
             }
 
             IntPtr dir;
@@ -52,12 +77,12 @@ namespace TokUsage.Discovery
             catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
             {
                 _missing = true;
-                return found;
+                return false;
             }
 
             if (dir == IntPtr.Zero)
             {
-                return found; // unreadable: the managed walk reports it
+                return false;
             }
 
             try
@@ -66,17 +91,32 @@ namespace TokUsage.Discovery
                 for (var entry = readdir(dir); entry != IntPtr.Zero; entry = readdir(dir))
                 {
                     // One copy of the record (d_reclen bytes), then the name up to its NUL; plain ASCII names, nearly all
-                    // of them, need no decoding.
+                    // of them, need no checking.
                     var length = Math.Min((int)(ushort)Marshal.ReadInt16(entry, ReclenOffset), ReclenLimit);
                     Marshal.Copy(entry, record, 0, length);
                     var end = Array.IndexOf(record, (byte)0, NameOffset, length - NameOffset);
-                    var name = new ArraySegment<byte>(record, NameOffset, (end < 0 ? length : end) - NameOffset);
-                    if (IsAscii(name) || IsUtf8(Bytes(name)))
+                    var count = (end < 0 ? length : end) - NameOffset;
+                    if ((count == 1 && record[NameOffset] == (byte)'.') || (count == 2 && record[NameOffset] == (byte)'.' && record[NameOffset + 1] == (byte)'.'))
                     {
                         continue;
                     }
 
-                    found.Add(new Entry(System.IO.Path.Combine(folder, Display(Bytes(name))), record[TypeOffset] == DirectoryType));
+                    var type = (EntryType)record[TypeOffset];
+                    var name = new ArraySegment<byte>(record, NameOffset, count);
+                    if (IsAscii(name))
+                    {
+                        var text = Encoding.ASCII.GetString(record, NameOffset, count);
+                        into.Add(new Entry(text, text, type));
+                    }
+                    else if (IsUtf8(Bytes(name)))
+                    {
+                        var text = Encoding.UTF8.GetString(record, NameOffset, count);
+                        into.Add(new Entry(text, text, type));
+                    }
+                    else
+                    {
+                        into.Add(new Entry(null, System.IO.Path.Combine(folder, Display(Bytes(name))), type));
+                    }
                 }
             }
             finally
@@ -84,7 +124,7 @@ namespace TokUsage.Discovery
                 closedir(dir);
             }
 
-            return found;
+            return true;
         }
 
         private static byte[] Bytes(ArraySegment<byte> name)
