@@ -95,6 +95,22 @@ Describe '<Kind> objects' -ForEach $kinds {
     }
 }
 
+Describe 'A usage object once emitted' {
+    # UsageFile says it is immutable: its lists are read-only views, so a script cannot change what another consumer of
+    # the same object (a Measure-TokenUsage after a Tee-Object, a store) sees.
+    It 'cannot have its messages or model lists changed' {
+        $file = $files[0]
+        $count = $file.Entries.Count
+        { $file.Entries.Clear() } | Should -Throw
+        { $file.Entries.Add($file.Entries[0]) } | Should -Throw
+        { $file.Entries[0] = $null } | Should -Throw
+        { $file.Models.Clear() } | Should -Throw
+        { $file.Entries[0].InputTokens = 1 } | Should -Throw
+        $file.Entries.Count | Should -Be $count
+        $file.Entries -is [System.Collections.IList] | Should -BeFalse
+    }
+}
+
 Describe 'Measure-TokenUsage over job output' {
     It 'folds usage files received from Start-Job exactly as typed ones, by <By>' -ForEach @(@{ By = 'Day' }, @{ By = 'Session' }, @{ By = 'Model' }, @{ By = 'Project' }) {
         $manifest = (Resolve-Path $script:ModuleManifest).Path
