@@ -67,6 +67,28 @@ namespace TokUsage.Tests.Unit
         }
 
         /// <summary>
+        /// A whole-JSON session file of the wrong shape (an array where the agent writes an object, or the reverse) holds
+        /// nothing to count: it is one damaged line, not a silently empty session (issue 19: one preamble for these readers).
+        /// </summary>
+        [Theory]
+        [InlineData("jcode", "[]")]
+        [InlineData("amp", "\"a string\"")]
+        [InlineData("trae", "{\"sessions\":[]}")]
+        [InlineData("jcode", "{\"id\":\"s1\",\"messages\":[]}")]
+        public void AJsonFileOfTheWrongShapeIsOneDamagedLine(string client, string json)
+        {
+            using var dir = new Support.TempDir();
+            var file = Path.Combine(dir.Path, "session.json");
+            File.WriteAllText(file, json);
+            var reader = client switch { "jcode" => Jcode.Source, "amp" => Amp.Source, _ => Trae.Source };
+            var parsed = reader.Read(new SourceFile(reader, file, new FileInfo(file).Length, File.GetLastWriteTimeUtc(file), dir.Path), new ReadOptions(TokUsage.Pricing.PriceBook.Embedded, DateWindow.All), CancellationToken.None);
+            Assert.Null(parsed.Error);
+            Assert.Empty(parsed.Entries);
+            var rightShape = json.StartsWith("{", StringComparison.Ordinal) == (client != "trae");
+            Assert.Equal(rightShape ? 0L : 1L, parsed.SkippedLines);
+        }
+
+        /// <summary>
         /// A DeepSeek Harness session is read while DSH appends to it, one zstd frame per flush: a torn last frame keeps
         /// every complete frame's calls and is one damaged line, whether it cut inside a line or between two.
         /// </summary>

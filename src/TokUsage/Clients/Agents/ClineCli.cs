@@ -43,7 +43,7 @@ namespace TokUsage.Clients.Agents
             }
 
             using var document = LogFiles.ReadDocument(file, options, result, cancel);
-            if (document is null || document.RootElement.ValueKind != JsonValueKind.Object || !JsonValues.TryArray(document.RootElement, "messages", out var messages))
+            if (document is null || !JsonValues.TryArray(document.RootElement, "messages", out var messages))
             {
                 return result;
             }

@@ -35,8 +35,8 @@ namespace TokUsage.Clients.Agents
             var chatId = Path.GetFileName(chatDir);
             var projectDir = Path.GetDirectoryName(Path.GetDirectoryName(chatDir) ?? "") ?? "";
             var result = new ParsedFile(file, chatId, Path.GetFileName(projectDir));
-            using var document = LogFiles.ReadDocument(file, options, result, cancel);
-            if (document is null || document.RootElement.ValueKind != JsonValueKind.Array)
+            using var document = LogFiles.ReadDocument(file, options, result, cancel, JsonValueKind.Array);
+            if (document is null)
             {
                 return result;
             }

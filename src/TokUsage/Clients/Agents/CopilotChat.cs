@@ -62,7 +62,7 @@ namespace TokUsage.Clients.Agents
             if (Common.Roots.HasExtension(file.Path, ".json"))
             {
                 using var document = LogFiles.ReadDocument(file, options, result, cancel);
-                if (document != null && document.RootElement.ValueKind == JsonValueKind.Object && JsonValues.TryArray(document.RootElement, "requests", out var all))
+                if (document != null && JsonValues.TryArray(document.RootElement, "requests", out var all))
                 {
                     requests.AddRange(all.EnumerateArray().Select(r => Prune(JsonNode.Parse(r.GetRawText()))));
                 }

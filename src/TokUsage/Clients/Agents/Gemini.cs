@@ -45,7 +45,7 @@ namespace TokUsage.Clients.Agents
             }
 
             using var document = LogFiles.ReadDocument(file, options, result, cancel);
-            if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
+            if (document is null)
             {
                 return result;
             }

@@ -27,7 +27,7 @@ namespace TokUsage.Clients.Agents
         {
             var result = new ParsedFile(file, Path.GetFileNameWithoutExtension(file.Path), "");
             using var document = LogFiles.ReadDocument(file, options, result, cancel);
-            if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
+            if (document is null)
             {
                 return result;
             }

@@ -28,15 +28,9 @@ namespace TokUsage.Clients.Agents
         private static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel)
         {
             var result = new ParsedFile(file, Path.GetFileNameWithoutExtension(file.Path), "");
-            using var document = LogFiles.ReadDocument(file, options, result, cancel);
+            using var document = LogFiles.ReadDocument(file, options, result, cancel, JsonValueKind.Array); // a usage dump: an array of sessions
             if (document is null)
             {
-                return result;
-            }
-
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                result.Skip(1, "not a Trae usage dump (a JSON array of sessions)", options.MaxSkippedSamples);
                 return result;
             }
 

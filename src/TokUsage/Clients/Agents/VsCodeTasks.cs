@@ -51,8 +51,8 @@ namespace TokUsage.Clients.Agents
         {
             var taskDir = Path.GetDirectoryName(file.Path) ?? "";
             var result = new ParsedFile(file, Path.GetFileName(taskDir), "");
-            using var document = LogFiles.ReadDocument(file, options, result, cancel);
-            if (document is null || document.RootElement.ValueKind != JsonValueKind.Array)
+            using var document = LogFiles.ReadDocument(file, options, result, cancel, JsonValueKind.Array);
+            if (document is null)
             {
                 return result;
             }

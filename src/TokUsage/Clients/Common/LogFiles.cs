@@ -134,17 +134,27 @@ namespace TokUsage.Clients.Common
         }
 
         /// <summary>
-        /// Parses a whole JSON file. Null when it could not be read (<see cref="ParsedFile.Error"/> set) or is not valid
-        /// JSON (counted as one skipped line: agents rewrite these files in place, so a half-written one is expected).
+        /// Parses a whole JSON file whose root is <paramref name="root"/> (a session object, or an array of messages): the
+        /// one preamble of the readers of such files. Null when it could not be read (<see cref="ParsedFile.Error"/> set),
+        /// is not valid JSON, or has another root (counted as one damaged line either way: agents rewrite these files in
+        /// place, so a half-written one is expected, and a file of another shape holds nothing this reader can count).
         /// The caller disposes the document.
         /// </summary>
-        public static JsonDocument? ReadDocument(SourceFile file, ReadOptions options, ParsedFile result, CancellationToken cancel)
+        public static JsonDocument? ReadDocument(SourceFile file, ReadOptions options, ParsedFile result, CancellationToken cancel, JsonValueKind root = JsonValueKind.Object)
         {
             try
             {
                 cancel.ThrowIfCancellationRequested();
                 using var stream = Open(file.Path);
-                return JsonDocument.Parse(stream, DocumentOptions);
+                var document = JsonDocument.Parse(stream, DocumentOptions);
+                if (document.RootElement.ValueKind != root)
+                {
+                    result.Skip(1, $"not a JSON {(root == JsonValueKind.Array ? "array" : "object")} (another file in the agent's folder, or damaged)", options.MaxSkippedSamples);
+                    document.Dispose();
+                    return null;
+                }
+
+                return document;
             }
             catch (JsonException e)
             {

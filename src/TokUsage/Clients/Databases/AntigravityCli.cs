@@ -37,11 +37,7 @@ namespace TokUsage.Clients.Databases
 
         private static void Read(SqliteConnection db, ParsedFile result, ReadOptions options, CancellationToken cancel)
         {
-            var tables = Sqlite.Tables(db);
-            if (!tables.Contains("gen_metadata"))
-            {
-                throw new UnsupportedSchemaException($"'{result.Source.Path}' has no Antigravity CLI 'gen_metadata' table; its schema is not one TokUsage knows.");
-            }
+            var tables = Sqlite.TablesWith(db, "gen_metadata", "Antigravity CLI", result.Source.Path);
 
             result.SessionId = Path.GetFileNameWithoutExtension(result.Source.Path);
             var created = tables.Contains("trajectory_metadata_blob") ? Trajectory(db, result) : null;

@@ -110,11 +110,7 @@ namespace TokUsage.Clients.Databases
 
         private static void Read(SqliteConnection db, ParsedFile result, ReadOptions options, CancellationToken cancel)
         {
-            var tables = Sqlite.Tables(db);
-            if (!tables.Contains("sessions"))
-            {
-                throw new UnsupportedSchemaException($"'{result.Source.Path}' has no Crush 'sessions' table; its schema is not one TokUsage knows.");
-            }
+            var tables = Sqlite.TablesWith(db, "sessions", "Crush", result.Source.Path);
 
             var folder = Path.GetDirectoryName(result.Source.Path) ?? string.Empty;
             var project = string.Equals(Path.GetFileName(folder), ".crush", StringComparison.OrdinalIgnoreCase) ? Path.GetDirectoryName(folder) ?? folder : folder;

@@ -33,11 +33,7 @@ namespace TokUsage.Clients.Databases
 
         private static void Read(SqliteConnection db, ParsedFile result, ReadOptions options, CancellationToken cancel)
         {
-            var tables = Sqlite.Tables(db);
-            if (!tables.Contains("message_nodes"))
-            {
-                throw new UnsupportedSchemaException($"'{result.Source.Path}' has no Devin 'message_nodes' table; its schema is not one TokUsage knows.");
-            }
+            var tables = Sqlite.TablesWith(db, "message_nodes", "Devin", result.Source.Path);
 
             var s = tables.Contains("sessions") ? Sqlite.Columns(db, "sessions") : new HashSet<string>();
             var join = s.Contains("id") ? " LEFT JOIN sessions s ON s.id = m.session_id" : string.Empty;

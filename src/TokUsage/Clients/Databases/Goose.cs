@@ -54,10 +54,7 @@ namespace TokUsage.Clients.Databases
 
         private static void Read(SqliteConnection db, ParsedFile result, ReadOptions options, CancellationToken cancel)
         {
-            if (!Sqlite.Tables(db).Contains("sessions"))
-            {
-                throw new UnsupportedSchemaException($"'{result.Source.Path}' has no Goose 'sessions' table; its schema is not one TokUsage knows.");
-            }
+            Sqlite.TablesWith(db, "sessions", "Goose", result.Source.Path);
 
             var c = Sqlite.Columns(db, "sessions");
             using var command = db.CreateCommand();

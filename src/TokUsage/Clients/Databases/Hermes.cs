@@ -61,11 +61,7 @@ namespace TokUsage.Clients.Databases
 
         private static void Read(SqliteConnection db, ParsedFile result, ReadOptions options, CancellationToken cancel)
         {
-            var tables = Sqlite.Tables(db);
-            if (!tables.Contains("sessions"))
-            {
-                throw new UnsupportedSchemaException($"'{result.Source.Path}' has no Hermes 'sessions' table; its schema is not one TokUsage knows.");
-            }
+            var tables = Sqlite.TablesWith(db, "sessions", "Hermes", result.Source.Path);
 
             var profileFolder = Path.GetDirectoryName(result.Source.Path) ?? string.Empty;
             var profile = string.Equals(Path.GetFileName(Path.GetDirectoryName(profileFolder) ?? string.Empty), "profiles", StringComparison.OrdinalIgnoreCase)

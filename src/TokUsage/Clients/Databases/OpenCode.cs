@@ -333,7 +333,7 @@ namespace TokUsage.Clients.Databases
             var sessionFolder = Path.GetFileName(Path.GetDirectoryName(file.Path) ?? string.Empty);
             var result = new ParsedFile(file, sessionFolder, string.Empty);
             using var document = LogFiles.ReadDocument(file, options, result, cancel);
-            if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
+            if (document is null)
             {
                 return result;
             }

@@ -268,6 +268,22 @@ namespace TokUsage.Clients.Databases
             return tables;
         }
 
+        /// <summary>
+        /// The database's tables (<see cref="Tables"/>), which must include <paramref name="table"/>, the one the agent's
+        /// usage is in: without it the file is not a database of this agent's schema (UnsupportedSchemaException, which
+        /// names the file and the table).
+        /// </summary>
+        public static HashSet<string> TablesWith(SqliteConnection database, string table, string agent, string path)
+        {
+            var tables = Tables(database);
+            if (!tables.Contains(table))
+            {
+                throw new UnsupportedSchemaException($"'{path}' has no {agent} '{table}' table; its schema is not one TokUsage knows.");
+            }
+
+            return tables;
+        }
+
         /// <summary>Column names of a table (empty when there is no such table).</summary>
         public static HashSet<string> Columns(SqliteConnection database, string table)
         {

@@ -44,10 +44,7 @@ namespace TokUsage.Clients.Databases
 
         private static void Read(SqliteConnection db, ParsedFile result, ReadOptions options, CancellationToken cancel)
         {
-            if (!Sqlite.Tables(db).Contains("threads"))
-            {
-                throw new UnsupportedSchemaException($"'{result.Source.Path}' has no Zed 'threads' table; its schema is not one TokUsage knows.");
-            }
+            Sqlite.TablesWith(db, "threads", "Zed", result.Source.Path);
 
             var c = Sqlite.Columns(db, "threads");
             using var command = db.CreateCommand();
