@@ -1,5 +1,6 @@
 @{
-    # The cmdlets live in TokUsage.dll (a nested module); TokUsage.psm1 loads the script files in Public/.
+    # The cmdlets live in TokUsage.dll, which TokUsage.psm1 imports (on PowerShell 7 into the module's own load
+    # context, with TokUsage.Loader.dll), then the script files in Public/.
     RootModule             = 'TokUsage.psm1'
     ModuleVersion          = '0.1.0'
     CompatiblePSEditions   = @('Desktop', 'Core')
@@ -10,7 +11,6 @@
     Description            = 'Reports what AI coding assistants cost: reads the session logs Claude Code and other agents write, streams one typed usage object per log file (Get-TokenUsage) and folds them into daily, weekly, session, project and model totals with tokens and USD cost (Measure-TokenUsage). Offline, exact deduplication, flat memory.'
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    NestedModules          = @('TokUsage.dll')
     FormatsToProcess       = @('TokUsage.Format.ps1xml')
     TypesToProcess         = @('TokUsage.Types.ps1xml')
     FunctionsToExport      = @('Register-TokenUsageSchedule', 'Get-TokenUsageSchedule', 'Unregister-TokenUsageSchedule', 'Get-TokenUsageStatusLine')

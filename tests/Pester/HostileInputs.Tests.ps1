@@ -423,14 +423,13 @@ Describe 'An agent database in a folder the user cannot write' -Skip:(-not $IsLi
     BeforeAll {
         # OpenCode keeps its database in WAL mode: commits live in opencode.db-wal until a checkpoint. Copy the files
         # while the writer still holds them, as a backup or another account's folder leaves them: the messages are
-        # only in the log. Reading any database first loads the module's Microsoft.Data.Sqlite into this session.
+        # only in the log. Reading any database first loads the module's Microsoft.Data.Sqlite and its engine, which Open-TestSqliteDatabase uses.
         $script:data = Join-Path $TestDrive 'opencode'
         New-Item -ItemType Directory -Force -Path $data | Out-Null
         Set-Content -Path (Join-Path $data 'opencode.db') -Value 'not yet a database'
         Get-TokenUsage -Path $data -Client opencode -NoCache -ErrorAction SilentlyContinue | Out-Null
         $live = Join-Path $TestDrive 'live.db'
-        $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$live;Pooling=False")
-        $connection.Open()
+        $connection = Open-TestSqliteDatabase -Path $live
         try {
             $command = $connection.CreateCommand()
             $command.CommandText = @'
@@ -502,8 +501,7 @@ Describe 'The SQLite engine missing for a moment' -Skip:(-not $IsLinux) {
         Set-Content -Path $path -Value 'not yet a database'
         Get-TokenUsage -Path $data -Client opencode -NoCache -ErrorAction SilentlyContinue | Out-Null   # loads the module's SQLite here
         Remove-Item -LiteralPath $path
-        $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$path;Pooling=False")
-        $connection.Open()
+        $connection = Open-TestSqliteDatabase -Path $path
         try {
             $command = $connection.CreateCommand()
             $command.CommandText = "CREATE TABLE session (id text PRIMARY KEY, directory text NOT NULL); CREATE TABLE message (id text PRIMARY KEY, session_id text NOT NULL, data text NOT NULL); INSERT INTO session VALUES ('ses_1', '/w'); INSERT INTO message VALUES ('m1', 'ses_1', '{""role"":""assistant"",""modelID"":""claude-sonnet-4-5"",""time"":{""created"":1783000000000},""tokens"":{""input"":100,""output"":50,""reasoning"":0,""cache"":{""read"":0,""write"":0}}}');"

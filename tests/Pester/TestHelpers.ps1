@@ -210,3 +210,16 @@ function Initialize-TestDatabase {
     Invoke-TestSql "CREATE DATABASE $Name" | Out-Null
     "Host=127.0.0.1;Port=$(Get-TestServerPort);Username=postgres;Database=$Name"
 }
+
+# An open connection to the SQLite database at $Path through the module's own Microsoft.Data.Sqlite: on PowerShell 7 it
+# lives in the module's load context, where a type literal cannot reach it. The module must have read a database first
+# (that loads its native engine).
+function Open-TestSqliteDatabase {
+    param([string] $Path)
+    $assembly = [TokUsage.UsageFile].Assembly
+    $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly)
+    $sqlite = $context.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('Microsoft.Data.Sqlite'))
+    $connection = [Activator]::CreateInstance($sqlite.GetType('Microsoft.Data.Sqlite.SqliteConnection', $true), @("Data Source=$Path;Pooling=False"))
+    $connection.Open()
+    $connection
+}

@@ -425,8 +425,7 @@ Describe 'SQLite agents' {
 
         # The module has loaded Microsoft.Data.Sqlite and its engine: write a database the way OpenCode 1.2 does.
         $db = Join-Path $data 'opencode.db'
-        $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$db;Pooling=False")
-        $connection.Open()
+        $connection = Open-TestSqliteDatabase -Path $db
         try {
             $command = $connection.CreateCommand()
             $command.CommandText = @'
