@@ -11,7 +11,7 @@ else {
     $engine = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($PSScriptRoot, 'TokUsage.dll'))
 }
 $engineModule = Import-Module -Assembly $engine -PassThru
-if (@(Get-Command -Module $engineModule.Name -CommandType Cmdlet -ErrorAction SilentlyContinue).Count -eq 0) {
+if ($null -eq $ExecutionContext.InvokeCommand.GetCmdlet('Get-TokenUsage')) {
     # Import-Module -Force of TokUsage: PowerShell hands back the engine module it imported the first time without
     # adding its cmdlets to this new module scope. Forget that one and import the same assembly again (importing the
     # module object instead would load a second copy of TokUsage.dll from its path into the default context).

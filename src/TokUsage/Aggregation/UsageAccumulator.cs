@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
-using TokUsage.Hosting;
 using TokUsage.Primitives;
 using TokUsage.Pricing;
 using TokUsage.Model;

@@ -4,7 +4,6 @@ using System.IO;
 using System.Text;
 using System.Runtime.CompilerServices;
 using TokUsage.Clients;
-using TokUsage.Hosting;
 using TokUsage.Pipeline;
 using TokUsage.Pricing;
 using TokUsage.Primitives;

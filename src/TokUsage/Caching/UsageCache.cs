@@ -6,9 +6,7 @@ using System.Threading;
 using Microsoft.Data.Sqlite;
 using TokUsage.Clients;
 using TokUsage.Discovery;
-using TokUsage.Hosting;
 using TokUsage.Parsing;
-using TokUsage.Pipeline;
 using TokUsage.Primitives;
 
 namespace TokUsage.Caching

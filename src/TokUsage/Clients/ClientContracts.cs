@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using TokUsage.Pipeline;
 using TokUsage.Pricing;
 using TokUsage.Discovery;
 using TokUsage.Primitives;

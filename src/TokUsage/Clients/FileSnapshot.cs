@@ -1,11 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using TokUsage.Clients;
 using TokUsage.Pipeline;
 using TokUsage.Pricing;
 using System.Runtime.CompilerServices;
-using TokUsage.Hosting;
 using TokUsage.Primitives;
 using TokUsage.Model;
 

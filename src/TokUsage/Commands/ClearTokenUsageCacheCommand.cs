@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using TokUsage.Caching;
-using TokUsage.Clients;
 using TokUsage.Discovery;
 
 namespace TokUsage.Commands

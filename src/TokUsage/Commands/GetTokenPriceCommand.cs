@@ -3,7 +3,6 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using TokUsage.Clients;
 using TokUsage.Hosting;
 using TokUsage.Pipeline;
 using TokUsage.Pricing;

@@ -1,4 +1,3 @@
-using TokUsage.Clients;
 using TokUsage.Discovery;
 
 namespace TokUsage.Commands

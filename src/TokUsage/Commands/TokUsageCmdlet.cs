@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
-using TokUsage.Clients;
 using TokUsage.Pricing;
 using TokUsage.Aggregation;
 using TokUsage.Discovery;

@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using System.Threading;
-using TokUsage.Clients;
 using TokUsage.Pricing;
 using TokUsage.Discovery;
 

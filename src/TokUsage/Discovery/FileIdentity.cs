@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using TokUsage.Pipeline;
 using TokUsage.Primitives;
 
 namespace TokUsage.Discovery

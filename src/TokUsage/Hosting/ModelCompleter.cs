@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using TokUsage.Clients;
 using TokUsage.Pricing;
 using TokUsage.Discovery;
 

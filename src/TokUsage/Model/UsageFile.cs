@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
-using TokUsage.Hosting;
 using TokUsage.Primitives;
 using TokUsage.Model;
 

@@ -2,7 +2,6 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using TokUsage.Hosting;
 using TokUsage.Primitives;
 
 namespace TokUsage.Parsing

@@ -1,7 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using TokUsage.Hosting;
 using TokUsage.Primitives;
 
 namespace TokUsage.Parsing

@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using TokUsage.Hosting;
 using TokUsage.Primitives;
 
 namespace TokUsage.Parsing

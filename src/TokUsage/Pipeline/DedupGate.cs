@@ -1,7 +1,5 @@
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 using TokUsage.Clients;
-using TokUsage.Hosting;
 using TokUsage.Primitives;
 
 namespace TokUsage.Pipeline

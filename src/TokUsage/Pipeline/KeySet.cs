@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using TokUsage.Hosting;
 using TokUsage.Primitives;
 
 namespace TokUsage.Pipeline

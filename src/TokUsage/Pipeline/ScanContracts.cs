@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using TokUsage.Clients;
-using TokUsage.Pricing;
 using TokUsage.Discovery;
 using TokUsage.Primitives;
 using TokUsage.Model;

@@ -11,7 +11,6 @@ using TokUsage.Caching;
 using TokUsage.Clients;
 using TokUsage.Discovery;
 using TokUsage.Pricing;
-using TokUsage.Hosting;
 using TokUsage.Primitives;
 
 namespace TokUsage.Pipeline

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using TokUsage.Hosting;
 using TokUsage.Primitives;
 using TokUsage.Model;
 namespace TokUsage.Pricing

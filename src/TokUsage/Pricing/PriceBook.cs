@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
-using TokUsage.Clients;
 using TokUsage.Discovery;
 
 namespace TokUsage.Pricing

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using TokUsage.Clients;
 using TokUsage.Discovery;
 
 namespace TokUsage.Pricing

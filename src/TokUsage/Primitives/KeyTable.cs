@@ -1,6 +1,4 @@
-using System;
 using System.Runtime.CompilerServices;
-using TokUsage.Hosting;
 
 namespace TokUsage.Primitives
 {

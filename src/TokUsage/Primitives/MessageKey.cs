@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using TokUsage.Hosting;
 
 namespace TokUsage.Primitives
 {

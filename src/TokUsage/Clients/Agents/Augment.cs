@@ -1,5 +1,4 @@
 using System.IO;
-using System.Text.Json;
 using System.Threading;
 using TokUsage.Clients.Common;
 using TokUsage.Pricing;

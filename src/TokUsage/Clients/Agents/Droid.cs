@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Text;
-using System.Text.Json;
 using System.Threading;
 using TokUsage.Clients.Common;
 using TokUsage.Pricing;

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Text.Json;
 using System.Threading;
 using TokUsage.Clients.Common;
 using TokUsage.Pricing;

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using TokUsage.Clients.Common;
-using TokUsage.Pipeline;
 using TokUsage.Primitives;
 using TokUsage.Pricing;
 using TokUsage.Model;

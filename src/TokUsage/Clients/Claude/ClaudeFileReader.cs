@@ -3,10 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using TokUsage.Caching;
 using TokUsage.Hosting;
 using TokUsage.Parsing;
-using TokUsage.Pipeline;
 using TokUsage.Primitives;
 
 namespace TokUsage.Clients.Claude

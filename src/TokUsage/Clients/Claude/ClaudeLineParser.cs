@@ -1,9 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using TokUsage.Hosting;
 using TokUsage.Parsing;
-using TokUsage.Pipeline;
 using TokUsage.Primitives;
 using TokUsage.Pricing;
 using TokUsage.Model;

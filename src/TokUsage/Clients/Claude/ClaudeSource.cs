@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
-using TokUsage.Caching;
 using TokUsage.Discovery;
 
 namespace TokUsage.Clients.Claude

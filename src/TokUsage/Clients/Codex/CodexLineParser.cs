@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using TokUsage.Clients.Common;
-using TokUsage.Hosting;
 using TokUsage.Parsing;
 using TokUsage.Primitives;
 

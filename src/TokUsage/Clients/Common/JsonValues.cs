@@ -2,7 +2,6 @@ using System;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using TokUsage.Hosting;
 using TokUsage.Primitives;
 using TokUsage.Model;
 

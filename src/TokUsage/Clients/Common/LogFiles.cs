@@ -3,7 +3,6 @@ using System.IO;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading;
-using TokUsage.Hosting;
 using TokUsage.Parsing;
 using TokUsage.Primitives;
 

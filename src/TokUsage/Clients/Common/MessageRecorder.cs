@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Linq;
-using TokUsage.Pipeline;
 using TokUsage.Pricing;
 using TokUsage.Primitives;
 using TokUsage.Model;

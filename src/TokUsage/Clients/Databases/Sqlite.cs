@@ -6,7 +6,6 @@ using System.Threading;
 using Microsoft.Data.Sqlite;
 using TokUsage.Clients.Common;
 using TokUsage.Discovery;
-using TokUsage.Hosting;
 using TokUsage.Primitives;
 using TokUsage.Model;
 
