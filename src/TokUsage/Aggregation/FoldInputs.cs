@@ -41,7 +41,7 @@ namespace TokUsage.Aggregation
             new FoldEntry(e.Timestamp, e.Model, Tokens(e.InputTokens, e.OutputTokens, e.CacheReadTokens, e.CacheWriteTokens, e.ReasoningTokens), e.Cost, e.CostSource);
 
         /// <summary>Reads a UsageFile-shaped property bag; null (with <paramref name="problem"/>) when it is not one.</summary>
-        public static (FoldSource Source, List<FoldEntry> Entries)? FromProperties(PSObject input, out string? problem)
+        private static (FoldSource Source, List<FoldEntry> Entries)? FromProperties(PSObject input, out string? problem)
         {
             problem = null;
             var client = Text(input, "Client");

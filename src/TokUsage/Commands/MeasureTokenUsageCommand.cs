@@ -15,7 +15,7 @@ namespace TokUsage.Commands
         private IUsageFold? _fold;
         private long? _tokenLimit;
         private WildcardPattern[]? _projects;
-        private WildcardPattern[]? _models;
+        private Func<string, bool>? _keepModel;
         private TimeZoneInfo? _givenZone;
         private string? _inputZone;
         private bool _zoneMismatchWarned;
@@ -117,8 +117,7 @@ namespace TokUsage.Commands
                 ThrowParameterError("InvalidGrouping", "-By Block is not combined with other keys; use -By Block alone.", By);
             }
 
-            var byBlock = By.Length == 1 && By[0] == UsageGrouping.Block;
-            if (!byBlock && (TokenLimit != null || Weekly.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(BlockHours))))
+            if (!ByBlock && (TokenLimit != null || Weekly.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(BlockHours))))
             {
                 ThrowParameterError("InvalidGrouping", "-TokenLimit, -BlockHours and -Weekly apply to billing blocks: add -By Block.", By);
             }
@@ -155,7 +154,8 @@ namespace TokUsage.Commands
             }
 
             _projects = Patterns(Project);
-            _models = Patterns(Model);
+            var models = Patterns(Model);
+            _keepModel = models is null ? null : (Func<string, bool>)(model => Matches(models, model));
             if (TimeZone != null)
             {
                 _givenZone = ResolveTimeZone(TimeZone);
@@ -170,7 +170,7 @@ namespace TokUsage.Commands
                 {
                     if (Matches(_projects, usage.Source.Project))
                     {
-                        usage.FeedTo(FoldFor(usage.TimeZone), _models is null ? null : (Func<string, bool>)(model => Matches(_models, model)));
+                        usage.FeedTo(FoldFor(usage.TimeZone), _keepModel);
                     }
                 }
                 catch (OverflowException e)
@@ -203,6 +203,9 @@ namespace TokUsage.Commands
             }
         }
 
+        /// <summary>Billing blocks (or weekly windows): -By Block alone.</summary>
+        private bool ByBlock => By.Length == 1 && By[0] == UsageGrouping.Block;
+
         /// <summary>
         /// The fold, created at the first input so that, without -TimeZone, days are cut in the zone Get-TokenUsage was
         /// given (<see cref="UsageFile.TimeZone"/>); null or absent there means local. Inputs that name another zone than
@@ -215,7 +218,7 @@ namespace TokUsage.Commands
                 _inputZone = inputZone;
                 var zone = _givenZone ?? (inputZone is null ? ResolveTimeZone(null) : ResolveTimeZone(inputZone));
                 var activity = ActiveTime.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(IdleGap)) ? new ActivityOptions(IdleGap, zone) : null;
-                _fold = By.Length == 1 && By[0] == UsageGrouping.Block
+                _fold = ByBlock
                     ? new BlockFold(Weekly.IsPresent ? TimeSpan.FromDays(7) : TimeSpan.FromHours(BlockHours), zone, Breakdown.IsPresent, activity, perFamily: Weekly.IsPresent)
                     : new MultiKeyFold(By, zone, WeekStart, Breakdown.IsPresent, activity);
             }

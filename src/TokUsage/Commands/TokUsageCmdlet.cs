@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Linq;
 using System.Management.Automation;
 using TokUsage.Pricing;
 using TokUsage.Aggregation;
@@ -63,7 +64,7 @@ namespace TokUsage.Commands
             }
 
             var items = input.BaseObject is IEnumerable list && !(input.BaseObject is string) && !(input.BaseObject is UsageFile)
-                ? System.Linq.Enumerable.Select(System.Linq.Enumerable.Where(System.Linq.Enumerable.Cast<object?>(list), i => i != null), i => PSObject.AsPSObject(i!))
+                ? list.Cast<object?>().Where(i => i != null).Select(i => PSObject.AsPSObject(i!))
                 : new[] { input };
             foreach (var item in items)
             {

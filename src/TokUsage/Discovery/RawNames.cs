@@ -51,12 +51,7 @@ namespace TokUsage.Discovery
             public string Display { get; }
 
             public EntryType Type { get; }
-
-            public bool IsDirectory => Type == EntryType.Directory;
         }
-
-        /// <summary>True where folders are listed by <see cref="TryList"/>.</summary>
-        public static bool Supported => !_missing;
 
         /// <summary>
         /// Adds the entries of <paramref name="folder"/> (but <c>.</c> and <c>..</c>) to <paramref name="into"/>; false when

@@ -88,8 +88,10 @@ namespace TokUsage.Reporting
 
         private void WriteData(Utf8JsonWriter json, DateTimeOffset now)
         {
-            var days = Rows(_days).Cast<PeriodSummary>().ToList();
-            var total = _days.Results(true).Select(r => r.Row).LastOrDefault();
+            // One pass of the day fold gives the days and, last, their total row.
+            var dayRows = _days.Results(true).Select(r => r.Row).ToList();
+            var total = dayRows.LastOrDefault();
+            var days = dayRows.Where(r => !r.IsTotal).Cast<PeriodSummary>().ToList();
             json.WriteStartObject();
             json.WriteString("generated", TimeZoneInfo.ConvertTime(now, _zone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture));
             json.WriteString("timeZone", _zone.Id);
@@ -122,8 +124,8 @@ namespace TokUsage.Reporting
 
             json.WriteEndArray();
 
-            var clients = _daysByClient.Results(false).GroupBy(r => r.SplitValues[0])
-                .OrderByDescending(g => g.Sum(r => r.Row.Cost)).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).ToList();
+            var clients = byClient.Values.SelectMany(parts => parts).GroupBy(p => p.Name)
+                .OrderByDescending(g => g.Sum(p => p.Cost)).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).ToList();
             json.WriteStartArray("clients");
             clients.ForEach(json.WriteStringValue);
             json.WriteEndArray();
