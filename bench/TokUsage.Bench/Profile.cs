@@ -98,7 +98,7 @@ namespace TokUsage.Bench
                 var sink = new CountingSink();
                 var scanner = new UsageScanner(request);
                 var discover = Stopwatch.StartNew();
-                scanner.Discover(sink);
+                new FileDiscovery(request).Discover(sink);
                 Console.WriteLine($"discover: {discover.Elapsed.TotalSeconds:N3} s");
                 sw.Restart();
                 scanner.Run(sink, CancellationToken.None);

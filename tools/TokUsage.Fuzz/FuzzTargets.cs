@@ -208,7 +208,7 @@ namespace TokUsage.Fuzz
                 }
             }
 
-            if (parsed.SkippedLines < 0)
+            if (parsed.Damaged.Count < 0)
             {
                 throw new BrokenPromiseException("negative damage count");
             }

@@ -4,7 +4,6 @@ using System.IO;
 using System.Text;
 using System.Runtime.CompilerServices;
 using TokUsage.Clients;
-using TokUsage.Pipeline;
 using TokUsage.Pricing;
 using TokUsage.Primitives;
 using TokUsage.Model;
@@ -33,9 +32,9 @@ namespace TokUsage.Caching
             w.NullableString(snapshot.Parent);
             w.Signed(snapshot.ResumeOffset);
             w.Unsigned((ulong)snapshot.ResumeLine);
-            w.Unsigned((ulong)snapshot.SkippedLines);
-            w.Unsigned((ulong)snapshot.SkippedSamples.Count);
-            foreach (var sample in snapshot.SkippedSamples)
+            w.Unsigned((ulong)snapshot.Damaged.Count);
+            w.Unsigned((ulong)snapshot.Damaged.Samples.Count);
+            foreach (var sample in snapshot.Damaged.Samples)
             {
                 w.Unsigned((ulong)sample.LineNumber);
                 w.String(sample.Reason);
@@ -148,12 +147,12 @@ namespace TokUsage.Caching
                 Parent = r.NullableString(),
                 ResumeOffset = r.Signed(),
                 ResumeLine = r.Count(long.MaxValue),
-                SkippedLines = r.Count(long.MaxValue),
             };
-            var samples = r.Count(FileSnapshot.SampleLimit);
+            snapshot.Damaged.Count = r.Count(long.MaxValue);
+            var samples = r.Count(DamagedLines.DefaultSampleLimit);
             for (var i = 0; i < samples; i++)
             {
-                snapshot.SkippedSamples.Add(new SkippedLine(r.Count(long.MaxValue), r.String()));
+                snapshot.Damaged.Samples.Add(new SkippedLine(r.Count(long.MaxValue), r.String()));
             }
 
             var referenced = r.Count(FileSnapshot.ReferencedSessionLimit);

@@ -187,7 +187,7 @@ namespace TokUsage.Clients
         public DateWindow Dates { get; }
 
         /// <summary>How many damaged lines per file are kept with line number and reason for -Verbose.</summary>
-        public int MaxSkippedSamples { get; set; } = 10;
+        public int MaxSkippedSamples { get; set; } = DamagedLines.DefaultSampleLimit;
 
         /// <summary>
         /// Messages a multi-session source holds before complete sessions are handed on (see
@@ -284,7 +284,7 @@ namespace TokUsage.Clients
 
         public string Project { get; set; }
 
-        /// <summary>Damaged rows of this session (also counted in the file's <see cref="ParsedFile.SkippedLines"/>).</summary>
+        /// <summary>Damaged rows of this session (also counted in the file's <see cref="ParsedFile.Damaged"/>).</summary>
         public long SkippedLines { get; set; }
 
         /// <summary>Position of first appearance in the source; ties in output order are broken by it.</summary>
@@ -303,6 +303,50 @@ namespace TokUsage.Clients
         public long LineNumber { get; }
 
         public string Reason { get; }
+    }
+
+    /// <summary>
+    /// The damaged lines (or rows) of one read: every one counted, the first few kept with number and reason for
+    /// -Verbose. The one place of the sampling rule, for readers' snapshots and parsed files alike. Owned by the
+    /// thread that reads; handed on with what holds it.
+    /// </summary>
+    internal sealed class DamagedLines
+    {
+        /// <summary>How many damaged lines a file keeps with number and reason unless told otherwise (<see cref="ReadOptions.MaxSkippedSamples"/>).</summary>
+        public const int DefaultSampleLimit = 10;
+
+        private int _samplesTaken;
+
+        public long Count { get; set; }
+
+        /// <summary>The kept lines; may be moved elsewhere (a released piece), which still counts them as taken.</summary>
+        public List<SkippedLine> Samples { get; } = new List<SkippedLine>();
+
+        public void Add(long lineNumber, string reason, int maxSamples = DefaultSampleLimit)
+        {
+            Count++;
+            if (_samplesTaken < maxSamples)
+            {
+                _samplesTaken++;
+                Samples.Add(new SkippedLine(lineNumber, reason));
+            }
+        }
+
+        /// <summary>Adds <paramref name="other"/>'s count and as many of its samples as <paramref name="maxSamples"/> still allows.</summary>
+        public void AddFrom(DamagedLines other, int maxSamples = DefaultSampleLimit)
+        {
+            Count += other.Count;
+            foreach (var sample in other.Samples)
+            {
+                if (_samplesTaken >= maxSamples)
+                {
+                    break;
+                }
+
+                _samplesTaken++;
+                Samples.Add(sample);
+            }
+        }
     }
 
     /// <summary>A worker's result for one file; handed to the pipeline thread, which owns it from then on.</summary>
@@ -331,9 +375,7 @@ namespace TokUsage.Clients
         /// </summary>
         public SessionLineage? Lineage { get; set; }
 
-        public long SkippedLines { get; set; }
-
-        public List<SkippedLine> SkippedSamples { get; } = new List<SkippedLine>();
+        public DamagedLines Damaged { get; } = new DamagedLines();
 
         /// <summary>
         /// Sessions whose lines this file copies (Claude Code's resumed sessions; see <see cref="ISessionReferences"/>):
@@ -361,7 +403,6 @@ namespace TokUsage.Clients
         private Action<ParsedFile>? _release;
         private int _releaseAt;
         private int _partsCreated;
-        private int _samplesTaken;
 
         /// <summary>
         /// Lets the reader hand on complete sessions before the whole source is read, so a database of the whole history
@@ -423,14 +464,14 @@ namespace TokUsage.Clients
             {
                 _parts.Remove(part.SessionId);
                 piece._parts.Add(part.SessionId, part);
-                piece.SkippedLines += part.SkippedLines;
+                piece.Damaged.Count += part.SkippedLines;
             }
 
-            SkippedLines -= piece.SkippedLines;
+            Damaged.Count -= piece.Damaged.Count;
             ReleasedParts += _closed.Count;
             _closed.Clear();
-            piece.SkippedSamples.AddRange(SkippedSamples);
-            SkippedSamples.Clear();
+            piece.Damaged.Samples.AddRange(Damaged.Samples);
+            Damaged.Samples.Clear();
             return piece;
         }
 
@@ -458,12 +499,7 @@ namespace TokUsage.Clients
                 part.SkippedLines++;
             }
 
-            SkippedLines++;
-            if (_samplesTaken < maxSamples)
-            {
-                _samplesTaken++;
-                SkippedSamples.Add(new SkippedLine(lineNumber, reason));
-            }
+            Damaged.Add(lineNumber, reason, maxSamples);
         }
     }
 }

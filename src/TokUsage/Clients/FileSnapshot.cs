@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using TokUsage.Pipeline;
 using TokUsage.Pricing;
 using System.Runtime.CompilerServices;
 using TokUsage.Primitives;
@@ -69,9 +68,7 @@ namespace TokUsage.Clients
 
         public string? Parent { get; set; }
 
-        public long SkippedLines { get; set; }
-
-        public List<SkippedLine> SkippedSamples { get; } = new List<SkippedLine>();
+        public DamagedLines Damaged { get; } = new DamagedLines();
 
         public List<RawMessage> Messages { get; } = new List<RawMessage>();
 
@@ -108,18 +105,6 @@ namespace TokUsage.Clients
         /// <summary>Set when the file could not be read; such a snapshot is never cached.</summary>
         public Exception? Error { get; set; }
 
-        public void Skip(long lineNumber, string reason, int maxSamples = SampleLimit)
-        {
-            SkippedLines++;
-            if (SkippedSamples.Count < maxSamples)
-            {
-                SkippedSamples.Add(new SkippedLine(lineNumber, reason));
-            }
-        }
-
-        /// <summary>Damaged lines kept with number and reason for -Verbose (the same limit as <see cref="ReadOptions.MaxSkippedSamples"/>).</summary>
-        public const int SampleLimit = 10;
-
         /// <summary>A copy to extend with appended lines: messages are cloned, since merging mutates them.</summary>
         public FileSnapshot CopyForResume()
         {
@@ -127,12 +112,11 @@ namespace TokUsage.Clients
             {
                 HasLineage = HasLineage,
                 Parent = Parent,
-                SkippedLines = SkippedLines,
                 ResumeOffset = ResumeOffset,
                 ResumeLine = ResumeLine,
                 PrefixHash = PrefixHash,
             };
-            copy.SkippedSamples.AddRange(SkippedSamples);
+            copy.Damaged.AddFrom(Damaged);
             copy.ReferencedSessions.AddRange(ReferencedSessions);
             foreach (var message in Messages)
             {
@@ -146,11 +130,8 @@ namespace TokUsage.Clients
         [MethodImpl(Jit.Optimized)]
         public ParsedFile ToParsed(SourceFile file, ReadOptions options)
         {
-            var result = new ParsedFile(file, SessionId, Project) { Error = Error, SkippedLines = SkippedLines };
-            for (var i = 0; i < SkippedSamples.Count && i < options.MaxSkippedSamples; i++)
-            {
-                result.SkippedSamples.Add(SkippedSamples[i]);
-            }
+            var result = new ParsedFile(file, SessionId, Project) { Error = Error };
+            result.Damaged.AddFrom(Damaged, options.MaxSkippedSamples);
 
             if (HasLineage)
             {

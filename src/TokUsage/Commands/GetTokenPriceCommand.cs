@@ -92,7 +92,7 @@ namespace TokUsage.Commands
                 {
                     var message = ModelResolver.IsRoutingLabel(name)
                         ? $"'{name}' is a routing label, not a model: it is not priced unless you add an override for it."
-                        : UsageScanner.UnpricedWarning(name);
+                        : ScanText.UnpricedWarning(name);
                     WriteError(new ErrorRecord(new ItemNotFoundException(message), "ModelNotPriced", ErrorCategory.ObjectNotFound, name));
                 }
             }

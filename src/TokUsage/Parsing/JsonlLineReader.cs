@@ -3,7 +3,6 @@ using System.Buffers;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using TokUsage.Pipeline;
 using TokUsage.Primitives;
 
 namespace TokUsage.Parsing

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Text;
-using TokUsage.Pipeline;
 using TokUsage.Primitives;
 
 namespace TokUsage.Parsing

@@ -8,14 +8,14 @@ namespace TokUsage.Pipeline
     /// Cross-file deduplication: the first file in emission order owns a message; later copies (resumed sessions,
     /// sub-agent progress echoes) are dropped. One set of claimed keys per client, so equal ids of two clients never collide.
     /// Runs once, on the pipeline thread, in emission order — which is what makes the result deterministic.
-    /// Memory: 16 to 32 bytes per distinct message of the run (<see cref="KeySet"/>), twice that for Claude Code
+    /// Memory: 16 to 32 bytes per distinct message of the run (<see cref="KeyTable"/>), twice that for Claude Code
     /// (its responses are kept too, for the side-chain rule).
     /// </summary>
     internal sealed class DedupGate
     {
-        private readonly Dictionary<string, KeySet> _claimedByClient = new Dictionary<string, KeySet>();
+        private readonly Dictionary<string, KeyTable> _claimedByClient = new Dictionary<string, KeyTable>();
         private readonly Dictionary<string, string> _familyRoots = new Dictionary<string, string>();
-        private readonly Dictionary<string, KeySet> _responses = new Dictionary<string, KeySet>();
+        private readonly Dictionary<string, KeyTable> _responses = new Dictionary<string, KeyTable>();
 
         /// <summary>
         /// Claims one message under its key in <paramref name="claimed"/> (the client's set, <see cref="ClaimedKeysOf"/>) and, for Claude
@@ -24,7 +24,7 @@ namespace TokUsage.Pipeline
         /// #913). Side-chain files are admitted after main transcripts (see the scanner's order), so the parent's own
         /// line is always the one counted. False: the message is a copy.
         /// </summary>
-        public bool TryClaim(string client, KeySet claimed, in MessageKey key, in ResponseIdentity response)
+        public bool TryClaim(string client, KeyTable claimed, in MessageKey key, in ResponseIdentity response)
         {
             if (!response.IsKnown)
             {
@@ -46,23 +46,23 @@ namespace TokUsage.Pipeline
             return true;
         }
 
-        private KeySet Responses(string client)
+        private KeyTable Responses(string client)
         {
             if (!_responses.TryGetValue(client, out var seen))
             {
-                seen = new KeySet(1024);
+                seen = new KeyTable(1024);
                 _responses.Add(client, seen);
             }
 
             return seen;
         }
 
-        /// <summary>The client's set of claimed keys (looked up once per file, then claimed with <see cref="KeySet.Add"/>).</summary>
-        public KeySet ClaimedKeysOf(string client)
+        /// <summary>The client's set of claimed keys (looked up once per file, then claimed with <see cref="KeyTable.Add"/>).</summary>
+        public KeyTable ClaimedKeysOf(string client)
         {
             if (!_claimedByClient.TryGetValue(client, out var seen))
             {
-                seen = new KeySet(1024);
+                seen = new KeyTable(1024);
                 _claimedByClient.Add(client, seen);
             }
 

@@ -3,56 +3,86 @@ using System.Runtime.CompilerServices;
 namespace TokUsage.Primitives
 {
     /// <summary>
-    /// An open-addressing map from <see cref="MessageKey"/> to an int (a reader's merge index: key → position).
-    /// Why not <c>Dictionary&lt;MessageKey, int&gt;</c>: the framework has no precompiled code for an instantiation over
-    /// this struct, so in a short run every lookup would go through unoptimized tier-0 code; this one is compiled
-    /// optimized on first use (<see cref="Jit.Optimized"/>). The keys are already well-mixed 128-bit hashes, so
-    /// linear probing on their low bits needs no further mixing. Not thread-safe; owned by one thread.
+    /// The one hash table of <see cref="MessageKey"/>s: the dedup gate's set of claimed keys (<see cref="Add"/>,
+    /// <see cref="Contains"/>) and a reader's merge index from key to position (<see cref="TryAdd"/>). Open addressing
+    /// with linear probing over one array of keys, filled up to 85 %: the keys are already uniform 128-bit hashes, so
+    /// their low bits need no further mixing and probes stay short at that load. The all-zero key marks an empty slot;
+    /// the real all-zero key, should it occur, is kept aside. A set costs 16 bytes a slot (16 MB at a million messages);
+    /// a map allocates its int values beside the keys only when made with <c>withValues</c>.
+    /// Why not <c>HashSet</c>/<c>Dictionary</c> over this struct: the framework has no precompiled code for such an
+    /// instantiation, so in a short run every lookup would go through unoptimized tier-0 code, and a dictionary's
+    /// entries take three times the memory; this one is compiled optimized on first use (<see cref="Jit.Optimized"/>).
+    /// Not thread-safe; owned by one thread.
     /// </summary>
     internal sealed class KeyTable
     {
+        private const double MaxLoad = 0.85;
         private MessageKey[] _keys;
-        private int[] _values;
-        private bool[] _used;
+        private int[]? _values;
         private int _mask;
+        private int _limit;
+        private bool _hasZero;
+        private int _zeroValue;
 
-        public KeyTable(int capacity = 16)
+        public KeyTable(int capacity = 16, bool withValues = false)
         {
             var size = 16;
-            while (size < capacity * 2)
+            while (size * MaxLoad < capacity)
             {
                 size <<= 1;
             }
 
             _keys = new MessageKey[size];
-            _values = new int[size];
-            _used = new bool[size];
+            _values = withValues ? new int[size] : null;
             _mask = size - 1;
+            _limit = (int)(size * MaxLoad);
         }
 
         public int Count { get; private set; }
 
-        /// <summary>Adds <paramref name="key"/> with <paramref name="value"/>; false (and <paramref name="existing"/> set) when it is already there.</summary>
+        /// <summary>Adds <paramref name="key"/>; false when it is already in the table.</summary>
+        public bool Add(MessageKey key) => TryAdd(key, 0, out _);
+
+        /// <summary>Whether <paramref name="key"/> is in the table.</summary>
+        [MethodImpl(Jit.Optimized)]
+        public bool Contains(MessageKey key) => IsEmpty(key) ? _hasZero : !IsEmpty(_keys[SlotOf(_keys, _mask, key)]);
+
+        /// <summary>
+        /// Adds <paramref name="key"/> with <paramref name="value"/> (kept only by a table made with values); false, with
+        /// the value already held in <paramref name="existing"/>, when the key is already there.
+        /// </summary>
         [MethodImpl(Jit.Optimized)]
         public bool TryAdd(MessageKey key, int value, out int existing)
         {
-            var slot = (int)key.A & _mask;
-            while (_used[slot])
+            if (IsEmpty(key))
             {
-                if (_keys[slot].A == key.A && _keys[slot].B == key.B)
+                existing = _zeroValue;
+                if (_hasZero)
                 {
-                    existing = _values[slot];
                     return false;
                 }
 
-                slot = (slot + 1) & _mask;
+                _hasZero = true;
+                _zeroValue = value;
+                Count++;
+                return true;
             }
 
-            _used[slot] = true;
+            var slot = SlotOf(_keys, _mask, key);
+            if (!IsEmpty(_keys[slot]))
+            {
+                existing = _values is null ? 0 : _values[slot];
+                return false;
+            }
+
             _keys[slot] = key;
-            _values[slot] = value;
+            if (_values != null)
+            {
+                _values[slot] = value;
+            }
+
             existing = 0;
-            if (++Count * 2 > _keys.Length)
+            if (++Count > _limit)
             {
                 Grow();
             }
@@ -60,24 +90,52 @@ namespace TokUsage.Primitives
             return true;
         }
 
+        private static bool IsEmpty(MessageKey key) => key.A == 0 && key.B == 0;
+
+        /// <summary>The slot holding <paramref name="key"/>, or the empty slot where it belongs.</summary>
+        [MethodImpl(Jit.Optimized)]
+        private static int SlotOf(MessageKey[] keys, int mask, MessageKey key)
+        {
+            var slot = (int)key.A & mask;
+            while (true)
+            {
+                var held = keys[slot];
+                if ((held.A == key.A && held.B == key.B) || IsEmpty(held))
+                {
+                    return slot;
+                }
+
+                slot = (slot + 1) & mask;
+            }
+        }
+
         [MethodImpl(Jit.Optimized)]
         private void Grow()
         {
-            var keys = _keys;
-            var values = _values;
-            var used = _used;
-            _keys = new MessageKey[keys.Length * 2];
-            _values = new int[keys.Length * 2];
-            _used = new bool[keys.Length * 2];
-            _mask = _keys.Length - 1;
-            Count = 0;
-            for (var i = 0; i < keys.Length; i++)
+            var oldKeys = _keys;
+            var oldValues = _values;
+            var keys = new MessageKey[oldKeys.Length * 2];
+            var values = oldValues is null ? null : new int[keys.Length];
+            var mask = keys.Length - 1;
+            for (var i = 0; i < oldKeys.Length; i++)
             {
-                if (used[i])
+                if (IsEmpty(oldKeys[i]))
                 {
-                    TryAdd(keys[i], values[i], out _);
+                    continue;
+                }
+
+                var slot = SlotOf(keys, mask, oldKeys[i]);
+                keys[slot] = oldKeys[i];
+                if (values != null)
+                {
+                    values[slot] = oldValues![i];
                 }
             }
+
+            _keys = keys;
+            _values = values;
+            _mask = mask;
+            _limit = (int)(keys.Length * MaxLoad);
         }
     }
 }

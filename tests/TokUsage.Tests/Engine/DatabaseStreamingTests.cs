@@ -137,8 +137,8 @@ namespace TokUsage.Tests.Engine
             Assert.Equal(TokensBySession(new[] { whole }).OrderBy(e => e.Key, StringComparer.Ordinal), TokensBySession(all).OrderBy(e => e.Key, StringComparer.Ordinal));
 
             // The damaged row is counted once, against its session, in the piece that holds the session.
-            Assert.Equal(1, all.Sum(p => p.SkippedLines));
-            Assert.Equal(1, all.Single(p => p.Parts.Any(part => part.SessionId == "ses_05")).SkippedLines);
+            Assert.Equal(1, all.Sum(p => p.Damaged.Count));
+            Assert.Equal(1, all.Single(p => p.Parts.Any(part => part.SessionId == "ses_05")).Damaged.Count);
         }
 
         [Fact]

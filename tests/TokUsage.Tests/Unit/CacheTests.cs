@@ -262,8 +262,9 @@ namespace TokUsage.Tests.Unit
         [Fact]
         public void SnapshotCodecRoundTripsAndRejectsEveryDamagedByte()
         {
-            var snapshot = new FileSnapshot("session", "project") { HasLineage = true, Parent = "parent", SkippedLines = 3, ResumeOffset = 1234, ResumeLine = 17 };
-            snapshot.SkippedSamples.Add(new SkippedLine(4, "torn"));
+            var snapshot = new FileSnapshot("session", "project") { HasLineage = true, Parent = "parent", ResumeOffset = 1234, ResumeLine = 17 };
+            snapshot.Damaged.Count = 3;
+            snapshot.Damaged.Samples.Add(new SkippedLine(4, "torn"));
             snapshot.Reference("original-session");
             snapshot.Messages.Add(new RawMessage { HasKey = true, Key = MessageKey.Of(new byte[] { 1 }), Timestamp = DateTimeOffset.Parse("2026-05-01T10:00:00Z"), Model = "m", Tokens = new TokenCounts { Input = 1, Output = 2, CacheRead = 3, CacheWrite = 9, CacheWrite1h = 4, Reasoning = 5 }, Fast = true, BestTotal = 20, Response = new ResponseIdentity(MessageKey.Of(new byte[] { 2 }), sidechain: true) });
             snapshot.Messages.Add(new RawMessage { Timestamp = DateTimeOffset.Parse("2026-04-30T10:00:00Z"), Model = "n", Tokens = new TokenCounts { Output = Plausible.MaxTokens } });
@@ -275,7 +276,7 @@ namespace TokUsage.Tests.Unit
             snapshot.Messages[1].Tokens.Output = Plausible.MaxTokens;
             var back = SnapshotCodec.Decode(blob);
             Assert.Equal(SnapshotCodec.Encode(back), blob);
-            Assert.Equal(("session", "project", "parent", 1234L, 17L, 3L), (back.SessionId, back.Project, back.Parent, back.ResumeOffset, back.ResumeLine, back.SkippedLines));
+            Assert.Equal(("session", "project", "parent", 1234L, 17L, 3L), (back.SessionId, back.Project, back.Parent, back.ResumeOffset, back.ResumeLine, back.Damaged.Count));
             Assert.Equal(4, back.Messages[0].Tokens.CacheWrite1h);
             Assert.True(back.Messages[0].Fast);
             Assert.Equal((true, MessageKey.Of(new byte[] { 2 }), true), (back.Messages[0].Response.IsKnown, back.Messages[0].Response.Id, back.Messages[0].Response.Sidechain));

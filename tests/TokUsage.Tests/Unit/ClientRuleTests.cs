@@ -85,7 +85,7 @@ namespace TokUsage.Tests.Unit
             Assert.Null(parsed.Error);
             Assert.Empty(parsed.Entries);
             var rightShape = json.StartsWith("{", StringComparison.Ordinal) == (client != "trae");
-            Assert.Equal(rightShape ? 0L : 1L, parsed.SkippedLines);
+            Assert.Equal(rightShape ? 0L : 1L, parsed.Damaged.Count);
         }
 
         /// <summary>
@@ -117,7 +117,7 @@ namespace TokUsage.Tests.Unit
             var source = new SourceFile(Dsh.Source, file, new FileInfo(file).Length, File.GetLastWriteTimeUtc(file), dir.Path);
             var parsed = Dsh.Source.Read(source, new ReadOptions(TokUsage.Pricing.PriceBook.Embedded, DateWindow.All), CancellationToken.None);
             Assert.Null(parsed.Error);
-            Assert.Equal(1L, parsed.SkippedLines);
+            Assert.Equal(1L, parsed.Damaged.Count);
             Assert.Equal(new[] { 100L, 200L }, parsed.Entries.Select(e => e.Entry.InputTokens).Take(2));
             Assert.All(parsed.Entries, e => Assert.Equal((6L, 4L), (e.Entry.OutputTokens, e.Entry.ReasoningTokens)));
             Assert.Equal(("sid-1", "/w"), (parsed.SessionId, parsed.Project));

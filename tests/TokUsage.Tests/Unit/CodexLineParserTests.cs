@@ -29,8 +29,8 @@ namespace TokUsage.Tests.Unit
         /// <summary>Everything a snapshot says, as text: session, damage, and each message with its key.</summary>
         private static List<string> Describe(TokUsage.Clients.FileSnapshot snapshot)
         {
-            var lines = new List<string> { $"{snapshot.SessionId} {snapshot.Project} {snapshot.Parent} {snapshot.SkippedLines} {snapshot.Error?.GetType().Name}" };
-            lines.AddRange(snapshot.SkippedSamples.Select(s => $"skip {s.LineNumber} {s.Reason}"));
+            var lines = new List<string> { $"{snapshot.SessionId} {snapshot.Project} {snapshot.Parent} {snapshot.Damaged.Count} {snapshot.Error?.GetType().Name}" };
+            lines.AddRange(snapshot.Damaged.Samples.Select(s => $"skip {s.LineNumber} {s.Reason}"));
             lines.AddRange(snapshot.Messages.Select(m => $"{m.HasKey} {Convert.ToBase64String(m.Key.ToBytes())} {m.Timestamp:O} {m.Model} {m.Tokens.Input} {m.Tokens.CacheRead} {m.Tokens.Output} {m.Tokens.Reasoning} {m.Fast}"));
             return lines;
         }

@@ -44,6 +44,8 @@ namespace TokUsage.Tests.Unit
 
         private static readonly Regex TypeLikeName = new Regex(@"\b[A-Z]\w*\b");
 
+        private static readonly Regex ModuleUsing = new Regex(@"^using (?:static )?TokUsage\.(\w+)", RegexOptions.Multiline);
+
         private sealed class SourceFile
         {
             public SourceFile(string path, string folder, string text)
@@ -100,6 +102,12 @@ namespace TokUsage.Tests.Unit
             foreach (var file in sources)
             {
                 var layer = Array.IndexOf(Layers, file.Folder);
+                // An import of a layer above is an upward dependency even while nothing of it is used yet.
+                foreach (var folder in ModuleUsing.Matches(file.Text).Select(m => m.Groups[1].Value).Where(f => Array.IndexOf(Layers, f) > layer))
+                {
+                    upward.Add($"{file.Path} imports TokUsage.{folder}");
+                }
+
                 var code = CommentsAndStrings.Replace(file.Text, string.Empty);
                 foreach (var name in TypeLikeName.Matches(code).Select(m => m.Value).Distinct(StringComparer.Ordinal))
                 {

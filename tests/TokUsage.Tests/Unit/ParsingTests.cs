@@ -141,9 +141,9 @@ namespace TokUsage.Tests.Unit
                 "{\"timestamp\":\"2026-05-02T02:00:00Z\",\"message\":{\"id\":\"msg_3\",\"usage\":{\"input_tokens\""));
             var source = new SourceFile(ClaudeSource.Instance, path, new FileInfo(path).Length, DateTime.UtcNow, dir.Path);
             var parsed = ClaudeFileReader.Read(source, new ReadOptions(PriceBook.Embedded, DateWindow.All), CancellationToken.None);
-            Assert.Equal(2, parsed.SkippedLines);
-            Assert.Equal(new long[] { 4, 6 }, parsed.SkippedSamples.Select(s => s.LineNumber));
-            Assert.Contains("torn last line", parsed.SkippedSamples[1].Reason, StringComparison.Ordinal);
+            Assert.Equal(2, parsed.Damaged.Count);
+            Assert.Equal(new long[] { 4, 6 }, parsed.Damaged.Samples.Select(s => s.LineNumber));
+            Assert.Contains("torn last line", parsed.Damaged.Samples[1].Reason, StringComparison.Ordinal);
             var entries = parsed.Entries.Select(e => e.Entry).ToList();
             Assert.Equal(2, entries.Count);
             Assert.Equal((5L, 80L, 100L), (entries[0].InputTokens, entries[0].OutputTokens, entries[0].CacheReadTokens));

@@ -203,19 +203,32 @@ namespace TokUsage.Tests.Unit
         }
 
         [Fact]
-        public void KeySetHoldsEveryKeyOnceThroughGrowthIncludingTheAllZeroKey()
+        public void KeyTableHoldsEveryKeyOnceThroughGrowthIncludingTheAllZeroKey()
         {
-            var set = new KeySet(4);
+            var set = new KeyTable(4);
+            var map = new KeyTable(4, withValues: true);
             var random = new Random(11);
             var keys = Enumerable.Range(0, 200_000).Select(_ => new MessageKey((ulong)random.NextInt64(), (ulong)random.NextInt64())).ToList();
             keys.Add(new MessageKey(0, 0));
             keys.Add(new MessageKey(0, 5)); // shares the empty marker's first half
             keys.Add(new MessageKey(1UL << 40, 0));
-            Assert.All(keys, k => Assert.True(set.Add(k)));
+            for (var i = 0; i < keys.Count; i++)
+            {
+                Assert.True(set.Add(keys[i]));
+                Assert.True(map.TryAdd(keys[i], i, out _));
+            }
+
             Assert.All(keys, k => Assert.False(set.Add(k)));
             Assert.All(keys, k => Assert.True(set.Contains(k)));
+            for (var i = 0; i < keys.Count; i++)
+            {
+                Assert.False(map.TryAdd(keys[i], -1, out var existing));
+                Assert.Equal(i, existing); // the position given first survives growth and the second add
+            }
+
             Assert.False(set.Contains(new MessageKey(3, 3)));
             Assert.Equal(keys.Count, set.Count);
+            Assert.Equal(keys.Count, map.Count);
         }
 
         private sealed class ListSink : IScanSink
@@ -251,7 +264,7 @@ namespace TokUsage.Tests.Unit
             // -Since: files last written more than a day before are not even discovered.
             var cutoff = home.Messages.Max(m => m.Timestamp).UtcDateTime.Date.AddDays(-3);
             var since = new ScanRequest(request.Clients, request.Targets, request.Environment, new ReadOptions(read.Prices, new DateWindow(TimeZoneInfo.Utc, cutoff, null)), 2);
-            var discovered = new UsageScanner(since).Discover(sink);
+            var discovered = new FileDiscovery(since).Discover(sink);
             Assert.All(discovered, f => Assert.True(f.LastWriteUtc >= cutoff.AddDays(-1)));
             Assert.True(discovered.Count < home.Files.Count);
         }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using TokUsage.Hosting;
+using TokUsage.Clients.Common;
 using TokUsage.Parsing;
 using TokUsage.Primitives;
 
@@ -30,7 +30,7 @@ namespace TokUsage.Clients.Claude
         public static FileSnapshot ReadSnapshot(SourceFile file, FileSnapshot? resumeFrom, CancellationToken cancel)
         {
             FileSnapshot result;
-            var byKey = new KeyTable();
+            var byKey = new KeyTable(withValues: true);
             var (sessionId, folderProject) = ClaudePaths.SessionAndProject(file.Path, file.ScanRoot);
             if (resumeFrom is null)
             {
@@ -62,51 +62,27 @@ namespace TokUsage.Clients.Claude
                 // The project is the working directory the lines record (its first one); the folder name is the
                 // fallback for transcripts that record none yet. A resumed read keeps a project found before.
                 var projectFromCwd = result.Project != folderProject;
-                while (true)
-                {
-                    var read = lines.Read(out var line);
-                    if (read == LineRead.EndOfFile)
+                LogFiles.ForEachLine(
+                    lines,
+                    line =>
                     {
-                        break;
-                    }
-
-                    if (read == LineRead.Oversized)
-                    {
-                        result.Skip(lines.LineNumber, $"line longer than {lines.MaxLineBytes / (1024 * 1024)} MB");
-                        continue;
-                    }
-
-                    if (JsonLines.IsBlank(line))
-                    {
-                        continue;
-                    }
-
-                    if (!projectFromCwd)
-                    {
-                        var cwd = JsonLines.TopLevelCwd(line);
-                        if (!string.IsNullOrWhiteSpace(cwd))
+                        if (!projectFromCwd)
                         {
-                            result.Project = ProjectNames.FromDirectory(cwd!);
-                            projectFromCwd = true;
-                        }
-                    }
-
-                    if (!ClaudeLineParser.MayHaveUsage(line))
-                    {
-                        if (!JsonLines.LooksLikeObject(line))
-                        {
-                            result.Skip(lines.LineNumber, lines.LastLineTerminated ? "not a JSON object (damaged line)" : "torn last line (file still being written?)");
+                            var cwd = JsonLines.TopLevelCwd(line);
+                            if (!string.IsNullOrWhiteSpace(cwd))
+                            {
+                                result.Project = ProjectNames.FromDirectory(cwd!);
+                                projectFromCwd = true;
+                            }
                         }
 
-                        continue;
-                    }
-
-                    switch (parser.Parse(line, out var message, out var damage))
+                        return ClaudeLineParser.MayHaveUsage(line);
+                    },
+                    (line, _) =>
                     {
-                        case LineKind.Damaged:
-                            result.Skip(lines.LineNumber, lines.LastLineTerminated ? damage! : "torn last line (file still being written?)");
-                            break;
-                        case LineKind.Usage:
+                        var kind = parser.Parse(line, out var message, out var damage);
+                        if (kind == LineKind.Usage)
+                        {
                             Merge(result.Messages, byKey, message);
                             var lineSession = parser.LineSessionId;
                             if (lineSession.Length > 0 && !lineSession.SequenceEqual(ownSession) && !lineSession.SequenceEqual(lastReferenced))
@@ -114,10 +90,11 @@ namespace TokUsage.Clients.Claude
                                 lastReferenced = lineSession.ToArray();
                                 result.Reference(System.Text.Encoding.UTF8.GetString(lastReferenced));
                             }
+                        }
 
-                            break;
-                    }
-                }
+                        return kind == LineKind.Damaged ? damage : null;
+                    },
+                    (number, reason) => result.Damaged.Add(number, reason));
 
                 // Resumable only when the state covers exactly the bytes up to the last complete line.
                 result.ResumeOffset = lines.LastLineTerminated || lines.LineNumber == result.ResumeLine ? lines.CompleteOffset : -1;

@@ -38,8 +38,8 @@ namespace TokUsage.Clients.Codex
         public static FileSnapshot ReadSnapshot(SourceFile file, CancellationToken cancel, bool streamingParser = true)
         {
             var result = new FileSnapshot("", "") { HasLineage = true };
-            var state = new State(file, (line, reason) => result.Skip(line, reason));
-            result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, state.Line, (line, reason) => result.Skip(line, reason), streamingParser ? state.TryStreamingParse : null);
+            var state = new State(file, (line, reason) => result.Damaged.Add(line, reason));
+            result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, state.Line, (line, reason) => result.Damaged.Add(line, reason), streamingParser ? state.TryStreamingParse : null);
             if (result.Error != null)
             {
                 return result;

@@ -14,6 +14,9 @@ namespace TokUsage.Clients.Common
     /// <summary>Handles a line from its raw bytes when it can (true), else leaves it to the document path (false).</summary>
     internal delegate bool FastLineHandler(ReadOnlySpan<byte> line, long lineNumber);
 
+    /// <summary>Handles a line from its raw bytes: the reason it is damaged, or null when it was read (or had nothing to count).</summary>
+    internal delegate string? RawLineHandler(ReadOnlySpan<byte> line, long lineNumber);
+
     /// <summary>Receives one parsed JSONL line; the element is valid only during the call.</summary>
     internal delegate void LineHandler(JsonElement line, long lineNumber);
 
@@ -45,90 +48,98 @@ namespace TokUsage.Clients.Common
         /// read. <paramref name="fast"/>, when given, is offered each interesting line first and parses it without a
         /// document when it can (it must then apply exactly the rules <paramref name="handle"/> would).
         /// </summary>
-        [MethodImpl(Jit.Optimized)]
         public static Exception? ReadLines(string path, CancellationToken cancel, LineFilter interesting, LineHandler handle, Action<long, string> skip, FastLineHandler? fast = null, Func<Stream, Stream>? decode = null)
         {
             try
             {
                 using var stream = decode is null ? Open(path) : decode(Open(path));
                 using var lines = new JsonlLineReader(stream, 0, cancel);
-                while (true)
-                {
-                    var read = lines.Read(out var line);
-                    if (read == LineRead.EndOfFile)
-                    {
-                        return null;
-                    }
-
-                    if (read == LineRead.Oversized)
-                    {
-                        skip(lines.LineNumber, $"line longer than {lines.MaxLineBytes / (1024 * 1024)} MB");
-                        continue;
-                    }
-
-                    if (JsonLines.IsBlank(line))
-                    {
-                        continue;
-                    }
-
-                    if (!interesting(line))
-                    {
-                        if (!JsonLines.LooksLikeObject(line))
-                        {
-                            skip(lines.LineNumber, Damage(lines, "not a JSON object (damaged line)"));
-                        }
-
-                        continue;
-                    }
-
-                    if (fast != null && fast(line, lines.LineNumber))
-                    {
-                        continue;
-                    }
-
-                    JsonDocument document;
-                    long consumed;
-                    try
-                    {
-                        var reader = new Utf8JsonReader(line, ReaderOptions);
-                        document = JsonDocument.ParseValue(ref reader);
-                        consumed = reader.BytesConsumed;
-                    }
-                    catch (JsonException e)
-                    {
-                        skip(lines.LineNumber, Damage(lines, "invalid JSON: " + e.Message));
-                        continue;
-                    }
-
-                    if (JsonScan.SkipWhiteSpace(line, (int)consumed) < line.Length)
-                    {
-                        document.Dispose();
-                        skip(lines.LineNumber, Damage(lines, JsonLines.MoreThanOneValue));
-                        continue;
-                    }
-
-                    using (document)
-                    {
-                        if (document.RootElement.ValueKind != JsonValueKind.Object)
-                        {
-                            skip(lines.LineNumber, Damage(lines, "not a JSON object (damaged line)"));
-                            continue;
-                        }
-
-                        try
-                        {
-                            handle(document.RootElement, lines.LineNumber);
-                        }
-                        catch (InvalidOperationException)
-                        {
-                            skip(lines.LineNumber, Damage(lines, JsonLines.BadString));
-                        }
-                    }
-                }
+                ForEachLine(lines, interesting, (line, number) => fast != null && fast(line, number) ? null : ParseAndHandle(line, number, handle), skip);
+                return null;
             }
             catch (Exception e) when (IsReadFailure(e))
             {
                 return e;
+            }
+        }
+
+        /// <summary>
+        /// The one damaged-line loop of the line readers: reads <paramref name="lines"/> to their end; a line over the
+        /// size limit, a line <paramref name="interesting"/> passes over that is not object-shaped, and a line
+        /// <paramref name="handle"/> names a damage for go to <paramref name="skip"/> (a damaged last line without its
+        /// newline as a torn one); blank lines are nothing. Runs on the reading thread; I/O failures propagate.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        public static void ForEachLine(JsonlLineReader lines, LineFilter interesting, RawLineHandler handle, Action<long, string> skip)
+        {
+            while (true)
+            {
+                var read = lines.Read(out var line);
+                if (read == LineRead.EndOfFile)
+                {
+                    return;
+                }
+
+                if (read == LineRead.Oversized)
+                {
+                    skip(lines.LineNumber, $"line longer than {lines.MaxLineBytes / (1024 * 1024)} MB");
+                    continue;
+                }
+
+                if (JsonLines.IsBlank(line))
+                {
+                    continue;
+                }
+
+                var damage = interesting(line)
+                    ? handle(line, lines.LineNumber)
+                    : JsonLines.LooksLikeObject(line) ? null : NotAnObject;
+                if (damage != null)
+                {
+                    skip(lines.LineNumber, lines.LastLineTerminated ? damage : "torn last line (file still being written?)");
+                }
+            }
+        }
+
+        private const string NotAnObject = "not a JSON object (damaged line)";
+
+        /// <summary>Parses one line into a document for <paramref name="handle"/>; the damage, or null when it was handled.</summary>
+        private static string? ParseAndHandle(ReadOnlySpan<byte> line, long lineNumber, LineHandler handle)
+        {
+            JsonDocument document;
+            long consumed;
+            try
+            {
+                var reader = new Utf8JsonReader(line, ReaderOptions);
+                document = JsonDocument.ParseValue(ref reader);
+                consumed = reader.BytesConsumed;
+            }
+            catch (JsonException e)
+            {
+                return "invalid JSON: " + e.Message;
+            }
+
+            using (document)
+            {
+                if (JsonScan.SkipWhiteSpace(line, (int)consumed) < line.Length)
+                {
+                    return JsonLines.MoreThanOneValue;
+                }
+
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return NotAnObject;
+                }
+
+                try
+                {
+                    handle(document.RootElement, lineNumber);
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return JsonLines.BadString;
+                }
             }
         }
 
@@ -192,7 +203,5 @@ namespace TokUsage.Clients.Common
         private static FileStream Open(string path) =>
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan);
 
-        private static string Damage(JsonlLineReader lines, string reason) =>
-            lines.LastLineTerminated ? reason : "torn last line (file still being written?)";
     }
 }

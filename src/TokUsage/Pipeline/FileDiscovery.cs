@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using TokUsage.Clients;
+using TokUsage.Discovery;
+
+namespace TokUsage.Pipeline
+{
+    /// <summary>
+    /// The files one run reads: walks the default folders or the -Path targets, gives each file to the client that owns
+    /// it (<see cref="LogOwnership"/>), keeps the latest of a session's cumulative copies, prunes files too old for
+    /// -Since, and sorts the rest into admission order. Pipeline thread only.
+    /// </summary>
+    internal sealed class FileDiscovery
+    {
+        private readonly ScanRequest _request;
+
+        public FileDiscovery(ScanRequest request) => _request = request;
+
+        /// <summary>Every log file found (before -Since pruning and copy selection), with its length: what still exists.</summary>
+        public IReadOnlyDictionary<string, long> Present { get; private set; } = new Dictionary<string, long>();
+
+        /// <summary>Finds the files to read in admission order (<see cref="Rank"/>, then path), skipping files too old for -Since.</summary>
+        public List<SourceFile> Discover(IScanSink sink)
+        {
+            var byPath = new Dictionary<string, SourceFile>(PathFacts.PathComparer);
+            void Add(IClientSource client, FileInfo info, string root)
+            {
+                // A file two targets both hold goes to the client whose marker folder is nearest to it.
+                if (!byPath.TryGetValue(info.FullName, out var earlier) || LogOwnership.Nearer(client, earlier.Client, info.FullName))
+                {
+                    if (!FileScanner.TryLengthAndWriteTime(info, out var length, out var lastWrite))
+                    {
+                        if (sink.WantsVerbose)
+                        {
+                            sink.Verbose($"{info.FullName}: deleted while the folders were listed; nothing to count.");
+                        }
+
+                        return;
+                    }
+
+                    byPath[info.FullName] = new SourceFile(client, info.FullName, length, lastWrite, root);
+                }
+            }
+
+            void OnError(string path, Exception e) => sink.Error(new ScanError(ScanErrorKind.DirectoryUnreadable, path, e));
+            void OnPassedOver(string path, string reason) => sink.Warning($"'{path}' is not read: {reason}.");
+
+            if (_request.Targets is null)
+            {
+                void OnRoot(IClientSource client, ScanRoot root, bool exists)
+                {
+                    if (root.Warning != null)
+                    {
+                        sink.Warning(root.Warning);
+                    }
+
+                    if (!exists && root.NamedForClient)
+                    {
+                        sink.Warning($"{root.Origin} names '{root.Directory}', which does not exist; no {client.Id} logs are read from it.");
+                    }
+                }
+
+                foreach (var found in LogOwnership.WalkDefaultFolders(_request.Clients, _request.Environment, OnRoot, OnError, OnPassedOver).Values)
+                {
+                    Add(found.Client, found.Info, found.Root.Directory);
+                }
+            }
+            else
+            {
+                foreach (var target in _request.Targets)
+                {
+                    var clients = target.Clients ?? _request.Clients;
+                    if (target.IsDirectory)
+                    {
+                        // One walk for all clients; each file goes to its owner. Files that are plainly another
+                        // client's (under its folders) are not read as these clients' logs: one warning per client.
+                        var foreign = new SortedDictionary<string, int>(StringComparer.Ordinal);
+                        foreach (var info in FileScanner.Walk(target.Path, p => clients.Any(c => c.IsUsageFile(p)), OnError, OnPassedOver))
+                        {
+                            var owner = LogOwnership.Owner(info.FullName, clients, out var other);
+                            if (owner is null)
+                            {
+                                foreign[other!.Id] = foreign.TryGetValue(other.Id, out var n) ? n + 1 : 1;
+                                continue;
+                            }
+
+                            Add(owner, info, target.Path);
+                        }
+
+                        foreach (var pair in foreign)
+                        {
+                            sink.Warning(ScanText.ForeignFiles(pair.Value, target.Path, pair.Key, clients));
+                        }
+
+                        continue;
+                    }
+
+                    var fileOwner = LogOwnership.Owner(target.Path, clients, out var otherOwner);
+                    if (fileOwner is null)
+                    {
+                        sink.Error(new ScanError(ScanErrorKind.UnsupportedFile, target.Path, new NotSupportedException(ScanText.NotALogOf(target.Path, clients, otherOwner))));
+                        continue;
+                    }
+
+                    // A file the user named is read wherever a link leads, but never a FIFO or device.
+                    if (FileKinds.Of(target.Path) == FileKind.Special)
+                    {
+                        sink.Error(new ScanError(ScanErrorKind.UnsupportedFile, target.Path, new NotSupportedException($"'{target.Path}' is not read: {FileKinds.SpecialReason}.")));
+                        continue;
+                    }
+
+                    var file = new FileInfo(target.Path);
+                    Add(fileOwner, file, file.DirectoryName ?? target.Path);
+                }
+            }
+
+            var files = byPath.Values.ToList();
+            Present = byPath.ToDictionary(p => p.Key, p => p.Value.Length, PathFacts.PathComparer);
+            LatestCopies.Keep(files, (copy, latest) =>
+            {
+                if (sink.WantsVerbose)
+                {
+                    sink.Verbose($"{copy.Path}: not read; '{latest.Path}' is a later copy of the same session's cumulative usage.");
+                }
+            });
+            var oldest = _request.Read.Dates.OldestUsefulWriteUtc;
+            var tooOld = 0;
+            if (oldest.HasValue)
+            {
+                // Pruning must never change what dedup sees: files of a client whose copies are re-stamped stay.
+                tooOld = files.RemoveAll(f => f.LastWriteUtc < oldest.Value && !f.Client.CopiesAreRestamped);
+            }
+
+            if (files.Count == 0)
+            {
+                sink.Warning(ScanText.NoLogs(_request.Clients, _request.Targets is null, tooOld));
+            }
+
+            // Each file's rank is computed once (a comparison must not recompute it: that allocated per comparison).
+            return files.Select(f => (File: f, Rank: Rank(f))).OrderBy(x => x.Rank).ThenBy(x => x.File.Path, PathOrder.Instance).Select(x => x.File).ToList();
+        }
+
+        /// <summary>
+        /// The order files pass the dedup gate (and are reported) in: by the client's admission rank
+        /// (<see cref="IAdmissionOrder"/>: Claude Code side chains last), then by path (ordinal) — deterministic.
+        /// </summary>
+        private static int Rank(SourceFile file) => file.Client is IAdmissionOrder order ? order.AdmissionRank(file.Path) : 0;
+
+        /// <summary>Paths in <see cref="FileScanner.CompareOrdinal"/> order.</summary>
+        private sealed class PathOrder : IComparer<string>
+        {
+            public static readonly PathOrder Instance = new PathOrder();
+
+            public int Compare(string? x, string? y) => FileScanner.CompareOrdinal(x!, y!);
+        }
+
+    }
+}
