@@ -20,16 +20,40 @@ namespace TokUsage.Aggregation
         private readonly Dictionary<string, Split> _splits = new Dictionary<string, Split>(StringComparer.Ordinal);
         private readonly FoldEntry[] _one = new FoldEntry[1];
 
-        public MultiKeyFold(IReadOnlyList<UsageGrouping> by, TimeZoneInfo zone, DayOfWeek weekStart, bool breakdown, ActivityOptions? activity = null)
+        /// <summary>
+        /// The rule for a list of grouping keys, in the words -By errors use: null when the keys can be folded together
+        /// (Block alone is folded by <see cref="BlockFold"/>), else what is wrong and what to give instead.
+        /// </summary>
+        public static string? GroupingProblem(IReadOnlyList<UsageGrouping> by)
         {
-            if (by.Count == 0 || by.Distinct().Count() != by.Count)
+            if (by.Count == 0)
             {
-                throw new ArgumentException("Each grouping key is given once.", nameof(by));
+                return "-By names no key; give at least one (for example -By Day).";
+            }
+
+            if (by.Distinct().Count() != by.Count)
+            {
+                return "-By names a key twice; give each key once (for example -By Day, Project).";
+            }
+
+            if (by.Count > 1 && by.Contains(UsageGrouping.Block))
+            {
+                return "-By Block is not combined with other keys; use -By Block alone.";
             }
 
             if (by.Count > 1 && by.Contains(UsageGrouping.Session))
             {
-                throw new ArgumentException("Session rows are not split by other keys.", nameof(by));
+                return "-By Session is not split by other keys (a session has one client and project); use -By Session alone, or group by Day, Project, Model... together.";
+            }
+
+            return null;
+        }
+
+        public MultiKeyFold(IReadOnlyList<UsageGrouping> by, TimeZoneInfo zone, DayOfWeek weekStart, bool breakdown, ActivityOptions? activity = null)
+        {
+            if (GroupingProblem(by) is { } problem)
+            {
+                throw new ArgumentException(problem, nameof(by));
             }
 
             if (by.Contains(UsageGrouping.Block))

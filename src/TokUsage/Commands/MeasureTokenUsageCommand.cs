@@ -107,14 +107,9 @@ namespace TokUsage.Commands
 
         protected override void BeginProcessing()
         {
-            if (By.Distinct().Count() != By.Length)
+            if (MultiKeyFold.GroupingProblem(By) is { } grouping)
             {
-                ThrowParameterError("InvalidGrouping", "-By names a key twice; give each key once (for example -By Day, Project).", By);
-            }
-
-            if (By.Length > 1 && Array.IndexOf(By, UsageGrouping.Block) >= 0)
-            {
-                ThrowParameterError("InvalidGrouping", "-By Block is not combined with other keys; use -By Block alone.", By);
+                ThrowParameterError("InvalidGrouping", grouping, By);
             }
 
             if (!ByBlock && (TokenLimit != null || Weekly.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(BlockHours))))
@@ -141,11 +136,6 @@ namespace TokUsage.Commands
                 {
                     ThrowParameterError("InvalidTokenLimit", $"-TokenLimit '{TokenLimit}' is neither a positive number of tokens nor 'max' (the most tokens of a past block).", TokenLimit);
                 }
-            }
-
-            if (By.Length > 1 && Array.IndexOf(By, UsageGrouping.Session) >= 0)
-            {
-                ThrowParameterError("InvalidGrouping", "-By Session is not split by other keys (a session has one client and project); use -By Session alone, or group by Day, Project, Model... together.", By);
             }
 
             if (IdleGap < TimeSpan.FromSeconds(1) || IdleGap > TimeSpan.FromDays(1))
