@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using TokUsage.Clients;
@@ -121,7 +123,7 @@ namespace TokUsage.Caching
         /// </summary>
         public ParsedFile Read(SourceFile file, ISnapshotClient client, ReadOptions options, CancellationToken cancel)
         {
-            var identity = FileIdentity.Of(file.Path);
+            var identity = file.Identity ?? FileIdentity.Of(file.Path);
             var cached = Volatile.Read(ref _damaged) == 0 && !_wasEmpty ? Find(file) : null;
             FileSnapshot? snapshot = null;
             if (cached != null)
@@ -181,12 +183,57 @@ namespace TokUsage.Caching
         /// Ends the run: waits for queued rows to be written and, when <paramref name="prune"/> is given (a scan of the
         /// clients' default folders), drops rows of <paramref name="clients"/> whose file is gone. Pipeline thread.
         /// </summary>
-        public CacheReport Complete(ICollection<string>? prune, ICollection<string> clients)
+        public CacheReport Complete(ICollection<string>? prune, ICollection<string> clients, IReadOnlyDictionary<string, int>? messages = null)
         {
             _pending.CompleteAdding();
             _writer.Join();
             var pruned = prune != null && Volatile.Read(ref _damaged) == 0 ? Prune(prune, clients) : 0;
+            if (messages != null && Volatile.Read(ref _damaged) == 0)
+            {
+                KeepMessageCounts(messages);
+            }
+
             return new CacheReport(Path, _unchanged, _resumed, _readWhole, _bytesRead, _written, pruned, _writeProblem, Volatile.Read(ref _damaged) != 0);
+        }
+
+        /// <summary>
+        /// How many messages each client's logs held in the last run that used this cache (meta 'messages'), for sizing
+        /// the dedup gate up front; empty when unknown. A hint only: nothing is counted from it.
+        /// </summary>
+        public IReadOnlyDictionary<string, int> LastRunMessages { get; private set; } = new Dictionary<string, int>();
+
+        private const string MessageCountsKey = "messages";
+
+        private static Dictionary<string, int> ParseMessageCounts(string? text)
+        {
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var pair in (text ?? string.Empty).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var equals = pair.IndexOf('=');
+                if (equals > 0 && int.TryParse(pair.Substring(equals + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+                {
+                    counts[pair.Substring(0, equals)] = Math.Min(count, MaxMessagesHint);
+                }
+            }
+
+            return counts;
+        }
+
+        /// <summary>The largest hint taken (a forged or damaged meta row must not make a run allocate gigabytes).</summary>
+        private const int MaxMessagesHint = 16 * 1024 * 1024;
+
+        private void KeepMessageCounts(IReadOnlyDictionary<string, int> messages)
+        {
+            var text = string.Join(" ", messages.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToString(CultureInfo.InvariantCulture)));
+            try
+            {
+                using var connection = Connect();
+                Execute(connection, "INSERT OR REPLACE INTO meta(key, value) VALUES ($key, $value);", null, ("$key", MessageCountsKey), ("$value", text));
+            }
+            catch (SqliteException)
+            {
+                // A hint: a busy or read-only cache just sizes the next run's tables by growth.
+            }
         }
 
         /// <summary>Stops the writer (rows still queued are dropped when the run was stopped) and closes every connection.</summary>
@@ -291,6 +338,7 @@ namespace TokUsage.Caching
                     // A cold cache has nothing to look up: the run only writes (a row another run adds meanwhile is
                     // simply written again).
                     _wasEmpty = Scalar(connection, "SELECT EXISTS (SELECT 1 FROM files);") == 0;
+                    LastRunMessages = ParseMessageCounts(Text(connection, $"SELECT value FROM meta WHERE key = '{MessageCountsKey}';"));
 
                     return true;
                 }

@@ -152,13 +152,14 @@ namespace TokUsage.Clients
     /// <summary>A discovered log file. Immutable.</summary>
     internal sealed class SourceFile
     {
-        public SourceFile(IClientSource client, string path, long length, DateTime lastWriteUtc, string scanRoot)
+        public SourceFile(IClientSource client, string path, long length, DateTime lastWriteUtc, string scanRoot, long? identity = null)
         {
             Client = client;
             Path = path;
             Length = length;
             LastWriteUtc = lastWriteUtc;
             ScanRoot = scanRoot;
+            Identity = identity;
         }
 
         public IClientSource Client { get; }
@@ -171,6 +172,9 @@ namespace TokUsage.Clients
 
         /// <summary>The folder the file was found under (session and project names are derived relative to it).</summary>
         public string ScanRoot { get; }
+
+        /// <summary>The file's identity (<see cref="Discovery.FileIdentity"/>) when discovery learned it with its length; else null.</summary>
+        public long? Identity { get; }
     }
 
     /// <summary>What every reader needs besides the file: pricing and the date window. Shared read-only by workers.</summary>

@@ -19,9 +19,7 @@ namespace TokUsage.Discovery
                 var buffer = new byte[Statx.BufferSize];
                 if (Statx.TryStat(path, Statx.Inode | Statx.ChangeTime, buffer))
                 {
-                    return unchecked((long)XxHash64.Hash(new ReadOnlySpan<byte>(buffer, Statx.InodeOffset, 8), 0x1D)
-                        ^ (long)XxHash64.Hash(new ReadOnlySpan<byte>(buffer, Statx.ChangeTimeOffset, 12), 0x2E)
-                        ^ (long)XxHash64.Hash(new ReadOnlySpan<byte>(buffer, Statx.DeviceOffset, 8), 0x3F));
+                    return FromStatx(buffer);
                 }
 
                 if (Statx.Available)
@@ -30,6 +28,43 @@ namespace TokUsage.Discovery
                 }
             }
 
+            return FromCreationTime(path);
+        }
+
+        /// <summary>
+        /// Length, last write time and identity of the file at <paramref name="path"/> (a final link followed) from one
+        /// <c>statx</c> call, the same values <see cref="FileInfo"/> and <see cref="Of"/> give; false where that call is
+        /// not available or fails (the caller then asks .NET, which also tells a vanished file from other failures).
+        /// </summary>
+        public static bool TryStat(string path, out long length, out DateTime lastWriteUtc, out long identity)
+        {
+            var buffer = new byte[Statx.BufferSize];
+            const uint wanted = Statx.Size | Statx.WriteTime | Statx.Inode | Statx.ChangeTime;
+            if (Statx.TryStat(path, wanted, buffer) && (BitConverter.ToUInt32(buffer, Statx.MaskOffset) & wanted) == wanted)
+            {
+                length = BitConverter.ToInt64(buffer, Statx.SizeOffset);
+                var seconds = BitConverter.ToInt64(buffer, Statx.WriteTimeOffset);
+                var nanoseconds = BitConverter.ToUInt32(buffer, Statx.WriteTimeOffset + 8);
+                lastWriteUtc = UnixEpoch.AddTicks(seconds * TimeSpan.TicksPerSecond + nanoseconds / 100);
+                identity = FromStatx(buffer);
+                return true;
+            }
+
+            length = 0;
+            lastWriteUtc = default;
+            identity = 0;
+            return false;
+        }
+
+        private static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        private static long FromStatx(byte[] buffer) =>
+            unchecked((long)XxHash64.Hash(new ReadOnlySpan<byte>(buffer, Statx.InodeOffset, 8), 0x1D)
+                ^ (long)XxHash64.Hash(new ReadOnlySpan<byte>(buffer, Statx.ChangeTimeOffset, 12), 0x2E)
+                ^ (long)XxHash64.Hash(new ReadOnlySpan<byte>(buffer, Statx.DeviceOffset, 8), 0x3F));
+
+        private static long FromCreationTime(string path)
+        {
             try
             {
                 return File.GetCreationTimeUtc(path).Ticks;

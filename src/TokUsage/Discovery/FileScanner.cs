@@ -194,14 +194,30 @@ namespace TokUsage.Discovery
         /// keeps its newest commits in <c>&lt;name&gt;-wal</c> until a checkpoint, so its size and last write time
         /// include that file: -Since pruning must not skip a database whose main file is old but whose journal is fresh.
         /// </summary>
-        public static bool TryLengthAndWriteTime(FileInfo file, out long length, out DateTime lastWriteUtc)
+        public static bool TryLengthAndWriteTime(FileInfo file, out long length, out DateTime lastWriteUtc) =>
+            TryStamp(file, out length, out lastWriteUtc, out _);
+
+        /// <summary>
+        /// <see cref="TryLengthAndWriteTime"/> and the file's <see cref="FileIdentity"/> when one call tells all three
+        /// (Linux: one <c>statx</c> where .NET makes two calls and the identity a third); null identity otherwise, for
+        /// the cache to ask <see cref="FileIdentity.Of"/> itself. A database's length and time include its WAL file.
+        /// </summary>
+        public static bool TryStamp(FileInfo file, out long length, out DateTime lastWriteUtc, out long? identity)
         {
+            var database = file.Name.EndsWith(".db", StringComparison.OrdinalIgnoreCase);
+            if (!database && FileIdentity.TryStat(file.FullName, out length, out lastWriteUtc, out var known))
+            {
+                identity = known;
+                return true;
+            }
+
+            identity = null;
             try
             {
                 file.Refresh();
                 length = file.Length;
                 lastWriteUtc = file.LastWriteTimeUtc;
-                if (file.Name.EndsWith(".db", StringComparison.OrdinalIgnoreCase))
+                if (database)
                 {
                     var wal = new FileInfo(file.FullName + "-wal");
                     if (wal.Exists)

@@ -14,9 +14,11 @@ namespace TokUsage.Discovery
         public const uint Type = 0x1;          // STATX_TYPE: stx_mode's file type bits
         public const uint Inode = 0x100;       // STATX_INO
         public const uint ChangeTime = 0x80;   // STATX_CTIME
+        public const uint WriteTime = 0x40;    // STATX_MTIME
+        public const uint Size = 0x200;        // STATX_SIZE
 
         /// <summary>Offsets into the buffer of the fields the module reads.</summary>
-        public const int ModeOffset = 28, InodeOffset = 32, ChangeTimeOffset = 96, DeviceOffset = 136;
+        public const int MaskOffset = 0, ModeOffset = 28, InodeOffset = 32, SizeOffset = 40, ChangeTimeOffset = 96, WriteTimeOffset = 112, DeviceOffset = 136;
 
         public const int BufferSize = 256;
 

@@ -30,7 +30,7 @@ namespace TokUsage.Pipeline
                 // A file two targets both hold goes to the client whose marker folder is nearest to it.
                 if (!byPath.TryGetValue(info.FullName, out var earlier) || LogOwnership.Nearer(client, earlier.Client, info.FullName))
                 {
-                    if (!FileScanner.TryLengthAndWriteTime(info, out var length, out var lastWrite))
+                    if (!FileScanner.TryStamp(info, out var length, out var lastWrite, out var identity))
                     {
                         if (sink.WantsVerbose)
                         {
@@ -40,7 +40,7 @@ namespace TokUsage.Pipeline
                         return;
                     }
 
-                    byPath[info.FullName] = new SourceFile(client, info.FullName, length, lastWrite, root);
+                    byPath[info.FullName] = new SourceFile(client, info.FullName, length, lastWrite, root, identity);
                 }
             }
 

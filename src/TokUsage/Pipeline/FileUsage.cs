@@ -11,7 +11,10 @@ namespace TokUsage.Pipeline
     /// <summary>The admitted messages of one output object. Pipeline thread only.</summary>
     internal sealed class FileUsage
     {
-        public List<UsageEntry> Entries { get; } = new List<UsageEntry>();
+        /// <param name="capacity">The messages it will likely hold (a log file's, before dedup): no list growth.</param>
+        public FileUsage(int capacity = 0) => Entries = new List<UsageEntry>(capacity);
+
+        public List<UsageEntry> Entries { get; }
 
         public SortedSet<string> Models { get; } = new SortedSet<string>(StringComparer.Ordinal);
 

@@ -26,6 +26,12 @@ namespace TokUsage.Pipeline
             _sink = sink;
         }
 
+        /// <summary>See <see cref="DedupGate.Reserve"/>.</summary>
+        public void Reserve(string client, int messages) => _gate.Reserve(client, messages);
+
+        /// <summary>See <see cref="DedupGate.ClaimedCounts"/>.</summary>
+        public IReadOnlyDictionary<string, int> ClaimedCounts() => _gate.ClaimedCounts();
+
         /// <summary>The keys the run has claimed for <paramref name="client"/> so far (what its logs counted).</summary>
         public KeyTable ClaimedKeysOf(string client) => _gate.ClaimedKeysOf(client);
 
@@ -59,7 +65,7 @@ namespace TokUsage.Pipeline
             }
 
             var client = parsed.Source.Client.Id;
-            var whole = new FileUsage();
+            var whole = new FileUsage(parsed.Parts.Count == 0 ? parsed.Entries.Count : 0);
             var byPart = new Dictionary<SessionPart, FileUsage>();
             var duplicates = 0;
             var scope = parsed.Lineage is null ? (MessageKey?)null : MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(_gate.FamilyRoot(client, parsed.Lineage)));

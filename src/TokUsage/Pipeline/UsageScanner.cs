@@ -67,6 +67,14 @@ namespace TokUsage.Pipeline
             SourceFile? lastDamaged = null;
 
             using var cache = opening.Take(sink);
+            if (cache != null)
+            {
+                foreach (var last in cache.LastRunMessages)
+                {
+                    emitter.Reserve(last.Key, last.Value);
+                }
+            }
+
             ParsedFile Parse(SourceFile f, Action<ParsedFile> release, CancellationToken token) =>
                 cache != null && f.Client is ISnapshotClient cached ? cache.Read(f, cached, _request.Read, token)
                 : f.Client is IReleasesSessions releasing ? releasing.Read(f, _request.Read, release, token)
@@ -135,7 +143,7 @@ namespace TokUsage.Pipeline
             {
                 // After a scan of the default folders, rows of files that are gone are dropped; a -Path scan sees too little to tell.
                 var seen = _request.Targets is null ? new HashSet<string>(files.Select(f => f.Path), PathFacts.PathComparer) : null;
-                CacheReport = cache.Complete(seen, _request.Clients.Select(c => c.Id).ToList());
+                CacheReport = cache.Complete(seen, _request.Clients.Select(c => c.Id).ToList(), emitter.ClaimedCounts());
                 if (sink.WantsVerbose)
                 {
                     sink.Verbose(CacheReport.ToString());

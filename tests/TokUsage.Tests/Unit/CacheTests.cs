@@ -115,6 +115,77 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(2210, rewritten.Single().TotalTokens);
         }
 
+        /// <summary>
+        /// A run leaves the number of messages it claimed per client in the cache, and the next run sizes its dedup gate
+        /// by it; a damaged or absurd value is ignored or capped, never trusted into an allocation.
+        /// </summary>
+        [Fact]
+        public void ARunLeavesItsMessageCountForTheNextRunsGate()
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                File.WriteAllText(Path.Combine(Logs, $"s{i}.jsonl"), Line($"m{i}a", 10, 1) + Line($"m{i}b", 20, 2));
+            }
+
+            var files = Scan(Logs, CacheDir).Files;
+            Assert.Equal(6, files.Sum(f => f.Messages));
+            using (var cache = UsageCache.TryOpen(CacheDir, out _)!)
+            {
+                Assert.Equal(new Dictionary<string, int> { ["claude"] = 6 }, cache.LastRunMessages);
+            }
+
+            using (var db = new SqliteConnection($"Data Source={Path.Combine(CacheDir, UsageCache.FileName)};Pooling=False"))
+            {
+                db.Open();
+                using var damage = db.CreateCommand();
+                damage.CommandText = "UPDATE meta SET value = 'claude=99999999999 codex=2000000000 gemini=x =5 opencode=7' WHERE key = 'messages';";
+                Assert.Equal(1, damage.ExecuteNonQuery());
+            }
+
+            using (var cache = UsageCache.TryOpen(CacheDir, out _)!)
+            {
+                // 99999999999 is no int and 'x' no number: dropped; two billion would be 32 GB of table: capped at 16M keys (256 MB, a history that needs it anyway).
+                Assert.Equal(new Dictionary<string, int> { ["codex"] = 16 * 1024 * 1024, ["opencode"] = 7 }, cache.LastRunMessages);
+            }
+
+            Assert.Equal(Seen(files), Seen(Scan(Logs, CacheDir).Files));
+        }
+
+        /// <summary>
+        /// Discovery stamps each file with one statx call on Linux (length, write time and identity); the values must be
+        /// those .NET and <see cref="FileIdentity.Of"/> give one by one, or a warm run would take every file for changed.
+        /// A linked log is stamped with its target's length and time, as its identity always was (.NET's FileInfo
+        /// describes the link itself: a log that grew behind a link kept the link's length).
+        /// </summary>
+        [Fact]
+        public void OneStatOfAFileSaysWhatDotNetAndTheIdentitySay()
+        {
+            var plain = Path.Combine(Logs, "plain.jsonl");
+            File.WriteAllText(plain, Line("m1", 10, 1));
+            File.SetLastWriteTimeUtc(plain, new DateTime(2026, 5, 1, 10, 0, 0, DateTimeKind.Utc).AddTicks(1234567));
+            var linked = Path.Combine(Logs, "linked.jsonl");
+            File.CreateSymbolicLink(linked, plain);
+            var database = Path.Combine(Logs, "store.db");
+            File.WriteAllText(database, "main");
+            File.WriteAllText(database + "-wal", "write-ahead log");
+            foreach (var path in new[] { plain, linked, database })
+            {
+                var info = new FileInfo(path);
+                Assert.True(FileScanner.TryStamp(info, out var length, out var written, out var identity));
+                if (path == linked && Statx.Available)
+                {
+                    info = new FileInfo(plain);
+                }
+                var expectedLength = info.Length + (path == database ? new FileInfo(database + "-wal").Length : 0);
+                Assert.Equal((path, expectedLength), (path, length));
+                Assert.Equal((path, path == database ? Max(info.LastWriteTimeUtc, File.GetLastWriteTimeUtc(database + "-wal")) : info.LastWriteTimeUtc), (path, written));
+                Assert.Equal((path, path == database || !Statx.Available ? (long?)null : FileIdentity.Of(path)), (path, identity));
+            }
+
+            Assert.False(FileScanner.TryStamp(new FileInfo(Path.Combine(Logs, "gone.jsonl")), out _, out _, out _));
+            static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+        }
+
         [SkippableFact]
         public void ASameSizeRewriteWithItsWriteTimeSetBackIsReadAgain()
         {
