@@ -95,20 +95,23 @@ namespace TokUsage.Caching
         }
 
         /// <summary>The whole snapshot, messages included (to resume reading the file after it).</summary>
-        public static FileSnapshot Decode(byte[] blob)
+        public static FileSnapshot Decode(byte[] blob) => Decode(blob, blob.Length);
+
+        /// <summary>The same, from the first <paramref name="length"/> bytes of <paramref name="blob"/> (a pooled buffer).</summary>
+        public static FileSnapshot Decode(byte[] blob, int length)
         {
             var sink = new SnapshotSink();
-            return Decode(blob, ref sink);
+            return Decode(blob, length, ref sink);
         }
 
         /// <summary>
         /// The file's priced result straight from the blob, without the snapshot's message objects: the path of every
         /// unchanged file on a warm run. Each distinct model is resolved once per file.
         /// </summary>
-        public static ParsedFile DecodeParsed(byte[] blob, SourceFile file, ReadOptions options)
+        public static ParsedFile DecodeParsed(byte[] blob, int length, SourceFile file, ReadOptions options)
         {
             var sink = new ParsedSink(file, options);
-            Decode(blob, ref sink);
+            Decode(blob, length, ref sink);
             return sink.Result!;
         }
 
@@ -121,15 +124,15 @@ namespace TokUsage.Caching
         }
 
         [MethodImpl(Jit.Optimized)]
-        private static FileSnapshot Decode<TSink>(byte[] blob, ref TSink sink)
+        private static FileSnapshot Decode<TSink>(byte[] blob, int length, ref TSink sink)
             where TSink : struct, IMessageSink
         {
-            if (blob.Length < 9)
+            if (length < 9 || length > blob.Length)
             {
                 throw new InvalidDataException("cache record too short");
             }
 
-            var body = blob.Length - 8;
+            var body = length - 8;
             if (XxHash64.Hash(blob.AsSpan(0, body), ChecksumSeed) != BitConverter.ToUInt64(blob, body))
             {
                 throw new InvalidDataException("cache record checksum mismatch");

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
@@ -132,12 +133,12 @@ namespace TokUsage.Caching
                 {
                     if (cached.Size == file.Length && cached.LastWriteTicks == file.LastWriteUtc.Ticks && cached.Identity == identity)
                     {
-                        var parsed = SnapshotCodec.DecodeParsed(cached.Data, file, options);
+                        var parsed = SnapshotCodec.DecodeParsed(cached.Data, cached.Length, file, options);
                         Interlocked.Increment(ref _unchanged);
                         return parsed;
                     }
 
-                    var previous = SnapshotCodec.Decode(cached.Data);
+                    var previous = SnapshotCodec.Decode(cached.Data, cached.Length);
                     var offset = previous.ResumeOffset;
                     if (offset >= 0 && file.Length >= offset && PrefixHash(file.Path, offset, cancel) == cached.Fingerprint)
                     {
@@ -151,6 +152,10 @@ namespace TokUsage.Caching
                 catch (InvalidDataException)
                 {
                     // A damaged or foreign record: the file is read whole and the fresh row replaces it.
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(cached.Data);
                 }
             }
 
@@ -592,13 +597,14 @@ PRAGMA user_version = {SchemaVersion};", transaction);
         /// <summary>A row as read: what the file was when cached, and its encoded snapshot.</summary>
         private sealed class Cached
         {
-            public Cached(long size, long lastWriteTicks, long identity, ulong fingerprint, byte[] data)
+            public Cached(long size, long lastWriteTicks, long identity, ulong fingerprint, byte[] data, int length)
             {
                 Size = size;
                 LastWriteTicks = lastWriteTicks;
                 Identity = identity;
                 Fingerprint = fingerprint;
                 Data = data;
+                Length = length;
             }
 
             public long Size { get; }
@@ -609,8 +615,14 @@ PRAGMA user_version = {SchemaVersion};", transaction);
 
             public ulong Fingerprint { get; }
 
-            /// <summary>The encoded snapshot, checked when it is decoded.</summary>
+            /// <summary>
+            /// The encoded snapshot in its first <see cref="Length"/> bytes, checked when it is decoded: a buffer rented
+            /// from the shared pool (a warm run reads tens of megabytes of records), owned by the reading worker, which
+            /// returns it once the record is decoded.
+            /// </summary>
             public byte[] Data { get; }
+
+            public int Length { get; }
         }
 
         /// <summary>A row to write; built on a worker, written by the writer thread.</summary>
@@ -649,30 +661,40 @@ PRAGMA user_version = {SchemaVersion};", transaction);
         private sealed class Lookup : IDisposable
         {
             private readonly SqliteConnection _connection;
-            private readonly SqliteCommand _select;
-            private readonly SqliteParameter _path;
+            private readonly RawStatement _select;
 
             public Lookup(SqliteConnection connection)
             {
                 _connection = connection;
-                _select = connection.CreateCommand();
-                _select.CommandText = "SELECT client, root, size, mtime, identity, fingerprint, data FROM files WHERE path = $path;";
-                _path = _select.Parameters.Add(new SqliteParameter { ParameterName = "$path" });
+                _select = new RawStatement(connection, "SELECT client, root, size, mtime, identity, fingerprint, data FROM files WHERE path = ?1;");
             }
 
             /// <summary>The usable row of <paramref name="file"/>: same client and scan root, and a blob that decodes.</summary>
             public Cached? Find(SourceFile file)
             {
-                _path.Value = file.Path;
-                using var reader = _select.ExecuteReader();
-                if (!reader.Read() || reader.GetString(0) != file.Client.Id || reader.GetString(1) != file.ScanRoot)
+                _select.Reset();
+                _select.Text(1, file.Path);
+                try
                 {
-                    return null;
-                }
+                    if (!_select.Step() || _select.Text(0) != file.Client.Id || _select.Text(1) != file.ScanRoot)
+                    {
+                        return null;
+                    }
 
-                return reader.GetValue(6) is byte[] data
-                    ? new Cached(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), unchecked((ulong)reader.GetInt64(5)), data)
-                    : null; // a foreign record: read the file, and the fresh row replaces this one
+                    if (!_select.IsBlob(6))
+                    {
+                        return null; // a foreign record: read the file, and the fresh row replaces this one
+                    }
+
+                    var blob = _select.Blob(6);
+                    var data = ArrayPool<byte>.Shared.Rent(Math.Max(1, blob.Length));
+                    blob.CopyTo(data);
+                    return new Cached(_select.Int64(2), _select.Int64(3), _select.Int64(4), unchecked((ulong)_select.Int64(5)), data, blob.Length);
+                }
+                finally
+                {
+                    _select.Reset(); // ends the statement's read of the database
+                }
             }
 
             public void Dispose()

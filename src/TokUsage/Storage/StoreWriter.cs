@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using TokUsage.Primitives;
 
 namespace TokUsage.Storage
 {

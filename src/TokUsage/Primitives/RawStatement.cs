@@ -2,13 +2,13 @@ using System;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace TokUsage.Storage
+namespace TokUsage.Primitives
 {
     /// <summary>
-    /// One prepared statement bound through SQLite's own API, for the store's hot insert. Microsoft.Data.Sqlite's
-    /// parameters cost more than the insert itself at a million rows of 17 values each (docs/performance.md: 33 s
-    /// through parameters); binding directly keeps the cost in SQLite. Runs inside the connection's transaction. Not
-    /// thread-safe; owned by its <see cref="StoreWriter"/>.
+    /// One prepared statement bound and read through SQLite's own API, for the two hot statements: the store's insert
+    /// and the cache's lookup. Microsoft.Data.Sqlite's parameters cost more than the insert itself at a million rows of
+    /// 17 values each (docs/performance.md: 33 s through parameters), and its reader copies every blob into a new array;
+    /// here a blob is read in place. Not thread-safe; owned by one user at a time (a store writer, a cache lookup).
     /// </summary>
     internal sealed class RawStatement : IDisposable
     {
@@ -32,6 +32,29 @@ namespace TokUsage.Storage
             Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
 
         public void Blob(int index, byte[] value) => Check(raw.sqlite3_bind_blob(_statement, index, value));
+
+        /// <summary>Steps a query: true with the next row's columns readable, false when there are no more rows.</summary>
+        public bool Step()
+        {
+            var rc = raw.sqlite3_step(_statement);
+            if (rc == raw.SQLITE_ROW)
+            {
+                return true;
+            }
+
+            raw.sqlite3_reset(_statement);
+            Check(rc);
+            return false;
+        }
+
+        public bool IsBlob(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_BLOB;
+
+        public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+        public string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string() ?? string.Empty;
+
+        /// <summary>The current row's blob, valid until the statement steps or resets (copy what is kept).</summary>
+        public ReadOnlySpan<byte> Blob(int column) => raw.sqlite3_column_blob(_statement, column);
 
         /// <summary>Runs the statement; returns the rows it changed.</summary>
         public int Execute()
