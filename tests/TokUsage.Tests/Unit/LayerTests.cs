@@ -46,6 +46,9 @@ namespace TokUsage.Tests.Unit
 
         private static readonly Regex ModuleUsing = new Regex(@"^using (?:static )?TokUsage\.(\w+)", RegexOptions.Multiline);
 
+        /// <summary>A plain using directive names a namespace (Microsoft.Data.Sqlite), not a type; the module's own are checked by <see cref="ModuleUsing"/>, aliases stay in the scan.</summary>
+        private static readonly Regex UsingDirective = new Regex(@"^using (?:static )?[\w.]+;", RegexOptions.Multiline);
+
         private sealed class SourceFile
         {
             public SourceFile(string path, string folder, string text)
@@ -108,7 +111,7 @@ namespace TokUsage.Tests.Unit
                     upward.Add($"{file.Path} imports TokUsage.{folder}");
                 }
 
-                var code = CommentsAndStrings.Replace(file.Text, string.Empty);
+                var code = UsingDirective.Replace(CommentsAndStrings.Replace(file.Text, string.Empty), string.Empty);
                 foreach (var name in TypeLikeName.Matches(code).Select(m => m.Value).Distinct(StringComparer.Ordinal))
                 {
                     // A name declared in the file's own folder is its own (folders may reuse a short name for nested types).
