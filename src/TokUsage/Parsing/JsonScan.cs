@@ -347,7 +347,16 @@ namespace TokUsage.Parsing
         /// by the scan; a container of any size is validated here by a reader.
         /// </summary>
         [MethodImpl(Jit.Optimized)]
-        public static bool IsValidValue(ReadOnlySpan<byte> value) => (value[0] != (byte)'{' && value[0] != (byte)'[') || IsValidJson(value);
+        public static bool IsValidValue(ReadOnlySpan<byte> value) => IsWellFormed(value) || IsValidJson(value);
+
+        /// <summary>
+        /// Whether a value the scan passed over is valid by the scan's own rules: scalars were validated by the scan, a
+        /// container is validated here throughout (at most 64 levels deep). False means "not sure": a container nested
+        /// deeper, or one <see cref="Utf8JsonReader"/> would reject; a caller that must answer exactly asks the reader.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        public static bool IsWellFormed(ReadOnlySpan<byte> value) =>
+            (value[0] != (byte)'{' && value[0] != (byte)'[') || EndOfValidValue(value, 0, 1) == value.Length;
 
         /// <summary>Whether the bytes are one complete JSON value (a reader validates them).</summary>
         [MethodImpl(Jit.Optimized)]

@@ -36,11 +36,11 @@ namespace TokUsage.Tests.Unit
         }
 
         /// <summary>
-        /// The equivalence tests pass as well if the streaming parser always gives up (the document path then answers): on
-        /// realistic rollouts it must decide nearly every token-count and turn-context line itself.
+        /// The equivalence tests pass as well if the structural scan always gives up (the reader, then the document path,
+        /// answer): on realistic rollouts the scan must decide nearly every token-count and turn-context line itself.
         /// </summary>
         [Fact]
-        public void TheStreamingParserDecidesNearlyEveryTokenCountAndTurnContextLine()
+        public void TheStructuralScanDecidesNearlyEveryTokenCountAndTurnContextLine()
         {
             using var dir = new TempDir();
             var home = TokUsage.TestData.CodexHomeGenerator.Generate(dir.Path, new TokUsage.TestData.CodexHomeOptions { Seed = 7, Sessions = 20 });
@@ -50,7 +50,8 @@ namespace TokUsage.Tests.Unit
                 foreach (var text in File.ReadLines(file).Where(l => l.Contains("\"token_count\"", StringComparison.Ordinal) || l.Contains("\"turn_context\"", StringComparison.Ordinal)))
                 {
                     lines++;
-                    if (CodexLineParser.TryParse(Encoding.UTF8.GetBytes(text), out _) != CodexLineKind.Other)
+                    var bytes = Encoding.UTF8.GetBytes(text);
+                    if (CodexLineParser.TryScan(bytes, null, out _, out var kind) && kind != CodexLineKind.Other)
                     {
                         decided++;
                     }
@@ -58,7 +59,29 @@ namespace TokUsage.Tests.Unit
             }
 
             Assert.True(lines > 500, $"{lines} lines");
-            Assert.True(decided >= lines * 0.95, $"the streaming parser decided {decided} of {lines} lines");
+            Assert.True(decided >= lines * 0.95, $"the structural scan decided {decided} of {lines} lines");
+        }
+
+        /// <summary>What a parsed line says, as text (every field the reader uses).</summary>
+        private static string Describe(CodexLineKind kind, in CodexLine l) =>
+            $"{kind} {l.Kind} {l.HasTimestamp} {l.Timestamp.UtcTicks} {l.Timestamp.Offset} [{l.PayloadModel}] [{l.PayloadModelName}] [{l.ModelInfoSlug}] {l.HasInfo} [{l.InfoModel}] [{l.InfoModelName}] "
+            + Describe(l.Total) + " " + Describe(l.Last);
+
+        private static string Describe(in CodexUsageFields u) =>
+            $"{u.Present}:{u.InputTokens}:{u.PromptTokens}:{u.Input}:{u.CachedInputTokens}:{u.CachedTokens}:{u.CacheReadInputTokens}:{u.OutputTokens}:{u.CompletionTokens}:{u.Output}:{u.ReasoningOutputTokens}:{u.ReasoningTokens}:{u.TotalTokens}";
+
+        /// <summary>Where the scan decides a line, it says exactly what the reader says; lines it is unsure of are counted.</summary>
+        private static void ScanAgreesWithReader(string text, ref int scanned)
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            var byReader = CodexLineParser.TryParseWithReader(bytes, out var readerLine);
+            if (CodexLineParser.TryScan(bytes, new TokUsage.Parsing.Utf8StringCache(), out var scanLine, out var scanKind))
+            {
+                scanned++;
+                Assert.Equal(Describe(byReader, readerLine), Describe(scanKind, scanLine));
+            }
+
+            Assert.Equal(Describe(byReader, readerLine), Describe(CodexLineParser.TryParse(bytes, out var line), line));
         }
 
         [Fact]
@@ -83,18 +106,36 @@ namespace TokUsage.Tests.Unit
 
         private static readonly Gen<string> UsageValue = Gen.Frequency((8, Usage), (1, Gen.OneOfConst("null", "3", "\"u\"", "[]")));
 
-        private static readonly Gen<string> Text = Gen.OneOfConst("\"gpt-5\"", "\"  gpt-5-codex \"", "\"\"", "\"   \"", "null", "7", "{\"a\":1}", "\"o3\"");
+        private static readonly Gen<string> Text = Gen.OneOfConst(
+            "\"gpt-5\"", "\"  gpt-5-codex \"", "\"\"", "\"   \"", "null", "7", "{\"a\":1}", "\"o3\"", "\"gpt\\u002d5\"", "\"mod\u00e8le\"",
+            "\"\\t gpt-5\\n\"", "\"\u00a0gpt-5\u00a0\"", "[1,{\"b\":[true,null]}]", "{\"a\":[1,2,}");
 
         private static readonly Gen<string> Timestamp = Gen.OneOfConst(
-            "\"2026-05-01T10:00:00Z\"", "\"2026-05-01T10:00:01.5+02:00\"", "1777629600", "1777629600123", "\"1777629600\"", "\"nope\"", "null", "0", "-1", "{}");
+            "\"2026-05-01T10:00:00Z\"", "\"2026-05-01T10:00:01.5+02:00\"", "1777629600", "1777629600123", "\"1777629600\"", "\"nope\"", "null", "0", "-1", "{}",
+            "\"2026-05-01T10:00:00.123Z\"", "\"2026-05-01T10:00:00.1234567Z\"", "\"2026-05-01T10:00:00.12345678Z\"", "\"0001-01-01T00:00:00Z\"",
+            "\"2026-02-30T10:00:00Z\"", "\"2026-05-01T24:00:00Z\"", "\"2026-05-01 10:00:00Z\"", "\" 2026-05-01T10:00:00Z \"", "\"2026-05-01T10:00:00\\u005a\"", "1.7776296e9");
 
         private static readonly Gen<string> Info = Gen.Frequency(
             (8, Gen.Select(Text, UsageValue, UsageValue, Gen.Bool).Select(t => "{" + $"\"model\":{t.Item1},\"total_token_usage\":{t.Item2},\"last_token_usage\":{t.Item3}" + (t.Item4 ? ",\"total_token_usage\":" + t.Item2 : "") + "}")),
             (1, Gen.OneOfConst("null", "{}", "\"i\"", "[]")));
 
+        /// <summary>A container over <see cref="TokUsage.Parsing.JsonSkip.MinimumBytes"/>, which the scan must validate as the reader's Skip does.</summary>
+        private const string RateLimits = "{\"primary\":{\"used_percent\":1.5,\"window_minutes\":300,\"resets_in_seconds\":1200},\"secondary\":{\"used_percent\":20.25,\"window_minutes\":10080,\"resets_in_seconds\":99000},\"note\":\"plenty of room\"}";
+
+        /// <summary>Large containers damaged inside but with whole strings and brackets: only a validating skip notices.</summary>
+        private static readonly string[] BrokenRateLimits =
+        {
+            RateLimits.Replace("1.5", "1.", StringComparison.Ordinal),
+            RateLimits.Replace("300", "0300", StringComparison.Ordinal),
+            RateLimits.Replace(",\"secondary\"", ",,\"secondary\"", StringComparison.Ordinal),
+            RateLimits.Replace("20.25", "tru", StringComparison.Ordinal),
+        };
+
         private static readonly Gen<string> Line = Gen.Frequency(
             (6, Gen.Select(Timestamp, Text, Info, Gen.Bool).Select(t =>
-                "{\"timestamp\":" + t.Item1 + ",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"model_name\":" + t.Item2 + ",\"info\":" + t.Item3 + (t.Item4 ? ",\"rate_limits\":{\"primary\":{\"used_percent\":1.5}}" : "") + "}}")),
+                "{\"timestamp\":" + t.Item1 + ",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"model_name\":" + t.Item2 + ",\"info\":" + t.Item3 + (t.Item4 ? ",\"rate_limits\":" + RateLimits : "") + "}}")),
+            (1, Gen.Select(Timestamp, Gen.Int[0, 3]).Select(t =>
+                "{\"timestamp\":" + t.Item1 + ",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":5}},\"rate_limits\":" + BrokenRateLimits[t.Item2] + "}}")),
             (2, Gen.Select(Text, Text, Text).Select(t => "{\"type\":\"turn_context\",\"payload\":{\"model\":" + t.Item1 + ",\"model_info\":{\"slug\":" + t.Item2 + "},\"model_name\":" + t.Item3 + "}}")),
             (1, Gen.OneOfConst(
                 "{\"type\":\"event_msg\",\"payload\":{\"type\":\"task_started\"}}",
@@ -106,7 +147,116 @@ namespace TokUsage.Tests.Unit
                 "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":5,}}}}",
                 "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":5}}}",
                 "[\"token_count\"]",
+                "{\"typ\\u0065\":\"turn_context\",\"payload\":{\"model\":\"esc\"}}",
+                "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":5}},\"deep\":" + new string('[', 70) + new string(']', 70) + "}}",
+                "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":5}},\"deep\":" + new string('[', 300) + new string(']', 300) + "}}",
+                "{\"type\":\"turn_context\",\"payload\":{\"model\":\"gpt-5\"}}\r",
+                "  {\"type\" : \"turn_context\" , \"payload\" : { \"model\" : \"gpt-5\" } }  ",
                 "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"in\\u0070ut_tokens\":9,\"output_tokens\":1}}}}")));
+
+        [Fact]
+        public void WhereTheScanDecidesALineItSaysWhatTheReaderSays()
+        {
+            var scanned = 0;
+            var total = 0;
+            Line.Sample(text =>
+            {
+                total++;
+                ScanAgreesWithReader(text, ref scanned);
+            }, iter: 4000, threads: 1);
+
+            // The generator is mostly valid lines: the scan must decide most of them itself, or the test compares nothing.
+            Assert.True(scanned >= total / 3, $"the scan decided {scanned} of {total} lines");
+        }
+
+        [Fact]
+        public void CutAndFlippedLinesGetTheReadersAnswer()
+        {
+            var scanned = 0;
+            Gen.Select(Line, Gen.Int[0, 1000], Gen.Int[0, 255], Gen.Bool).Sample(t =>
+            {
+                var bytes = Encoding.UTF8.GetBytes(t.Item1);
+                var at = t.Item2 % bytes.Length;
+                if (t.Item4)
+                {
+                    bytes[at] = (byte)t.Item3;
+                }
+                else
+                {
+                    Array.Resize(ref bytes, at);
+                }
+
+                var byReader = CodexLineParser.TryParseWithReader(bytes, out var readerLine);
+                if (CodexLineParser.TryScan(bytes, null, out var scanLine, out var scanKind))
+                {
+                    scanned++;
+                    Assert.Equal(Describe(byReader, readerLine), Describe(scanKind, scanLine));
+                }
+            }, iter: 6000, threads: 1);
+            Assert.True(scanned > 100, $"the scan decided {scanned} lines");
+        }
+
+        private static readonly Gen<string> TopLevel = Gen.Select(
+            Gen.OneOfConst("", "\"timestamp\":\"2026-05-01T10:00:00Z\",", "\"n\":1,", "\"a\":[1],", "\"t\\u0069me\":2,", "\"s\":\"x\\\"y\",", "\"bad\":01,"),
+            Gen.OneOfConst("\"type\"", "\"typ\\u0065\"", "\"kind\""),
+            Gen.OneOfConst("\"response_item\"", "\"compacted\"", "\"response\\u005fitem\"", "\"event_msg\"", "\" compacted\"", "7", "{}", "\"response_item"),
+            Gen.OneOfConst(",\"payload\":{\"type\":\"token_count\"}}", "}", "", ",}"))
+            .Select(t => "{" + t.Item1 + t.Item2 + ":" + t.Item3 + t.Item4);
+
+        [Fact]
+        public void ConversationItemsAreRecognisedAsTheReaderRecognisesThem()
+        {
+            var items = 0;
+            TopLevel.Sample(text =>
+            {
+                var bytes = Encoding.UTF8.GetBytes(text);
+                var byReader = CodexFileReader.IsConversationItemByReader(bytes);
+                Assert.True(byReader == CodexFileReader.IsConversationItem(bytes), text);
+                items += byReader ? 1 : 0;
+            }, iter: 2000, threads: 1);
+            Assert.True(items > 100, $"{items} conversation items");
+        }
+
+        [Fact]
+        public void UtcTimestampsReadFromBytesAsDateTimeOffsetParsesThem()
+        {
+            var parsedHere = 0;
+            Gen.Select(Gen.Int[0, 10000], Gen.Int[0, 14], Gen.Int[0, 32], Gen.Int[0, 25], Gen.Int[0, 61], Gen.Int[0, 61], Gen.OneOfConst("", "5", "12", "123", "0000001", "1234567", "9999999", "12345678", ""), Gen.OneOfConst("Z", "z", "+00:00", ""))
+                .Select(t => $"{t.Item1:D4}-{t.Item2:D2}-{t.Item3:D2}T{t.Item4:D2}:{t.Item5:D2}:{t.Item6:D2}" + (t.Item7.Length > 0 ? "." + t.Item7 : "") + t.Rest.Item1)
+                .Sample(text =>
+                {
+                    if (TokUsage.Parsing.Timestamps.TryParseUtc(Encoding.ASCII.GetBytes(text), out var here))
+                    {
+                        parsedHere++;
+                        Assert.True(DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var there), text);
+                        Assert.Equal(there.UtcTicks, here.UtcTicks);
+                        Assert.Equal(there.Offset, here.Offset);
+                    }
+                }, iter: 20000, threads: 1);
+            Assert.True(parsedHere > 2000, $"{parsedHere} parsed");
+        }
+
+        [Fact]
+        public void ACountedEventIsKeyedByTheTextOfItsRunningTotal()
+        {
+            using var dir = new TempDir();
+            var path = dir.Combine("rollout-2026-05-01T10-00-00-s.jsonl");
+            File.WriteAllText(path,
+                "{\"timestamp\":\"2026-05-01T10:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"s\",\"cwd\":\"/w\"}}\n"
+                + "{\"timestamp\":\"2026-05-01T10:00:01Z\",\"type\":\"turn_context\",\"payload\":{\"model\":\"gpt-5\"}}\n"
+                + "{\"timestamp\":\"2026-05-01T10:00:02Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"total_token_usage\":{\"input_tokens\":1200,\"cached_input_tokens\":200,\"output_tokens\":340,\"reasoning_output_tokens\":40,\"total_tokens\":1540}}}}\n"
+                + "{\"timestamp\":\"2026-05-01T10:00:03Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":7,\"output_tokens\":3}}}}\n",
+                new UTF8Encoding(false));
+            var file = new SourceFile(CodexSource.Instance, path, new FileInfo(path).Length, File.GetLastWriteTimeUtc(path), dir.Path);
+            foreach (var streaming in new[] { true, false })
+            {
+                var messages = CodexFileReader.ReadSnapshot(file, System.Threading.CancellationToken.None, streaming).Messages;
+                Assert.Equal(2, messages.Count);
+                Assert.Equal(TokUsage.Primitives.MessageKey.Of(Encoding.UTF8.GetBytes("t:1200:200:340:40:1540")), messages[0].Key);
+                var ticks = new DateTimeOffset(2026, 5, 1, 10, 0, 3, TimeSpan.Zero).UtcTicks;
+                Assert.Equal(TokUsage.Primitives.MessageKey.Of(Encoding.UTF8.GetBytes($"l:{ticks}:7:0:3:0:10")), messages[1].Key);
+            }
+        }
 
         [Fact]
         public void RandomTokenCountShapesCountAlikeOnBothPaths()

@@ -59,7 +59,7 @@ namespace TokUsage.Clients.Codex
                 result.Messages.Add(new RawMessage
                 {
                     HasKey = true,
-                    Key = MessageRecorder.Key(row.Key),
+                    Key = row.Key,
                     Timestamp = row.Timestamp.ToUniversalTime(),
                     Model = row.Model ?? fallbackModel,
                     Tokens = row.Tokens,
@@ -72,21 +72,65 @@ namespace TokUsage.Clients.Codex
         /// <summary>
         /// Lines worth parsing: those naming one of the events the reader uses, except conversation items
         /// (<c>response_item</c>, <c>compacted</c>), which carry no usage but often mention those names in tool output and
-        /// are the bulk of a rollout's bytes. Skipped lines are still checked to be object-shaped.
+        /// are the bulk of a rollout's bytes (so they are recognised first, by their opening bytes, before any search of
+        /// the whole line). Skipped lines are still checked to be object-shaped.
         /// </summary>
         [MethodImpl(Jit.Optimized)]
         private static bool MayMatter(ReadOnlySpan<byte> line) =>
-            (line.IndexOf("token_count"u8) >= 0 || line.IndexOf("turn_context"u8) >= 0 || line.IndexOf("session_meta"u8) >= 0
-                || line.IndexOf("task_started"u8) >= 0 || line.IndexOf("\"usage\""u8) >= 0)
-            && !IsConversationItem(line);
+            !IsConversationItem(line)
+            && (line.IndexOf("token_count"u8) >= 0 || line.IndexOf("turn_context"u8) >= 0 || line.IndexOf("session_meta"u8) >= 0
+                || line.IndexOf("task_started"u8) >= 0 || line.IndexOf("\"usage\""u8) >= 0);
 
         /// <summary>
         /// True when the line's top-level <c>type</c> is <c>response_item</c> or <c>compacted</c>. Reads top-level
         /// properties only, up to <c>type</c> (which Codex writes before <c>payload</c>); anything unexpected answers false,
-        /// so the line is parsed in full and damage is reported as usual.
+        /// so the line is parsed in full and damage is reported as usual. By structure (<see cref="JsonScan"/>); where the
+        /// scan is unsure (an escaped name or value, damage), <see cref="IsConversationItemByReader"/> answers.
         /// </summary>
         [MethodImpl(Jit.Optimized)]
-        private static bool IsConversationItem(ReadOnlySpan<byte> line)
+        internal static bool IsConversationItem(ReadOnlySpan<byte> line)
+        {
+            var i = JsonScan.SkipWhiteSpace(line, 0);
+            if (i >= line.Length || line[i] != (byte)'{')
+            {
+                return false;
+            }
+
+            i++;
+            for (var first = true; ; first = false)
+            {
+                var step = JsonScan.NextProperty(line, ref i, first, out var name, out var start, out var end);
+                if (step == ScanStep.End)
+                {
+                    return false;
+                }
+
+                if (step == ScanStep.Unsure)
+                {
+                    return IsConversationItemByReader(line);
+                }
+
+                var value = line.Slice(start, end - start);
+                if (name.SequenceEqual("type"u8))
+                {
+                    if (value[0] != (byte)'"')
+                    {
+                        return false;
+                    }
+
+                    var raw = value.Slice(1, value.Length - 2);
+                    return raw.IndexOf((byte)'\\') >= 0 ? IsConversationItemByReader(line) : raw.SequenceEqual("response_item"u8) || raw.SequenceEqual("compacted"u8);
+                }
+
+                if (value[0] == (byte)'{' || value[0] == (byte)'[')
+                {
+                    return false; // a container before "type": not the rollout layout, parse the line
+                }
+            }
+        }
+
+        /// <summary><see cref="IsConversationItem"/> token by token (escaped names and values, damaged lines).</summary>
+        internal static bool IsConversationItemByReader(ReadOnlySpan<byte> line)
         {
             try
             {
@@ -179,26 +223,48 @@ namespace TokUsage.Clients.Codex
                 Reasoning = Reasoning,
             };
 
-            public string Text => string.Join(":", Input, Cached, Output, Reasoning, Total);
+            /// <summary>
+            /// The dedup key of a counted event: the UTF-8 text <c>prefix:[ticks:]input:cached:output:reasoning:total</c>,
+            /// hashed without making the string (the keys stored by earlier versions are these same bytes).
+            /// </summary>
+            [MethodImpl(Jit.Optimized)]
+            public MessageKey Key(byte prefix, long? ticks)
+            {
+                Span<byte> text = stackalloc byte[2 + (7 * 21)];
+                text[0] = prefix;
+                text[1] = (byte)':';
+                var length = 2;
+                if (ticks.HasValue)
+                {
+                    length = Append(text, length, ticks.Value);
+                }
+
+                length = Append(text, length, Input);
+                length = Append(text, length, Cached);
+                length = Append(text, length, Output);
+                length = Append(text, length, Reasoning);
+                length = Append(text, length, Total);
+                return MessageKey.Of(text.Slice(0, length - 1)); // without the last separator
+            }
+
+            private static int Append(Span<byte> text, int length, long value)
+            {
+                System.Buffers.Text.Utf8Formatter.TryFormat(value, text.Slice(length), out var written);
+                text[length + written] = (byte)':';
+                return length + written + 1;
+            }
 
             public bool Equals(CodexUsage other) =>
                 Input == other.Input && Cached == other.Cached && Output == other.Output && Reasoning == other.Reasoning && Total == other.Total;
         }
 
-        private sealed class Row
+        /// <summary>A counted event waiting for the file's end (its model may still be learned from a later line).</summary>
+        private struct Row
         {
-            public Row(DateTimeOffset timestamp, string? model, TokenCounts tokens, string key)
-            {
-                Timestamp = timestamp;
-                Model = model;
-                Tokens = tokens;
-                Key = key;
-            }
-
-            public DateTimeOffset Timestamp { get; }
-            public string? Model { get; set; }
-            public TokenCounts Tokens { get; }
-            public string Key { get; }
+            public DateTimeOffset Timestamp;
+            public string? Model;
+            public TokenCounts Tokens;
+            public MessageKey Key;
         }
 
         /// <summary>Per-file parse state; owned by the worker reading the file.</summary>
@@ -214,6 +280,7 @@ namespace TokUsage.Clients.Codex
             private string? _model;
             private CodexUsage? _previousTotal;
             private int _unmodelled; // rows at the end of Rows still waiting for a model
+            private readonly Utf8StringCache _strings = new Utf8StringCache(); // type and model names, repeated on most lines
 
             /// <param name="skip">Counts a damaged line (a token count past <see cref="Plausible.MaxTokens"/>).</param>
             public State(SourceFile file, Action<long, string> skip)
@@ -232,7 +299,7 @@ namespace TokUsage.Clients.Codex
             [MethodImpl(Jit.Optimized)]
             public bool TryStreamingParse(ReadOnlySpan<byte> json, long lineNumber)
             {
-                if (CodexLineParser.TryParse(json, out var line) == CodexLineKind.Other)
+                if (CodexLineParser.TryParse(json, out var line, _strings) == CodexLineKind.Other)
                 {
                     return false;
                 }
@@ -307,7 +374,9 @@ namespace TokUsage.Clients.Codex
                 FirstModel ??= model;
                 for (var i = Rows.Count - _unmodelled; i < Rows.Count; i++)
                 {
-                    Rows[i].Model = model;
+                    var row = Rows[i];
+                    row.Model = model;
+                    Rows[i] = row;
                 }
 
                 _unmodelled = 0;
@@ -420,8 +489,7 @@ namespace TokUsage.Clients.Codex
                     return;
                 }
 
-                var key = hasTotal ? "t:" + total.Text : "l:" + timestamp.UtcTicks.ToString(CultureInfo.InvariantCulture) + ":" + increment.Text;
-                Add(timestamp, increment, key);
+                Add(timestamp, increment, hasTotal ? total.Key((byte)'t', null) : increment.Key((byte)'l', timestamp.UtcTicks));
             }
 
             private static readonly string[] HeadlessHolders = { "data", "result", "response" };
@@ -458,13 +526,13 @@ namespace TokUsage.Clients.Codex
                 SetModel(JsonValues.String(line, "model", "model_name") ?? JsonValues.String(holder, "model", "model_name"));
                 var timestamp = JsonValues.TryTimestamp(line, out var t, "timestamp", "created_at", "createdAt")
                     || JsonValues.TryTimestamp(holder, out t, "timestamp", "created_at", "createdAt") ? t : MessageRecorder.WriteTime(_file);
-                Add(timestamp, usage, "h:" + timestamp.UtcTicks.ToString(CultureInfo.InvariantCulture) + ":" + usage.Text);
+                Add(timestamp, usage, usage.Key((byte)'h', timestamp.UtcTicks));
             }
 
             [MethodImpl(Jit.Optimized)]
-            private void Add(DateTimeOffset timestamp, in CodexUsage usage, string key)
+            private void Add(DateTimeOffset timestamp, in CodexUsage usage, MessageKey key)
             {
-                Rows.Add(new Row(timestamp, _model, usage.ToCounts(), key));
+                Rows.Add(new Row { Timestamp = timestamp, Model = _model, Tokens = usage.ToCounts(), Key = key });
                 if (_model is null)
                 {
                     _unmodelled++;

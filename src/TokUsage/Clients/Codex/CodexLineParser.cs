@@ -47,21 +47,31 @@ namespace TokUsage.Clients.Codex
 
     /// <summary>
     /// Reads the two line kinds that are most of a rollout's parsed lines — <c>event_msg</c> token counts and
-    /// <c>turn_context</c> — with <see cref="Utf8JsonReader"/> instead of building a <see cref="JsonDocument"/> each, with
-    /// the same lenient rules as <see cref="JsonValues"/> (null is absent, counts may be numeric strings, the last
-    /// duplicate property wins). The whole line is still read and validated; anything unexpected (another line kind, a
-    /// damaged line, a property of an unexpected type) answers <see cref="CodexLineKind.Other"/> so the document path
-    /// decides, exactly as before. Stateless; any thread.
+    /// <c>turn_context</c> — without building a <see cref="JsonDocument"/> each, with the same lenient rules as
+    /// <see cref="JsonValues"/> (null is absent, counts may be numeric strings, the last duplicate property wins). The
+    /// whole line is still read and validated; anything unexpected (another line kind, a damaged line, a property of an
+    /// unexpected type) answers <see cref="CodexLineKind.Other"/> so the document path decides, exactly as before.
+    /// <para>Two ways, one answer: <see cref="TryScan"/> walks the line by its structure (<see cref="JsonScan"/>), reading
+    /// only the values it needs, and gives up when unsure; <see cref="TryParseWithReader"/> reads it token by token with
+    /// <see cref="Utf8JsonReader"/> and decides. Why both: on a cold process the library's tokenizer runs as code .NET
+    /// instruments for PGO, and with the strings it makes per line that was half of a Codex corpus' cold scan.</para>
+    /// <para>Stateless; any thread. The string cache passed in is owned by the caller's thread.</para>
     /// </summary>
     internal static class CodexLineParser
     {
+        /// <summary>Reads one line: by its structure when the scan is sure, else with the reader.</summary>
         [MethodImpl(Jit.Optimized)]
-        public static CodexLineKind TryParse(ReadOnlySpan<byte> json, out CodexLine line)
+        public static CodexLineKind TryParse(ReadOnlySpan<byte> json, out CodexLine line, Utf8StringCache? strings = null) =>
+            TryScan(json, strings, out line, out var kind) ? kind : TryParseWithReader(json, out line);
+
+        /// <summary>The reference reading, token by token.</summary>
+        [MethodImpl(Jit.Optimized)]
+        internal static CodexLineKind TryParseWithReader(ReadOnlySpan<byte> json, out CodexLine line)
         {
             line = default;
             try
             {
-                var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+                var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
                 if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 {
                     return CodexLineKind.Other;
@@ -85,9 +95,7 @@ namespace TokUsage.Clients.Codex
                     {
                         reader.Read();
                         // The last "payload" wins, as in a document: forget what an earlier one said.
-                        line.PayloadModel = line.PayloadModelName = line.ModelInfoSlug = line.InfoModel = line.InfoModelName = null;
-                        line.HasInfo = false;
-                        line.Total = line.Last = default;
+                        ForgetPayload(ref line);
                         payloadType = null;
                         if (reader.TokenType == JsonTokenType.StartObject)
                         {
@@ -109,15 +117,7 @@ namespace TokUsage.Clients.Codex
                     return CodexLineKind.Other; // text after the object: the document path reports it
                 }
 
-                switch (type)
-                {
-                    case "turn_context":
-                        return line.Kind = CodexLineKind.TurnContext;
-                    case "event_msg":
-                        return line.Kind = payloadType == "token_count" ? CodexLineKind.TokenCount : payloadType == "task_started" ? CodexLineKind.TaskStarted : CodexLineKind.Ignored;
-                    default:
-                        return CodexLineKind.Other;
-                }
+                return line.Kind = KindOf(type, payloadType);
             }
             catch (JsonException)
             {
@@ -127,6 +127,340 @@ namespace TokUsage.Clients.Codex
             {
                 return CodexLineKind.Other;
             }
+        }
+
+        /// <summary>Deeper lines are left to the document path (the reader's limit; the scan is never sure past 64 levels).</summary>
+        private const int MaxDepth = 256;
+
+        /// <summary>The one mapping from a line's <c>type</c> and its payload's <c>type</c> to what the line is.</summary>
+        private static CodexLineKind KindOf(string? type, string? payloadType) => type switch
+        {
+            "turn_context" => CodexLineKind.TurnContext,
+            "event_msg" => payloadType == "token_count" ? CodexLineKind.TokenCount : payloadType == "task_started" ? CodexLineKind.TaskStarted : CodexLineKind.Ignored,
+            _ => CodexLineKind.Other,
+        };
+
+        private static void ForgetPayload(ref CodexLine line)
+        {
+            line.PayloadModel = line.PayloadModelName = line.ModelInfoSlug = line.InfoModel = line.InfoModelName = null;
+            line.HasInfo = false;
+            line.Total = line.Last = default;
+        }
+
+        /// <summary>
+        /// The structural reading: true when it is sure, with <paramref name="kind"/> what <see cref="TryParseWithReader"/>
+        /// answers and <paramref name="line"/> what it fills; false when not sure (an escaped name, an unusual value, any
+        /// damage), and the reader then decides. Values the reader would validate while skipping, the scan validates too.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        internal static bool TryScan(ReadOnlySpan<byte> json, Utf8StringCache? strings, out CodexLine line, out CodexLineKind kind)
+        {
+            line = default;
+            kind = CodexLineKind.Other;
+            try
+            {
+                var i = JsonScan.SkipWhiteSpace(json, 0);
+                if (i >= json.Length || json[i] != (byte)'{')
+                {
+                    return false;
+                }
+
+                i++;
+                string? type = null;
+                string? payloadType = null;
+                for (var first = true; ; first = false)
+                {
+                    var step = JsonScan.NextProperty(json, ref i, first, out var name, out var start, out var end);
+                    if (step != ScanStep.Property)
+                    {
+                        if (step != ScanStep.End || JsonScan.SkipWhiteSpace(json, i) != json.Length)
+                        {
+                            return false;
+                        }
+
+                        kind = line.Kind = KindOf(type, payloadType);
+                        return true;
+                    }
+
+                    var value = json.Slice(start, end - start);
+                    bool sure;
+                    if (name.SequenceEqual("type"u8))
+                    {
+                        sure = ScanString(value, strings, out type);
+                    }
+                    else if (name.SequenceEqual("timestamp"u8))
+                    {
+                        sure = ScanTimestamp(value, out line.HasTimestamp, out line.Timestamp);
+                    }
+                    else if (name.SequenceEqual("payload"u8))
+                    {
+                        ForgetPayload(ref line);
+                        payloadType = null;
+                        sure = value[0] == (byte)'{' ? ScanPayload(value, strings, ref line, out payloadType) : JsonScan.IsWellFormed(value);
+                    }
+                    else
+                    {
+                        sure = JsonScan.IsWellFormed(value);
+                    }
+
+                    if (!sure)
+                    {
+                        return false;
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+
+        [MethodImpl(Jit.Optimized)]
+        private static bool ScanPayload(ReadOnlySpan<byte> payload, Utf8StringCache? strings, ref CodexLine line, out string? type)
+        {
+            type = null;
+            var i = 1;
+            for (var first = true; ; first = false)
+            {
+                var step = JsonScan.NextProperty(payload, ref i, first, out var name, out var start, out var end);
+                if (step != ScanStep.Property)
+                {
+                    return step == ScanStep.End;
+                }
+
+                var value = payload.Slice(start, end - start);
+                bool sure;
+                if (name.SequenceEqual("type"u8))
+                {
+                    sure = ScanString(value, strings, out type);
+                }
+                else if (name.SequenceEqual("model"u8))
+                {
+                    sure = ScanString(value, strings, out line.PayloadModel);
+                }
+                else if (name.SequenceEqual("model_name"u8))
+                {
+                    sure = ScanString(value, strings, out line.PayloadModelName);
+                }
+                else if (name.SequenceEqual("model_info"u8))
+                {
+                    line.ModelInfoSlug = null;
+                    sure = value[0] == (byte)'{' ? ScanModelInfo(value, strings, ref line) : JsonScan.IsWellFormed(value);
+                }
+                else if (name.SequenceEqual("info"u8))
+                {
+                    line.InfoModel = line.InfoModelName = null;
+                    line.Total = line.Last = default;
+                    line.HasInfo = value[0] == (byte)'{';
+                    sure = line.HasInfo ? ScanInfo(value, strings, ref line) : JsonScan.IsWellFormed(value);
+                }
+                else
+                {
+                    sure = JsonScan.IsWellFormed(value);
+                }
+
+                if (!sure)
+                {
+                    return false;
+                }
+            }
+        }
+
+        [MethodImpl(Jit.Optimized)]
+        private static bool ScanModelInfo(ReadOnlySpan<byte> info, Utf8StringCache? strings, ref CodexLine line)
+        {
+            var i = 1;
+            for (var first = true; ; first = false)
+            {
+                var step = JsonScan.NextProperty(info, ref i, first, out var name, out var start, out var end);
+                if (step != ScanStep.Property)
+                {
+                    return step == ScanStep.End;
+                }
+
+                var value = info.Slice(start, end - start);
+                if (!(name.SequenceEqual("slug"u8) ? ScanString(value, strings, out line.ModelInfoSlug) : JsonScan.IsWellFormed(value)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        [MethodImpl(Jit.Optimized)]
+        private static bool ScanInfo(ReadOnlySpan<byte> info, Utf8StringCache? strings, ref CodexLine line)
+        {
+            var i = 1;
+            for (var first = true; ; first = false)
+            {
+                var step = JsonScan.NextProperty(info, ref i, first, out var name, out var start, out var end);
+                if (step != ScanStep.Property)
+                {
+                    return step == ScanStep.End;
+                }
+
+                var value = info.Slice(start, end - start);
+                bool sure;
+                if (name.SequenceEqual("model"u8))
+                {
+                    sure = ScanString(value, strings, out line.InfoModel);
+                }
+                else if (name.SequenceEqual("model_name"u8))
+                {
+                    sure = ScanString(value, strings, out line.InfoModelName);
+                }
+                else if (name.SequenceEqual("total_token_usage"u8))
+                {
+                    sure = ScanUsage(value, out line.Total);
+                }
+                else if (name.SequenceEqual("last_token_usage"u8))
+                {
+                    sure = ScanUsage(value, out line.Last);
+                }
+                else
+                {
+                    sure = JsonScan.IsWellFormed(value);
+                }
+
+                if (!sure)
+                {
+                    return false;
+                }
+            }
+        }
+
+        [MethodImpl(Jit.Optimized)]
+        private static bool ScanUsage(ReadOnlySpan<byte> usage, out CodexUsageFields u)
+        {
+            u = default;
+            if (usage[0] != (byte)'{')
+            {
+                return JsonScan.IsWellFormed(usage);
+            }
+
+            u.Present = true;
+            var i = 1;
+            for (var first = true; ; first = false)
+            {
+                var step = JsonScan.NextProperty(usage, ref i, first, out var name, out var start, out var end);
+                if (step != ScanStep.Property)
+                {
+                    return step == ScanStep.End;
+                }
+
+                var value = usage.Slice(start, end - start);
+                ref var field = ref Field(name, ref u, out var known);
+                if (known)
+                {
+                    field = ScanCount(value);
+                }
+                else if (!JsonScan.IsWellFormed(value))
+                {
+                    return false;
+                }
+            }
+        }
+
+        /// <summary>A count as <see cref="Count"/> reads it: plain digits here, anything else by a reader over the value alone.</summary>
+        [MethodImpl(Jit.Optimized)]
+        private static long? ScanCount(ReadOnlySpan<byte> value)
+        {
+            if (value.Length <= 18)
+            {
+                long count = 0;
+                var plain = true;
+                foreach (var b in value)
+                {
+                    var digit = (uint)(b - '0');
+                    if (digit > 9)
+                    {
+                        plain = false;
+                        break;
+                    }
+
+                    count = (count * 10) + digit;
+                }
+
+                if (plain)
+                {
+                    return count;
+                }
+            }
+
+            var reader = ValueReader(value);
+            return Count(ref reader);
+        }
+
+        /// <summary>
+        /// A string as <see cref="Text(ref Utf8JsonReader)"/> reads it; a plain one (ASCII, no escapes) through the cache
+        /// without decoding. False when a container value is not well formed.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        private static bool ScanString(ReadOnlySpan<byte> value, Utf8StringCache? strings, out string? text)
+        {
+            text = null;
+            if (value[0] != (byte)'"')
+            {
+                return JsonScan.IsWellFormed(value);
+            }
+
+            var raw = value.Slice(1, value.Length - 2);
+            foreach (var b in raw)
+            {
+                if (b == (byte)'\\' || b >= 0x80)
+                {
+                    var reader = ValueReader(value);
+                    text = Text(ref reader);
+                    return true;
+                }
+            }
+
+            // Plain ASCII: the only white space a JSON string holds unescaped is the space.
+            while (raw.Length > 0 && raw[0] == (byte)' ')
+            {
+                raw = raw.Slice(1);
+            }
+
+            while (raw.Length > 0 && raw[raw.Length - 1] == (byte)' ')
+            {
+                raw = raw.Slice(0, raw.Length - 1);
+            }
+
+            text = raw.Length == 0 ? null : strings != null ? strings.Get(raw) : System.Text.Encoding.ASCII.GetString(raw.ToArray());
+            return true;
+        }
+
+        /// <summary>A timestamp as <see cref="Timestamp"/> reads it: the usual UTC text here, anything else by a reader over the value.</summary>
+        [MethodImpl(Jit.Optimized)]
+        private static bool ScanTimestamp(ReadOnlySpan<byte> value, out bool has, out DateTimeOffset instant)
+        {
+            if (value[0] == (byte)'{' || value[0] == (byte)'[')
+            {
+                has = false;
+                instant = default;
+                return JsonScan.IsWellFormed(value);
+            }
+
+            if (value[0] == (byte)'"' && Parsing.Timestamps.TryParseUtc(value.Slice(1, value.Length - 2), out instant))
+            {
+                has = Parsing.Timestamps.IsPlausible(instant);
+                return true;
+            }
+
+            var reader = ValueReader(value);
+            has = Timestamp(ref reader, out instant);
+            return true;
+        }
+
+        /// <summary>A reader positioned on a scalar value the scan has found.</summary>
+        private static Utf8JsonReader ValueReader(ReadOnlySpan<byte> value)
+        {
+            var reader = new Utf8JsonReader(value);
+            reader.Read();
+            return reader;
         }
 
         private static void Payload(ref Utf8JsonReader reader, ref CodexLine line, out string? type)
@@ -227,6 +561,9 @@ namespace TokUsage.Clients.Codex
             }
         }
 
+        /// <summary>Longer than the longest usage field name (escaped names are never shorter than their text).</summary>
+        private const int MaxFieldName = 64;
+
         [MethodImpl(Jit.Optimized)]
         private static CodexUsageFields Usage(ref Utf8JsonReader reader)
         {
@@ -238,9 +575,13 @@ namespace TokUsage.Clients.Codex
             }
 
             u.Present = true;
+            Span<byte> unescaped = stackalloc byte[MaxFieldName];
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                ref var field = ref Field(ref reader, ref u, out var known);
+                // Escaped names are compared unescaped; a name longer than any field's is none of them.
+                var name = !reader.ValueIsEscaped ? reader.ValueSpan
+                    : reader.ValueSpan.Length <= MaxFieldName ? unescaped.Slice(0, reader.CopyString(unescaped)) : ReadOnlySpan<byte>.Empty;
+                ref var field = ref Field(name, ref u, out var known);
                 reader.Read();
                 if (known)
                 {
@@ -255,21 +596,22 @@ namespace TokUsage.Clients.Codex
             return u;
         }
 
-        private static ref long? Field(ref Utf8JsonReader reader, ref CodexUsageFields u, out bool known)
+        /// <summary>The field a usage property fills, by its unescaped name; <paramref name="known"/> false for any other name.</summary>
+        private static ref long? Field(ReadOnlySpan<byte> name, ref CodexUsageFields u, out bool known)
         {
             known = true;
-            if (JsonNames.Is(ref reader, "input_tokens"u8)) return ref u.InputTokens;
-            if (JsonNames.Is(ref reader, "cached_input_tokens"u8)) return ref u.CachedInputTokens;
-            if (JsonNames.Is(ref reader, "output_tokens"u8)) return ref u.OutputTokens;
-            if (JsonNames.Is(ref reader, "reasoning_output_tokens"u8)) return ref u.ReasoningOutputTokens;
-            if (JsonNames.Is(ref reader, "total_tokens"u8)) return ref u.TotalTokens;
-            if (JsonNames.Is(ref reader, "prompt_tokens"u8)) return ref u.PromptTokens;
-            if (JsonNames.Is(ref reader, "input"u8)) return ref u.Input;
-            if (JsonNames.Is(ref reader, "cached_tokens"u8)) return ref u.CachedTokens;
-            if (JsonNames.Is(ref reader, "cache_read_input_tokens"u8)) return ref u.CacheReadInputTokens;
-            if (JsonNames.Is(ref reader, "completion_tokens"u8)) return ref u.CompletionTokens;
-            if (JsonNames.Is(ref reader, "output"u8)) return ref u.Output;
-            if (JsonNames.Is(ref reader, "reasoning_tokens"u8)) return ref u.ReasoningTokens;
+            if (name.SequenceEqual("input_tokens"u8)) return ref u.InputTokens;
+            if (name.SequenceEqual("cached_input_tokens"u8)) return ref u.CachedInputTokens;
+            if (name.SequenceEqual("output_tokens"u8)) return ref u.OutputTokens;
+            if (name.SequenceEqual("reasoning_output_tokens"u8)) return ref u.ReasoningOutputTokens;
+            if (name.SequenceEqual("total_tokens"u8)) return ref u.TotalTokens;
+            if (name.SequenceEqual("prompt_tokens"u8)) return ref u.PromptTokens;
+            if (name.SequenceEqual("input"u8)) return ref u.Input;
+            if (name.SequenceEqual("cached_tokens"u8)) return ref u.CachedTokens;
+            if (name.SequenceEqual("cache_read_input_tokens"u8)) return ref u.CacheReadInputTokens;
+            if (name.SequenceEqual("completion_tokens"u8)) return ref u.CompletionTokens;
+            if (name.SequenceEqual("output"u8)) return ref u.Output;
+            if (name.SequenceEqual("reasoning_tokens"u8)) return ref u.ReasoningTokens;
             known = false;
             return ref u.Input; // not written: the caller skips the value
         }
