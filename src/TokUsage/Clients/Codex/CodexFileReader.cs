@@ -38,34 +38,17 @@ namespace TokUsage.Clients.Codex
         public static FileSnapshot ReadSnapshot(SourceFile file, CancellationToken cancel, bool streamingParser = true)
         {
             var result = new FileSnapshot("", "") { HasLineage = true };
-            var state = new State(file, (line, reason) => result.Damaged.Add(line, reason));
+            var state = new State(file, result.Messages, (line, reason) => result.Damaged.Add(line, reason));
             result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, state.Line, (line, reason) => result.Damaged.Add(line, reason), streamingParser ? state.TryStreamingParse : null);
             if (result.Error != null)
             {
+                result.Messages.Clear();
                 return result;
             }
 
             result.SessionId = state.SessionId ?? Path.GetFileNameWithoutExtension(file.Path);
             result.Project = state.Cwd ?? "";
             result.Parent = state.Parent;
-            var fallbackModel = state.FirstModel ?? ModelNames.Unknown;
-            foreach (var row in state.Rows)
-            {
-                if (row.Tokens.Total == 0)
-                {
-                    continue; // as MessageRecorder.Record: no tokens, no message
-                }
-
-                result.Messages.Add(new RawMessage
-                {
-                    HasKey = true,
-                    Key = row.Key,
-                    Timestamp = row.Timestamp.ToUniversalTime(),
-                    Model = row.Model ?? fallbackModel,
-                    Tokens = row.Tokens,
-                });
-            }
-
             return result;
         }
 
@@ -258,15 +241,6 @@ namespace TokUsage.Clients.Codex
                 Input == other.Input && Cached == other.Cached && Output == other.Output && Reasoning == other.Reasoning && Total == other.Total;
         }
 
-        /// <summary>A counted event waiting for the file's end (its model may still be learned from a later line).</summary>
-        private struct Row
-        {
-            public DateTimeOffset Timestamp;
-            public string? Model;
-            public TokenCounts Tokens;
-            public MessageKey Key;
-        }
-
         /// <summary>Per-file parse state; owned by the worker reading the file.</summary>
         private sealed class State
         {
@@ -279,21 +253,27 @@ namespace TokUsage.Clients.Codex
             private bool _replayOver;
             private string? _model;
             private CodexUsage? _previousTotal;
-            private int _unmodelled; // rows at the end of Rows still waiting for a model
-            private readonly Utf8StringCache _strings = new Utf8StringCache(); // type and model names, repeated on most lines
+            private readonly List<RawMessage> _messages;
+            private int _unmodelled; // messages at the end of _messages still waiting for a model (they say Unknown until then)
 
+            // Type and model names, repeated on most lines: one cache per worker thread, kept across files.
+            [ThreadStatic]
+            private static Utf8StringCache? _threadStrings;
+
+            private readonly Utf8StringCache _strings = _threadStrings ??= new Utf8StringCache();
+
+            /// <param name="messages">Receives each counted event (the snapshot's list, owned by the same worker).</param>
             /// <param name="skip">Counts a damaged line (a token count past <see cref="Plausible.MaxTokens"/>).</param>
-            public State(SourceFile file, Action<long, string> skip)
+            public State(SourceFile file, List<RawMessage> messages, Action<long, string> skip)
             {
                 _file = file;
+                _messages = messages;
                 _skip = skip;
             }
 
             public string? SessionId { get; private set; }
             public string? Parent { get; private set; }
             public string? Cwd { get; private set; }
-            public string? FirstModel { get; private set; }
-            public List<Row> Rows { get; } = new List<Row>();
 
             /// <summary>Handles the line without a document when <see cref="CodexLineParser"/> understands it.</summary>
             [MethodImpl(Jit.Optimized)]
@@ -371,12 +351,9 @@ namespace TokUsage.Clients.Codex
                 }
 
                 _model = model;
-                FirstModel ??= model;
-                for (var i = Rows.Count - _unmodelled; i < Rows.Count; i++)
+                for (var i = _messages.Count - _unmodelled; i < _messages.Count; i++)
                 {
-                    var row = Rows[i];
-                    row.Model = model;
-                    Rows[i] = row;
+                    _messages[i].Model = model;
                 }
 
                 _unmodelled = 0;
@@ -532,7 +509,13 @@ namespace TokUsage.Clients.Codex
             [MethodImpl(Jit.Optimized)]
             private void Add(DateTimeOffset timestamp, in CodexUsage usage, MessageKey key)
             {
-                Rows.Add(new Row { Timestamp = timestamp, Model = _model, Tokens = usage.ToCounts(), Key = key });
+                var tokens = usage.ToCounts();
+                if (tokens.Total == 0)
+                {
+                    return; // as MessageRecorder.Record: no tokens, no message
+                }
+
+                _messages.Add(new RawMessage { HasKey = true, Key = key, Timestamp = timestamp.ToUniversalTime(), Model = _model ?? ModelNames.Unknown, Tokens = tokens });
                 if (_model is null)
                 {
                     _unmodelled++;
