@@ -159,28 +159,26 @@ run_corpus() {
   fi
   echo "$name: TokUsage matches the generator's $truth tokens (cold and warm)" >&2
 
-  if [ "$kind" = claude ]; then
-    local largest
-    # The largest transcript whose last line is complete (a torn last line would swallow the first appended one).
-    largest=$(python3 -c "
+  local largest
+  # The largest log whose last line is complete (a torn last line would swallow the first appended one).
+  largest=$(python3 -c "
 import os, sys
 paths = [p for p in open(sys.argv[1], 'rb').read().decode().split('\0') if p]
 def whole(p):
-    with open(p, 'rb') as f:
-        f.seek(-1, 2)
-        return f.read(1) == b'\n'
+  with open(p, 'rb') as f:
+      f.seek(-1, 2)
+      return f.read(1) == b'\n'
 print(max((p for p in paths if whole(p)), key=os.path.getsize))" "$work/$name.files")
-    before="python3 '$repo/bench/append.py' '$largest' $append_lines"
-    measure "$name" tokusage-append "$work/$name.tokusage-append" env HOME="$home" XDG_CACHE_HOME="$cache" TOKUSAGE_CLIENT=$client dotnet "$host_dll" "$tokusage_script"
-    before=""
-    ours=$(tokens tokusage "$work/$name.tokusage-append")
-    local expected=$((truth + runs * append_lines * 150))
-    if [ "$ours" != "$expected" ]; then
-      echo "MISMATCH $name: tokusage after appends $ours tokens, expected $expected" >&2
-      exit 1
-    fi
-    echo "$name: after appending $append_lines messages per run to $(basename "$largest") ($(du -h "$largest" | cut -f1)), TokUsage counts exactly them on top" >&2
+  before="python3 '$repo/bench/append.py' '$largest' $append_lines $kind"
+  measure "$name" tokusage-append "$work/$name.tokusage-append" env HOME="$home" XDG_CACHE_HOME="$cache" TOKUSAGE_CLIENT=$client dotnet "$host_dll" "$tokusage_script"
+  before=""
+  ours=$(tokens tokusage "$work/$name.tokusage-append")
+  local expected=$((truth + runs * append_lines * 150))
+  if [ "$ours" != "$expected" ]; then
+    echo "MISMATCH $name: tokusage after appends $ours tokens, expected $expected" >&2
+    exit 1
   fi
+  echo "$name: after appending $append_lines messages per run to $(basename "$largest") ($(du -h "$largest" | cut -f1)), TokUsage counts exactly them on top" >&2
 }
 
 for size in $sizes; do

@@ -18,7 +18,7 @@ namespace TokUsage.Caching
     internal static class SnapshotCodec
     {
         /// <summary>Bumped whenever the layout changes (old rows then fail to decode and are re-read).</summary>
-        private const byte Layout = 3; // 2: Claude response identity (message.id, side chain); 3: sessions a file copies from
+        private const byte Layout = 4; // 2: Claude response identity (message.id, side chain); 3: sessions a file copies from; 4: a reader's resume state
         internal const ulong ChecksumSeed = 0x546F6B5573616765UL; // "TokUsage"; the fuzz target re-seals mutated records with it
 
         [MethodImpl(Jit.Optimized)]
@@ -45,6 +45,8 @@ namespace TokUsage.Caching
             {
                 w.String(session);
             }
+
+            w.NullableBytes(snapshot.ReaderState);
 
             var models = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var m in snapshot.Messages)
@@ -163,6 +165,8 @@ namespace TokUsage.Caching
             {
                 snapshot.ReferencedSessions.Add(r.String());
             }
+
+            snapshot.ReaderState = r.NullableBytes(FileSnapshot.MaxReaderState);
 
             var models = new string[r.Count(body)];
             for (var i = 0; i < models.Length; i++)
@@ -332,6 +336,20 @@ namespace TokUsage.Caching
                 }
             }
 
+            public void NullableBytes(byte[]? value)
+            {
+                if (value is null)
+                {
+                    Byte(0);
+                    return;
+                }
+
+                Unsigned((ulong)value.Length + 1);
+                Ensure(value.Length);
+                Buffer.BlockCopy(value, 0, _buffer, _length, value.Length);
+                _length += value.Length;
+            }
+
             public byte[] Finish()
             {
                 var hash = XxHash64.Hash(_buffer.AsSpan(0, _length), ChecksumSeed);
@@ -450,6 +468,21 @@ namespace TokUsage.Caching
             }
 
             public string? NullableString() => Byte() == 0 ? null : String();
+
+            /// <summary>Bytes written by <see cref="Writer.NullableBytes"/>: null, or at most <paramref name="max"/> bytes.</summary>
+            public byte[]? NullableBytes(int max)
+            {
+                var length = Count(Math.Min(max, _end - _position) + 1L);
+                if (length == 0)
+                {
+                    return null;
+                }
+
+                var value = new byte[length - 1];
+                Buffer.BlockCopy(_blob, _position, value, 0, value.Length);
+                _position += value.Length;
+                return value;
+            }
         }
     }
 }

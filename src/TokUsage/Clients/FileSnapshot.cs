@@ -102,6 +102,17 @@ namespace TokUsage.Clients
         /// </summary>
         public ulong PrefixHash { get; set; }
 
+        /// <summary>
+        /// What a resumable reader had learned by <see cref="ResumeOffset"/> that its messages do not say (Codex: the
+        /// session's identity, whether it is a sub-agent still replaying its parent, the running total, the current model),
+        /// in the reader's own encoding, at most <see cref="MaxReaderState"/> bytes. Opaque to the cache, which keeps it
+        /// with the record; the reader that wrote it checks it when resuming. Null for readers that need none.
+        /// </summary>
+        public byte[]? ReaderState { get; set; }
+
+        /// <summary>The largest <see cref="ReaderState"/> a record may hold (the cache refuses larger ones as damaged).</summary>
+        public const int MaxReaderState = 64 * 1024;
+
         /// <summary>Set when the file could not be read; such a snapshot is never cached.</summary>
         public Exception? Error { get; set; }
 
@@ -115,6 +126,7 @@ namespace TokUsage.Clients
                 ResumeOffset = ResumeOffset,
                 ResumeLine = ResumeLine,
                 PrefixHash = PrefixHash,
+                ReaderState = ReaderState,
             };
             copy.Damaged.AddFrom(Damaged);
             copy.ReferencedSessions.AddRange(ReferencedSessions);

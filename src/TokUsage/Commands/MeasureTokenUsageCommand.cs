@@ -222,7 +222,7 @@ namespace TokUsage.Commands
         }
 
         /// <summary>
-        /// Each message's counts are bounded (<see cref="Plausible"/>), so only an absurd input gets here: a sum that would
+        /// Each message's counts are bounded (<see cref="Model.Plausible"/>), so only an absurd input gets here: a sum that would
         /// wrap. It ends the command with a documented error instead of a wrong total.
         /// </summary>
         private void ThrowSumOverflow(OverflowException e, object? target) => ThrowTerminatingError(new ErrorRecord(

@@ -1,13 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
 using System.Linq;
 using System.Threading;
 using TokUsage.Caching;
 using TokUsage.Clients;
 using TokUsage.Discovery;
-using TokUsage.Primitives;
 
 namespace TokUsage.Pipeline
 {

@@ -78,6 +78,63 @@ namespace TokUsage.Tests.Unit
             Assert.True(resumed > 25, $"only {resumed} files were resumed: the property did not exercise appends");
         }
 
+        /// <summary>
+        /// Property: Codex rollouts caught mid-write (cut on a line boundary or inside a line), then grown by appending,
+        /// count as a read without the cache would — forks, sub-agent replays, re-emitted and stale snapshots included —
+        /// and most grown rollouts are resumed from the state their early lines left, not read whole.
+        /// </summary>
+        [Fact]
+        public void CodexRolloutsResumedAfterAppendsCountAsAWholeRead()
+        {
+            long resumed = 0;
+            Histories.Sample(h =>
+            {
+                using var dir = new TempDir();
+                var home = TokUsage.TestData.CodexHomeGenerator.Generate(dir.Combine("home"), new TokUsage.TestData.CodexHomeOptions
+                {
+                    Seed = h.Seed,
+                    Sessions = h.Sessions,
+                    MaxTurns = 10,
+                });
+                var client = TokUsage.Clients.Codex.CodexSource.Instance;
+                var cache = dir.Combine("cache");
+                var plain = CacheTests.Seen(CacheTests.Scan(home.CodexHome, null, workers: 1, client: client).Files);
+                var files = home.Files.OrderBy(f => f, StringComparer.Ordinal).ToList();
+                var full = files.ToDictionary(f => f, File.ReadAllBytes);
+                for (var i = 0; i < files.Count; i++)
+                {
+                    var cut = h.Cuts[i % h.Cuts.Length];
+                    var bytes = full[files[i]];
+                    var at = (int)(bytes.Length * cut);
+                    if (cut < 0.8)
+                    {
+                        var newline = Array.IndexOf(bytes, (byte)'\n', at);
+                        at = newline < 0 ? bytes.Length : newline + 1;
+                    }
+
+                    File.WriteAllBytes(files[i], bytes.AsSpan(0, at).ToArray());
+                }
+
+                var partial = CacheTests.Seen(CacheTests.Scan(home.CodexHome, null, workers: 1, client: client).Files);
+                Assert.Equal(partial, CacheTests.Seen(CacheTests.Scan(home.CodexHome, cache, h.Workers, client: client).Files));
+
+                foreach (var file in files)
+                {
+                    var now = new FileInfo(file).Length;
+                    using var stream = new FileStream(file, FileMode.Append);
+                    stream.Write(full[file], (int)now, full[file].Length - (int)now);
+                }
+
+                var (grown, report) = CacheTests.Scan(home.CodexHome, cache, h.WarmWorkers, client: client);
+                Assert.Equal(plain, CacheTests.Seen(grown));
+                System.Threading.Interlocked.Add(ref resumed, report!.Resumed);
+                var (warm, again) = CacheTests.Scan(home.CodexHome, cache, h.Workers, client: client);
+                Assert.Equal(plain, CacheTests.Seen(warm));
+                Assert.Equal(0, again!.ReadWhole + again.Resumed);
+            }, iter: 20);
+            Assert.True(resumed > 40, $"only {resumed} rollouts were resumed: the property did not exercise appends");
+        }
+
         private static readonly Gen<(int Seed, int Sessions, double[] Where, int[] Digit)> Edits =
             Gen.Select(Gen.Int[1, 100_000], Gen.Int[2, 10], Gen.Double[0, 1].Array[20], Gen.Int[1, 8].Array[20]);
 

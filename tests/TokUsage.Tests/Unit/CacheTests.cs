@@ -289,7 +289,7 @@ namespace TokUsage.Tests.Unit
         }
 
         [Fact]
-        public void CodexRolloutsAreCachedWhole()
+        public void CodexRolloutsAreCachedAndResumedAfterAppends()
         {
             var home = TokUsage.TestData.CodexHomeGenerator.Generate(_dir.Combine("codex"), new TokUsage.TestData.CodexHomeOptions { Sessions = 25 });
             var plain = Seen(Scan(home.CodexHome, null, client: CodexSource.Instance).Files);
@@ -299,11 +299,23 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(0, report!.ReadWhole);
             Assert.Equal(home.Files.Count, report.Unchanged);
 
-            // An appended rollout is read whole again (its state is not resumable), with the same result as without cache.
+            // An appended rollout is read from where the last run stopped, with the same result as without the cache.
             var grown = home.Files.OrderBy(f => f, StringComparer.Ordinal).First();
-            File.AppendAllText(grown, "{\"timestamp\":\"2026-05-03T00:00:00Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":7,\"output_tokens\":3}}}}\n");
+            var appended = "{\"timestamp\":\"2026-05-03T00:00:00Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":{\"input_tokens\":7,\"output_tokens\":3}}}}\n";
+            File.AppendAllText(grown, appended);
             (files, report) = Scan(home.CodexHome, CacheDir, client: CodexSource.Instance);
-            Assert.Equal(1, report!.ReadWhole);
+            Assert.Equal((0, 1, (long)appended.Length), (report!.ReadWhole, report.Resumed, report.BytesRead));
+            Assert.Equal(Seen(Scan(home.CodexHome, null, client: CodexSource.Instance).Files), Seen(files));
+
+            // An event without a time of its own is counted at the file's write time, which the next append moves: such a
+            // rollout is read whole again.
+            File.AppendAllText(grown, appended.Replace("\"timestamp\":\"2026-05-03T00:00:00Z\",", "", StringComparison.Ordinal).Replace("7", "8", StringComparison.Ordinal));
+            (files, report) = Scan(home.CodexHome, CacheDir, client: CodexSource.Instance);
+            Assert.Equal((0, 1), (report!.ReadWhole, report.Resumed));
+            File.AppendAllText(grown, appended.Replace("7", "9", StringComparison.Ordinal));
+            File.SetLastWriteTimeUtc(grown, DateTime.UtcNow.AddMinutes(5));
+            (files, report) = Scan(home.CodexHome, CacheDir, client: CodexSource.Instance);
+            Assert.Equal((1, 0), (report!.ReadWhole, report.Resumed));
             Assert.Equal(Seen(Scan(home.CodexHome, null, client: CodexSource.Instance).Files), Seen(files));
         }
 

@@ -21,8 +21,8 @@ namespace TokUsage.Tests.Unit
             {
                 var file = new SourceFile(CodexSource.Instance, path, new FileInfo(path).Length, File.GetLastWriteTimeUtc(path), Path.GetDirectoryName(path)!);
                 Assert.Equal(
-                    Describe(CodexFileReader.ReadSnapshot(file, System.Threading.CancellationToken.None, streamingParser: false)),
-                    Describe(CodexFileReader.ReadSnapshot(file, System.Threading.CancellationToken.None, streamingParser: true)));
+                    Describe(CodexFileReader.ReadSnapshot(file, null, System.Threading.CancellationToken.None, streamingParser: false)),
+                    Describe(CodexFileReader.ReadSnapshot(file, null, System.Threading.CancellationToken.None, streamingParser: true)));
             }
         }
 
@@ -250,12 +250,99 @@ namespace TokUsage.Tests.Unit
             var file = new SourceFile(CodexSource.Instance, path, new FileInfo(path).Length, File.GetLastWriteTimeUtc(path), dir.Path);
             foreach (var streaming in new[] { true, false })
             {
-                var messages = CodexFileReader.ReadSnapshot(file, System.Threading.CancellationToken.None, streaming).Messages;
+                var messages = CodexFileReader.ReadSnapshot(file, null, System.Threading.CancellationToken.None, streaming).Messages;
                 Assert.Equal(2, messages.Count);
                 Assert.Equal(TokUsage.Primitives.MessageKey.Of(Encoding.UTF8.GetBytes("t:1200:200:340:40:1540")), messages[0].Key);
                 var ticks = new DateTimeOffset(2026, 5, 1, 10, 0, 3, TimeSpan.Zero).UtcTicks;
                 Assert.Equal(TokUsage.Primitives.MessageKey.Of(Encoding.UTF8.GetBytes($"l:{ticks}:7:0:3:0:10")), messages[1].Key);
             }
+        }
+
+        /// <summary>
+        /// A rollout cut after any of its lines, cached (the snapshot through the cache's codec) and then grown to its
+        /// whole length, resumes from the state its early lines left and counts exactly as a whole read: sub-agents cut
+        /// inside or just after their replay burst, forks after their copied history, totals-only logs mid-way.
+        /// </summary>
+        [Fact]
+        public void AResumedReadAtEveryLineCountsAsAWholeRead()
+        {
+            using var dir = new TempDir();
+            var home = TokUsage.TestData.CodexHomeGenerator.Generate(dir.Combine("home"), new TokUsage.TestData.CodexHomeOptions { Seed = 11, Sessions = 24, MaxTurns = 8, SubagentRate = 0.4, ForkRate = 0.3 });
+            Assert.True(home.Subagents > 3 && home.Forks > 3, $"{home.Subagents} sub-agents, {home.Forks} forks");
+            var resumed = home.Files.Sum(path => ResumeAtEveryLine(File.ReadAllBytes(path), dir.Combine("cut", Path.GetFileName(path))));
+            Assert.True(resumed > 500, $"{resumed} resumed reads");
+        }
+
+        /// <summary>
+        /// The state a rollout's early lines leave, each cut just after it is decided: a sub-agent's own meta before a copy
+        /// of its parent's, a replay ended by its task start with an own event in the spawn second, events counted before
+        /// any model is known (the next turn context names it).
+        /// </summary>
+        [Fact]
+        public void AResumedSubAgentKeepsItsIdentityReplayAndWaitingEvents()
+        {
+            using var dir = new TempDir();
+            string Count(string time, int total, int last) =>
+                "{\"timestamp\":\"2026-05-01T10:00:" + time + "Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"total_token_usage\":{\"input_tokens\":" + total
+                + ",\"output_tokens\":" + (total / 10) + "}" + (last > 0 ? ",\"last_token_usage\":{\"input_tokens\":" + last + ",\"output_tokens\":" + (last / 10) + "}" : "") + "}}}";
+            var rollout = string.Join("\n",
+                "{\"timestamp\":\"2026-05-01T10:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"child\",\"cwd\":\"/w\",\"source\":{\"subagent\":{\"thread_spawn\":{\"parent_thread_id\":\"parent\"}}}}}",
+                "{\"timestamp\":\"2026-05-01T10:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"parent\",\"cwd\":\"/p\"}}",
+                Count("05", 100, 0),
+                Count("05", 200, 0),
+                "{\"timestamp\":\"2026-05-01T10:00:05Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"task_started\"}}",
+                Count("05", 300, 100),
+                "{\"timestamp\":\"2026-05-01T10:00:06Z\",\"type\":\"turn_context\",\"payload\":{\"model\":\"gpt-5\"}}",
+                Count("09", 400, 100)) + "\n";
+            Assert.Equal(8, ResumeAtEveryLine(Encoding.UTF8.GetBytes(rollout), dir.Combine("rollout-2026-05-01T10-00-00-child.jsonl")));
+        }
+
+        [Fact]
+        public void AMissingOrDamagedReaderStateIsRefusedAsDamagedData()
+        {
+            using var dir = new TempDir();
+            var path = dir.Combine("rollout-2026-05-01T10-00-00-s.jsonl");
+            File.WriteAllText(path, "{\"timestamp\":\"2026-05-01T10:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"s\",\"cwd\":\"/w\"}}\n"
+                + "{\"timestamp\":\"2026-05-01T10:00:02Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"total_token_usage\":{\"input_tokens\":10,\"output_tokens\":2}}}}\n");
+            var file = new SourceFile(CodexSource.Instance, path, new FileInfo(path).Length, File.GetLastWriteTimeUtc(path), dir.Path);
+            var snapshot = CodexFileReader.ReadSnapshot(file, null, System.Threading.CancellationToken.None);
+            var state = snapshot.ReaderState!;
+            foreach (var damaged in new[] { null, Array.Empty<byte>(), state.AsSpan(0, state.Length - 1).ToArray(), state.Concat(new byte[] { 0 }).ToArray(), new byte[] { 9 }.Concat(state.Skip(1)).ToArray() })
+            {
+                var copy = snapshot.CopyForResume();
+                copy.ReaderState = damaged;
+                Assert.Throws<InvalidDataException>(() => CodexFileReader.ReadSnapshot(file, copy, System.Threading.CancellationToken.None));
+            }
+        }
+
+        /// <summary>
+        /// Cuts <paramref name="full"/> after each line, reads the cut file (its snapshot through the cache's codec), grows
+        /// it whole and resumes; each resumed read must describe what a whole read describes. Returns the resumed reads.
+        /// </summary>
+        private static int ResumeAtEveryLine(byte[] full, string copy)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            var resumed = 0;
+            for (var at = Array.IndexOf(full, (byte)'\n'); at >= 0; at = Array.IndexOf(full, (byte)'\n', at + 1))
+            {
+                File.WriteAllBytes(copy, full.AsSpan(0, at + 1).ToArray());
+                var cached = CodexFileReader.ReadSnapshot(Source(copy), null, System.Threading.CancellationToken.None);
+                if (cached.ResumeOffset < 0)
+                {
+                    continue;
+                }
+
+                var stored = TokUsage.Caching.SnapshotCodec.Decode(TokUsage.Caching.SnapshotCodec.Encode(cached));
+                stored.PrefixHash = cached.PrefixHash; // kept beside the record by the cache
+                File.WriteAllBytes(copy, full);
+                var whole = Describe(CodexFileReader.ReadSnapshot(Source(copy), null, System.Threading.CancellationToken.None));
+                Assert.Equal(whole, Describe(CodexFileReader.ReadSnapshot(Source(copy), stored, System.Threading.CancellationToken.None)));
+                resumed++;
+            }
+
+            return resumed;
+
+            static SourceFile Source(string path) => new SourceFile(CodexSource.Instance, path, new FileInfo(path).Length, File.GetLastWriteTimeUtc(path), Path.GetDirectoryName(path)!);
         }
 
         [Fact]

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using TokUsage.Clients.Common;
@@ -49,13 +48,8 @@ namespace TokUsage.Clients.Claude
                 }
             }
 
-            try
+            LogFiles.ReadAppendable(file.Path, result, cancel, lines =>
             {
-                using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-                var start = result.ResumeOffset;
-                stream.Position = start;
-                using var lines = new JsonlLineReader(stream, start, cancel, firstLineNumber: result.ResumeLine,
-                    prefixHash: start == 0 ? JsonlLineReader.EmptyPrefixHash : result.PrefixHash);
                 var parser = new ClaudeLineParser();
                 var ownSession = System.Text.Encoding.UTF8.GetBytes(result.SessionId);
                 byte[] lastReferenced = Array.Empty<byte>(); // copied lines come in runs of one session: one string per run
@@ -95,16 +89,7 @@ namespace TokUsage.Clients.Claude
                         return kind == LineKind.Damaged ? damage : null;
                     },
                     (number, reason) => result.Damaged.Add(number, reason));
-
-                // Resumable only when the state covers exactly the bytes up to the last complete line.
-                result.ResumeOffset = lines.LastLineTerminated || lines.LineNumber == result.ResumeLine ? lines.CompleteOffset : -1;
-                result.ResumeLine = lines.LineNumber;
-                result.PrefixHash = lines.PrefixHash;
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is System.Security.SecurityException)
-            {
-                result.Error = e;
-            }
+            });
 
             return result;
         }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -26,20 +25,30 @@ namespace TokUsage.Clients.Codex
     internal static class CodexFileReader
     {
         public static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) =>
-            ReadSnapshot(file, cancel).ToParsed(file, options);
+            ReadSnapshot(file, null, cancel).ToParsed(file, options);
 
         /// <summary>
-        /// Reads the rollout whole. Not resumable: a fork's or sub-agent's early lines decide how later ones count, so an
-        /// appended rollout is read again (the cache still spares unchanged ones). <paramref name="streamingParser"/>:
-        /// token counts and turn contexts are read by <see cref="CodexLineParser"/> (always, in use), or else as documents
-        /// (tests compare the two).
+        /// Reads the rollout whole, or from <paramref name="resumeFrom"/>'s offset on: a rollout's early lines decide how
+        /// later ones count (its session and parent, a sub-agent's replay of its parent, the running total, the current
+        /// model), so a resumable snapshot keeps that state (<see cref="FileSnapshot.ReaderState"/>) and a resumed read
+        /// goes on from it, counting exactly what a whole read would. A snapshot is not resumable when the rollout ends in
+        /// a torn line or when an event without a time was counted at the file's write time (which an append changes).
+        /// A missing or damaged state throws <see cref="InvalidDataException"/> (the cache then reads the file whole).
+        /// <paramref name="streamingParser"/>: token counts and turn contexts are read by <see cref="CodexLineParser"/>
+        /// (always, in use), or else as documents (tests compare the two).
         /// </summary>
         [MethodImpl(Jit.Optimized)]
-        public static FileSnapshot ReadSnapshot(SourceFile file, CancellationToken cancel, bool streamingParser = true)
+        public static FileSnapshot ReadSnapshot(SourceFile file, FileSnapshot? resumeFrom, CancellationToken cancel, bool streamingParser = true)
         {
-            var result = new FileSnapshot("", "") { HasLineage = true };
+            var result = resumeFrom is null ? new FileSnapshot("", "") { HasLineage = true, ResumeOffset = 0 } : resumeFrom.CopyForResume();
             var state = new State(file, result.Messages, (line, reason) => result.Damaged.Add(line, reason));
-            result.Error = LogFiles.ReadLines(file.Path, cancel, MayMatter, state.Line, (line, reason) => result.Damaged.Add(line, reason), streamingParser ? state.TryStreamingParse : null);
+            if (resumeFrom != null)
+            {
+                state.Restore(resumeFrom.ReaderState);
+            }
+
+            LogFiles.ReadAppendable(file.Path, result, cancel, lines =>
+                LogFiles.HandleLines(lines, MayMatter, state.Line, (line, reason) => result.Damaged.Add(line, reason), streamingParser ? state.TryStreamingParse : null));
             if (result.Error != null)
             {
                 result.Messages.Clear();
@@ -49,6 +58,12 @@ namespace TokUsage.Clients.Codex
             result.SessionId = state.SessionId ?? Path.GetFileNameWithoutExtension(file.Path);
             result.Project = state.Cwd ?? "";
             result.Parent = state.Parent;
+            if (state.UsedFileTime)
+            {
+                result.ResumeOffset = -1;
+            }
+
+            result.ReaderState = result.ResumeOffset >= 0 ? state.Save() : null;
             return result;
         }
 
@@ -275,6 +290,101 @@ namespace TokUsage.Clients.Codex
             public string? Parent { get; private set; }
             public string? Cwd { get; private set; }
 
+            /// <summary>Whether an event was stamped with the file's write time (it had none of its own).</summary>
+            public bool UsedFileTime { get; private set; }
+
+            private DateTimeOffset FileTime()
+            {
+                UsedFileTime = true;
+                return MessageRecorder.WriteTime(_file);
+            }
+
+            /// <summary>The state a resumed read goes on from, in <see cref="Restore"/>'s encoding.</summary>
+            public byte[] Save()
+            {
+                using var buffer = new MemoryStream();
+                using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8))
+                {
+                    w.Write(StateEncoding);
+                    w.Write(_sawMeta);
+                    w.Write(_subagent);
+                    w.Write(_replayOver);
+                    w.Write(_replaySecond.HasValue);
+                    w.Write(_replaySecond ?? 0);
+                    WriteNullable(w, _model);
+                    WriteNullable(w, SessionId);
+                    WriteNullable(w, Cwd);
+                    WriteNullable(w, Parent);
+                    var previous = _previousTotal ?? default;
+                    w.Write(_previousTotal.HasValue);
+                    w.Write(previous.Input);
+                    w.Write(previous.Cached);
+                    w.Write(previous.Output);
+                    w.Write(previous.Reasoning);
+                    w.Write(previous.Total);
+                    w.Write(_unmodelled);
+                }
+
+                return buffer.ToArray();
+            }
+
+            /// <summary>Goes on from a <see cref="Save"/>d state; <see cref="InvalidDataException"/> when it is missing or damaged.</summary>
+            public void Restore(byte[]? saved)
+            {
+                if (saved is null)
+                {
+                    throw new InvalidDataException("no Codex reader state to resume from");
+                }
+
+                try
+                {
+                    using var r = new BinaryReader(new MemoryStream(saved, writable: false), System.Text.Encoding.UTF8);
+                    if (r.ReadByte() != StateEncoding)
+                    {
+                        throw new InvalidDataException("Codex reader state of another encoding");
+                    }
+
+                    _sawMeta = r.ReadBoolean();
+                    _subagent = r.ReadBoolean();
+                    _replayOver = r.ReadBoolean();
+                    var hasReplay = r.ReadBoolean();
+                    var replay = r.ReadInt64();
+                    _replaySecond = hasReplay ? replay : null;
+                    _model = ReadNullable(r);
+                    SessionId = ReadNullable(r);
+                    Cwd = ReadNullable(r);
+                    Parent = ReadNullable(r);
+                    var hasPrevious = r.ReadBoolean();
+                    var previous = new CodexUsage(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
+                    _previousTotal = hasPrevious ? previous : null;
+                    _unmodelled = r.ReadInt32();
+                    if (_unmodelled < 0 || _unmodelled > _messages.Count || (hasPrevious && !previous.IsPlausible) || r.BaseStream.Position != saved.Length)
+                    {
+                        throw new InvalidDataException("Codex reader state out of range");
+                    }
+                }
+                catch (Exception e) when (e is EndOfStreamException || e is IOException || e is ArgumentException || e is FormatException)
+                {
+                    throw new InvalidDataException("Codex reader state damaged", e);
+                }
+            }
+
+            /// <summary>The version of <see cref="Save"/>'s layout.</summary>
+            private const byte StateEncoding = 1;
+
+            private static void WriteNullable(BinaryWriter w, string? value)
+            {
+                w.Write(value != null);
+                w.Write(value ?? "");
+            }
+
+            private static string? ReadNullable(BinaryReader r)
+            {
+                var present = r.ReadBoolean();
+                var value = r.ReadString();
+                return present ? value : null;
+            }
+
             /// <summary>Handles the line without a document when <see cref="CodexLineParser"/> understands it.</summary>
             [MethodImpl(Jit.Optimized)]
             public bool TryStreamingParse(ReadOnlySpan<byte> json, long lineNumber)
@@ -392,7 +502,7 @@ namespace TokUsage.Clients.Codex
                     case CodexLineKind.TokenCount when line.HasInfo:
                         TokenCount(
                             line.PayloadModel ?? line.PayloadModelName ?? line.InfoModel ?? line.InfoModelName,
-                            line.HasTimestamp ? line.Timestamp : MessageRecorder.WriteTime(_file),
+                            line.HasTimestamp ? line.Timestamp : FileTime(),
                             line.Total.Present,
                             CodexUsage.From(line.Total),
                             line.Last.Present,
@@ -502,7 +612,7 @@ namespace TokUsage.Clients.Codex
 
                 SetModel(JsonValues.String(line, "model", "model_name") ?? JsonValues.String(holder, "model", "model_name"));
                 var timestamp = JsonValues.TryTimestamp(line, out var t, "timestamp", "created_at", "createdAt")
-                    || JsonValues.TryTimestamp(holder, out t, "timestamp", "created_at", "createdAt") ? t : MessageRecorder.WriteTime(_file);
+                    || JsonValues.TryTimestamp(holder, out t, "timestamp", "created_at", "createdAt") ? t : FileTime();
                 Add(timestamp, usage, usage.Key((byte)'h', timestamp.UtcTicks));
             }
 
@@ -524,7 +634,7 @@ namespace TokUsage.Clients.Codex
 
             [MethodImpl(Jit.Optimized)]
             private DateTimeOffset Timestamp(JsonElement line) =>
-                JsonValues.TryTimestamp(line, out var t, "timestamp") ? t : MessageRecorder.WriteTime(_file);
+                JsonValues.TryTimestamp(line, out var t, "timestamp") ? t : FileTime();
         }
     }
 }

@@ -56,6 +56,6 @@ namespace TokUsage.Clients.Codex
 
         public ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) => CodexFileReader.Read(file, options, cancel);
 
-        public FileSnapshot ReadSnapshot(SourceFile file, FileSnapshot? resumeFrom, CancellationToken cancel) => CodexFileReader.ReadSnapshot(file, cancel);
+        public FileSnapshot ReadSnapshot(SourceFile file, FileSnapshot? resumeFrom, CancellationToken cancel) => CodexFileReader.ReadSnapshot(file, resumeFrom, cancel);
     }
 }

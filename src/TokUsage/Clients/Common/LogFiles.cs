@@ -54,7 +54,7 @@ namespace TokUsage.Clients.Common
             {
                 using var stream = decode is null ? Open(path) : decode(Open(path));
                 using var lines = new JsonlLineReader(stream, 0, cancel);
-                ForEachLine(lines, interesting, (line, number) => fast != null && fast(line, number) ? null : ParseAndHandle(line, number, handle), skip);
+                HandleLines(lines, interesting, handle, skip, fast);
                 return null;
             }
             catch (Exception e) when (IsReadFailure(e))
@@ -62,6 +62,13 @@ namespace TokUsage.Clients.Common
                 return e;
             }
         }
+
+        /// <summary>
+        /// <see cref="ForEachLine"/> with each interesting line offered to <paramref name="fast"/> first, else parsed into a
+        /// document for <paramref name="handle"/> (see <see cref="ReadLines(string, CancellationToken, LineFilter, LineHandler, Action{long, string}, FastLineHandler?, Func{Stream, Stream}?)"/>).
+        /// </summary>
+        public static void HandleLines(JsonlLineReader lines, LineFilter interesting, LineHandler handle, Action<long, string> skip, FastLineHandler? fast = null) =>
+            ForEachLine(lines, interesting, (line, number) => fast != null && fast(line, number) ? null : ParseAndHandle(line, number, handle), skip);
 
         /// <summary>
         /// The one damaged-line loop of the line readers: reads <paramref name="lines"/> to their end; a line over the
@@ -195,6 +202,34 @@ namespace TokUsage.Clients.Common
             {
                 cancel.ThrowIfCancellationRequested();
                 return null;
+            }
+        }
+
+        /// <summary>
+        /// Reads an append-only log from <paramref name="snapshot"/>'s <see cref="FileSnapshot.ResumeOffset"/> (0: from the
+        /// start) with <paramref name="read"/>, then records where the next run may resume: just past the last complete
+        /// line, with the line count and the prefix hash there, or -1 when the log ends in a torn line (the next run reads it
+        /// whole). An I/O failure becomes <see cref="FileSnapshot.Error"/>. The reading thread owns the snapshot.
+        /// </summary>
+        public static void ReadAppendable(string path, FileSnapshot snapshot, CancellationToken cancel, Action<JsonlLineReader> read)
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+                var start = snapshot.ResumeOffset;
+                stream.Position = start;
+                using var lines = new JsonlLineReader(stream, start, cancel, firstLineNumber: snapshot.ResumeLine,
+                    prefixHash: start == 0 ? JsonlLineReader.EmptyPrefixHash : snapshot.PrefixHash);
+                read(lines);
+
+                // Resumable only when the state covers exactly the bytes up to the last complete line.
+                snapshot.ResumeOffset = lines.LastLineTerminated || lines.LineNumber == snapshot.ResumeLine ? lines.CompleteOffset : -1;
+                snapshot.ResumeLine = lines.LineNumber;
+                snapshot.PrefixHash = lines.PrefixHash;
+            }
+            catch (Exception e) when (IsReadFailure(e))
+            {
+                snapshot.Error = e;
             }
         }
 
