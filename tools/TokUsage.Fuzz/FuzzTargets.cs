@@ -87,7 +87,10 @@ namespace TokUsage.Fuzz
                     var source = TestData.ClaudeHomeGenerator.Generate(Path.Combine(_work, "seed-codec"), new TestData.ClaudeHomeOptions { Sessions = 2, Projects = 1, MaxTurns = 4 }).Files[0];
                     File.Copy(source, file, true);
                     var snapshot = ClaudeFileReader.ReadSnapshot(Source(ClaudeSource.Instance, file, _work), null, CancellationToken.None);
-                    return new[] { ("codec", SnapshotCodec.Encode(snapshot)) };
+                    var rollout = Path.Combine(_work, "seed-codec-rollout.jsonl");
+                    File.Copy(TestData.CodexHomeGenerator.Generate(Path.Combine(_work, "seed-codec-codex", ".codex"), new TestData.CodexHomeOptions { Sessions = 2, MaxTurns = 4 }).Files[0], rollout, true);
+                    var resumable = CodexFileReader.ReadSnapshot(Source(CodexSource.Instance, rollout, _work), null, CancellationToken.None);
+                    return new[] { ("codec", SnapshotCodec.Encode(snapshot)), ("codec-codex", SnapshotCodec.Encode(resumable)) };
                 default:
                     throw new ArgumentException($"unknown family '{family}'; one of {string.Join(", ", Families)}");
             }
@@ -194,6 +197,19 @@ namespace TokUsage.Fuzz
             var file = Path.Combine(_work, "codec.jsonl");
             File.WriteAllBytes(file, Array.Empty<byte>());
             Check(snapshot.ToParsed(Source(ClaudeSource.Instance, file, _work), _options));
+
+            // A record with a reader's state is resumed from: the state is refused or read into plausible usage.
+            if (snapshot.ReaderState != null && snapshot.ResumeOffset >= 0)
+            {
+                try
+                {
+                    Check(CodexFileReader.ReadSnapshot(Source(CodexSource.Instance, file, _work), snapshot, CancellationToken.None).ToParsed(Source(CodexSource.Instance, file, _work), _options));
+                }
+                catch (InvalidDataException)
+                {
+                    // a damaged state: the cache reads the file whole
+                }
+            }
         }
 
         private static void Check(ParsedFile parsed)
