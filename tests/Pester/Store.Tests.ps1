@@ -108,10 +108,11 @@ Describe 'History that outlives the logs' {
 
     It 'keeps the store readable by its user only' -Skip:($IsWindows) {
         Get-TokenUsage -Path $claude.Projects | Save-TokenUsage -StorePath $store | Out-Null
-        (& stat -c '%a' $store) | Should -Be '600'
-        (& stat -c '%a' (Split-Path $store)) | Should -Be '700'
+        # .NET's own view of the mode (GNU `stat -c` does not exist on macOS).
+        (Get-Item -LiteralPath $store).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+        (Get-Item -LiteralPath (Split-Path $store)).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
         foreach ($companion in "$store-wal", "$store-shm") {
-            if (Test-Path $companion) { (& stat -c '%a' $companion) | Should -Be '600' }
+            if (Test-Path $companion) { (Get-Item -LiteralPath $companion).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite') }
         }
     }
 
