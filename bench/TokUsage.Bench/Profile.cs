@@ -101,7 +101,32 @@ namespace TokUsage.Bench
                 new FileDiscovery(request).Discover(sink);
                 Console.WriteLine($"discover: {discover.Elapsed.TotalSeconds:N3} s");
                 sw.Restart();
+                // TOKUSAGE_BENCH_PEAK=1: the peak managed heap (as of the last GC) and working set while the scan runs,
+                // sampled every 20 ms (where a run's memory goes; the sampling itself costs a little time).
+                long peakHeap = 0, peakWorkingSet = 0;
+                using var sampling = new CancellationTokenSource();
+                var sampler = new Thread(() =>
+                {
+                    while (!sampling.IsCancellationRequested)
+                    {
+                        peakHeap = Math.Max(peakHeap, GC.GetGCMemoryInfo().HeapSizeBytes);
+                        peakWorkingSet = Math.Max(peakWorkingSet, Environment.WorkingSet);
+                        Thread.Sleep(20);
+                    }
+                }) { IsBackground = true };
+                if (Environment.GetEnvironmentVariable("TOKUSAGE_BENCH_PEAK") == "1")
+                {
+                    sampler.Start();
+                }
+
                 scanner.Run(sink, CancellationToken.None);
+                sampling.Cancel();
+                if (sampler.IsAlive)
+                {
+                    sampler.Join();
+                    Console.WriteLine($"peak: managed heap {peakHeap / 1e6:N0} MB (as of the last GC), working set {peakWorkingSet / 1e6:N0} MB");
+                }
+
                 Console.WriteLine($"scan: {sw.Elapsed.TotalSeconds:N2} s, {sink.Files} files, {sink.Messages} messages, {sink.Tokens} tokens, workers {workers}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1e6:N0} MB, gen0 {GC.CollectionCount(0)} gen2 {GC.CollectionCount(2)}");
                 if (scanner.CacheReport != null)
                 {
