@@ -134,6 +134,7 @@ namespace TokUsage.Caching
                     if (cached.Size == file.Length && cached.LastWriteTicks == file.LastWriteUtc.Ticks && cached.Identity == identity)
                     {
                         var parsed = SnapshotCodec.DecodeParsed(cached.Data, cached.Length, file, options);
+                        parsed.FromCache = true;
                         Interlocked.Increment(ref _unchanged);
                         return parsed;
                     }

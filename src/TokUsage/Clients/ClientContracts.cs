@@ -390,6 +390,9 @@ namespace TokUsage.Clients
         /// <summary>Set when the file could not be read; the file then counts nothing.</summary>
         public Exception? Error { get; set; }
 
+        /// <summary>True when the result came from the cache's record of an unchanged file, without opening the file.</summary>
+        public bool FromCache { get; set; }
+
         /// <summary>The sessions of a multi-session source, in order of first appearance; empty for a log file.</summary>
         public IReadOnlyCollection<SessionPart> Parts => _parts.Values;
 

@@ -18,6 +18,9 @@ namespace TokUsage.Pipeline
     /// piece first waits until the consumer has taken its previous one, so a source in flight holds at most the piece
     /// being read and one waiting. No deadlock: workers take files in order, so the file the consumer waits for is
     /// finished, being read by a worker that is not waiting, or the one whose pieces the consumer is taking.</para>
+    /// <para>Workers: the first starts at once, the others when a file needs reading (a result not served from the cache):
+    /// a warm run's lookups are cheaper than handing them between threads, and on a small machine extra workers only
+    /// take time from the consumer (docs/performance.md, issue 20).</para>
     /// <para>Ownership: a taken <see cref="ParsedFile"/> belongs to the consumer. Cancelling the token (Ctrl+C) makes
     /// workers stop at their next buffer read and <see cref="TryTakeNext"/> throw <see cref="OperationCanceledException"/>.</para>
     /// </summary>
@@ -32,6 +35,7 @@ namespace TokUsage.Pipeline
         private readonly Dictionary<int, Queue<Posted>> _reorder = new Dictionary<int, Queue<Posted>>();
         private readonly Thread[] _workers;
         private readonly SemaphoreSlim[] _taken;
+        private readonly ManualResetEventSlim _readingStarted = new ManualResetEventSlim(false);
         private int _nextAdmit;
         private int _nextTake;
         private long _admittedBytes;
@@ -50,7 +54,8 @@ namespace TokUsage.Pipeline
             {
                 var taken = new SemaphoreSlim(1, 1);
                 _taken[i] = taken;
-                _workers[i] = new Thread(() => Work(taken)) { IsBackground = true, Name = "TokUsage parser " + (i + 1) };
+                var first = i == 0;
+                _workers[i] = new Thread(() => Work(taken, first)) { IsBackground = true, Name = "TokUsage parser " + (i + 1) };
                 _workers[i].Start();
             }
         }
@@ -135,6 +140,8 @@ namespace TokUsage.Pipeline
                 taken.Dispose();
             }
 
+            _readingStarted.Dispose();
+
             _work.Dispose();
             _done.Dispose();
             _stop.Dispose();
@@ -162,15 +169,22 @@ namespace TokUsage.Pipeline
 
         /// <param name="taken">This worker's: a posted piece takes it, the consumer gives it back when it takes the piece,
         /// so one piece per worker waits at most. Disposed with the pipeline, as the consumer may release it after the worker ended.</param>
-        private void Work(SemaphoreSlim taken)
+        /// <param name="first">The worker that starts at once; the others wait until a file needs reading (or the end).</param>
+        private void Work(SemaphoreSlim taken, bool first)
         {
             try
             {
+                if (!first)
+                {
+                    _readingStarted.Wait(_stop.Token);
+                }
+
                 foreach (var index in _work.GetConsumingEnumerable(_stop.Token))
                 {
                     var file = _files[index];
                     void PostPiece(ParsedFile piece)
                     {
+                        _readingStarted.Set();
                         taken.Wait(_stop.Token);
                         _done.Add(new Posted(index, piece, taken));
                     }
@@ -188,6 +202,11 @@ namespace TokUsage.Pipeline
                     {
                         // A reader bug must not take the host process down: report it as this file's error.
                         result = new ParsedFile(file, string.Empty, string.Empty) { Error = e };
+                    }
+
+                    if (!result.FromCache && !_readingStarted.IsSet)
+                    {
+                        _readingStarted.Set();
                     }
 
                     _done.Add(new Posted(index, result, null));

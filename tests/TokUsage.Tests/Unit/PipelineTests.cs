@@ -104,6 +104,36 @@ namespace TokUsage.Tests.Unit
             return piece!;
         }
 
+        /// <summary>
+        /// A warm run's results all come from the cache: one worker serves them (more would only take time from the
+        /// consumer on a small machine). The first file that needs reading starts the others.
+        /// </summary>
+        [Theory]
+        [InlineData(-1, 1)]
+        [InlineData(0, 3)]
+        [InlineData(30, 3)]
+        public void WorkersBeyondTheFirstStartWhenAFileNeedsReading(int firstRead, int expectedThreads)
+        {
+            var files = Files(120, i => 10);
+            var threads = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+            using var pipeline = new ScanPipeline(files, (f, _, _) =>
+            {
+                var index = files.IndexOf(f);
+                threads.TryAdd(Thread.CurrentThread.Name!, index);
+                Thread.Sleep(5);
+                return new ParsedFile(f, "s", "p") { FromCache = firstRead < 0 || index < firstRead };
+            }, workers: 3, byteBudget: long.MaxValue, CancellationToken.None);
+            var taken = 0;
+            while (pipeline.TryTakeNext(Timeout.Infinite, out var next) && next != null)
+            {
+                taken++;
+            }
+
+            Assert.Equal(files.Count, taken);
+            Assert.Equal(expectedThreads, threads.Count);
+            Assert.All(threads.Where(t => t.Key != "TokUsage parser 1"), t => Assert.True(t.Value > firstRead, $"{t.Key} started at file {t.Value}"));
+        }
+
         [Fact]
         public void ASlowConsumerStopsTheWorkersAtTheByteBudget()
         {
