@@ -19,6 +19,51 @@ namespace TokUsage.Parsing
     }
 
     /// <summary>
+    /// One object's properties by structure, as a loop: <c>while (walk.Next(out var name, out var value)) { … }</c>, then
+    /// <see cref="Ended"/> says whether the walk stopped at the object's closing brace (sure) or because the scan was
+    /// unsure (<see cref="ScanStep.Unsure"/>: the caller falls back to its reader). Spans point into the walked bytes.
+    /// </summary>
+    internal ref struct JsonObjectWalk
+    {
+        private readonly ReadOnlySpan<byte> _json;
+        private int _position;
+        private bool _first;
+
+        /// <param name="json">The bytes holding the object.</param>
+        /// <param name="open">Index of the object's <c>{</c> (0 for a value span the scan handed out).</param>
+        public JsonObjectWalk(ReadOnlySpan<byte> json, int open = 0)
+        {
+            _json = json;
+            _position = open + 1;
+            _first = true;
+            Ended = false;
+        }
+
+        /// <summary>True once the walk reached the object's closing brace.</summary>
+        public bool Ended { get; private set; }
+
+        /// <summary>Index just past what the walk has read (past the closing brace once <see cref="Ended"/>).</summary>
+        public readonly int Position => _position;
+
+        /// <summary>The next property's raw (unescaped) name and its value's bytes; false at the end or when unsure.</summary>
+        [MethodImpl(Jit.Inline)]
+        public bool Next(out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+        {
+            var step = JsonScan.NextProperty(_json, ref _position, _first, out name, out var start, out var end);
+            _first = false;
+            if (step != ScanStep.Property)
+            {
+                Ended = step == ScanStep.End;
+                value = default;
+                return false;
+            }
+
+            value = _json.Slice(start, end - start);
+            return true;
+        }
+    }
+
+    /// <summary>
     /// Walks the properties of a JSON object by its structure, handing out each property's raw name and value span,
     /// so that a line reader can give <see cref="Utf8JsonReader"/> only the few values it needs.
     /// <para>Why: a transcript line carries ~45 tokens of which a usage reader needs ~15. Tokenizing all of them through
@@ -39,7 +84,7 @@ namespace TokUsage.Parsing
         /// finds the next property. <paramref name="first"/> is true for the first call on an object.
         /// </summary>
         [MethodImpl(Jit.Optimized)]
-        public static ScanStep NextProperty(ReadOnlySpan<byte> json, ref int position, bool first, out ReadOnlySpan<byte> name, out int valueStart, out int valueEnd)
+        public static ScanStep NextProperty(ReadOnlySpan<byte> json, scoped ref int position, bool first, out ReadOnlySpan<byte> name, out int valueStart, out int valueEnd)
         {
             name = default;
             valueStart = valueEnd = 0;

@@ -231,25 +231,16 @@ namespace TokUsage.Clients.Claude
         [MethodImpl(Jit.Optimized)]
         private bool Scan(ReadOnlySpan<byte> line)
         {
-            var i = JsonScan.SkipWhiteSpace(line, 0);
-            if (i >= line.Length || line[i] != (byte)'{')
+            var open = JsonScan.SkipWhiteSpace(line, 0);
+            if (open >= line.Length || line[open] != (byte)'{')
             {
                 return false;
             }
 
-            i++;
-            for (var first = true; ; first = false)
+            var walk = new JsonObjectWalk(line, open);
+            while (walk.Next(out var name, out var value))
             {
-                var step = JsonScan.NextProperty(line, ref i, first, out var name, out var start, out var end);
-                if (step != ScanStep.Property)
-                {
-                    // Anything but white space after the line's object (two records glued together, CR-only line ends)
-                    // is left to the reader path, which reports the line as damaged.
-                    return step == ScanStep.End && JsonScan.SkipWhiteSpace(line, i) == line.Length;
-                }
-
                 // Where the reader path would Skip() a value of an unexpected type (which validates it), so does the scan.
-                var value = line.Slice(start, end - start);
                 if (name.SequenceEqual("data"u8))
                 {
                     if (value[0] == (byte)'{' ? !ScanData(value) : !JsonScan.IsValidValue(value))
@@ -262,47 +253,50 @@ namespace TokUsage.Clients.Claude
                     return false;
                 }
             }
+
+            // Anything but white space after the line's object (two records glued together, CR-only line ends) is left
+            // to the reader path, which reports the line as damaged.
+            return walk.Ended && JsonScan.SkipWhiteSpace(line, walk.Position) == line.Length;
         }
 
         /// <summary>The <c>data</c> object of a progress line (see <see cref="ReadData"/>).</summary>
         [MethodImpl(Jit.Optimized)]
         private bool ScanData(ReadOnlySpan<byte> data)
         {
-            var i = 1;
-            for (var first = true; ; first = false)
+            var walk = new JsonObjectWalk(data);
+            while (walk.Next(out var name, out var value))
             {
-                var step = JsonScan.NextProperty(data, ref i, first, out var name, out var start, out var end);
-                if (step != ScanStep.Property)
+                if (!name.SequenceEqual("message"u8))
                 {
-                    return step == ScanStep.End;
+                    continue;
                 }
 
-                if (name.SequenceEqual("message"u8) && data[start] != (byte)'{')
+                if (value[0] != (byte)'{')
                 {
-                    if (!JsonScan.IsValidValue(data.Slice(start, end - start)))
+                    if (!JsonScan.IsValidValue(value))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                var envelope = new JsonObjectWalk(value);
+                while (envelope.Next(out var innerName, out var innerValue))
+                {
+                    if (!ScanEnvelopeProperty(innerName, innerValue, _nested))
                     {
                         return false;
                     }
                 }
-                else if (name.SequenceEqual("message"u8))
-                {
-                    var envelope = data.Slice(start, end - start);
-                    var j = 1;
-                    for (var firstInEnvelope = true; ; firstInEnvelope = false)
-                    {
-                        var inner = JsonScan.NextProperty(envelope, ref j, firstInEnvelope, out var innerName, out var innerStart, out var innerEnd);
-                        if (inner == ScanStep.End)
-                        {
-                            break;
-                        }
 
-                        if (inner == ScanStep.Unsure || !ScanEnvelopeProperty(innerName, envelope.Slice(innerStart, innerEnd - innerStart), _nested))
-                        {
-                            return false;
-                        }
-                    }
+                if (!envelope.Ended)
+                {
+                    return false;
                 }
             }
+
+            return walk.Ended;
         }
 
         /// <summary>One envelope property (see <see cref="ReadEnvelopeProperty"/>); false when not sure.</summary>
@@ -358,16 +352,9 @@ namespace TokUsage.Clients.Claude
         [MethodImpl(Jit.Optimized)]
         private bool ScanMessage(ReadOnlySpan<byte> message, Fields f)
         {
-            var i = 1;
-            for (var first = true; ; first = false)
+            var walk = new JsonObjectWalk(message);
+            while (walk.Next(out var name, out var value))
             {
-                var step = JsonScan.NextProperty(message, ref i, first, out var name, out var start, out var end);
-                if (step != ScanStep.Property)
-                {
-                    return step == ScanStep.End;
-                }
-
-                var value = message.Slice(start, end - start);
                 if (name.SequenceEqual("id"u8) || name.SequenceEqual("model"u8) || name.SequenceEqual("usage"u8))
                 {
                     if (value[0] != (name[0] == (byte)'u' ? (byte)'{' : (byte)'"') && !JsonScan.IsValidValue(value))
@@ -411,6 +398,8 @@ namespace TokUsage.Clients.Claude
                     }
                 }
             }
+
+            return walk.Ended;
         }
 
         /// <summary>
@@ -423,21 +412,9 @@ namespace TokUsage.Clients.Claude
         private static bool ScanUsage(ReadOnlySpan<byte> usage, Fields f)
         {
             var u = new UsageFields(f);
-            var i = 1;
-            for (var first = true; ; first = false)
+            var walk = new JsonObjectWalk(usage);
+            while (walk.Next(out var name, out var value))
             {
-                var step = JsonScan.NextProperty(usage, ref i, first, out var name, out var start, out var end);
-                if (step != ScanStep.Property)
-                {
-                    if (step == ScanStep.End)
-                    {
-                        u.CopyTo(f);
-                    }
-
-                    return step == ScanStep.End;
-                }
-
-                var value = usage.Slice(start, end - start);
                 bool known;
                 if (name.SequenceEqual("input_tokens"u8))
                 {
@@ -479,21 +456,21 @@ namespace TokUsage.Clients.Claude
                     return false;
                 }
             }
+
+            if (walk.Ended)
+            {
+                u.CopyTo(f);
+            }
+
+            return walk.Ended;
         }
 
         [MethodImpl(Jit.Optimized)]
         private static bool ScanCacheCreation(ReadOnlySpan<byte> creation, ref UsageFields u)
         {
-            var i = 1;
-            for (var first = true; ; first = false)
+            var walk = new JsonObjectWalk(creation);
+            while (walk.Next(out var name, out var value))
             {
-                var step = JsonScan.NextProperty(creation, ref i, first, out var name, out var start, out var end);
-                if (step != ScanStep.Property)
-                {
-                    return step == ScanStep.End;
-                }
-
-                var value = creation.Slice(start, end - start);
                 var known = name.SequenceEqual("ephemeral_5m_input_tokens"u8) ? PlainCount(value, out _, out u.Ephemeral5m)
                     : name.SequenceEqual("ephemeral_1h_input_tokens"u8) ? PlainCount(value, out _, out u.Ephemeral1h)
                     : JsonScan.IsValidValue(value);
@@ -502,6 +479,8 @@ namespace TokUsage.Clients.Claude
                     return false;
                 }
             }
+
+            return walk.Ended;
         }
 
         /// <summary>

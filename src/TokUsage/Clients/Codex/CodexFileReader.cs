@@ -88,27 +88,15 @@ namespace TokUsage.Clients.Codex
         [MethodImpl(Jit.Optimized)]
         internal static bool IsConversationItem(ReadOnlySpan<byte> line)
         {
-            var i = JsonScan.SkipWhiteSpace(line, 0);
-            if (i >= line.Length || line[i] != (byte)'{')
+            var open = JsonScan.SkipWhiteSpace(line, 0);
+            if (open >= line.Length || line[open] != (byte)'{')
             {
                 return false;
             }
 
-            i++;
-            for (var first = true; ; first = false)
+            var walk = new JsonObjectWalk(line, open);
+            while (walk.Next(out var name, out var value))
             {
-                var step = JsonScan.NextProperty(line, ref i, first, out var name, out var start, out var end);
-                if (step == ScanStep.End)
-                {
-                    return false;
-                }
-
-                if (step == ScanStep.Unsure)
-                {
-                    return IsConversationItemByReader(line);
-                }
-
-                var value = line.Slice(start, end - start);
                 if (name.SequenceEqual("type"u8))
                 {
                     if (value[0] != (byte)'"')
@@ -125,6 +113,9 @@ namespace TokUsage.Clients.Codex
                     return false; // a container before "type": not the rollout layout, parse the line
                 }
             }
+
+            // The object ended without a type, or the scan was unsure of it (an escaped name, damage): the reader decides.
+            return !walk.Ended && IsConversationItemByReader(line);
         }
 
         /// <summary><see cref="IsConversationItem"/> token by token (escaped names and values, damaged lines).</summary>

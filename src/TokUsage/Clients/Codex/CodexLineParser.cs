@@ -159,30 +159,17 @@ namespace TokUsage.Clients.Codex
             kind = CodexLineKind.Other;
             try
             {
-                var i = JsonScan.SkipWhiteSpace(json, 0);
-                if (i >= json.Length || json[i] != (byte)'{')
+                var open = JsonScan.SkipWhiteSpace(json, 0);
+                if (open >= json.Length || json[open] != (byte)'{')
                 {
                     return false;
                 }
 
-                i++;
                 string? type = null;
                 string? payloadType = null;
-                for (var first = true; ; first = false)
+                var walk = new JsonObjectWalk(json, open);
+                while (walk.Next(out var name, out var value))
                 {
-                    var step = JsonScan.NextProperty(json, ref i, first, out var name, out var start, out var end);
-                    if (step != ScanStep.Property)
-                    {
-                        if (step != ScanStep.End || JsonScan.SkipWhiteSpace(json, i) != json.Length)
-                        {
-                            return false;
-                        }
-
-                        kind = line.Kind = KindOf(type, payloadType);
-                        return true;
-                    }
-
-                    var value = json.Slice(start, end - start);
                     bool sure;
                     if (name.SequenceEqual("type"u8))
                     {
@@ -208,6 +195,15 @@ namespace TokUsage.Clients.Codex
                         return false;
                     }
                 }
+
+                // Anything but white space after the line's object is left to the reader, which says it is damaged.
+                if (!walk.Ended || JsonScan.SkipWhiteSpace(json, walk.Position) != json.Length)
+                {
+                    return false;
+                }
+
+                kind = line.Kind = KindOf(type, payloadType);
+                return true;
             }
             catch (JsonException)
             {
@@ -223,16 +219,9 @@ namespace TokUsage.Clients.Codex
         private static bool ScanPayload(ReadOnlySpan<byte> payload, Utf8StringCache? strings, ref CodexLine line, out string? type)
         {
             type = null;
-            var i = 1;
-            for (var first = true; ; first = false)
+            var walk = new JsonObjectWalk(payload);
+            while (walk.Next(out var name, out var value))
             {
-                var step = JsonScan.NextProperty(payload, ref i, first, out var name, out var start, out var end);
-                if (step != ScanStep.Property)
-                {
-                    return step == ScanStep.End;
-                }
-
-                var value = payload.Slice(start, end - start);
                 bool sure;
                 if (name.SequenceEqual("type"u8))
                 {
@@ -268,41 +257,31 @@ namespace TokUsage.Clients.Codex
                     return false;
                 }
             }
+
+            return walk.Ended;
         }
 
         [MethodImpl(Jit.Optimized)]
         private static bool ScanModelInfo(ReadOnlySpan<byte> info, Utf8StringCache? strings, ref CodexLine line)
         {
-            var i = 1;
-            for (var first = true; ; first = false)
+            var walk = new JsonObjectWalk(info);
+            while (walk.Next(out var name, out var value))
             {
-                var step = JsonScan.NextProperty(info, ref i, first, out var name, out var start, out var end);
-                if (step != ScanStep.Property)
-                {
-                    return step == ScanStep.End;
-                }
-
-                var value = info.Slice(start, end - start);
                 if (!(name.SequenceEqual("slug"u8) ? ScanString(value, strings, out line.ModelInfoSlug) : JsonScan.IsWellFormed(value)))
                 {
                     return false;
                 }
             }
+
+            return walk.Ended;
         }
 
         [MethodImpl(Jit.Optimized)]
         private static bool ScanInfo(ReadOnlySpan<byte> info, Utf8StringCache? strings, ref CodexLine line)
         {
-            var i = 1;
-            for (var first = true; ; first = false)
+            var walk = new JsonObjectWalk(info);
+            while (walk.Next(out var name, out var value))
             {
-                var step = JsonScan.NextProperty(info, ref i, first, out var name, out var start, out var end);
-                if (step != ScanStep.Property)
-                {
-                    return step == ScanStep.End;
-                }
-
-                var value = info.Slice(start, end - start);
                 bool sure;
                 if (name.SequenceEqual("model"u8))
                 {
@@ -330,6 +309,8 @@ namespace TokUsage.Clients.Codex
                     return false;
                 }
             }
+
+            return walk.Ended;
         }
 
         [MethodImpl(Jit.Optimized)]
@@ -342,16 +323,9 @@ namespace TokUsage.Clients.Codex
             }
 
             u.Present = true;
-            var i = 1;
-            for (var first = true; ; first = false)
+            var walk = new JsonObjectWalk(usage);
+            while (walk.Next(out var name, out var value))
             {
-                var step = JsonScan.NextProperty(usage, ref i, first, out var name, out var start, out var end);
-                if (step != ScanStep.Property)
-                {
-                    return step == ScanStep.End;
-                }
-
-                var value = usage.Slice(start, end - start);
                 ref var field = ref Field(name, ref u, out var known);
                 if (known)
                 {
@@ -362,6 +336,8 @@ namespace TokUsage.Clients.Codex
                     return false;
                 }
             }
+
+            return walk.Ended;
         }
 
         /// <summary>A count as <see cref="Count"/> reads it: plain digits here, anything else by a reader over the value alone.</summary>
