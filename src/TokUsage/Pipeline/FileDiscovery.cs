@@ -18,8 +18,13 @@ namespace TokUsage.Pipeline
 
         public FileDiscovery(ScanRequest request) => _request = request;
 
+        private Dictionary<string, long> _present = new Dictionary<string, long>();
+
         /// <summary>Every log file found (before -Since pruning and copy selection), with its length: what still exists.</summary>
-        public IReadOnlyDictionary<string, long> Present { get; private set; } = new Dictionary<string, long>();
+        public IReadOnlyDictionary<string, long> Present => _present;
+
+        /// <summary>The paths of <see cref="Present"/> (a set with the platform's path comparison).</summary>
+        public ICollection<string> PresentPaths => _present.Keys;
 
         /// <summary>Finds the files to read in admission order (<see cref="Rank"/>, then path), skipping files too old for -Since.</summary>
         public List<SourceFile> Discover(IScanSink sink)
@@ -117,7 +122,7 @@ namespace TokUsage.Pipeline
             }
 
             var files = byPath.Values.ToList();
-            Present = byPath.ToDictionary(p => p.Key, p => p.Value.Length, PathFacts.PathComparer);
+            _present = byPath.ToDictionary(p => p.Key, p => p.Value.Length, PathFacts.PathComparer);
             LatestCopies.Keep(files, (copy, latest) =>
             {
                 if (sink.WantsVerbose)

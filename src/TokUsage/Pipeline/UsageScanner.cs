@@ -139,8 +139,10 @@ namespace TokUsage.Pipeline
 
             if (cache != null)
             {
-                // After a scan of the default folders, rows of files that are gone are dropped; a -Path scan sees too little to tell.
-                var seen = _request.Targets is null ? new HashSet<string>(files.Select(f => f.Path), PathFacts.PathComparer) : null;
+                // After a scan of the default folders, rows of files that are gone are dropped; a -Path scan sees too little to
+                // tell. Every file discovered is there, read or not (-Since pruned it, a later copy replaced it): only the
+                // rows of the others are looked for on disk.
+                var seen = _request.Targets is null ? discovery.PresentPaths : null;
                 CacheReport = cache.Complete(seen, _request.Clients.Select(c => c.Id).ToList(), emitter.ClaimedCounts());
                 if (sink.WantsVerbose)
                 {

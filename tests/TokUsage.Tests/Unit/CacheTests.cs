@@ -340,6 +340,15 @@ namespace TokUsage.Tests.Unit
             var after = Run();
             Assert.Equal((1L, 1), (after.Unchanged, after.Pruned));
             Assert.Equal(1L, Scalar(Path.Combine(CacheDir, UsageCache.FileName), "SELECT count(*) FROM files;"));
+
+            // A file -Since passes over (too old to hold a message of the window) is still there: its row stays.
+            File.SetLastWriteTimeUtc(Path.Combine(projects, "a.jsonl"), DateTime.UtcNow.AddDays(-30));
+            File.WriteAllText(Path.Combine(projects, "c.jsonl"), Line("m3", 10, 5));
+            var since = new ScanRequest(new[] { ClaudeSource.Instance }, null, env, new ReadOptions(PriceBook.Embedded, new DateWindow(TimeZoneInfo.Utc, DateTime.UtcNow.Date.AddDays(-1), null)), 2) { CacheDirectory = CacheDir };
+            var scanner = new UsageScanner(since);
+            scanner.Run(new Sink(), CancellationToken.None);
+            Assert.Equal((0L, 1, 0), (scanner.CacheReport!.Unchanged, scanner.CacheReport.ReadWhole, scanner.CacheReport.Pruned));
+            Assert.Equal(2L, Scalar(Path.Combine(CacheDir, UsageCache.FileName), "SELECT count(*) FROM files;"));
         }
 
         [Fact]
