@@ -298,6 +298,20 @@ namespace TokUsage.Tests.Unit
         }
 
         [Fact]
+        public void AStateTooLargeForTheRecordMakesTheRolloutReadWholeNextTime()
+        {
+            using var dir = new TempDir();
+            var path = dir.Combine("rollout-2026-05-01T10-00-00-s.jsonl");
+            var cwd = "/w/" + new string('x', FileSnapshot.MaxReaderState);
+            File.WriteAllText(path, "{\"timestamp\":\"2026-05-01T10:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"s\",\"cwd\":\"" + cwd + "\"}}\n"
+                + "{\"timestamp\":\"2026-05-01T10:00:02Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"total_token_usage\":{\"input_tokens\":10,\"output_tokens\":2}}}}\n");
+            var file = new SourceFile(CodexSource.Instance, path, new FileInfo(path).Length, File.GetLastWriteTimeUtc(path), dir.Path);
+            var snapshot = CodexFileReader.ReadSnapshot(file, null, System.Threading.CancellationToken.None);
+            Assert.Equal((-1L, (byte[]?)null, 1), (snapshot.ResumeOffset, snapshot.ReaderState, snapshot.Messages.Count));
+            Assert.Equal(-1L, TokUsage.Caching.SnapshotCodec.Decode(TokUsage.Caching.SnapshotCodec.Encode(snapshot)).ResumeOffset);
+        }
+
+        [Fact]
         public void AMissingOrDamagedReaderStateIsRefusedAsDamagedData()
         {
             using var dir = new TempDir();

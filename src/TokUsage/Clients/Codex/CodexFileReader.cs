@@ -64,6 +64,13 @@ namespace TokUsage.Clients.Codex
             }
 
             result.ReaderState = result.ResumeOffset >= 0 ? state.Save() : null;
+            if (result.ReaderState?.Length > FileSnapshot.MaxReaderState)
+            {
+                // Absurd names (a working directory of megabytes): the record could not hold the state; read whole next time.
+                result.ReaderState = null;
+                result.ResumeOffset = -1;
+            }
+
             return result;
         }
 
