@@ -21,6 +21,9 @@ namespace TokUsage.Tests.Unit
 
         public void Dispose() => _dir.Dispose();
 
+        /// <summary>A path with '/' for separators: the expectations below are written once for every OS.</summary>
+        private static string Slashed(string path) => path.Replace('\\', '/');
+
         private static ClientEnvironment Env(string home, params (string Name, string Value)[] variables)
         {
             var map = variables.ToDictionary(v => v.Name, v => v.Value);
@@ -46,21 +49,21 @@ namespace TokUsage.Tests.Unit
             var env = Env("/h");
             var opencode = OpenCode.Source.DefaultRoots(env);
             Assert.Equal(new[] { ("/h/.local/share/opencode", false), ("/h/.local/share/opencode/storage/message", true) },
-                opencode.Select(r => (r.Directory, r.Recursive)));
+                opencode.Select(r => (Slashed(r.Directory), r.Recursive)));
             Assert.All(Goose.Source.DefaultRoots(env).Concat(Zed.Source.DefaultRoots(env)).Concat(OpenCode.Kilo.DefaultRoots(env)), r => Assert.False(r.Recursive));
 
             var configured = OpenCode.Source.DefaultRoots(Env("/h", ("OPENCODE_DATA_DIR", "/data/oc")));
             Assert.All(configured, r => Assert.Equal("OPENCODE_DATA_DIR", r.Origin));
-            Assert.Equal("/data/oc", configured[0].Directory);
-            Assert.Equal("/g/data/sessions", Goose.Source.DefaultRoots(Env("/h", ("GOOSE_PATH_ROOT", "/g"))).Single().Directory);
-            Assert.Equal("/k", OpenCode.Kilo.DefaultRoots(Env("/h", ("KILO_DATA_DIR", "/k"))).Single().Directory);
+            Assert.Equal("/data/oc", Slashed(configured[0].Directory));
+            Assert.Equal("/g/data/sessions", Slashed(Goose.Source.DefaultRoots(Env("/h", ("GOOSE_PATH_ROOT", "/g"))).Single().Directory));
+            Assert.Equal("/k", Slashed(OpenCode.Kilo.DefaultRoots(Env("/h", ("KILO_DATA_DIR", "/k"))).Single().Directory));
         }
 
         [Fact]
         public void HermesReadsProfilesUnlessItsHomeIsAProfile()
         {
-            Assert.Equal(new[] { "/h/.hermes", "/h/.hermes/profiles" }, Hermes.Source.DefaultRoots(Env("/h")).Select(r => r.Directory));
-            Assert.Equal(new[] { "/x/profiles/work" }, Hermes.Source.DefaultRoots(Env("/h", ("HERMES_HOME", "/x/profiles/work"))).Select(r => r.Directory));
+            Assert.Equal(new[] { "/h/.hermes", "/h/.hermes/profiles" }, Hermes.Source.DefaultRoots(Env("/h")).Select(r => Slashed(r.Directory)));
+            Assert.Equal(new[] { "/x/profiles/work" }, Hermes.Source.DefaultRoots(Env("/h", ("HERMES_HOME", "/x/profiles/work"))).Select(r => Slashed(r.Directory)));
             Assert.True(Hermes.Source.IsUsageFile("/h/.hermes/profiles/work/state.db"));
             Assert.False(Hermes.Source.IsUsageFile("/h/.hermes/state.db-wal"));
         }
@@ -71,7 +74,7 @@ namespace TokUsage.Tests.Unit
             var registry = Encoding.UTF8.GetBytes("""
                 {"projects":[{"path":"/w/a","data_dir":"/w/a/.crush"},{"path":"/w/b","data_dir":".crush-data"},{"path":"/w/c"},{"data_dir":"rel"},"junk"]}
                 """);
-            Assert.Equal(new[] { "/w/a/.crush", Path.Combine("/w/b", ".crush-data"), Path.Combine("/w/c", ".crush") }, Crush.DataFolders(registry));
+            Assert.Equal(new[] { "/w/a/.crush", "/w/b/.crush-data", "/w/c/.crush" }, Crush.DataFolders(registry).Select(Slashed));
         }
 
         [Fact]
@@ -81,7 +84,7 @@ namespace TokUsage.Tests.Unit
             Directory.CreateDirectory(Path.Combine(data, "crush"));
             File.WriteAllText(Path.Combine(data, "crush", "projects.json"), "{\"projects\":[{\"path\":\"/w/a\",\"data_dir\":\"/w/a/.crush\"}]}");
             var roots = Crush.Source.DefaultRoots(Env("/h", ("XDG_DATA_HOME", data)));
-            Assert.Equal(new[] { Path.Combine(data, "crush"), "/w/a/.crush" }, roots.Select(r => r.Directory));
+            Assert.Equal(new[] { Slashed(Path.Combine(data, "crush")), "/w/a/.crush" }, roots.Select(r => Slashed(r.Directory)));
             Assert.Equal(Path.Combine(data, "crush", "projects.json"), roots[1].Origin);
             Assert.All(roots, r => Assert.Null(r.Warning));
         }
