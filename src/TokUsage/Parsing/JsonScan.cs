@@ -388,6 +388,33 @@ namespace TokUsage.Parsing
         }
 
         /// <summary>
+        /// The number a value holds when it is plain: decimal digits only, at most 18 of them (so it cannot overflow).
+        /// False for anything else (a sign, a fraction, an exponent, <c>null</c>, a string), which callers read another way.
+        /// </summary>
+        [MethodImpl(Jit.Inline)]
+        public static bool TryPlainDigits(ReadOnlySpan<byte> value, out long number)
+        {
+            number = 0;
+            if (value.Length == 0 || value.Length > 18)
+            {
+                return false;
+            }
+
+            foreach (var b in value)
+            {
+                var digit = (uint)(b - '0');
+                if (digit > 9)
+                {
+                    return false;
+                }
+
+                number = (number * 10) + digit;
+            }
+
+            return true;
+        }
+
+        /// <summary>
         /// Whether a value the scan passed over is also valid to <see cref="Utf8JsonReader.Skip"/>: scalars were validated
         /// by the scan; a container of any size is validated here by a reader.
         /// </summary>

@@ -497,20 +497,9 @@ namespace TokUsage.Clients.Claude
                 return true;
             }
 
-            if (value.Length > 18)
+            if (!JsonScan.TryPlainDigits(value, out count))
             {
                 return false;
-            }
-
-            foreach (var b in value)
-            {
-                var digit = (uint)(b - '0');
-                if (digit > 9)
-                {
-                    return false;
-                }
-
-                count = (count * 10) + digit;
             }
 
             present = true;

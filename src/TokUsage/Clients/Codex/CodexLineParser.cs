@@ -344,26 +344,9 @@ namespace TokUsage.Clients.Codex
         [MethodImpl(Jit.Optimized)]
         private static long? ScanCount(ReadOnlySpan<byte> value)
         {
-            if (value.Length <= 18)
+            if (JsonScan.TryPlainDigits(value, out var count))
             {
-                long count = 0;
-                var plain = true;
-                foreach (var b in value)
-                {
-                    var digit = (uint)(b - '0');
-                    if (digit > 9)
-                    {
-                        plain = false;
-                        break;
-                    }
-
-                    count = (count * 10) + digit;
-                }
-
-                if (plain)
-                {
-                    return count;
-                }
+                return count;
             }
 
             var reader = ValueReader(value);
