@@ -20,6 +20,43 @@ namespace TokUsage.Pipeline
         private readonly Dictionary<string, KeyTable> _responses = new Dictionary<string, KeyTable>();
 
         /// <summary>
+        /// The key a message of a file is claimed under: its own, or, for a client whose sessions fork, scoped to the
+        /// session family (<paramref name="scope"/>, from <see cref="FamilyRoot"/>) so that only copies within a family
+        /// are duplicates.
+        /// </summary>
+        public static MessageKey ClaimKey(in KeyedEntry keyed, MessageKey? scope) => scope.HasValue ? keyed.Key.Scoped(scope.Value) : keyed.Key;
+
+        /// <summary>
+        /// Touches every slot that claiming <paramref name="entries"/> will probe first (<see cref="KeyTable.Touch"/>),
+        /// before any is claimed. A file's messages are claimed in one burst, and at tens of thousands of messages the
+        /// tables no longer fit the processor's cache: touched together, their misses are served side by side instead of
+        /// one after another (on a warm 16k-file run the claims had been a fifth of the pipeline thread). Changes nothing.
+        /// </summary>
+        public void Prepare(string client, KeyTable claimed, List<KeyedEntry> entries, MessageKey? scope)
+        {
+            KeyTable? responses = null;
+            var folded = 0UL;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var keyed = entries[i];
+                if (!keyed.HasKey)
+                {
+                    continue;
+                }
+
+                folded ^= claimed.Touch(ClaimKey(keyed, scope));
+                if (keyed.Response.IsKnown)
+                {
+                    folded ^= (responses ??= Responses(client)).Touch(keyed.Response.Id);
+                }
+            }
+
+            _touched ^= folded; // kept, so the reads are not left out as unused
+        }
+
+        private ulong _touched;
+
+        /// <summary>
         /// Claims one message under its key in <paramref name="claimed"/> (the client's set, <see cref="ClaimedKeysOf"/>) and, for Claude
         /// Code, its response: a side-chain line whose response (<c>message.id</c>) an earlier line already counted is a
         /// <c>/btw</c> replay of a parent message under a new <c>requestId</c> and is refused whatever its key (ccusage

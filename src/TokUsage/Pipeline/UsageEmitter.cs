@@ -71,12 +71,13 @@ namespace TokUsage.Pipeline
             var scope = parsed.Lineage is null ? (MessageKey?)null : MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(_gate.FamilyRoot(client, parsed.Lineage)));
             var clientKeys = _gate.ClaimedKeysOf(client);
             Dictionary<MessageKey, int>? occurrences = null;
+            _gate.Prepare(client, clientKeys, parsed.Entries, scope);
             foreach (var keyed in parsed.Entries)
             {
                 MessageKey claimed;
                 if (keyed.HasKey)
                 {
-                    claimed = scope.HasValue ? keyed.Key.Scoped(scope.Value) : keyed.Key;
+                    claimed = DedupGate.ClaimKey(keyed, scope);
                     if (!_gate.TryClaim(client, clientKeys, claimed, keyed.Response))
                     {
                         duplicates++;

@@ -232,6 +232,56 @@ namespace TokUsage.Tests.Unit
             Assert.True(gate.TryClaim("codex", gate.ClaimedKeysOf("codex"), Key("req_btw"), new ResponseIdentity(response, sidechain: true))); // per client
         }
 
+        /// <summary>
+        /// The gate's pre-pass over a file (<see cref="DedupGate.Prepare"/>) only reads: two gates given the same files,
+        /// one prepared before each file and one not, claim exactly the same messages, copies, side-chain replays and
+        /// family-scoped keys included.
+        /// </summary>
+        [Fact]
+        public void PreparingAFileBeforeClaimingItChangesNoClaim()
+        {
+            var random = new Random(5);
+            var entry = new UsageEntry(DateTimeOffset.UnixEpoch, "m", new TokenCounts { Input = 1 }, 0m, CostSource.Calculated);
+            MessageKey Small(int n) => new MessageKey((ulong)n * 0x9E3779B97F4A7C15UL, (ulong)n);
+            var files = Enumerable.Range(0, 300).Select(_ =>
+            {
+                var entries = new List<KeyedEntry>();
+                for (var i = random.Next(0, 40); i > 0; i--)
+                {
+                    var hasKey = random.Next(10) > 0;
+                    var response = random.Next(3) == 0 ? new ResponseIdentity(Small(random.Next(400)), sidechain: random.Next(2) == 0) : default;
+                    entries.Add(new KeyedEntry(hasKey, hasKey ? Small(random.Next(3000)) : default, entry, true, response: response));
+                }
+
+                return (Entries: entries, Scope: random.Next(4) == 0 ? Small(random.Next(5)) : (MessageKey?)null);
+            }).ToList();
+
+            List<bool> Claims(bool prepare)
+            {
+                var gate = new DedupGate();
+                var lane = gate.ClaimedKeysOf("claude");
+                var claims = new List<bool>();
+                foreach (var (entries, scope) in files)
+                {
+                    if (prepare)
+                    {
+                        gate.Prepare("claude", lane, entries, scope);
+                    }
+
+                    claims.AddRange(entries.Where(e => e.HasKey).Select(e => gate.TryClaim("claude", lane, DedupGate.ClaimKey(e, scope), e.Response)));
+                }
+
+                claims.Add(lane.Count == claims.Count(c => c));
+                return claims;
+            }
+
+            var plain = Claims(prepare: false);
+            Assert.Contains(false, plain.Take(plain.Count - 1)); // the files hold copies, so the comparison means something
+            Assert.Equal(plain, Claims(prepare: true));
+            Assert.Equal(Small(7).Scoped(Small(2)), DedupGate.ClaimKey(new KeyedEntry(true, Small(7), entry, true), Small(2)));
+            Assert.Equal(Small(7), DedupGate.ClaimKey(new KeyedEntry(true, Small(7), entry, true), null));
+        }
+
         [Fact]
         public void KeyTableHoldsEveryKeyOnceThroughGrowthIncludingTheAllZeroKey()
         {
