@@ -7,7 +7,10 @@
 #
 # TokUsage is measured cold (no cache), warm (nothing changed) and after appending to the corpus' largest file.
 #
-# Usage: bench/run.sh [--sizes "1000 4000 16000"] [--codex 1500] [--runs 3] [--work DIR] [--markdown FILE]
+# --tokusage-only measures TokUsage alone (no cat, no peers): for sizes the peers take minutes on, such as the 64k-file
+# history of the memory target; the table then also gives each Claude corpus' peak RSS against the smallest one's.
+#
+# Usage: bench/run.sh [--sizes "1000 4000 16000"] [--codex 1500] [--runs 3] [--work DIR] [--markdown FILE] [--tokusage-only]
 # Needs: .NET SDK 10, npm (peers are installed into the work folder, never committed), python3, /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +21,7 @@ runs=3
 append_lines=50
 work=${TMPDIR:-/tmp}/tokusage-bench
 markdown=""
+only_tokusage=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes=$2; shift 2 ;;
@@ -25,6 +29,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --markdown) markdown=$2; shift 2 ;;
+    --tokusage-only) only_tokusage=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +52,7 @@ host_dll="$work/host/TokUsage.Host.dll"
 module="$repo/out/TokUsage/TokUsage.psd1"
 
 echo "== peers" >&2
-"$repo/bench/install-peers.sh" "$work/peers" >/dev/null
+[ "$only_tokusage" = 1 ] || "$repo/bench/install-peers.sh" "$work/peers" >/dev/null
 ccusage="$work/peers/node_modules/@ccusage/ccusage-linux-x64/bin/ccusage"
 tokscale="$work/peers/node_modules/@tokscale/cli-linux-x64-gnu/bin/tokscale"
 
@@ -107,6 +112,9 @@ run_corpus() {
   local client=claude
   [ "$kind" = codex ] && client=codex
 
+  if [ "$only_tokusage" = 1 ]; then
+    :
+  else
   measure "$name" cat /dev/null sh -c "xargs -0 cat < '$work/$name.files' > /dev/null"
 
   if [ "$kind" = claude ]; then
@@ -122,6 +130,7 @@ run_corpus() {
   rm -rf "$warm"
   TOKSCALE_CONFIG_DIR="$warm" TOKSCALE_PRICING_CACHE_ONLY=1 "$tokscale" --home "$home" models --json --no-spinner --client $client > /dev/null 2>&1
   measure "$name" tokscale-warm "$work/$name.tokscale-warm" env TOKSCALE_CONFIG_DIR="$warm" TOKSCALE_PRICING_CACHE_ONLY=1 "$tokscale" --home "$home" models --json --no-spinner --client $client
+  fi
 
   # TokUsage cold: no cache at the start of each run (the run fills it); warm: nothing changed since the last run;
   # append: before each run, lines are appended to the corpus' largest file (outside the timing).
@@ -142,6 +151,7 @@ run_corpus() {
     exit 1
   fi
   for tool in ccusage tokscale tokscale-warm; do
+    [ "$only_tokusage" = 1 ] && break
     theirs=$(tokens "$tool" "$work/$name.$tool")
     if [ "$ours" = "$theirs" ]; then
       continue
@@ -201,16 +211,20 @@ out.append("| corpus | files | GB | messages | tool | wall s | CPU s | peak RSS 
 out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for corpus, tools in rows.items():
     meta = json.load(open(os.path.join(work, corpus + ".json")))
-    cat = tools["cat"][0]
-    cc = tools["ccusage"][0]
-    warm = tools["tokscale-warm"][0]
+    ratio = lambda wall, name: f"{wall / tools[name][0]:.2f}" if name in tools else ""
     cold = tools.get("tokusage")
     for tool, (wall, cpu, rss, session) in tools.items():
         inside = f"{session:.3f}" if session is not None else ""
         versus = ""
         if tool in ("tokusage-warm", "tokusage-append") and cold:
             versus = f"{wall / cold[0]:.2f}, {session / cold[3]:.2f}"
-        out.append(f"| {corpus} | {meta['files']} | {meta['bytes'] / 1e9:.2f} | {meta['messages']} | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {inside} | {wall / cc:.2f} | {wall / cat:.1f} | {wall / warm:.2f} | {versus} |")
+        out.append(f"| {corpus} | {meta['files']} | {meta['bytes'] / 1e9:.2f} | {meta['messages']} | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {inside} | {ratio(wall, 'ccusage')} | {ratio(wall, 'cat')} | {ratio(wall, 'tokscale-warm')} | {versus} |")
+claude = [c for c in rows if c.startswith("claude-")]
+if len(claude) > 1:
+    base = claude[0]
+    out += ["", f"Peak RSS against {base}: " + "; ".join(
+        f"{corpus} {tool} {rows[corpus][tool][2] / rows[base][tool][2]:.2f} x"
+        for corpus in claude[1:] for tool in ("tokusage", "tokusage-warm") if tool in rows[corpus] and tool in rows[base])]
 text = "\n".join(out)
 print(text)
 if markdown:
