@@ -112,24 +112,22 @@ run_corpus() {
   local client=claude
   [ "$kind" = codex ] && client=codex
 
-  if [ "$only_tokusage" = 1 ]; then
-    :
-  else
-  measure "$name" cat /dev/null sh -c "xargs -0 cat < '$work/$name.files' > /dev/null"
+  if [ "$only_tokusage" != 1 ]; then  # cat and the peers
+    measure "$name" cat /dev/null sh -c "xargs -0 cat < '$work/$name.files' > /dev/null"
 
-  if [ "$kind" = claude ]; then
-    measure "$name" ccusage "$work/$name.ccusage" env HOME="$home" CLAUDE_CONFIG_DIR="$home/.claude" "$ccusage" daily --json --offline
-  else
-    measure "$name" ccusage "$work/$name.ccusage" env HOME="$home" CODEX_HOME="$home/.codex" "$ccusage" codex daily --json --offline
-  fi
+    if [ "$kind" = claude ]; then
+      measure "$name" ccusage "$work/$name.ccusage" env HOME="$home" CLAUDE_CONFIG_DIR="$home/.claude" "$ccusage" daily --json --offline
+    else
+      measure "$name" ccusage "$work/$name.ccusage" env HOME="$home" CODEX_HOME="$home/.codex" "$ccusage" codex daily --json --offline
+    fi
 
-  # tokscale without its cache: a fresh config folder for every run; with its cache: one folder, warmed first.
-  local fresh="$work/tokscale-fresh"
-  measure "$name" tokscale "$work/$name.tokscale" sh -c "rm -rf '$fresh'; TOKSCALE_CONFIG_DIR='$fresh' TOKSCALE_PRICING_CACHE_ONLY=1 '$tokscale' --home '$home' models --json --no-spinner --client $client"
-  local warm="$work/tokscale-warm-$name"
-  rm -rf "$warm"
-  TOKSCALE_CONFIG_DIR="$warm" TOKSCALE_PRICING_CACHE_ONLY=1 "$tokscale" --home "$home" models --json --no-spinner --client $client > /dev/null 2>&1
-  measure "$name" tokscale-warm "$work/$name.tokscale-warm" env TOKSCALE_CONFIG_DIR="$warm" TOKSCALE_PRICING_CACHE_ONLY=1 "$tokscale" --home "$home" models --json --no-spinner --client $client
+    # tokscale without its cache: a fresh config folder for every run; with its cache: one folder, warmed first.
+    local fresh="$work/tokscale-fresh"
+    measure "$name" tokscale "$work/$name.tokscale" sh -c "rm -rf '$fresh'; TOKSCALE_CONFIG_DIR='$fresh' TOKSCALE_PRICING_CACHE_ONLY=1 '$tokscale' --home '$home' models --json --no-spinner --client $client"
+    local warm="$work/tokscale-warm-$name"
+    rm -rf "$warm"
+    TOKSCALE_CONFIG_DIR="$warm" TOKSCALE_PRICING_CACHE_ONLY=1 "$tokscale" --home "$home" models --json --no-spinner --client $client > /dev/null 2>&1
+    measure "$name" tokscale-warm "$work/$name.tokscale-warm" env TOKSCALE_CONFIG_DIR="$warm" TOKSCALE_PRICING_CACHE_ONLY=1 "$tokscale" --home "$home" models --json --no-spinner --client $client
   fi
 
   # TokUsage cold: no cache at the start of each run (the run fills it); warm: nothing changed since the last run;
