@@ -116,7 +116,8 @@ namespace TokUsage.Bench
             {
                 // As Claude Code messages are claimed: under their key, with their response kept for the side-chain rule.
                 var key = _keys[i / 2 * 2];
-                if (gate.TryClaim("claude", lane, key, new TokUsage.Clients.ResponseIdentity(key, sidechain: false)))
+                var row = new TokUsage.Model.MessageRow { Key = key, Response = key, Flags = TokUsage.Model.RowFlags.HasKey | TokUsage.Model.RowFlags.ResponseKnown };
+                if (gate.TryClaim("claude", lane, key, row))
                 {
                     claimed++;
                 }
@@ -132,7 +133,7 @@ namespace TokUsage.Bench
             var fold = new UsageFold(UsageGrouping.Day, TimeZoneInfo.Utc, DayOfWeek.Monday, breakdown: true);
             foreach (var file in _files)
             {
-                fold.Add(FoldInputs.SourceOf(file), file.Entries);
+                fold.Add(FoldInputs.SourceOf(file), file.Rows);
             }
 
             return fold.Results(withTotal: false).Count();

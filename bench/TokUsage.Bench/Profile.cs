@@ -29,7 +29,7 @@ namespace TokUsage.Bench
             foreach (var f in files)
             {
                 var info = new FileInfo(f);
-                n += ClaudeFileReader.Read(new SourceFile(ClaudeSource.Instance, f, info.Length, info.LastWriteTimeUtc, args[0]), options, CancellationToken.None).Entries.Count;
+                n += ClaudeFileReader.Read(new SourceFile(ClaudeSource.Instance, f, info.Length, info.LastWriteTimeUtc, args[0]), options, CancellationToken.None).Rows.Count;
             }
 
             Report("ClaudeFileReader.Read", sw.Elapsed, bytes, n);

@@ -38,17 +38,20 @@ namespace TokUsage.Bench
             var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
             for (var f = 0; f * 1000 < messages; f++)
             {
-                var entries = new List<UsageEntry>(1000);
+                var rows = new MessageRows(1000);
+                var kind = rows.Kind("claude-sonnet-4-5-20250929", false, 1m, CostSource.Calculated, true, true);
                 for (var m = 0; m < 1000 && (f * 1000) + m < messages; m++)
                 {
                     var tokens = new TokenCounts { Input = 3 + (m % 40), Output = 200 + (m % 300), CacheRead = 40_000 + m, CacheWrite = 900 + (m % 50) };
-                    var entry = new UsageEntry(start.AddSeconds(((f * 1000) + m) * 7), "claude-sonnet-4-5-20250929", tokens, 0.01m, CostSource.Calculated);
-                    entry.Identify(new MessageKey((ulong)f, (ulong)m));
-                    entries.Add(entry);
+                    rows.Add(new MessageRow
+                    {
+                        Ticks = start.AddSeconds(((f * 1000) + m) * 7).UtcTicks, Tokens = tokens, Cost = 0.01m, Kind = kind,
+                        Key = new MessageKey((ulong)f, (ulong)m), Flags = RowFlags.HasKey | RowFlags.Identified,
+                    });
                 }
 
                 var session = $"{f:08d}-0000-4000-8000-000000000000";
-                sender.Add(new UsageFile("claude", $"/home/dev/.claude/projects/-home-dev-project{f % 13}/{session}.jsonl", session, $"/home/dev/project{f % 13}", entries, new[] { "claude-sonnet-4-5-20250929" }, Array.Empty<string>(), 0));
+                sender.Add(new UsageFile("claude", $"/home/dev/.claude/projects/-home-dev-project{f % 13}/{session}.jsonl", session, $"/home/dev/project{f % 13}", rows, 0));
             }
 
             sender.Complete();

@@ -214,9 +214,9 @@ namespace TokUsage.Fuzz
 
         private static void Check(ParsedFile parsed)
         {
-            foreach (var entry in parsed.Entries)
+            for (var i = 0; i < parsed.Rows.Count; i++)
             {
-                var e = entry.Entry;
+                var e = parsed.Rows.ToEntry(i);
                 var tokens = new TokenCounts { Input = e.InputTokens, Output = e.OutputTokens, CacheRead = e.CacheReadTokens, CacheWrite = e.CacheWriteTokens, Reasoning = e.ReasoningTokens };
                 if (!Plausible.Counts(tokens) || e.Cost < 0 || !Parsing.Timestamps.IsPlausible(e.Timestamp))
                 {

@@ -1,4 +1,5 @@
 using System;
+using TokUsage.Model;
 using System.Collections.Generic;
 using System.Linq;
 using TokUsage.Pricing;
@@ -37,11 +38,11 @@ namespace TokUsage.Aggregation
             _perFamily = perFamily;
         }
 
-        public void Add(in FoldSource source, IReadOnlyList<UsageEntry> entries)
+        public void Add(in FoldSource source, MessageRows rows)
         {
-            for (var i = 0; i < entries.Count; i++)
+            for (var i = 0; i < rows.Count; i++)
             {
-                Add(source, FoldInputs.EntryOf(entries[i]));
+                Add(source, FoldInputs.EntryOf(rows, i));
             }
         }
 
@@ -191,7 +192,7 @@ namespace TokUsage.Aggregation
     internal interface IUsageFold
     {
         /// <summary>A typed file's messages.</summary>
-        void Add(in FoldSource source, IReadOnlyList<UsageEntry> entries);
+        void Add(in FoldSource source, MessageRows rows);
 
         /// <summary>An adapted property bag's messages.</summary>
         void Add(in FoldSource source, IEnumerable<FoldEntry> entries);

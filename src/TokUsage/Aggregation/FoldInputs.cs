@@ -27,7 +27,7 @@ namespace TokUsage.Aggregation
             problem = null;
             if (input.BaseObject is UsageFile file)
             {
-                return new UsageInput(SourceOf(file), file.TimeZone, file.EntryRows, null);
+                return new UsageInput(SourceOf(file), file.TimeZone, file.Rows, null);
             }
 
             var adapted = FromProperties(input, out problem);
@@ -36,9 +36,23 @@ namespace TokUsage.Aggregation
 
         public static FoldSource SourceOf(UsageFile file) => new FoldSource(file.Client, file.SessionId, file.Project, file.UnpricedModels);
 
+        /// <summary>Row <paramref name="index"/> of a typed file's rows as a fold takes it.</summary>
         [MethodImpl(Jit.Inline)]
-        public static FoldEntry EntryOf(UsageEntry e) =>
-            new FoldEntry(e.Timestamp, e.Model, Tokens(e.InputTokens, e.OutputTokens, e.CacheReadTokens, e.CacheWriteTokens, e.ReasoningTokens), e.Cost, e.CostSource);
+        public static FoldEntry EntryOf(MessageRows rows, int index)
+        {
+            ref var row = ref rows[index];
+            var kind = rows.KindOf(row);
+            return new FoldEntry(row.Timestamp, kind.Model, row.Tokens, row.Cost, kind.CostSource);
+        }
+
+        /// <summary>A typed file's rows as a fold takes them, one by one.</summary>
+        public static IEnumerable<FoldEntry> EntriesOf(MessageRows rows)
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                yield return EntryOf(rows, i);
+            }
+        }
 
         /// <summary>Reads a UsageFile-shaped property bag; null (with <paramref name="problem"/>) when it is not one.</summary>
         private static (FoldSource Source, List<FoldEntry> Entries)? FromProperties(PSObject input, out string? problem)
@@ -151,10 +165,10 @@ namespace TokUsage.Aggregation
     /// <summary>One usage file's messages on their way into a fold (see <see cref="FoldInputs.Adapt"/>).</summary>
     internal readonly struct UsageInput
     {
-        private readonly IReadOnlyList<UsageEntry>? _typed;
+        private readonly MessageRows? _typed;
         private readonly List<FoldEntry>? _adapted;
 
-        public UsageInput(FoldSource source, string? timeZone, IReadOnlyList<UsageEntry>? typed, List<FoldEntry>? adapted)
+        public UsageInput(FoldSource source, string? timeZone, MessageRows? typed, List<FoldEntry>? adapted)
         {
             Source = source;
             TimeZone = timeZone;
@@ -172,7 +186,14 @@ namespace TokUsage.Aggregation
         {
             if (_typed != null)
             {
-                fold.Add(Source, keepModel is null ? _typed : _typed.Where(e => keepModel(e.Model)).ToList());
+                if (keepModel is null)
+                {
+                    fold.Add(Source, _typed);
+                }
+                else
+                {
+                    fold.Add(Source, FoldInputs.EntriesOf(_typed).Where(e => keepModel(e.Model)));
+                }
             }
             else
             {

@@ -1,4 +1,5 @@
 using System;
+using TokUsage.Model;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -75,17 +76,17 @@ namespace TokUsage.Aggregation
             by == UsageGrouping.Day || by == UsageGrouping.Week || by == UsageGrouping.Month || by == UsageGrouping.Hour;
 
         /// <summary>Adds one file's messages (with one key, the fold's fast path: no per-message work here).</summary>
-        public void Add(in FoldSource source, IReadOnlyList<UsageEntry> entries)
+        public void Add(in FoldSource source, MessageRows rows)
         {
             if (_others.Length == 0)
             {
-                _all.Add(source, entries);
+                _all.Add(source, rows);
                 return;
             }
 
-            for (var i = 0; i < entries.Count; i++)
+            for (var i = 0; i < rows.Count; i++)
             {
-                Add(source, FoldInputs.EntryOf(entries[i]));
+                Add(source, FoldInputs.EntryOf(rows, i));
             }
         }
 

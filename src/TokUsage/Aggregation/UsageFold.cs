@@ -1,4 +1,5 @@
 using System;
+using TokUsage.Model;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
@@ -37,12 +38,12 @@ namespace TokUsage.Aggregation
 
         /// <summary>Adds one typed file's messages (the fast path: no per-message enumerator).</summary>
         [MethodImpl(Jit.Optimized)]
-        public void Add(in FoldSource source, IReadOnlyList<UsageEntry> entries)
+        public void Add(in FoldSource source, MessageRows rows)
         {
             var session = SessionOf(source);
-            for (var i = 0; i < entries.Count; i++)
+            for (var i = 0; i < rows.Count; i++)
             {
-                var entry = FoldInputs.EntryOf(entries[i]);
+                var entry = FoldInputs.EntryOf(rows, i);
                 Target(source, entry, session).Add(source, entry);
             }
         }

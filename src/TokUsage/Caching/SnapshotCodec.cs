@@ -236,14 +236,13 @@ namespace TokUsage.Caching
                 _snapshot.Messages.Add(new RawMessage { HasKey = hasKey, Key = key, Response = response, Timestamp = timestamp, Model = _models[model], Tokens = tokens, Fast = fast, BestTotal = bestTotal });
         }
 
-        /// <summary>Prices each message as it is decoded into the scanner's result.</summary>
+        /// <summary>Prices each message as it is decoded into the scanner's result: one packed row each.</summary>
         private struct ParsedSink : IMessageSink
         {
             private readonly SourceFile _file;
             private readonly ReadOptions _options;
             private string[] _models;
             private PriceQuote?[] _quotes;
-            private bool[] _priced;
 
             public ParsedSink(SourceFile file, ReadOptions options)
             {
@@ -251,7 +250,6 @@ namespace TokUsage.Caching
                 _options = options;
                 _models = Array.Empty<string>();
                 _quotes = Array.Empty<PriceQuote?>();
-                _priced = Array.Empty<bool>();
                 Result = null;
             }
 
@@ -260,22 +258,28 @@ namespace TokUsage.Caching
             public void Begin(FileSnapshot header, string[] models, int count)
             {
                 Result = header.ToParsed(_file, _options);
-                Result.Entries.Capacity = count;
+                Result.Rows.EnsureCapacity(count);
                 _models = models;
                 _quotes = new PriceQuote?[models.Length];
-                _priced = new bool[models.Length];
                 for (var i = 0; i < models.Length; i++)
                 {
                     _quotes[i] = _options.Prices.Resolve(models[i]);
-                    _priced[i] = MessagePricing.IsPriced(_quotes[i] is null ? CostSource.None : CostSource.Calculated, models[i]);
                 }
             }
 
             [MethodImpl(Jit.Optimized)]
             public void Add(bool hasKey, in MessageKey key, in ResponseIdentity response, DateTimeOffset timestamp, int model, in TokenCounts tokens, bool fast, long bestTotal)
             {
-                var entry = MessagePricing.Entry(timestamp, _models[model], tokens, _quotes[model], fast);
-                Result!.Entries.Add(new KeyedEntry(hasKey, key, entry, _priced[model], response: response));
+                var rows = Result!.Rows;
+                var row = MessagePricing.Row(rows, timestamp, _models[model], tokens, _quotes[model], fast);
+                if (hasKey)
+                {
+                    row.Key = key;
+                    row.Flags = RowFlags.HasKey;
+                }
+
+                response.ApplyTo(ref row);
+                rows.Add(row);
             }
         }
 

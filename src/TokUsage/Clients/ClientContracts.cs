@@ -5,6 +5,7 @@ using System.Threading;
 using TokUsage.Pricing;
 using TokUsage.Discovery;
 using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage.Clients
 {
@@ -206,35 +207,6 @@ namespace TokUsage.Clients
         public TimeSpan DatabaseBusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
     }
 
-    /// <summary>A counted message with its dedup identity, before the cross-file gate.</summary>
-    internal readonly struct KeyedEntry
-    {
-        public KeyedEntry(bool hasKey, MessageKey key, UsageEntry entry, bool priced, SessionPart? part = null, in ResponseIdentity response = default)
-        {
-            HasKey = hasKey;
-            Key = key;
-            Entry = entry;
-            Priced = priced;
-            Part = part;
-            Response = response;
-        }
-
-        /// <summary>Claude Code only: the API response this message is (its <c>message.id</c>) and whether a side chain logged it.</summary>
-        public ResponseIdentity Response { get; }
-
-        /// <summary>The session within a multi-session source (a database) this message belongs to; null: the file's own session.</summary>
-        public SessionPart? Part { get; }
-
-        public bool HasKey { get; }
-
-        public MessageKey Key { get; }
-
-        public UsageEntry Entry { get; }
-
-        /// <summary>False when the entry's model has no price (its cost is 0 and the model is reported as unpriced).</summary>
-        public bool Priced { get; }
-    }
-
     /// <summary>
     /// The API response a Claude Code line reports (<c>message.id</c> alone, hashed) and whether the line is a side-chain
     /// line (<c>isSidechain: true</c>: a sub-agent, or a <c>/btw</c> side question). A <c>/btw</c> transcript re-logs
@@ -255,6 +227,20 @@ namespace TokUsage.Clients
         public MessageKey Id { get; }
 
         public bool Sidechain { get; }
+
+        /// <summary>Writes this identity into a row's <see cref="MessageRow.Response"/> and flags.</summary>
+        public void ApplyTo(ref MessageRow row)
+        {
+            if (IsKnown)
+            {
+                row.Response = Id;
+                row.Flags |= Sidechain ? RowFlags.ResponseKnown | RowFlags.Sidechain : RowFlags.ResponseKnown;
+            }
+        }
+
+        /// <summary>The identity a row carries (see <see cref="ApplyTo"/>).</summary>
+        public static ResponseIdentity Of(in MessageRow row) =>
+            (row.Flags & RowFlags.ResponseKnown) == 0 ? default : new ResponseIdentity(row.Response, (row.Flags & RowFlags.Sidechain) != 0);
     }
 
     /// <summary>A session's identity and the session it was forked or spawned from (null for an original session).</summary>
@@ -370,7 +356,8 @@ namespace TokUsage.Clients
 
         public string Project { get; set; }
 
-        public List<KeyedEntry> Entries { get; } = new List<KeyedEntry>();
+        /// <summary>The counted messages, packed, with their dedup identities (before the cross-file gate).</summary>
+        public MessageRows Rows { get; } = new MessageRows();
 
         /// <summary>
         /// Set by clients whose sessions fork (Codex): this file's session and the session it was forked or spawned
@@ -406,7 +393,8 @@ namespace TokUsage.Clients
         public int ReleasedParts { get; private set; }
 
         private readonly Dictionary<string, SessionPart> _parts = new Dictionary<string, SessionPart>(StringComparer.Ordinal);
-        private readonly HashSet<SessionPart> _closed = new HashSet<SessionPart>();
+        private readonly Dictionary<int, SessionPart> _partsByRow = new Dictionary<int, SessionPart>();
+        private readonly HashSet<int> _closed = new HashSet<int>();
         private Action<ParsedFile>? _release;
         private int _releaseAt;
         private int _partsCreated;
@@ -435,8 +423,8 @@ namespace TokUsage.Clients
                 return;
             }
 
-            _closed.Add(part);
-            if (Entries.Count < _releaseAt)
+            _closed.Add(RowPart(part));
+            if (Rows.Count < _releaseAt)
             {
                 return;
             }
@@ -444,7 +432,7 @@ namespace TokUsage.Clients
             var piece = SplitOffClosed();
             // Each pass walks the held messages once; the next waits until they have doubled, so a long session held open
             // while many short ones close costs linear time, not a pass per session.
-            _releaseAt = Math.Max(_releaseAt, 2 * Entries.Count);
+            _releaseAt = Math.Max(_releaseAt, 2 * Rows.Count);
             _release(piece);
         }
 
@@ -453,24 +441,26 @@ namespace TokUsage.Clients
         {
             var piece = new ParsedFile(Source, SessionId, Project) { Continued = true, Lineage = Lineage };
             var kept = 0;
-            for (var i = 0; i < Entries.Count; i++)
+            for (var i = 0; i < Rows.Count; i++)
             {
-                var entry = Entries[i];
-                if (entry.Part != null && _closed.Contains(entry.Part))
+                if (_closed.Contains(Rows[i].Part))
                 {
-                    piece.Entries.Add(entry);
+                    piece.Rows.AddFrom(Rows, i);
                 }
                 else
                 {
-                    Entries[kept++] = entry;
+                    Rows[kept++] = Rows[i];
                 }
             }
 
-            Entries.RemoveRange(kept, Entries.Count - kept);
-            foreach (var part in _closed)
+            Rows.Truncate(kept);
+            foreach (var partRow in _closed)
             {
+                var part = _partsByRow[partRow];
                 _parts.Remove(part.SessionId);
+                _partsByRow.Remove(partRow);
                 piece._parts.Add(part.SessionId, part);
+                piece._partsByRow.Add(partRow, part);
                 piece.Damaged.Count += part.SkippedLines;
             }
 
@@ -489,6 +479,7 @@ namespace TokUsage.Clients
             {
                 part = new SessionPart(sessionId, project, _partsCreated++);
                 _parts.Add(sessionId, part);
+                _partsByRow.Add(RowPart(part), part);
             }
             else if (part.Project.Length == 0 && project.Length > 0)
             {
@@ -497,6 +488,12 @@ namespace TokUsage.Clients
 
             return part;
         }
+
+        /// <summary>What a row of <paramref name="part"/> holds in <see cref="MessageRow.Part"/> (0: no part).</summary>
+        public static int RowPart(SessionPart? part) => part is null ? 0 : part.Order + 1;
+
+        /// <summary>The session a row belongs to (<see cref="MessageRow.Part"/>): one of <see cref="Parts"/>, or null for the file's own.</summary>
+        public SessionPart? PartOf(in MessageRow row) => row.Part == 0 ? null : _partsByRow[row.Part];
 
         /// <summary>Counts a damaged line or row (against <paramref name="part"/> as well, when the row's session is known).</summary>
         public void Skip(long lineNumber, string reason, int maxSamples, SessionPart? part = null)

@@ -152,10 +152,9 @@ namespace TokUsage.Clients
 
             result.ReferencedSessions = ReferencedSessions;
 
-            result.Entries.Capacity = Messages.Count;
+            result.Rows.EnsureCapacity(Messages.Count);
             string? model = null;
             PriceQuote? quote = null;
-            var priced = false;
             foreach (var m in Messages)
             {
                 if (!ReferenceEquals(m.Model, model))
@@ -163,11 +162,17 @@ namespace TokUsage.Clients
                     // Messages of a file mostly share a model (and its string): resolved once per run of equal models.
                     model = m.Model;
                     quote = options.Prices.Resolve(model);
-                    priced = MessagePricing.IsPriced(quote is null ? CostSource.None : CostSource.Calculated, model);
                 }
 
-                var entry = MessagePricing.Entry(m.Timestamp, m.Model, m.Tokens, quote, m.Fast);
-                result.Entries.Add(new KeyedEntry(m.HasKey, m.Key, entry, priced, response: m.Response));
+                var row = MessagePricing.Row(result.Rows, m.Timestamp, m.Model, m.Tokens, quote, m.Fast);
+                if (m.HasKey)
+                {
+                    row.Key = m.Key;
+                    row.Flags = RowFlags.HasKey;
+                }
+
+                m.Response.ApplyTo(ref row);
+                result.Rows.Add(row);
             }
 
             return result;

@@ -69,21 +69,5 @@ namespace TokUsage
 
         /// <summary>Factor on the table price (Zed's hosted markup; 1 elsewhere), kept so the usage store can reprice it.</summary>
         internal decimal Markup { get; }
-
-        /// <summary>
-        /// The message's identity as the dedup gate claimed it (the client's key, scoped to its session family where the
-        /// client forks; for formats without ids, one derived from the file, time, model, counts and occurrence): what
-        /// the usage store is keyed by. Set by the scanner on the pipeline thread before the entry is emitted; false
-        /// <see cref="HasKey"/> for entries that did not come from Get-TokenUsage (deserialized objects).
-        /// </summary>
-        internal Primitives.MessageKey Key { get; private set; }
-
-        internal bool HasKey { get; private set; }
-
-        internal void Identify(Primitives.MessageKey key)
-        {
-            Key = key;
-            HasKey = true;
-        }
     }
 }

@@ -12,54 +12,46 @@ namespace TokUsage
     /// </summary>
     public sealed class UsageFile
     {
+        /// <param name="rows">The file's counted messages, in time order, identified; owned by the file from now on.</param>
         [MethodImpl(Jit.Optimized)]
-        internal UsageFile(
-            string client,
-            string path,
-            string sessionId,
-            string project,
-            IReadOnlyList<UsageEntry> entries,
-            string[] models,
-            string[] unpricedModels,
-            long skippedLines,
-            bool archived = false)
+        internal UsageFile(string client, string path, string sessionId, string project, MessageRows rows, long skippedLines, bool archived = false)
         {
             Archived = archived;
             Client = client;
             Path = path;
             SessionId = sessionId;
             Project = project;
-            EntryRows = entries;
-            Entries = new ItemList<UsageEntry>(entries, list => list.Count == 1 ? "1 message" : $"{list.Count} messages");
-            Models = new NameList(models);
-            UnpricedModels = new NameList(unpricedModels);
+            Rows = rows;
+            Entries = new ItemList<UsageEntry>(new EntryList(rows), list => list.Count == 1 ? "1 message" : $"{list.Count} messages");
+            Models = new NameList(rows.ListedModels());
+            UnpricedModels = new NameList(rows.UnpricedModels());
             SkippedLines = skippedLines;
 
-            var start = DateTimeOffset.MaxValue;
-            var end = DateTimeOffset.MinValue;
-            foreach (var e in entries)
+            var start = long.MaxValue;
+            var end = long.MinValue;
+            var tokens = default(TokenCounts);
+            for (var i = 0; i < rows.Count; i++)
             {
-                if (e.Timestamp < start) start = e.Timestamp;
-                if (e.Timestamp > end) end = e.Timestamp;
-                checked
+                ref var row = ref rows[i];
+                if (row.Ticks < start) start = row.Ticks;
+                if (row.Ticks > end) end = row.Ticks;
+                tokens.Add(row.Tokens);
+                Cost += row.Cost;
+                var source = rows.KindOf(row).CostSource;
+                CostSource = CostSources.Combine(CostSource, source);
+                if (source == CostSource.Reported)
                 {
-                    InputTokens += e.InputTokens;
-                    OutputTokens += e.OutputTokens;
-                    CacheReadTokens += e.CacheReadTokens;
-                    CacheWriteTokens += e.CacheWriteTokens;
-                    ReasoningTokens += e.ReasoningTokens;
-                }
-
-                Cost += e.Cost;
-                CostSource = CostSources.Combine(CostSource, e.CostSource);
-                if (e.CostSource == CostSource.Reported)
-                {
-                    ReportedCost += e.Cost;
+                    ReportedCost += row.Cost;
                 }
             }
 
-            Start = entries.Count > 0 ? start : (DateTimeOffset?)null;
-            End = entries.Count > 0 ? end : (DateTimeOffset?)null;
+            InputTokens = tokens.Input;
+            OutputTokens = tokens.Output;
+            CacheReadTokens = tokens.CacheRead;
+            CacheWriteTokens = tokens.CacheWrite;
+            ReasoningTokens = tokens.Reasoning;
+            Start = rows.Count > 0 ? new DateTimeOffset(start, TimeSpan.Zero) : (DateTimeOffset?)null;
+            End = rows.Count > 0 ? new DateTimeOffset(end, TimeSpan.Zero) : (DateTimeOffset?)null;
         }
 
         /// <summary>Client id (for example <c>claude</c>).</summary>
@@ -84,7 +76,7 @@ namespace TokUsage
         public NameList Models { get; }
 
         /// <summary>Number of counted (deduplicated) messages.</summary>
-        public int Messages => Entries.Count;
+        public int Messages => Rows.Count;
 
         public long InputTokens { get; }
 
@@ -127,20 +119,20 @@ namespace TokUsage
         /// </summary>
         public string? TimeZone { get; internal set; }
 
-        /// <summary>The same rows as <see cref="Entries"/>, unwrapped, for the fold's loop.</summary>
-        internal IReadOnlyList<UsageEntry> EntryRows { get; }
+        /// <summary>The counted messages as packed rows: what folds, the usage store and the team database read.</summary>
+        internal MessageRows Rows { get; }
 
         /// <summary>
-        /// True when every message carries the dedup key Get-TokenUsage gave it (objects read back from CSV, JSON or
-        /// Clixml lose them): only such objects can be kept in a store or the team database without counting twice.
+        /// True when every message carries the dedup key Get-TokenUsage claimed it under: only such objects can be kept in
+        /// a store or the team database without counting twice.
         /// </summary>
         internal bool AllIdentified
         {
             get
             {
-                foreach (var entry in EntryRows)
+                for (var i = 0; i < Rows.Count; i++)
                 {
-                    if (!entry.HasKey)
+                    if ((Rows[i].Flags & RowFlags.Identified) == 0)
                     {
                         return false;
                     }
@@ -150,7 +142,10 @@ namespace TokUsage
             }
         }
 
-        /// <summary>The counted messages, one row each.</summary>
+        /// <summary>
+        /// The counted messages, one object each, in time order. Made from the packed rows when first read (folds and
+        /// totals do not need them), then kept: reading them twice gives the same objects.
+        /// </summary>
         public IReadOnlyList<UsageEntry> Entries { get; }
     }
 }

@@ -5,6 +5,7 @@ using System.Threading;
 using TokUsage.Clients;
 using TokUsage.Discovery;
 using TokUsage.Pricing;
+using TokUsage.Model;
 
 namespace TokUsage.Pipeline
 {
@@ -36,15 +37,16 @@ namespace TokUsage.Pipeline
                 }
 
                 var clientKeys = emitter.ClaimedKeysOf(source.Client);
-                FileUsage? session = null;
+                MessageRows? session = null;
                 string? sessionId = null;
                 string project = string.Empty;
                 void Flush()
                 {
-                    if (session != null && session.Entries.Count > 0)
+                    if (session != null && session.Count > 0)
                     {
-                        emitter.WarnUnpriced(session.Unpriced);
-                        emitter.Report(session, source.Client, source.Path, sessionId!, project, 0, archived: true);
+                        var file = emitter.File(session, source.Client, source.Path, sessionId!, project, 0, archived: true);
+                        emitter.WarnUnpriced(file.UnpricedModels);
+                        emitter.Report(file);
                     }
 
                     session = null;
@@ -66,15 +68,16 @@ namespace TokUsage.Pipeline
                     if (session is null || !string.Equals(sessionId, stored.Session, StringComparison.Ordinal))
                     {
                         Flush();
-                        session = new FileUsage();
+                        session = new MessageRows();
                         sessionId = stored.Session;
                         project = stored.Project;
                     }
 
                     var quote = stored.ReportedCost > 0 ? null : request.Read.Prices.Resolve(stored.Model);
-                    var entry = MessagePricing.Entry(stored.Timestamp, stored.Model, stored.Tokens, quote, stored.Fast, stored.ReportedCost, stored.Markup);
-                    entry.Identify(stored.Key);
-                    session.Add(new KeyedEntry(true, stored.Key, entry, MessagePricing.IsPriced(entry.CostSource, stored.Model)));
+                    var row = MessagePricing.Row(session, stored.Timestamp, stored.Model, stored.Tokens, quote, stored.Fast, stored.ReportedCost, stored.Markup);
+                    row.Key = stored.Key;
+                    row.Flags = RowFlags.HasKey | RowFlags.Identified;
+                    session.Add(row);
                 }
 
                 Flush();

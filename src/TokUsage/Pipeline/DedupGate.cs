@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using TokUsage.Clients;
 using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage.Pipeline
 {
@@ -24,30 +25,30 @@ namespace TokUsage.Pipeline
         /// session family (<paramref name="scope"/>, from <see cref="FamilyRoot"/>) so that only copies within a family
         /// are duplicates.
         /// </summary>
-        public static MessageKey ClaimKey(in KeyedEntry keyed, MessageKey? scope) => scope.HasValue ? keyed.Key.Scoped(scope.Value) : keyed.Key;
+        public static MessageKey ClaimKey(in MessageRow row, MessageKey? scope) => scope.HasValue ? row.Key.Scoped(scope.Value) : row.Key;
 
         /// <summary>
-        /// Touches every slot that claiming <paramref name="entries"/> will probe first (<see cref="KeyTable.Touch"/>),
+        /// Touches every slot that claiming <paramref name="rows"/> will probe first (<see cref="KeyTable.Touch"/>),
         /// before any is claimed. A file's messages are claimed in one burst, and at tens of thousands of messages the
         /// tables no longer fit the processor's cache: touched together, their misses are served side by side instead of
         /// one after another (on a warm 16k-file run the claims had been a fifth of the pipeline thread). Changes nothing.
         /// </summary>
-        public void Prepare(string client, KeyTable claimed, List<KeyedEntry> entries, MessageKey? scope)
+        public void Prepare(string client, KeyTable claimed, MessageRows rows, MessageKey? scope)
         {
             KeyTable? responses = null;
             var folded = 0UL;
-            for (var i = 0; i < entries.Count; i++)
+            for (var i = 0; i < rows.Count; i++)
             {
-                var keyed = entries[i];
-                if (!keyed.HasKey)
+                ref var row = ref rows[i];
+                if (!row.HasKey)
                 {
                     continue;
                 }
 
-                folded ^= claimed.Touch(ClaimKey(keyed, scope));
-                if (keyed.Response.IsKnown)
+                folded ^= claimed.Touch(ClaimKey(row, scope));
+                if ((row.Flags & RowFlags.ResponseKnown) != 0)
                 {
-                    folded ^= (responses ??= Responses(client)).Touch(keyed.Response.Id);
+                    folded ^= (responses ??= Responses(client)).Touch(row.Response);
                 }
             }
 
@@ -57,21 +58,21 @@ namespace TokUsage.Pipeline
         private ulong _touched;
 
         /// <summary>
-        /// Claims one message under its key in <paramref name="claimed"/> (the client's set, <see cref="ClaimedKeysOf"/>) and, for Claude
-        /// Code, its response: a side-chain line whose response (<c>message.id</c>) an earlier line already counted is a
+        /// Claims one message (<paramref name="row"/>) under <paramref name="key"/> in <paramref name="claimed"/> (the client's set,
+        /// <see cref="ClaimedKeysOf"/>) and, for Claude Code, its response: a side-chain line whose response (<c>message.id</c>) an earlier line already counted is a
         /// <c>/btw</c> replay of a parent message under a new <c>requestId</c> and is refused whatever its key (ccusage
         /// #913). Side-chain files are admitted after main transcripts (see the scanner's order), so the parent's own
         /// line is always the one counted. False: the message is a copy.
         /// </summary>
-        public bool TryClaim(string client, KeyTable claimed, in MessageKey key, in ResponseIdentity response)
+        public bool TryClaim(string client, KeyTable claimed, in MessageKey key, in MessageRow row)
         {
-            if (!response.IsKnown)
+            if ((row.Flags & RowFlags.ResponseKnown) == 0)
             {
                 return claimed.Add(key);
             }
 
             var responses = Responses(client);
-            if (response.Sidechain && responses.Contains(response.Id))
+            if ((row.Flags & RowFlags.Sidechain) != 0 && responses.Contains(row.Response))
             {
                 return false;
             }
@@ -81,7 +82,7 @@ namespace TokUsage.Pipeline
                 return false;
             }
 
-            responses.Add(response.Id);
+            responses.Add(row.Response);
             return true;
         }
 

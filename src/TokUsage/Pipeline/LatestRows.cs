@@ -30,22 +30,22 @@ namespace TokUsage.Pipeline
         /// <summary>The held files with only each key's latest record left, in the order they came.</summary>
         public IReadOnlyList<ParsedFile> Release()
         {
-            var latest = new Dictionary<(string Client, MessageKey Key), (DateTimeOffset When, int File, int Entry)>();
+            var latest = new Dictionary<(string Client, MessageKey Key), (long Ticks, int File, int Row)>();
             for (var f = 0; f < _held.Count; f++)
             {
-                var entries = _held[f].Entries;
-                for (var e = 0; e < entries.Count; e++)
+                var rows = _held[f].Rows;
+                for (var r = 0; r < rows.Count; r++)
                 {
-                    if (!entries[e].HasKey)
+                    if (!rows[r].HasKey)
                     {
                         continue;
                     }
 
-                    var id = (_held[f].Source.Client.Id, entries[e].Key);
-                    var when = entries[e].Entry.Timestamp;
-                    if (!latest.TryGetValue(id, out var best) || when >= best.When)
+                    var id = (_held[f].Source.Client.Id, rows[r].Key);
+                    var when = rows[r].Ticks;
+                    if (!latest.TryGetValue(id, out var best) || when >= best.Ticks)
                     {
-                        latest[id] = (when, f, e);
+                        latest[id] = (when, f, r);
                     }
                 }
             }
@@ -53,18 +53,17 @@ namespace TokUsage.Pipeline
             for (var f = 0; f < _held.Count; f++)
             {
                 var file = _held[f];
-                var kept = new List<KeyedEntry>(file.Entries.Count);
-                for (var e = 0; e < file.Entries.Count; e++)
+                var rows = file.Rows;
+                var kept = 0;
+                for (var r = 0; r < rows.Count; r++)
                 {
-                    var entry = file.Entries[e];
-                    if (!entry.HasKey || latest[(file.Source.Client.Id, entry.Key)] == (entry.Entry.Timestamp, f, e))
+                    if (!rows[r].HasKey || latest[(file.Source.Client.Id, rows[r].Key)] == (rows[r].Ticks, f, r))
                     {
-                        kept.Add(entry);
+                        rows[kept++] = rows[r];
                     }
                 }
 
-                file.Entries.Clear();
-                file.Entries.AddRange(kept);
+                rows.Truncate(kept);
             }
 
             var released = _held.ToArray();

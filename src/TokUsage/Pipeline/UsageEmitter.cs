@@ -5,6 +5,7 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using TokUsage.Clients;
 using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage.Pipeline
 {
@@ -65,20 +66,23 @@ namespace TokUsage.Pipeline
             }
 
             var client = parsed.Source.Client.Id;
-            var whole = new FileUsage(parsed.Parts.Count == 0 ? parsed.Entries.Count : 0);
-            var byPart = new Dictionary<SessionPart, FileUsage>();
+            var rows = parsed.Rows;
             var duplicates = 0;
             var scope = parsed.Lineage is null ? (MessageKey?)null : MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(_gate.FamilyRoot(client, parsed.Lineage)));
             var clientKeys = _gate.ClaimedKeysOf(client);
             Dictionary<MessageKey, int>? occurrences = null;
-            _gate.Prepare(client, clientKeys, parsed.Entries, scope);
-            foreach (var keyed in parsed.Entries)
+            _gate.Prepare(client, clientKeys, rows, scope);
+
+            // The rows kept (claimed, in the window) move to the front, in place: the file's rows become the output's.
+            var kept = 0;
+            for (var i = 0; i < rows.Count; i++)
             {
+                ref var row = ref rows[i];
                 MessageKey claimed;
-                if (keyed.HasKey)
+                if (row.HasKey)
                 {
-                    claimed = DedupGate.ClaimKey(keyed, scope);
-                    if (!_gate.TryClaim(client, clientKeys, claimed, keyed.Response))
+                    claimed = DedupGate.ClaimKey(row, scope);
+                    if (!_gate.TryClaim(client, clientKeys, claimed, row))
                     {
                         duplicates++;
                         continue;
@@ -86,30 +90,27 @@ namespace TokUsage.Pipeline
                 }
                 else
                 {
-                    claimed = PlaceKey(path, keyed, occurrences ??= new Dictionary<MessageKey, int>());
+                    claimed = PlaceKey(path, parsed, row, occurrences ??= new Dictionary<MessageKey, int>());
                     clientKeys.Add(claimed); // unique to this file and place: claimed so the store's copy is known to be here
                 }
 
-                keyed.Entry.Identify(claimed);
-
-                if (!_dates.Includes(keyed.Entry.Timestamp))
+                row.Key = claimed;
+                row.Flags |= RowFlags.Identified;
+                if (!_dates.Includes(row.Timestamp))
                 {
                     continue;
                 }
 
-                FileUsage target;
-                if (keyed.Part is null)
+                if (kept != i)
                 {
-                    target = whole;
-                }
-                else if (!byPart.TryGetValue(keyed.Part, out target!))
-                {
-                    target = new FileUsage();
-                    byPart.Add(keyed.Part, target);
+                    rows[kept] = row;
                 }
 
-                target.Add(keyed);
+                kept++;
             }
+
+            rows.Truncate(kept);
+            var byPart = parsed.Parts.Count == 0 ? null : SplitParts(rows);
 
             if (duplicates > 0 && _sink.WantsVerbose)
             {
@@ -121,25 +122,75 @@ namespace TokUsage.Pipeline
                 return; // read before -Since only so that dedup knows its messages (Discover); nothing of it is in the window
             }
 
-            WarnUnpriced(whole.Unpriced.Concat(byPart.Values.SelectMany(c => c.Unpriced)));
-
+            var files = new List<UsageFile>(1 + parsed.Parts.Count);
             var partsSkipped = parsed.Parts.Sum(p => p.SkippedLines);
             var wholeSkipped = parsed.Damaged.Count - partsSkipped;
-            if (whole.Entries.Count > 0 || wholeSkipped > 0)
+            if (rows.Count > 0 || wholeSkipped > 0)
             {
-                Report(whole, client, path, parsed.SessionId, parsed.Project, wholeSkipped);
+                files.Add(File(rows, client, path, parsed.SessionId, parsed.Project, wholeSkipped));
             }
 
-            // Sessions of a database in the order they started (then first appearance), each with its own damage count.
-            var parts = parsed.Parts
-                .Where(p => byPart.ContainsKey(p) || p.SkippedLines > 0)
-                .Select(p => (Part: p, Usage: byPart.TryGetValue(p, out var c) ? c : new FileUsage()))
-                .OrderBy(p => p.Usage.Entries.Count == 0 ? DateTimeOffset.MaxValue : p.Usage.Entries.Min(e => e.Timestamp))
-                .ThenBy(p => p.Part.Order);
-            foreach (var (part, usage) in parts)
+            if (byPart != null)
             {
-                Report(usage, client, path, part.SessionId, part.Project, part.SkippedLines);
+                // Sessions of a database in the order they started (then first appearance), each with its own damage count.
+                var parts = parsed.Parts
+                    .Select(p => (Part: p, Rows: byPart.TryGetValue(ParsedFile.RowPart(p), out var r) ? r : null))
+                    .Where(p => p.Rows != null || p.Part.SkippedLines > 0)
+                    .Select(p => (p.Part, Rows: p.Rows ?? new MessageRows()))
+                    .OrderBy(p => Start(p.Rows))
+                    .ThenBy(p => p.Part.Order);
+                foreach (var (part, partRows) in parts)
+                {
+                    files.Add(File(partRows, client, path, part.SessionId, part.Project, part.SkippedLines));
+                }
             }
+
+            WarnUnpriced(files.SelectMany(f => f.UnpricedModels));
+            foreach (var file in files)
+            {
+                Report(file);
+            }
+        }
+
+        /// <summary>
+        /// Moves the rows of a multi-session source's sessions out of <paramref name="rows"/> (which keeps the source's own),
+        /// one set of rows per session, by <see cref="MessageRow.Part"/>.
+        /// </summary>
+        private static Dictionary<int, MessageRows> SplitParts(MessageRows rows)
+        {
+            var byPart = new Dictionary<int, MessageRows>();
+            var own = 0;
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var part = rows[i].Part;
+                if (part == 0)
+                {
+                    rows[own++] = rows[i];
+                    continue;
+                }
+
+                if (!byPart.TryGetValue(part, out var partRows))
+                {
+                    partRows = new MessageRows();
+                    byPart.Add(part, partRows);
+                }
+
+                partRows.AddFrom(rows, i);
+            }
+
+            rows.Truncate(own);
+            return byPart;
+        }
+
+        private static long Start(MessageRows rows)
+        {
+            var start = long.MaxValue;
+            for (var i = 0; i < rows.Count; i++)
+            {
+                start = Math.Min(start, rows[i].Ticks);
+            }
+
+            return start;
         }
 
         /// <summary>
@@ -147,20 +198,28 @@ namespace TokUsage.Pipeline
         /// counts, and how many identical messages came before it in the file — stable as the file grows, distinct within
         /// it, and never equal to another file's. The usage store is keyed by it.
         /// </summary>
-        private static MessageKey PlaceKey(string path, in KeyedEntry keyed, Dictionary<MessageKey, int> occurrences)
+        private static MessageKey PlaceKey(string path, ParsedFile parsed, in MessageRow row, Dictionary<MessageKey, int> occurrences)
         {
-            var e = keyed.Entry;
             var place = Clients.Common.MessageRecorder.ContentKey(
-                e.Counts,
-                "place", path, keyed.Part?.SessionId ?? string.Empty, e.Timestamp.UtcTicks.ToString(CultureInfo.InvariantCulture), e.Model);
+                row.Tokens,
+                "place", path, parsed.PartOf(row)?.SessionId ?? string.Empty, row.Ticks.ToString(CultureInfo.InvariantCulture), parsed.Rows.KindOf(row).Model);
             occurrences.TryGetValue(place, out var before);
             occurrences[place] = before + 1;
             return before == 0 ? place : place.Scoped(new MessageKey((ulong)before, (ulong)before));
         }
 
+        /// <summary>
+        /// The output object of <paramref name="rows"/> (which it owns from then on), in time order; the project named
+        /// from the folder the client logs it by, unless <paramref name="archived"/> (the store keeps it named).
+        /// </summary>
+        public UsageFile File(MessageRows rows, string client, string path, string sessionId, string project, long skippedLines, bool archived = false)
+        {
+            rows.SortByTime();
+            return new UsageFile(client, path, sessionId, archived ? project : ProjectNames.FromDirectory(project), rows, skippedLines, archived);
+        }
+
         /// <summary>Reports one output object (after <see cref="WarnUnpriced"/> for its models).</summary>
-        public void Report(FileUsage usage, string client, string path, string sessionId, string project, long skippedLines, bool archived = false) =>
-            _sink.File(usage.ToFile(client, path, sessionId, project, skippedLines, archived));
+        public void Report(UsageFile file) => _sink.File(file);
 
         /// <summary>Warns about each model the run has not warned about yet, up to <see cref="ScanText.MaxUnpricedWarnings"/>.</summary>
         public void WarnUnpriced(IEnumerable<string> models)

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using TokUsage.Primitives;
 using TokUsage.Model;
 
 namespace TokUsage.Pricing
@@ -37,11 +39,21 @@ namespace TokUsage.Pricing
             return (markup == 1m ? cost : cost * markup, CostSource.Calculated);
         }
 
-        /// <summary>The priced entry of one message (see <see cref="Cost"/>).</summary>
-        public static UsageEntry Entry(DateTimeOffset timestamp, string model, in TokenCounts tokens, PriceQuote? quote, bool fast, decimal? reportedCost = null, decimal markup = 1m)
+        /// <summary>
+        /// The priced row of one message (see <see cref="Cost"/>), its kind added to <paramref name="rows"/>: the caller
+        /// sets its identities and part, then adds it.
+        /// </summary>
+        [MethodImpl(Jit.Inline)]
+        public static MessageRow Row(MessageRows rows, DateTimeOffset timestamp, string model, in TokenCounts tokens, PriceQuote? quote, bool fast, decimal? reportedCost = null, decimal markup = 1m)
         {
             var (cost, source) = Cost(quote, tokens, fast, reportedCost, markup);
-            return new UsageEntry(timestamp, model, tokens, cost, source, fast, markup);
+            return new MessageRow
+            {
+                Ticks = timestamp.UtcTicks,
+                Tokens = tokens,
+                Cost = cost,
+                Kind = rows.Kind(model, fast, markup, source, IsPriced(source, model), !ModelNames.IsSynthetic(model)),
+            };
         }
 
         /// <summary>

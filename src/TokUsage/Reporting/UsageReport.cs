@@ -1,4 +1,5 @@
 using System;
+using TokUsage.Model;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -52,11 +53,11 @@ namespace TokUsage.Reporting
             _all = new IUsageFold[] { _days, _daysByClient, _daysByModel, _months, _projects, _sessions, _models, _blocks };
         }
 
-        public void Add(in FoldSource source, IReadOnlyList<UsageEntry> entries)
+        public void Add(in FoldSource source, MessageRows rows)
         {
             foreach (var fold in _all)
             {
-                fold.Add(source, entries);
+                fold.Add(source, rows);
             }
         }
 

@@ -1,4 +1,5 @@
 using System;
+using TokUsage.Model;
 using System.Collections.Generic;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
@@ -58,8 +59,11 @@ namespace TokUsage.Storage
             Files++;
             var latest = _keepsLatest(file.Client);
             var sourceId = -1L;
-            foreach (var entry in file.EntryRows)
+            var rows = file.Rows;
+            for (var i = 0; i < rows.Count; i++)
             {
+                ref var row = ref rows[i];
+                var kind = rows.KindOf(row);
                 Begin();
                 if (sourceId < 0)
                 {
@@ -68,23 +72,23 @@ namespace TokUsage.Storage
 
                 var insert = _insert!;
                 insert.Reset();
-                entry.Key.CopyTo(_key);
+                row.Key.CopyTo(_key);
                 insert.Text(1, file.Client);
                 insert.Blob(2, _key);
                 insert.Integer(3, sourceId);
-                insert.Integer(4, entry.Timestamp.UtcTicks);
+                insert.Integer(4, row.Ticks);
                 insert.Text(5, file.SessionId);
                 insert.Text(6, file.Project);
-                insert.Text(7, entry.Model);
-                insert.Integer(8, entry.InputTokens);
-                insert.Integer(9, entry.OutputTokens);
-                insert.Integer(10, entry.CacheReadTokens);
-                insert.Integer(11, entry.CacheWriteTokens);
-                insert.Integer(12, entry.CacheWrite1hTokens);
-                insert.Integer(13, entry.ReasoningTokens);
-                insert.Text(14, entry.CostSource == CostSource.Reported ? entry.Cost.ToString(CultureInfo.InvariantCulture) : null);
-                insert.Integer(15, entry.Fast ? 1 : 0);
-                insert.Text(16, entry.Markup.ToString(CultureInfo.InvariantCulture));
+                insert.Text(7, kind.Model);
+                insert.Integer(8, row.Tokens.Input);
+                insert.Integer(9, row.Tokens.Output);
+                insert.Integer(10, row.Tokens.CacheRead);
+                insert.Integer(11, row.Tokens.CacheWrite);
+                insert.Integer(12, row.Tokens.CacheWrite1h);
+                insert.Integer(13, row.Tokens.Reasoning);
+                insert.Text(14, kind.CostSource == CostSource.Reported ? row.Cost.ToString(CultureInfo.InvariantCulture) : null);
+                insert.Integer(15, kind.Fast ? 1 : 0);
+                insert.Text(16, kind.Markup.ToString(CultureInfo.InvariantCulture));
                 insert.Integer(17, latest ? 1 : 0);
                 if (insert.Execute() == 1)
                 {

@@ -1,4 +1,5 @@
 using System;
+using TokUsage.Model;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
@@ -98,9 +99,9 @@ namespace TokUsage.Team
         /// <summary>Queues the messages of one usage object. Producer thread; waits only at the in-flight bound.</summary>
         public void Add(UsageFile file)
         {
-            foreach (var entry in file.EntryRows)
+            for (var i = 0; i < file.Rows.Count; i++)
             {
-                _batch.Add(file, entry);
+                _batch.Add(new Outgoing(file, i));
                 if (_batch.Count >= BatchMessages || _batch.Bytes >= BatchBytes)
                 {
                     Dispatch();
@@ -228,25 +229,25 @@ namespace TokUsage.Team
         {
             await using var connection = await _database.Source.OpenConnectionAsync(_cancel).ConfigureAwait(false);
             using var command = new NpgsqlCommand(Insert, connection);
-            void Column<T>(string name, NpgsqlDbType type, Func<(UsageFile File, UsageEntry Entry), T> pick) =>
+            void Column<T>(string name, NpgsqlDbType type, Func<Outgoing, T> pick) =>
                 command.Parameters.Add(new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | type) { TypedValue = batch.Column(pick) });
             Column("client", NpgsqlDbType.Text, r => r.File.Client);
-            Column("key", NpgsqlDbType.Bytea, r => r.Entry.Key.ToBytes());
+            Column("key", NpgsqlDbType.Bytea, r => r.Row.Key.ToBytes());
             Column("machine", NpgsqlDbType.Text, _ => _machine);
             Column("user_name", NpgsqlDbType.Text, _ => _user);
-            Column("time", NpgsqlDbType.TimestampTz, r => r.Entry.Timestamp.UtcDateTime);
+            Column("time", NpgsqlDbType.TimestampTz, r => r.Row.Timestamp.UtcDateTime);
             Column("session", NpgsqlDbType.Text, r => r.File.SessionId);
             Column("project", NpgsqlDbType.Text, r => r.File.Project);
-            Column("model", NpgsqlDbType.Text, r => r.Entry.Model);
-            Column("input", NpgsqlDbType.Bigint, r => r.Entry.InputTokens);
-            Column("output", NpgsqlDbType.Bigint, r => r.Entry.OutputTokens);
-            Column("cache_read", NpgsqlDbType.Bigint, r => r.Entry.CacheReadTokens);
-            Column("cache_write", NpgsqlDbType.Bigint, r => r.Entry.CacheWriteTokens);
-            Column("cache_write_1h", NpgsqlDbType.Bigint, r => r.Entry.CacheWrite1hTokens);
-            Column("reasoning", NpgsqlDbType.Bigint, r => r.Entry.ReasoningTokens);
-            Column("reported_cost", NpgsqlDbType.Numeric, r => ReportedCost(r.Entry));
-            Column("fast", NpgsqlDbType.Boolean, r => r.Entry.Fast);
-            Column("markup", NpgsqlDbType.Numeric, r => r.Entry.Markup);
+            Column("model", NpgsqlDbType.Text, r => r.Kind.Model);
+            Column("input", NpgsqlDbType.Bigint, r => r.Row.Tokens.Input);
+            Column("output", NpgsqlDbType.Bigint, r => r.Row.Tokens.Output);
+            Column("cache_read", NpgsqlDbType.Bigint, r => r.Row.Tokens.CacheRead);
+            Column("cache_write", NpgsqlDbType.Bigint, r => r.Row.Tokens.CacheWrite);
+            Column("cache_write_1h", NpgsqlDbType.Bigint, r => r.Row.Tokens.CacheWrite1h);
+            Column("reasoning", NpgsqlDbType.Bigint, r => r.Row.Tokens.Reasoning);
+            Column("reported_cost", NpgsqlDbType.Numeric, r => ReportedCost(r));
+            Column("fast", NpgsqlDbType.Boolean, r => r.Kind.Fast);
+            Column("markup", NpgsqlDbType.Numeric, r => r.Kind.Markup);
             Column("path", NpgsqlDbType.Text, r => r.File.Path);
             return await command.ExecuteNonQueryAsync(_cancel).ConfigureAwait(false);
         }
@@ -264,23 +265,26 @@ namespace TokUsage.Team
             {
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    var (file, entry) = batch[i];
+                    var message = batch[i];
+                    var file = message.File;
+                    var row = message.Row;
+                    var kind = message.Kind;
                     await import.StartRowAsync(_cancel).ConfigureAwait(false);
                     await import.WriteAsync(file.Client, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
-                    await import.WriteAsync(entry.Key.ToBytes(), NpgsqlDbType.Bytea, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(row.Key.ToBytes(), NpgsqlDbType.Bytea, _cancel).ConfigureAwait(false);
                     await import.WriteAsync(_machine, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
                     await import.WriteAsync(_user, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
-                    await import.WriteAsync(entry.Timestamp.UtcDateTime, NpgsqlDbType.TimestampTz, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(row.Timestamp.UtcDateTime, NpgsqlDbType.TimestampTz, _cancel).ConfigureAwait(false);
                     await import.WriteAsync(file.SessionId, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
                     await import.WriteAsync(file.Project, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
-                    await import.WriteAsync(entry.Model, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
-                    await import.WriteAsync(entry.InputTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
-                    await import.WriteAsync(entry.OutputTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
-                    await import.WriteAsync(entry.CacheReadTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
-                    await import.WriteAsync(entry.CacheWriteTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
-                    await import.WriteAsync(entry.CacheWrite1hTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
-                    await import.WriteAsync(entry.ReasoningTokens, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
-                    if (ReportedCost(entry) is { } reported)
+                    await import.WriteAsync(kind.Model, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(row.Tokens.Input, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(row.Tokens.Output, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(row.Tokens.CacheRead, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(row.Tokens.CacheWrite, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(row.Tokens.CacheWrite1h, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(row.Tokens.Reasoning, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
+                    if (ReportedCost(message) is { } reported)
                     {
                         await import.WriteAsync(reported, NpgsqlDbType.Numeric, _cancel).ConfigureAwait(false);
                     }
@@ -289,8 +293,8 @@ namespace TokUsage.Team
                         await import.WriteNullAsync(_cancel).ConfigureAwait(false);
                     }
 
-                    await import.WriteAsync(entry.Fast, NpgsqlDbType.Boolean, _cancel).ConfigureAwait(false);
-                    await import.WriteAsync(entry.Markup, NpgsqlDbType.Numeric, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(kind.Fast, NpgsqlDbType.Boolean, _cancel).ConfigureAwait(false);
+                    await import.WriteAsync(kind.Markup, NpgsqlDbType.Numeric, _cancel).ConfigureAwait(false);
                     await import.WriteAsync(file.Path, NpgsqlDbType.Text, _cancel).ConfigureAwait(false);
                 }
 
@@ -308,7 +312,25 @@ namespace TokUsage.Team
         }
 
         /// <summary>The cost the agent logged as the provider's bill, or null when the cost was computed from prices.</summary>
-        private static decimal? ReportedCost(UsageEntry entry) => entry.CostSource == CostSource.Reported ? entry.Cost : (decimal?)null;
+        private static decimal? ReportedCost(in Outgoing message) => message.Kind.CostSource == CostSource.Reported ? message.Row.Cost : (decimal?)null;
+
+        /// <summary>One message of a batch: a row of a usage object's rows.</summary>
+        private readonly struct Outgoing
+        {
+            public Outgoing(UsageFile file, int index)
+            {
+                File = file;
+                Index = index;
+            }
+
+            public UsageFile File { get; }
+
+            public int Index { get; }
+
+            public ref readonly MessageRow Row => ref File.Rows[Index];
+
+            public RowKind Kind => File.Rows.KindOf(Row);
+        }
 
         /// <summary>A failure worth another try: the server said so (serialization, too many connections…) or the link broke.</summary>
         private static bool IsTransient(Exception e) =>
@@ -333,25 +355,26 @@ namespace TokUsage.Team
         /// <summary>The rows of one batch and their estimated size on the wire. Filled by the producer, then read by one send task.</summary>
         private sealed class Batch
         {
-            private readonly List<(UsageFile File, UsageEntry Entry)> _rows;
+            private readonly List<Outgoing> _rows;
 
-            public Batch(int capacity) => _rows = new List<(UsageFile, UsageEntry)>(capacity);
+            public Batch(int capacity) => _rows = new List<Outgoing>(capacity);
 
             public int Count => _rows.Count;
 
             public long Bytes { get; private set; }
 
-            public (UsageFile File, UsageEntry Entry) this[int index] => _rows[index];
+            public Outgoing this[int index] => _rows[index];
 
-            public void Add(UsageFile file, UsageEntry entry)
+            public void Add(Outgoing message)
             {
-                _rows.Add((file, entry));
+                _rows.Add(message);
+                var file = message.File;
                 // 16-byte key, ten numbers and a time (~8 bytes each), the strings, and the arrays' per-element headers.
-                Bytes += 16 + (11 * 8) + (18 * 4) + file.Client.Length + file.SessionId.Length + file.Project.Length + file.Path.Length + entry.Model.Length;
+                Bytes += 16 + (11 * 8) + (18 * 4) + file.Client.Length + file.SessionId.Length + file.Project.Length + file.Path.Length + message.Kind.Model.Length;
             }
 
             /// <summary>One column of the batch's rows, as the array parameter of the INSERT.</summary>
-            public T[] Column<T>(Func<(UsageFile File, UsageEntry Entry), T> pick)
+            public T[] Column<T>(Func<Outgoing, T> pick)
             {
                 var values = new T[_rows.Count];
                 for (var i = 0; i < values.Length; i++)

@@ -103,7 +103,7 @@ namespace TokUsage.Tests.Engine
         private static SourceFile Source(string path) => new SourceFile(OpenCode.Source, path, new FileInfo(path).Length, File.GetLastWriteTimeUtc(path), Path.GetDirectoryName(path)!);
 
         private static Dictionary<string, long> TokensBySession(IEnumerable<ParsedFile> pieces) => pieces
-            .SelectMany(p => p.Entries)
+            .SelectMany(p => p.Entries())
             .GroupBy(e => e.Part!.SessionId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(e => e.Entry.TotalTokens), StringComparer.Ordinal);
 
@@ -122,16 +122,16 @@ namespace TokUsage.Tests.Engine
             Assert.True(pieces.Count >= 5, $"{pieces.Count} pieces handed on before the end");
 
             // Never more than the threshold, doubled after a pass, plus the session completing it, is held at once.
-            var held = pieces.Select(p => p.Entries.Count).Append(last.Entries.Count).Max();
-            Assert.True(held <= (2 * 100) + PerSession + 10, $"a piece held {held} of {whole.Entries.Count} messages");
-            Assert.True(whole.Entries.Count > 1000);
+            var held = pieces.Select(p => p.Rows.Count).Append(last.Rows.Count).Max();
+            Assert.True(held <= (2 * 100) + PerSession + 10, $"a piece held {held} of {whole.Rows.Count} messages");
+            Assert.True(whole.Rows.Count > 1000);
 
             // The long session spans the database: it is complete only at the end.
             Assert.Contains(last.Parts, p => p.SessionId == "ses_long");
 
             // Each session in one piece, every message once, and the fork copy collapsed into a session handed on long before.
             var all = pieces.Append(last).ToList();
-            var sessionsSeen = all.SelectMany(p => p.Parts.Where(part => p.Entries.Any(e => e.Part == part) || part.SkippedLines > 0).Select(part => part.SessionId)).ToList();
+            var sessionsSeen = all.SelectMany(p => p.Parts.Where(part => p.Entries().Any(e => e.Part == part) || part.SkippedLines > 0).Select(part => part.SessionId)).ToList();
             Assert.Equal(sessionsSeen.Count, sessionsSeen.Distinct(StringComparer.Ordinal).Count());
             Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), TokensBySession(all).OrderBy(e => e.Key, StringComparer.Ordinal));
             Assert.Equal(TokensBySession(new[] { whole }).OrderBy(e => e.Key, StringComparer.Ordinal), TokensBySession(all).OrderBy(e => e.Key, StringComparer.Ordinal));

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
+using TokUsage.Tests.Support;
 using TokUsage.Clients;
 using TokUsage.Clients.Agents;
 using TokUsage.Clients.Common;
@@ -63,7 +64,7 @@ namespace TokUsage.Tests.Unit
             var source = new SourceFile(Copilot.Source, file, new FileInfo(file).Length, File.GetLastWriteTimeUtc(file), dir.Path);
             var parsed = Copilot.Source.Read(source, new ReadOptions(TokUsage.Pricing.PriceBook.Embedded, DateWindow.All), CancellationToken.None);
             Assert.Null(parsed.Error);
-            Assert.Equal(110L, parsed.Entries.Sum(e => e.Entry.TotalTokens));
+            Assert.Equal(110L, parsed.Entries().Sum(e => e.Entry.TotalTokens));
         }
 
         /// <summary>
@@ -83,7 +84,7 @@ namespace TokUsage.Tests.Unit
             var reader = client switch { "jcode" => Jcode.Source, "amp" => Amp.Source, _ => Trae.Source };
             var parsed = reader.Read(new SourceFile(reader, file, new FileInfo(file).Length, File.GetLastWriteTimeUtc(file), dir.Path), new ReadOptions(TokUsage.Pricing.PriceBook.Embedded, DateWindow.All), CancellationToken.None);
             Assert.Null(parsed.Error);
-            Assert.Empty(parsed.Entries);
+            Assert.Empty(parsed.Entries());
             var rightShape = json.StartsWith("{", StringComparison.Ordinal) == (client != "trae");
             Assert.Equal(rightShape ? 0L : 1L, parsed.Damaged.Count);
         }
@@ -118,8 +119,8 @@ namespace TokUsage.Tests.Unit
             var parsed = Dsh.Source.Read(source, new ReadOptions(TokUsage.Pricing.PriceBook.Embedded, DateWindow.All), CancellationToken.None);
             Assert.Null(parsed.Error);
             Assert.Equal(1L, parsed.Damaged.Count);
-            Assert.Equal(new[] { 100L, 200L }, parsed.Entries.Select(e => e.Entry.InputTokens).Take(2));
-            Assert.All(parsed.Entries, e => Assert.Equal((6L, 4L), (e.Entry.OutputTokens, e.Entry.ReasoningTokens)));
+            Assert.Equal(new[] { 100L, 200L }, parsed.Entries().Select(e => e.Entry.InputTokens).Take(2));
+            Assert.All(parsed.Entries(), e => Assert.Equal((6L, 4L), (e.Entry.OutputTokens, e.Entry.ReasoningTokens)));
             Assert.Equal(("sid-1", "/w"), (parsed.SessionId, parsed.Project));
         }
 

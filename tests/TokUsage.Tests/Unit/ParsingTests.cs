@@ -144,7 +144,7 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(2, parsed.Damaged.Count);
             Assert.Equal(new long[] { 4, 6 }, parsed.Damaged.Samples.Select(s => s.LineNumber));
             Assert.Contains("torn last line", parsed.Damaged.Samples[1].Reason, StringComparison.Ordinal);
-            var entries = parsed.Entries.Select(e => e.Entry).ToList();
+            var entries = parsed.Entries().Select(e => e.Entry).ToList();
             Assert.Equal(2, entries.Count);
             Assert.Equal((5L, 80L, 100L), (entries[0].InputTokens, entries[0].OutputTokens, entries[0].CacheReadTokens));
             Assert.Equal(new DateTimeOffset(2026, 5, 2, 0, 0, 0, 200, TimeSpan.Zero), entries[0].Timestamp); // the first complete line

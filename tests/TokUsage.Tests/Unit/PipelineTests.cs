@@ -99,7 +99,7 @@ namespace TokUsage.Tests.Unit
             var source = new ParsedFile(f, "piece" + i, "p");
             source.ReleaseTo(p => piece = p, 1);
             source.Part("s", "p");
-            source.Entries.Add(new KeyedEntry(false, default, new UsageEntry(DateTimeOffset.UnixEpoch, "m", new TokenCounts { Input = 1 }, 0m, CostSource.Calculated), true, source.Parts.First()));
+            source.Rows.Add(new MessageRow { Tokens = new TokenCounts { Input = 1 }, Kind = source.Rows.Kind("m", false, 1m, CostSource.Calculated, true, true), Part = ParsedFile.RowPart(source.Parts.First()) });
             source.Close("s");
             return piece!;
         }
@@ -225,11 +225,18 @@ namespace TokUsage.Tests.Unit
             var lane = gate.ClaimedKeysOf("claude");
             var response = MessageKey.Of(new byte[] { 9 });
             MessageKey Key(string requestId) => MessageKey.Of(System.Text.Encoding.UTF8.GetBytes("msg_1:" + requestId));
-            Assert.True(gate.TryClaim("claude", lane, Key("req_parent"), new ResponseIdentity(response, sidechain: false)));
-            Assert.False(gate.TryClaim("claude", lane, Key("req_btw"), new ResponseIdentity(response, sidechain: true)));   // the /btw replay
-            Assert.True(gate.TryClaim("claude", lane, Key("req_other"), new ResponseIdentity(response, sidechain: false))); // not a side chain: its key rules
-            Assert.True(gate.TryClaim("claude", lane, Key("req_x"), new ResponseIdentity(MessageKey.Of(new byte[] { 8 }), sidechain: true))); // a side chain's own answer
-            Assert.True(gate.TryClaim("codex", gate.ClaimedKeysOf("codex"), Key("req_btw"), new ResponseIdentity(response, sidechain: true))); // per client
+            MessageRow Row(ResponseIdentity identity)
+            {
+                var row = default(MessageRow);
+                identity.ApplyTo(ref row);
+                return row;
+            }
+
+            Assert.True(gate.TryClaim("claude", lane, Key("req_parent"), Row(new ResponseIdentity(response, sidechain: false))));
+            Assert.False(gate.TryClaim("claude", lane, Key("req_btw"), Row(new ResponseIdentity(response, sidechain: true))));   // the /btw replay
+            Assert.True(gate.TryClaim("claude", lane, Key("req_other"), Row(new ResponseIdentity(response, sidechain: false)))); // not a side chain: its key rules
+            Assert.True(gate.TryClaim("claude", lane, Key("req_x"), Row(new ResponseIdentity(MessageKey.Of(new byte[] { 8 }), sidechain: true)))); // a side chain's own answer
+            Assert.True(gate.TryClaim("codex", gate.ClaimedKeysOf("codex"), Key("req_btw"), Row(new ResponseIdentity(response, sidechain: true)))); // per client
         }
 
         /// <summary>
@@ -241,19 +248,25 @@ namespace TokUsage.Tests.Unit
         public void PreparingAFileBeforeClaimingItChangesNoClaim()
         {
             var random = new Random(5);
-            var entry = new UsageEntry(DateTimeOffset.UnixEpoch, "m", new TokenCounts { Input = 1 }, 0m, CostSource.Calculated);
             MessageKey Small(int n) => new MessageKey((ulong)n * 0x9E3779B97F4A7C15UL, (ulong)n);
+            MessageRow Row(bool hasKey, MessageKey key, ResponseIdentity response = default)
+            {
+                var row = new MessageRow { Key = key, Flags = hasKey ? RowFlags.HasKey : RowFlags.None };
+                response.ApplyTo(ref row);
+                return row;
+            }
+
             var files = Enumerable.Range(0, 300).Select(_ =>
             {
-                var entries = new List<KeyedEntry>();
+                var rows = new MessageRows();
                 for (var i = random.Next(0, 40); i > 0; i--)
                 {
                     var hasKey = random.Next(10) > 0;
                     var response = random.Next(3) == 0 ? new ResponseIdentity(Small(random.Next(400)), sidechain: random.Next(2) == 0) : default;
-                    entries.Add(new KeyedEntry(hasKey, hasKey ? Small(random.Next(3000)) : default, entry, true, response: response));
+                    rows.Add(Row(hasKey, hasKey ? Small(random.Next(3000)) : default, response));
                 }
 
-                return (Entries: entries, Scope: random.Next(4) == 0 ? Small(random.Next(5)) : (MessageKey?)null);
+                return (Rows: rows, Scope: random.Next(4) == 0 ? Small(random.Next(5)) : (MessageKey?)null);
             }).ToList();
 
             List<bool> Claims(bool prepare)
@@ -261,14 +274,20 @@ namespace TokUsage.Tests.Unit
                 var gate = new DedupGate();
                 var lane = gate.ClaimedKeysOf("claude");
                 var claims = new List<bool>();
-                foreach (var (entries, scope) in files)
+                foreach (var (rows, scope) in files)
                 {
                     if (prepare)
                     {
-                        gate.Prepare("claude", lane, entries, scope);
+                        gate.Prepare("claude", lane, rows, scope);
                     }
 
-                    claims.AddRange(entries.Where(e => e.HasKey).Select(e => gate.TryClaim("claude", lane, DedupGate.ClaimKey(e, scope), e.Response)));
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        if (rows[i].HasKey)
+                        {
+                            claims.Add(gate.TryClaim("claude", lane, DedupGate.ClaimKey(rows[i], scope), rows[i]));
+                        }
+                    }
                 }
 
                 claims.Add(lane.Count == claims.Count(c => c));
@@ -278,8 +297,53 @@ namespace TokUsage.Tests.Unit
             var plain = Claims(prepare: false);
             Assert.Contains(false, plain.Take(plain.Count - 1)); // the files hold copies, so the comparison means something
             Assert.Equal(plain, Claims(prepare: true));
-            Assert.Equal(Small(7).Scoped(Small(2)), DedupGate.ClaimKey(new KeyedEntry(true, Small(7), entry, true), Small(2)));
-            Assert.Equal(Small(7), DedupGate.ClaimKey(new KeyedEntry(true, Small(7), entry, true), null));
+            Assert.Equal(Small(7).Scoped(Small(2)), DedupGate.ClaimKey(Row(true, Small(7)), Small(2)));
+            Assert.Equal(Small(7), DedupGate.ClaimKey(Row(true, Small(7)), null));
+        }
+
+        /// <summary>
+        /// The compact form (issue 20): a log's rows pass the gate and the date window in place and become its output's
+        /// rows — no copy — in time order (equal times in file order), each identified; the public entries are made from
+        /// them, the same objects on every read.
+        /// </summary>
+        [Fact]
+        public void AFilesRowsPassTheGateInPlaceAndBecomeItsOutput()
+        {
+            var file = new SourceFile(ClaudeSource.Instance, "/logs/a.jsonl", 100, DateTime.UtcNow, "/logs");
+            var parsed = new ParsedFile(file, "a", "/work/app");
+            var prices = TokUsage.Pricing.PriceBook.Embedded;
+            const string model = "claude-sonnet-4-5-20250929";
+            void Add(string? id, string time, long input)
+            {
+                var row = TokUsage.Pricing.MessagePricing.Row(parsed.Rows, DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture), model, new TokenCounts { Input = input }, prices.Resolve(model), false);
+                if (id != null)
+                {
+                    row.Key = MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(id));
+                    row.Flags = RowFlags.HasKey;
+                }
+
+                parsed.Rows.Add(row);
+            }
+
+            Add("m1", "2026-03-01T10:00:00Z", 1);
+            Add("m2", "2026-03-01T09:00:00Z", 2);
+            Add("m1", "2026-03-01T11:00:00Z", 4);  // a copy of m1: the gate drops it
+            Add(null, "2026-03-01T09:00:00Z", 8);  // no identity: a place key; the same time as m2, after it in the file
+            Add("m3", "2025-06-01T09:00:00Z", 16); // before -Since: claimed, not reported
+            var rows = parsed.Rows;
+            var sink = new ListSink();
+            var emitter = new UsageEmitter(new DateWindow(TimeZoneInfo.Utc, new DateTime(2026, 1, 1), null), sink);
+            emitter.Emit(parsed);
+
+            var output = Assert.Single(sink.Files);
+            Assert.Same(rows, output.Rows);
+            Assert.Equal(new long[] { 2, 8, 1 }, output.Entries.Select(e => e.InputTokens));
+            Assert.Equal(11, output.TotalTokens);
+            Assert.True(output.AllIdentified);
+            Assert.Equal(4, emitter.ClaimedKeysOf("claude").Count); // m1, m2, the place key and m3
+            Assert.Same(output.Entries[0], output.Entries.First());
+            Assert.Equal(output.Entries.Sum(e => e.Cost), output.Cost);
+            Assert.Equal(new[] { model }, output.Models);
         }
 
         [Fact]

@@ -81,7 +81,7 @@ namespace TokUsage.Clients.Agents
             }
             catch (Exception e) when (LogFiles.IsReadFailure(e))
             {
-                result.Entries.Clear();
+                result.Rows.Clear();
                 result.Error = e;
             }
             catch (Exception e) when (e is CsvFormatException || e is FormatException)

@@ -32,8 +32,15 @@ namespace TokUsage.Clients.Common
                 return;
             }
 
-            var entry = MessagePricing.Entry(timestamp.ToUniversalTime(), model, tokens, reportedCost > 0 ? null : options.Prices.Resolve(model), fast, reportedCost, markup);
-            result.Entries.Add(new KeyedEntry(key.HasValue, key ?? default, entry, MessagePricing.IsPriced(entry.CostSource, model), part));
+            var row = MessagePricing.Row(result.Rows, timestamp, model, tokens, reportedCost > 0 ? null : options.Prices.Resolve(model), fast, reportedCost, markup);
+            if (key.HasValue)
+            {
+                row.Key = key.Value;
+                row.Flags = RowFlags.HasKey;
+            }
+
+            row.Part = ParsedFile.RowPart(part);
+            result.Rows.Add(row);
         }
 
         /// <summary>The cost of one message with the run's prices (<see cref="MessagePricing.Cost"/>).</summary>

@@ -103,7 +103,7 @@ namespace TokUsage.Clients.Databases
             }
             catch (SqliteException e) when (Sqlite.IsRefusedInPlace(e) && path == file.Path && result.ReleasedParts == 0)
             {
-                result.Entries.Clear();
+                result.Rows.Clear();
                 refused = e;
             }
             catch (SqliteException e)
@@ -129,7 +129,7 @@ namespace TokUsage.Clients.Databases
         /// </summary>
         private static void Fail(ParsedFile result, Exception error)
         {
-            result.Entries.Clear();
+            result.Rows.Clear();
             result.Error = result.ReleasedParts == 0 ? error
                 : new IOException($"{error.Message} The {result.ReleasedParts} session(s) read before the failure are reported; the rest of the database is not.", error);
         }

@@ -1,0 +1,300 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using TokUsage.Primitives;
+
+namespace TokUsage.Model
+{
+    /// <summary>
+    /// What the messages of one kind in a file share: the model as the client logged it, fast mode, the markup on the
+    /// table price, and where the cost comes from. A file's messages mostly share one or two kinds, so a row points at
+    /// its kind by index instead of carrying them. Immutable; shared between files that copy rows.
+    /// </summary>
+    internal sealed class RowKind
+    {
+        public RowKind(string model, bool fast, decimal markup, CostSource costSource, bool priced, bool listed)
+        {
+            Model = model;
+            Fast = fast;
+            Markup = markup;
+            CostSource = costSource;
+            Priced = priced;
+            Listed = listed;
+        }
+
+        public string Model { get; }
+
+        public bool Fast { get; }
+
+        public decimal Markup { get; }
+
+        public CostSource CostSource { get; }
+
+        /// <summary>False when the model has no price: its cost is 0 and it is named among the file's unpriced models.</summary>
+        public bool Priced { get; }
+
+        /// <summary>False for a placeholder that is no model (Claude Code's <c>&lt;synthetic&gt;</c>): left out of the file's models.</summary>
+        public bool Listed { get; }
+
+        public bool Matches(string model, bool fast, decimal markup, CostSource costSource) =>
+            Fast == fast && CostSource == costSource && Markup == markup && (ReferenceEquals(Model, model) || string.Equals(Model, model, StringComparison.Ordinal));
+    }
+
+    /// <summary>What a row knows about its identity.</summary>
+    [Flags]
+    internal enum RowFlags : byte
+    {
+        None = 0,
+
+        /// <summary>The client gave the message an identity (<see cref="MessageRow.Key"/> before the gate).</summary>
+        HasKey = 1,
+
+        /// <summary>Claude Code: <see cref="MessageRow.Response"/> is the API response the line reports.</summary>
+        ResponseKnown = 2,
+
+        /// <summary>Claude Code: the line is a side-chain line (sub-agent, <c>/btw</c>).</summary>
+        Sidechain = 4,
+
+        /// <summary>
+        /// <see cref="MessageRow.Key"/> is the identity the dedup gate claimed the message under (what the usage store and
+        /// the team database are keyed by), set on the pipeline thread before the row is emitted.
+        /// </summary>
+        Identified = 8,
+    }
+
+    /// <summary>
+    /// One counted message, packed (120 bytes, no object of its own): its time, counts, cost and identities. What the
+    /// per-file cache, the readers and the dedup gate hand on, and what a <see cref="UsageFile"/> keeps;
+    /// <see cref="UsageEntry"/> objects are made from rows only when a consumer reads <c>Entries</c>.
+    /// </summary>
+    internal struct MessageRow
+    {
+        /// <summary>UTC ticks of the message's time.</summary>
+        public long Ticks;
+
+        public TokenCounts Tokens;
+
+        public decimal Cost;
+
+        /// <summary>The client's identity of the message (with <see cref="RowFlags.HasKey"/>); after the gate, the key it was claimed under.</summary>
+        public MessageKey Key;
+
+        /// <summary>Claude Code's response identity (with <see cref="RowFlags.ResponseKnown"/>).</summary>
+        public MessageKey Response;
+
+        /// <summary>Index of the row's <see cref="RowKind"/> in its <see cref="MessageRows"/>.</summary>
+        public int Kind;
+
+        /// <summary>0: the file's own session; else the session of a multi-session source it belongs to (its order + 1).</summary>
+        public int Part;
+
+        public RowFlags Flags;
+
+        public readonly DateTimeOffset Timestamp => new DateTimeOffset(Ticks, TimeSpan.Zero);
+
+        public readonly bool HasKey => (Flags & RowFlags.HasKey) != 0;
+    }
+
+    /// <summary>
+    /// The messages of one file (or session) as packed rows and their kinds: one array per file instead of an object per
+    /// message. Filled by one thread (a reader, then the pipeline thread, which it is handed to); read-only once a
+    /// <see cref="UsageFile"/> owns it, and then safe to read from any thread.
+    /// </summary>
+    internal sealed class MessageRows
+    {
+        private MessageRow[] _rows;
+        private readonly List<RowKind> _kinds = new List<RowKind>(2);
+        private int _lastKind = -1;
+
+        public MessageRows(int capacity = 0) => _rows = capacity > 0 ? new MessageRow[capacity] : Array.Empty<MessageRow>();
+
+        public int Count { get; private set; }
+
+        public IReadOnlyList<RowKind> Kinds => _kinds;
+
+        /// <summary>The row at <paramref name="index"/> (below <see cref="Count"/>), by reference.</summary>
+        public ref MessageRow this[int index]
+        {
+            [MethodImpl(Jit.Inline)]
+            get
+            {
+                if ((uint)index >= (uint)Count)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(index));
+                }
+
+                return ref _rows[index];
+            }
+        }
+
+        [MethodImpl(Jit.Inline)]
+        public RowKind KindOf(in MessageRow row) => _kinds[row.Kind];
+
+        /// <summary>Makes room for <paramref name="capacity"/> rows in all.</summary>
+        public void EnsureCapacity(int capacity)
+        {
+            if (capacity > _rows.Length)
+            {
+                Array.Resize(ref _rows, capacity);
+            }
+        }
+
+        /// <summary>The index of the kind with these fields, added on first use (with <paramref name="priced"/> and <paramref name="listed"/>).</summary>
+        [MethodImpl(Jit.Optimized)]
+        public int Kind(string model, bool fast, decimal markup, CostSource costSource, bool priced, bool listed)
+        {
+            if (_lastKind >= 0 && _kinds[_lastKind].Matches(model, fast, markup, costSource))
+            {
+                return _lastKind;
+            }
+
+            for (var i = 0; i < _kinds.Count; i++)
+            {
+                if (_kinds[i].Matches(model, fast, markup, costSource))
+                {
+                    return _lastKind = i;
+                }
+            }
+
+            _kinds.Add(new RowKind(model, fast, markup, costSource, priced, listed));
+            return _lastKind = _kinds.Count - 1;
+        }
+
+        /// <summary>The index here of <paramref name="kind"/> (another file's), shared, added on first use.</summary>
+        public int Kind(RowKind kind)
+        {
+            for (var i = 0; i < _kinds.Count; i++)
+            {
+                if (ReferenceEquals(_kinds[i], kind) || _kinds[i].Matches(kind.Model, kind.Fast, kind.Markup, kind.CostSource))
+                {
+                    return i;
+                }
+            }
+
+            _kinds.Add(kind);
+            return _kinds.Count - 1;
+        }
+
+        /// <summary>Appends <paramref name="row"/>, whose <see cref="MessageRow.Kind"/> is an index from <see cref="Kind(string, bool, decimal, CostSource, bool, bool)"/>.</summary>
+        [MethodImpl(Jit.Inline)]
+        public void Add(in MessageRow row)
+        {
+            if (Count == _rows.Length)
+            {
+                Array.Resize(ref _rows, Math.Max(4, _rows.Length * 2));
+            }
+
+            _rows[Count++] = row;
+        }
+
+        /// <summary>Appends row <paramref name="index"/> of <paramref name="source"/> (another file's), with its kind.</summary>
+        public void AddFrom(MessageRows source, int index)
+        {
+            var row = source[index];
+            row.Kind = Kind(source._kinds[row.Kind]);
+            Add(row);
+        }
+
+        /// <summary>Keeps the first <paramref name="count"/> rows (after the caller moved the ones it keeps to the front).</summary>
+        public void Truncate(int count)
+        {
+            if ((uint)count > (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(count));
+            }
+
+            Count = count;
+        }
+
+        public void Clear() => Count = 0;
+
+        /// <summary>Orders the rows by time, stably (equal times keep their order), unless they already are.</summary>
+        public void SortByTime()
+        {
+            var sorted = true;
+            for (var i = 1; i < Count && sorted; i++)
+            {
+                sorted = _rows[i - 1].Ticks <= _rows[i].Ticks;
+            }
+
+            if (sorted)
+            {
+                return;
+            }
+
+            var order = new (long Ticks, int Index)[Count];
+            for (var i = 0; i < Count; i++)
+            {
+                order[i] = (_rows[i].Ticks, i);
+            }
+
+            Array.Sort(order);
+            var rows = new MessageRow[Count];
+            for (var i = 0; i < Count; i++)
+            {
+                rows[i] = _rows[order[i].Index];
+            }
+
+            _rows = rows;
+        }
+
+        /// <summary>The distinct models of the rows that are named among a file's models (<see cref="RowKind.Listed"/>), sorted.</summary>
+        public string[] ListedModels() => Models(kind => kind.Listed);
+
+        /// <summary>The distinct models of the rows that have no price, sorted.</summary>
+        public string[] UnpricedModels() => Models(kind => !kind.Priced);
+
+        private string[] Models(Func<RowKind, bool> take)
+        {
+            if (_kinds.Count == 0)
+            {
+                return Array.Empty<string>();
+            }
+
+            var used = UsedKinds();
+            var names = new SortedSet<string>(StringComparer.Ordinal);
+            for (var k = 0; k < _kinds.Count; k++)
+            {
+                if (used[k] && take(_kinds[k]))
+                {
+                    names.Add(_kinds[k].Model);
+                }
+            }
+
+            if (names.Count == 0)
+            {
+                return Array.Empty<string>();
+            }
+
+            var result = new string[names.Count];
+            names.CopyTo(result);
+            return result;
+        }
+
+        /// <summary>Which kinds a row still uses (rows may have been dropped since their kind was added).</summary>
+        private bool[] UsedKinds()
+        {
+            var used = new bool[_kinds.Count];
+            if (_kinds.Count == 1)
+            {
+                used[0] = Count > 0;
+                return used;
+            }
+
+            for (var i = 0; i < Count; i++)
+            {
+                used[_rows[i].Kind] = true;
+            }
+
+            return used;
+        }
+
+        /// <summary>Row <paramref name="index"/> as the public message object (made on demand; see <see cref="UsageFile.Entries"/>).</summary>
+        public UsageEntry ToEntry(int index)
+        {
+            ref var row = ref this[index];
+            var kind = _kinds[row.Kind];
+            return new UsageEntry(row.Timestamp, kind.Model, row.Tokens, row.Cost, kind.CostSource, kind.Fast, kind.Markup);
+        }
+    }
+}
