@@ -28,6 +28,8 @@ namespace TokUsage.Bench
         private byte[][] _usageLines = Array.Empty<byte[]>();
         private MessageKey[] _keys = Array.Empty<MessageKey>();
         private List<UsageFile> _files = new();
+        private List<(SourceFile File, byte[] Record)> _records = new();
+        private readonly ReadOptions _read = new ReadOptions(Pricing.PriceBook.Embedded, DateWindow.All);
 
         [GlobalSetup]
         public void Setup()
@@ -51,6 +53,11 @@ namespace TokUsage.Bench
             var sink = new Collect();
             new UsageScanner(request).Run(sink, CancellationToken.None);
             _files = sink.Files;
+            _records = generated.Files.Select(f =>
+            {
+                var source = new SourceFile(ClaudeSource.Instance, f, new FileInfo(f).Length, File.GetLastWriteTimeUtc(f), generated.ProjectsDir);
+                return (source, Caching.SnapshotCodec.Encode(ClaudeFileReader.ReadSnapshot(source, null, CancellationToken.None)));
+            }).ToList();
             Directory.Delete(home, recursive: true);
         }
 
@@ -124,6 +131,19 @@ namespace TokUsage.Bench
             }
 
             return claimed;
+        }
+
+        /// <summary>A warm run's work per unchanged file: its cache record decoded and priced into the scanner's result.</summary>
+        [Benchmark]
+        public int CacheDecode()
+        {
+            var messages = 0;
+            foreach (var (file, record) in _records)
+            {
+                messages += Caching.SnapshotCodec.DecodeParsed(record, record.Length, file, _read).Rows.Count;
+            }
+
+            return messages;
         }
 
         /// <summary>Folding every emitted file into a daily report with a per-model breakdown.</summary>

@@ -107,6 +107,7 @@ namespace TokUsage.Bench
                 allocations?.Reset();
                 sw.Restart();
                 allocated = GC.GetTotalAllocatedBytes();
+                var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
                 // TOKUSAGE_BENCH_PEAK=1: the peak managed heap (as of the last GC) and working set while the scan runs,
                 // sampled every 20 ms (where a run's memory goes; the sampling itself costs a little time).
                 long peakHeap = 0, peakWorkingSet = 0;
@@ -133,7 +134,7 @@ namespace TokUsage.Bench
                     Console.WriteLine($"peak: managed heap {peakHeap / 1e6:N0} MB (as of the last GC), working set {peakWorkingSet / 1e6:N0} MB");
                 }
 
-                Console.WriteLine($"scan: {sw.Elapsed.TotalSeconds:N2} s, {sink.Files} files, {sink.Messages} messages, {sink.Tokens} tokens, workers {workers}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1e6:N0} MB, gen0 {GC.CollectionCount(0)} gen2 {GC.CollectionCount(2)}");
+                Console.WriteLine($"scan: {sw.Elapsed.TotalSeconds:N2} s, {sink.Files} files, {sink.Messages} messages, {sink.Tokens} tokens, workers {workers}, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1e6:N0} MB, collections gen0 {GC.CollectionCount(0) - gen0} gen1 {GC.CollectionCount(1) - gen1} gen2 {GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:N0} ms");
                 if (scanner.CacheReport != null)
                 {
                     Console.WriteLine(scanner.CacheReport);
