@@ -243,6 +243,7 @@ namespace TokUsage.Caching
             private readonly ReadOptions _options;
             private string[] _models;
             private PriceQuote?[] _quotes;
+            private int[] _kinds;
 
             public ParsedSink(SourceFile file, ReadOptions options)
             {
@@ -250,6 +251,7 @@ namespace TokUsage.Caching
                 _options = options;
                 _models = Array.Empty<string>();
                 _quotes = Array.Empty<PriceQuote?>();
+                _kinds = Array.Empty<int>();
                 Result = null;
             }
 
@@ -261,17 +263,28 @@ namespace TokUsage.Caching
                 Result.Rows.EnsureCapacity(count);
                 _models = models;
                 _quotes = new PriceQuote?[models.Length];
+                _kinds = new int[models.Length * 2];
                 for (var i = 0; i < models.Length; i++)
                 {
                     _quotes[i] = _options.Prices.Resolve(models[i]);
+                    _kinds[2 * i] = _kinds[(2 * i) + 1] = -1;
                 }
             }
 
             [MethodImpl(Jit.Optimized)]
             public void Add(bool hasKey, in MessageKey key, in ResponseIdentity response, DateTimeOffset timestamp, int model, in TokenCounts tokens, bool fast, long bestTotal)
             {
+                // A record's messages carry no reported cost, so a model's kind follows from its quote and fast mode: looked up
+                // once per file, not per message (a fresh process runs the lookup unoptimized for much of its first run).
                 var rows = Result!.Rows;
-                var row = MessagePricing.Row(rows, timestamp, _models[model], tokens, _quotes[model], fast);
+                var (cost, source) = MessagePricing.Cost(_quotes[model], tokens, fast);
+                ref var kind = ref _kinds[(2 * model) + (fast ? 1 : 0)];
+                if (kind < 0)
+                {
+                    kind = MessagePricing.Kind(rows, _models[model], fast, 1m, source);
+                }
+
+                var row = new MessageRow { Ticks = timestamp.UtcTicks, Tokens = tokens, Cost = cost, Kind = kind };
                 if (hasKey)
                 {
                     row.Key = key;

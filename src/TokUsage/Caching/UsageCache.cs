@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using TokUsage.Clients;
@@ -122,6 +123,7 @@ namespace TokUsage.Caching
         /// The parsed file for <paramref name="file"/>: from its row when the file is unchanged, by reading only what was
         /// appended when it only grew, else by reading it whole; a fresh result is queued for writing. Worker threads.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         public ParsedFile Read(SourceFile file, ISnapshotClient client, ReadOptions options, CancellationToken cancel)
         {
             var identity = file.Identity ?? FileIdentity.Of(file.Path);
@@ -394,6 +396,7 @@ PRAGMA user_version = {SchemaVersion};", transaction);
             return connection;
         }
 
+        [MethodImpl(Jit.Optimized)]
         private Cached? Find(SourceFile file)
         {
             if (!_lookups.TryTake(out var lookup))
@@ -671,6 +674,7 @@ PRAGMA user_version = {SchemaVersion};", transaction);
             }
 
             /// <summary>The usable row of <paramref name="file"/>: same client and scan root, and a blob that decodes.</summary>
+            [MethodImpl(Jit.Optimized)]
             public Cached? Find(SourceFile file)
             {
                 _select.Reset();

@@ -36,6 +36,7 @@ namespace TokUsage.Model
         /// <summary>False for a placeholder that is no model (Claude Code's <c>&lt;synthetic&gt;</c>): left out of the file's models.</summary>
         public bool Listed { get; }
 
+        [MethodImpl(Jit.Inline)]
         public bool Matches(string model, bool fast, decimal markup, CostSource costSource) =>
             Fast == fast && CostSource == costSource && Markup == markup && (ReferenceEquals(Model, model) || string.Equals(Model, model, StringComparison.Ordinal));
     }

@@ -20,6 +20,7 @@ namespace TokUsage.Pricing
         /// <paramref name="inputSide"/> prices the sums of many requests that share one long-context tier at that tier
         /// (the team report); null: <paramref name="tokens"/> is one request.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         public static (decimal Cost, CostSource Source) Cost(PriceQuote? quote, in TokenCounts tokens, bool fast, decimal? reportedCost = null, decimal markup = 1m, long? inputSide = null)
         {
             if (reportedCost > 0)
@@ -47,14 +48,12 @@ namespace TokUsage.Pricing
         public static MessageRow Row(MessageRows rows, DateTimeOffset timestamp, string model, in TokenCounts tokens, PriceQuote? quote, bool fast, decimal? reportedCost = null, decimal markup = 1m)
         {
             var (cost, source) = Cost(quote, tokens, fast, reportedCost, markup);
-            return new MessageRow
-            {
-                Ticks = timestamp.UtcTicks,
-                Tokens = tokens,
-                Cost = cost,
-                Kind = rows.Kind(model, fast, markup, source, IsPriced(source, model), !ModelNames.IsSynthetic(model)),
-            };
+            return new MessageRow { Ticks = timestamp.UtcTicks, Tokens = tokens, Cost = cost, Kind = Kind(rows, model, fast, markup, source) };
         }
+
+        /// <summary>The index in <paramref name="rows"/> of the kind of a message with these fields, added on first use.</summary>
+        public static int Kind(MessageRows rows, string model, bool fast, decimal markup, CostSource source) =>
+            rows.Kind(model, fast, markup, source, IsPriced(source, model), !ModelNames.IsSynthetic(model));
 
         /// <summary>
         /// Whether a message counts as priced (its model is not listed among the unpriced): it has a cost source, or it is

@@ -41,6 +41,7 @@ namespace TokUsage.Primitives
         public int Count { get; private set; }
 
         /// <summary>Adds <paramref name="key"/>; false when it is already in the table.</summary>
+        [MethodImpl(Jit.Inline)]
         public bool Add(MessageKey key) => TryAdd(key, 0, out _);
 
         /// <summary>
