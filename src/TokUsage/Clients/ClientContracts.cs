@@ -237,10 +237,6 @@ namespace TokUsage.Clients
                 row.Flags |= Sidechain ? RowFlags.ResponseKnown | RowFlags.Sidechain : RowFlags.ResponseKnown;
             }
         }
-
-        /// <summary>The identity a row carries (see <see cref="ApplyTo"/>).</summary>
-        public static ResponseIdentity Of(in MessageRow row) =>
-            (row.Flags & RowFlags.ResponseKnown) == 0 ? default : new ResponseIdentity(row.Response, (row.Flags & RowFlags.Sidechain) != 0);
     }
 
     /// <summary>A session's identity and the session it was forked or spawned from (null for an original session).</summary>

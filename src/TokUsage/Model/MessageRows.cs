@@ -111,8 +111,6 @@ namespace TokUsage.Model
 
         public int Count { get; private set; }
 
-        public IReadOnlyList<RowKind> Kinds => _kinds;
-
         /// <summary>The row at <paramref name="index"/> (below <see cref="Count"/>), by reference.</summary>
         public ref MessageRow this[int index]
         {
@@ -295,7 +293,7 @@ namespace TokUsage.Model
         {
             ref var row = ref this[index];
             var kind = _kinds[row.Kind];
-            return new UsageEntry(row.Timestamp, kind.Model, row.Tokens, row.Cost, kind.CostSource, kind.Fast, kind.Markup);
+            return new UsageEntry(row.Timestamp, kind.Model, row.Tokens, row.Cost, kind.CostSource);
         }
     }
 }

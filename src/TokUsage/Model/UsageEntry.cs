@@ -9,10 +9,9 @@ namespace TokUsage
     /// </summary>
     public sealed class UsageEntry
     {
-        internal UsageEntry(DateTimeOffset timestamp, string model, TokenCounts tokens, decimal cost, CostSource costSource, bool fast = false, decimal markup = 1m)
+        /// <summary>Made from a packed row when a consumer reads a file's entries (see <see cref="UsageFile.Entries"/>).</summary>
+        internal UsageEntry(DateTimeOffset timestamp, string model, in TokenCounts tokens, decimal cost, CostSource costSource)
         {
-            Fast = fast;
-            Markup = markup;
             CostSource = costSource;
             Timestamp = timestamp;
             Model = model;
@@ -20,7 +19,6 @@ namespace TokUsage
             OutputTokens = tokens.Output;
             CacheReadTokens = tokens.CacheRead;
             CacheWriteTokens = tokens.CacheWrite;
-            CacheWrite1hTokens = tokens.CacheWrite1h;
             ReasoningTokens = tokens.Reasoning;
             Cost = cost;
         }
@@ -54,20 +52,5 @@ namespace TokUsage
 
         /// <summary>Where <see cref="Cost"/> comes from: the log (the provider's bill), the price table, or nowhere (unpriced).</summary>
         public CostSource CostSource { get; }
-
-        /// <summary>Of <see cref="CacheWriteTokens"/>, those written for an hour (priced higher), kept so the usage store can reprice it.</summary>
-        internal long CacheWrite1hTokens { get; }
-
-        /// <summary>The counts as the pricing rule takes them.</summary>
-        internal TokenCounts Counts => new TokenCounts
-        {
-            Input = InputTokens, Output = OutputTokens, CacheRead = CacheReadTokens, CacheWrite = CacheWriteTokens, CacheWrite1h = CacheWrite1hTokens, Reasoning = ReasoningTokens,
-        };
-
-        /// <summary>Priced at the model's fast-mode rates (how the usage store reprices it).</summary>
-        internal bool Fast { get; }
-
-        /// <summary>Factor on the table price (Zed's hosted markup; 1 elsewhere), kept so the usage store can reprice it.</summary>
-        internal decimal Markup { get; }
     }
 }
