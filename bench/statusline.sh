@@ -5,7 +5,8 @@
 # Builds the history once (out/bench-statusline/<files>/home, the repo's corpus generator), then prints:
 #   1. in-session: one pwsh runs the status line once to warm up, then <runs> more, each timed (median, min, max);
 #   2. each step of one in-session answer (the same calls Get-TokenUsageStatusLine makes), timed after the warm-up;
-#   3. whole process, as Claude Code runs it (<runs> fresh pwsh processes reading the JSON on standard input), with
+#   3. the walk's floor: the same tree listed and stat'ed by bench/walk-floor.c (C), when a compiler is here;
+#   4. whole process, as Claude Code runs it (<runs> fresh pwsh processes reading the JSON on standard input), with
 #      peak RSS, and the same pwsh doing nothing (the host floor).
 # The answer is checked against the live session's messages (its cost must be the same in every run).
 # Needs: dotnet (the repo's tool manifest: dotnet tool restore), python3, /usr/bin/time; run build.ps1 -Task Build first.
@@ -77,6 +78,14 @@ foreach ($step in $steps.GetEnumerator()) {
   "  {0}: median {1:N1} ms" -f $step.Key, $s[[int]($s.Count / 2)]
 }
 '
+
+# The floor under the walk: the same tree listed and stat'ed by a C program (bench/walk-floor.c), when a C compiler is here.
+if command -v cc > /dev/null; then
+  cc -O2 -o "$work/walk-floor" "$repo/bench/walk-floor.c"
+  for relative in 0 1; do
+    echo "walk floor in C, $("$work/walk-floor" "$home/.claude/projects" "$relative" | sort -t' ' -k6 -n | sed -n 3p)  (median of 5)"
+  done
+fi
 
 whole() {  # whole <label> <command>: median wall seconds and peak RSS of $runs fresh processes
   local label="$1"; shift
