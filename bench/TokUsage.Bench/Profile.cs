@@ -156,6 +156,7 @@ namespace TokUsage.Bench
     {
         private readonly object _gate = new object();
         private Dictionary<string, long> _bytes = new Dictionary<string, long>();
+        private Dictionary<string, int> _collections = new Dictionary<string, int>();
 
         protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
         {
@@ -167,6 +168,22 @@ namespace TokUsage.Bench
 
         protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
         {
+            if (e.EventName is not null && e.EventName.StartsWith("GCStart", StringComparison.Ordinal) && e.Payload is not null
+                && e.PayloadNames!.IndexOf("Depth") is var d and >= 0 && Convert.ToInt32(e.Payload[d]) >= 1)
+            {
+                // Each gen-1 and gen-2 collection, counted by its reason (the runtime's GC reason codes: 0 small-object
+                // budget, 1 induced, 2 low memory, 4 large-object budget, ...) and kind (0 blocking, 1 background).
+                var reason = e.PayloadNames.IndexOf("Reason") is var r and >= 0 ? Convert.ToInt32(e.Payload[r]) : -1;
+                var kind = e.PayloadNames.IndexOf("Type") is var k0 and >= 0 ? Convert.ToInt32(e.Payload[k0]) : -1;
+                lock (_gate)
+                {
+                    var key = $"gen-{Convert.ToInt32(e.Payload[d])} collection, reason {reason}, type {kind}";
+                    _collections[key] = _collections.GetValueOrDefault(key) + 1;
+                }
+
+                return;
+            }
+
             if (e.EventName is null || !e.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.Payload is null)
             {
                 return;
@@ -190,6 +207,7 @@ namespace TokUsage.Bench
             lock (_gate)
             {
                 _bytes = new Dictionary<string, long>();
+                _collections = new Dictionary<string, int>();
             }
         }
 
@@ -200,6 +218,11 @@ namespace TokUsage.Bench
                 foreach (var (type, bytes) in _bytes.OrderByDescending(p => p.Value).Take(top))
                 {
                     Console.WriteLine($"  alloc {bytes / 1e6,8:N1} MB  {type}");
+                }
+
+                foreach (var (what, count) in _collections.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    Console.WriteLine($"  {count,3} x {what}");
                 }
             }
         }
