@@ -1,7 +1,7 @@
 using System;
-using TokUsage.Model;
 using System.Collections.Generic;
 using System.Linq;
+using TokUsage.Model;
 using TokUsage.Pricing;
 
 namespace TokUsage.Aggregation

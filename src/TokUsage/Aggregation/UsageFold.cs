@@ -1,8 +1,8 @@
 using System;
-using TokUsage.Model;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using TokUsage.Model;
 using TokUsage.Primitives;
 using TokUsage.Pricing;
 

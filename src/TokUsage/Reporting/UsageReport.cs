@@ -1,11 +1,11 @@
 using System;
-using TokUsage.Model;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using TokUsage.Model;
 using TokUsage.Aggregation;
 
 namespace TokUsage.Reporting

@@ -1,7 +1,7 @@
 using System;
-using TokUsage.Model;
 using System.Collections.Generic;
 using System.Globalization;
+using TokUsage.Model;
 using Microsoft.Data.Sqlite;
 using TokUsage.Primitives;
 

@@ -1,9 +1,9 @@
 using System;
-using TokUsage.Model;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
+using TokUsage.Model;
 using Npgsql;
 using NpgsqlTypes;
 
