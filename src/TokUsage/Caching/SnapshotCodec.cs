@@ -285,12 +285,7 @@ namespace TokUsage.Caching
                 }
 
                 var row = new MessageRow { Ticks = timestamp.UtcTicks, Tokens = tokens, Cost = cost, Kind = kind };
-                if (hasKey)
-                {
-                    row.Key = key;
-                    row.Flags = RowFlags.HasKey;
-                }
-
+                row.SetClientKey(hasKey, key);
                 response.ApplyTo(ref row);
                 rows.Add(row);
             }

@@ -165,12 +165,7 @@ namespace TokUsage.Clients
                 }
 
                 var row = MessagePricing.Row(result.Rows, m.Timestamp, m.Model, m.Tokens, quote, m.Fast);
-                if (m.HasKey)
-                {
-                    row.Key = m.Key;
-                    row.Flags = RowFlags.HasKey;
-                }
-
+                row.SetClientKey(m.HasKey, m.Key);
                 m.Response.ApplyTo(ref row);
                 result.Rows.Add(row);
             }

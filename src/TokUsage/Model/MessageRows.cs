@@ -94,6 +94,17 @@ namespace TokUsage.Model
         public readonly DateTimeOffset Timestamp => new DateTimeOffset(Ticks, TimeSpan.Zero);
 
         public readonly bool HasKey => (Flags & RowFlags.HasKey) != 0;
+
+        /// <summary>Gives the row the identity its client logged (<see cref="RowFlags.HasKey"/>), when there is one.</summary>
+        [MethodImpl(Jit.Inline)]
+        public void SetClientKey(bool hasKey, in MessageKey key)
+        {
+            if (hasKey)
+            {
+                Key = key;
+                Flags |= RowFlags.HasKey;
+            }
+        }
     }
 
     /// <summary>
@@ -237,20 +248,25 @@ namespace TokUsage.Model
             _rows = rows;
         }
 
-        /// <summary>The distinct models of the rows that are named among a file's models (<see cref="RowKind.Listed"/>), sorted.</summary>
-        public string[] ListedModels() => Models(kind => kind.Listed);
-
-        /// <summary>The distinct models of the rows that have no price, sorted.</summary>
-        public string[] UnpricedModels() => Models(kind => !kind.Priced);
-
-        private string[] Models(Func<RowKind, bool> take)
+        /// <summary>
+        /// The distinct models of the rows, sorted: those named among a file's models (<see cref="RowKind.Listed"/>) and
+        /// those that have no price. One pass over the rows for both.
+        /// </summary>
+        public void Models(out string[] listed, out string[] unpriced)
         {
             if (_kinds.Count == 0)
             {
-                return Array.Empty<string>();
+                listed = unpriced = Array.Empty<string>();
+                return;
             }
 
             var used = UsedKinds();
+            listed = Models(used, kind => kind.Listed);
+            unpriced = Models(used, kind => !kind.Priced);
+        }
+
+        private string[] Models(bool[] used, Func<RowKind, bool> take)
+        {
             var names = new SortedSet<string>(StringComparer.Ordinal);
             for (var k = 0; k < _kinds.Count; k++)
             {

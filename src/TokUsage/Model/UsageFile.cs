@@ -23,8 +23,9 @@ namespace TokUsage
             Project = project;
             Rows = rows;
             Entries = new ItemList<UsageEntry>(new EntryList(rows), list => list.Count == 1 ? "1 message" : $"{list.Count} messages");
-            Models = new NameList(rows.ListedModels());
-            UnpricedModels = new NameList(rows.UnpricedModels());
+            rows.Models(out var listed, out var unpriced);
+            Models = new NameList(listed);
+            UnpricedModels = new NameList(unpriced);
             SkippedLines = skippedLines;
 
             var start = long.MaxValue;

@@ -75,8 +75,8 @@ namespace TokUsage.Pipeline
 
                     var quote = stored.ReportedCost > 0 ? null : request.Read.Prices.Resolve(stored.Model);
                     var row = MessagePricing.Row(session, stored.Timestamp, stored.Model, stored.Tokens, quote, stored.Fast, stored.ReportedCost, stored.Markup);
-                    row.Key = stored.Key;
-                    row.Flags = RowFlags.HasKey | RowFlags.Identified;
+                    row.SetClientKey(true, stored.Key);
+                    row.Flags |= RowFlags.Identified; // the store keeps the key its run claimed
                     session.Add(row);
                 }
 

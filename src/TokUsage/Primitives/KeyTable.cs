@@ -50,8 +50,8 @@ namespace TokUsage.Primitives
         /// touches them all first, and their misses are served side by side instead of one after another. The returned
         /// word means nothing; the caller folds it into a value it keeps, so the read is not left out.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public ulong Touch(in MessageKey key) => _keys[(int)key.A & _mask].A;
+        [MethodImpl(Jit.Inline)]
+        public ulong Touch(in MessageKey key) => _keys[HomeSlot(key, _mask)].A;
 
         /// <summary>Whether <paramref name="key"/> is in the table.</summary>
         [MethodImpl(Jit.Optimized)]
@@ -102,11 +102,15 @@ namespace TokUsage.Primitives
 
         private static bool IsEmpty(MessageKey key) => key.A == 0 && key.B == 0;
 
+        /// <summary>The slot a probe for <paramref name="key"/> starts at (linear probing goes on from there).</summary>
+        [MethodImpl(Jit.Inline)]
+        private static int HomeSlot(in MessageKey key, int mask) => (int)key.A & mask;
+
         /// <summary>The slot holding <paramref name="key"/>, or the empty slot where it belongs.</summary>
         [MethodImpl(Jit.Optimized)]
         private static int SlotOf(MessageKey[] keys, int mask, MessageKey key)
         {
-            var slot = (int)key.A & mask;
+            var slot = HomeSlot(key, mask);
             while (true)
             {
                 var held = keys[slot];

@@ -33,12 +33,7 @@ namespace TokUsage.Clients.Common
             }
 
             var row = MessagePricing.Row(result.Rows, timestamp, model, tokens, reportedCost > 0 ? null : options.Prices.Resolve(model), fast, reportedCost, markup);
-            if (key.HasValue)
-            {
-                row.Key = key.Value;
-                row.Flags = RowFlags.HasKey;
-            }
-
+            row.SetClientKey(key.HasValue, key.GetValueOrDefault());
             row.Part = ParsedFile.RowPart(part);
             result.Rows.Add(row);
         }
