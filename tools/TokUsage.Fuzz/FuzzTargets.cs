@@ -54,10 +54,10 @@ namespace TokUsage.Fuzz
             {
                 foreach (var root in client.DefaultRoots(environment).Where(r => Directory.Exists(r.Directory)))
                 {
-                    var file = Discovery.FileScanner.Walk(root.Directory, client.IsUsageFile, (_, _) => { }, (_, _) => { }, root.Recursive).FirstOrDefault();
+                    var file = Discovery.FileScanner.Walk(root.Directory, client.IsUsageFile, (_, _) => { }, (_, _) => { }, root.Recursive).Select(f => f.Path).FirstOrDefault();
                     if (file != null)
                     {
-                        (client is DatabaseClient ? _databaseFiles : _agentFiles).Add((client, file.FullName, root.Directory));
+                        (client is DatabaseClient ? _databaseFiles : _agentFiles).Add((client, file, root.Directory));
                         break;
                     }
                 }

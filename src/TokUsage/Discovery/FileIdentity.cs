@@ -31,29 +31,37 @@ namespace TokUsage.Discovery
             return FromCreationTime(path);
         }
 
+        /// <summary>The <c>statx</c> fields a <see cref="FileStamp"/> is made of.</summary>
+        public const uint StampMask = Statx.Size | Statx.WriteTime | Statx.Inode | Statx.ChangeTime;
+
         /// <summary>
         /// Length, last write time and identity of the file at <paramref name="path"/> (a final link followed) from one
         /// <c>statx</c> call, the same values <see cref="FileInfo"/> and <see cref="Of"/> give; false where that call is
         /// not available or fails (the caller then asks .NET, which also tells a vanished file from other failures).
         /// </summary>
-        public static bool TryStat(string path, out long length, out DateTime lastWriteUtc, out long identity)
+        public static bool TryStat(string path, out FileStamp stamp)
         {
             var buffer = new byte[Statx.BufferSize];
-            const uint wanted = Statx.Size | Statx.WriteTime | Statx.Inode | Statx.ChangeTime;
-            if (Statx.TryStat(path, wanted, buffer) && (BitConverter.ToUInt32(buffer, Statx.MaskOffset) & wanted) == wanted)
+            stamp = default;
+            return Statx.TryStat(path, StampMask, buffer) && TryDecode(buffer, out stamp);
+        }
+
+        /// <summary>The stamp in a buffer <c>statx</c> filled for <see cref="StampMask"/>; false when it lacks a field.</summary>
+        public static bool TryDecode(byte[] buffer, out FileStamp stamp)
+        {
+            if ((BitConverter.ToUInt32(buffer, Statx.MaskOffset) & StampMask) != StampMask)
             {
-                length = BitConverter.ToInt64(buffer, Statx.SizeOffset);
-                var seconds = BitConverter.ToInt64(buffer, Statx.WriteTimeOffset);
-                var nanoseconds = BitConverter.ToUInt32(buffer, Statx.WriteTimeOffset + 8);
-                lastWriteUtc = UnixEpoch.AddTicks(seconds * TimeSpan.TicksPerSecond + nanoseconds / 100);
-                identity = FromStatx(buffer);
-                return true;
+                stamp = default;
+                return false;
             }
 
-            length = 0;
-            lastWriteUtc = default;
-            identity = 0;
-            return false;
+            var seconds = BitConverter.ToInt64(buffer, Statx.WriteTimeOffset);
+            var nanoseconds = BitConverter.ToUInt32(buffer, Statx.WriteTimeOffset + 8);
+            stamp = new FileStamp(
+                BitConverter.ToInt64(buffer, Statx.SizeOffset),
+                UnixEpoch.AddTicks(seconds * TimeSpan.TicksPerSecond + nanoseconds / 100),
+                FromStatx(buffer));
+            return true;
         }
 
         private static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);

@@ -20,8 +20,6 @@ namespace TokUsage.Discovery
     /// </summary>
     internal static class FileKinds
     {
-        private const int TypeMask = 0xF000, RegularType = 0x8000;
-
         public static FileKind Of(string path)
         {
             var buffer = new byte[Statx.BufferSize];
@@ -30,8 +28,7 @@ namespace TokUsage.Discovery
                 return FileKind.Unknown;
             }
 
-            var type = (buffer[Statx.ModeOffset] | (buffer[Statx.ModeOffset + 1] << 8)) & TypeMask;
-            return type == RegularType ? FileKind.Regular : FileKind.Special;
+            return Statx.IsRegularFile(buffer) ? FileKind.Regular : FileKind.Special;
         }
 
         /// <summary>The reason given when a special file is passed over.</summary>

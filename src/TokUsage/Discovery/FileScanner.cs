@@ -13,7 +13,7 @@ namespace TokUsage.Discovery
     /// </summary>
     internal static class FileScanner
     {
-        public static IEnumerable<FileInfo> Walk(string root, Func<string, bool> isWanted, Action<string, Exception> onError, Action<string, string> onPassedOver, bool recursive = true)
+        public static IEnumerable<FoundFile> Walk(string root, Func<string, bool> isWanted, Action<string, Exception> onError, Action<string, string> onPassedOver, bool recursive = true)
         {
             string? realRoot = null;
             var pending = new Stack<string>();
@@ -22,16 +22,30 @@ namespace TokUsage.Discovery
             while (pending.Count > 0)
             {
                 var directory = pending.Pop();
-                listed.Clear();
-                var files = RawNames.TryList(directory, listed) ? FromRawListing(directory, listed, pending, isWanted, onError, onPassedOver, recursive) : FromDotNetListing(directory, pending, isWanted, onError, recursive);
-                foreach (var (file, known) in files)
+                List<FoundFile> files;
+                using (var folder = RawNames.TryOpen(directory))
                 {
-                    if (known)
+                    if (folder is null)
                     {
-                        yield return file; // readdir said: a regular file, no link
+                        files = FromDotNetListing(directory, pending, isWanted, onError, recursive);
+                    }
+                    else
+                    {
+                        listed.Clear();
+                        folder.ListInto(listed);
+                        files = FromRawListing(folder, directory, listed, pending, isWanted, onError, onPassedOver, recursive);
+                    }
+                }
+
+                foreach (var found in files)
+                {
+                    if (found.Stamp.HasValue)
+                    {
+                        yield return found; // stat'ed in its folder: a regular file, no link
                         continue;
                     }
 
+                    var file = new FileInfo(found.Path);
                     if (PathFacts.LinkTarget(file) != null)
                     {
                         realRoot ??= PathFacts.RealPath(root);
@@ -44,26 +58,27 @@ namespace TokUsage.Discovery
                     }
 
                     // .NET reports FIFOs, sockets and devices as empty files: only those need asking.
-                    if (file.Length == 0 && FileKinds.Of(file.FullName) == FileKind.Special)
+                    if (file.Exists && file.Length == 0 && FileKinds.Of(file.FullName) == FileKind.Special)
                     {
                         onPassedOver(file.FullName, FileKinds.SpecialReason);
                         continue;
                     }
 
-                    yield return file;
+                    yield return found;
                 }
             }
         }
 
         /// <summary>
         /// Sorts one folder's <c>readdir</c> listing (Linux): folders onto <paramref name="pending"/>, wanted regular files
-        /// (marked as such: no <c>stat</c> needed to trust them) and links out as files; names .NET cannot open, paths too
-        /// long to open, and devices are reported, not read. An entry whose type the file system does not give is asked
-        /// with <c>lstat</c> and checked by the walk like a link.
+        /// stamped relative to the open folder (a stamped file is trusted by the walk: no link, no device) and links out as
+        /// files; names .NET cannot open, paths too long to open, and devices are reported, not read. An entry whose type
+        /// the file system does not give is asked with <c>lstat</c> and checked by the walk like a link, as is a regular
+        /// file that is something else by the time it is stamped.
         /// </summary>
-        private static List<(FileInfo File, bool RegularFile)> FromRawListing(string directory, List<RawNames.Entry> listed, Stack<string> pending, Func<string, bool> isWanted, Action<string, Exception> onError, Action<string, string> onPassedOver, bool recursive)
+        private static List<FoundFile> FromRawListing(RawNames.OpenFolder folder, string directory, List<RawNames.Entry> listed, Stack<string> pending, Func<string, bool> isWanted, Action<string, Exception> onError, Action<string, string> onPassedOver, bool recursive)
         {
-            var files = new List<(FileInfo, bool)>();
+            var files = new List<FoundFile>();
             foreach (var entry in listed)
             {
                 var type = entry.Type;
@@ -106,7 +121,7 @@ namespace TokUsage.Discovery
                 {
                     if (type == RawNames.EntryType.File || type == RawNames.EntryType.Link)
                     {
-                        files.Add((new FileInfo(fullName), entry.Type == RawNames.EntryType.File));
+                        files.Add(entry.Type == RawNames.EntryType.File && folder.TryStamp(entry.Name, out var stamp) ? new FoundFile(fullName, stamp) : new FoundFile(fullName));
                     }
                     else
                     {
@@ -119,9 +134,9 @@ namespace TokUsage.Discovery
         }
 
         /// <summary>One folder listed by .NET (Windows, macOS, and any folder <c>readdir</c> could not open, whose error this reports).</summary>
-        private static List<(FileInfo File, bool RegularFile)> FromDotNetListing(string directory, Stack<string> pending, Func<string, bool> isWanted, Action<string, Exception> onError, bool recursive)
+        private static List<FoundFile> FromDotNetListing(string directory, Stack<string> pending, Func<string, bool> isWanted, Action<string, Exception> onError, bool recursive)
         {
-            var files = new List<(FileInfo, bool)>();
+            var files = new List<FoundFile>();
             FileSystemInfo[] entries;
             try
             {
@@ -162,7 +177,7 @@ namespace TokUsage.Discovery
                 }
                 else if (entry is FileInfo file && isWanted(file.FullName))
                 {
-                    files.Add((file, false)); // .NET lists FIFOs and devices as files, and links as their targets: checked by the walk
+                    files.Add(new FoundFile(file.FullName)); // .NET lists FIFOs and devices as files, and links as their targets: checked by the walk
                 }
             }
 
@@ -189,37 +204,35 @@ namespace TokUsage.Discovery
         }
 
         /// <summary>
-        /// The discovered file as the scan sees it; false when it is gone since the folder was listed (an agent's own
-        /// cleanup deletes old logs while a scan runs): such a file holds nothing to count. A SQLite database in WAL mode
-        /// keeps its newest commits in <c>&lt;name&gt;-wal</c> until a checkpoint, so its size and last write time
-        /// include that file: -Since pruning must not skip a database whose main file is old but whose journal is fresh.
+        /// The discovered file as the scan sees it, from the walk's stamp when it took one, else asked by path (Linux: one
+        /// <c>statx</c>; elsewhere .NET, with the identity left to the cache); false when it is gone since the folder was
+        /// listed (an agent's own cleanup deletes old logs while a scan runs): such a file holds nothing to count. A SQLite
+        /// database in WAL mode keeps its newest commits in <c>&lt;name&gt;-wal</c> until a checkpoint, so its length and
+        /// last write time include that file: -Since pruning must not skip a database whose main file is old but whose
+        /// journal is fresh.
         /// </summary>
-        public static bool TryLengthAndWriteTime(FileInfo file, out long length, out DateTime lastWriteUtc) =>
-            TryStamp(file, out length, out lastWriteUtc, out _);
-
-        /// <summary>
-        /// <see cref="TryLengthAndWriteTime"/> and the file's <see cref="FileIdentity"/> when one call tells all three
-        /// (Linux: one <c>statx</c> where .NET makes two calls and the identity a third); null identity otherwise, for
-        /// the cache to ask <see cref="FileIdentity.Of"/> itself. A database's length and time include its WAL file.
-        /// </summary>
-        public static bool TryStamp(FileInfo file, out long length, out DateTime lastWriteUtc, out long? identity)
+        public static bool TryStamp(FoundFile file, out FileStamp stamp)
         {
-            var database = file.Name.EndsWith(".db", StringComparison.OrdinalIgnoreCase);
-            if (!database && FileIdentity.TryStat(file.FullName, out length, out lastWriteUtc, out var known))
+            var database = file.Path.EndsWith(".db", StringComparison.OrdinalIgnoreCase);
+            if (!database && file.Stamp is { } known)
             {
-                identity = known;
+                stamp = known;
                 return true;
             }
 
-            identity = null;
+            if (!database && FileIdentity.TryStat(file.Path, out stamp))
+            {
+                return true;
+            }
+
             try
             {
-                file.Refresh();
-                length = file.Length;
-                lastWriteUtc = file.LastWriteTimeUtc;
+                var info = new FileInfo(file.Path);
+                var length = info.Length;
+                var lastWriteUtc = info.LastWriteTimeUtc;
                 if (database)
                 {
-                    var wal = new FileInfo(file.FullName + "-wal");
+                    var wal = new FileInfo(file.Path + "-wal");
                     if (wal.Exists)
                     {
                         length += wal.Length;
@@ -230,12 +243,12 @@ namespace TokUsage.Discovery
                     }
                 }
 
+                stamp = new FileStamp(length, lastWriteUtc, null);
                 return true;
             }
             catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
             {
-                length = 0;
-                lastWriteUtc = default;
+                stamp = default;
                 return false;
             }
         }

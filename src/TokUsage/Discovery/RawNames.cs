@@ -54,14 +54,14 @@ namespace TokUsage.Discovery
         }
 
         /// <summary>
-        /// Adds the entries of <paramref name="folder"/> (but <c>.</c> and <c>..</c>) to <paramref name="into"/>; false when
-        /// this platform has no such listing or the folder cannot be opened (the caller lists it with .NET, which reports why).
+        /// Opens <paramref name="folder"/> for listing; null when this platform has no such listing or the folder cannot
+        /// be opened (the caller lists it with .NET, which reports why). The caller disposes it.
         /// </summary>
-        public static bool TryList(string folder, List<Entry> into)
+        public static OpenFolder? TryOpen(string folder)
         {
             if (_missing)
             {
-                return false;
+                return null;
             }
 
             IntPtr dir;
@@ -72,18 +72,35 @@ namespace TokUsage.Discovery
             catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
             {
                 _missing = true;
-                return false;
+                return null;
             }
 
-            if (dir == IntPtr.Zero)
+            return dir == IntPtr.Zero ? null : new OpenFolder(dir, folder);
+        }
+
+        /// <summary>
+        /// A folder open for listing (<c>opendir</c>): its entries, and the stamp of an entry stat'ed relative to it, so
+        /// the kernel resolves one name instead of the whole path (as <c>find</c> does). Owned by one thread; disposing
+        /// closes it.
+        /// </summary>
+        public sealed class OpenFolder : IDisposable
+        {
+            private readonly string _folder;
+            private readonly byte[] _stat = new byte[Statx.BufferSize];
+            private IntPtr _dir;
+            private byte[] _name = new byte[ReclenLimit];
+
+            internal OpenFolder(IntPtr dir, string folder)
             {
-                return false;
+                _dir = dir;
+                _folder = folder;
             }
 
-            try
+            /// <summary>Adds the folder's entries (but <c>.</c> and <c>..</c>) to <paramref name="into"/>.</summary>
+            public void ListInto(List<Entry> into)
             {
                 var record = new byte[ReclenLimit];
-                for (var entry = readdir(dir); entry != IntPtr.Zero; entry = readdir(dir))
+                for (var entry = readdir(_dir); entry != IntPtr.Zero; entry = readdir(_dir))
                 {
                     // One copy of the record (d_reclen bytes), then the name up to its NUL; plain ASCII names, nearly all
                     // of them, need no checking.
@@ -110,16 +127,39 @@ namespace TokUsage.Discovery
                     }
                     else
                     {
-                        into.Add(new Entry(null, System.IO.Path.Combine(folder, Display(Bytes(name))), type));
+                        into.Add(new Entry(null, System.IO.Path.Combine(_folder, Display(Bytes(name))), type));
                     }
                 }
             }
-            finally
+
+            /// <summary>
+            /// The stamp of the entry <paramref name="name"/> when it is a regular file now (not a link, FIFO or device:
+            /// the entry may have been replaced since it was listed); false otherwise, or where <c>statx</c> is missing.
+            /// </summary>
+            public bool TryStamp(string name, out FileStamp stamp)
             {
-                closedir(dir);
+                stamp = default;
+                var length = Encoding.UTF8.GetByteCount(name);
+                if (_name.Length < length + 1)
+                {
+                    _name = new byte[length + 1];
+                }
+
+                Encoding.UTF8.GetBytes(name, 0, name.Length, _name, 0);
+                _name[length] = 0;
+                return Statx.TryStatAt(dirfd(_dir), _name, FileIdentity.StampMask | Statx.Type, _stat)
+                    && Statx.IsRegularFile(_stat)
+                    && FileIdentity.TryDecode(_stat, out stamp);
             }
 
-            return true;
+            public void Dispose()
+            {
+                if (_dir != IntPtr.Zero)
+                {
+                    closedir(_dir);
+                    _dir = IntPtr.Zero;
+                }
+            }
         }
 
         private static byte[] Bytes(ArraySegment<byte> name)
@@ -185,6 +225,9 @@ namespace TokUsage.Discovery
 
         [DllImport("libc.so.6")]
         private static extern int closedir(IntPtr dir);
+
+        [DllImport("libc.so.6")]
+        private static extern int dirfd(IntPtr dir);
     }
 
     /// <summary>A log or folder whose name .NET cannot open (not valid UTF-8): reported as error NameNotUtf8, never silently lost.</summary>

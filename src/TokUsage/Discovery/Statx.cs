@@ -22,7 +22,8 @@ namespace TokUsage.Discovery
 
         public const int BufferSize = 256;
 
-        private const int AtCurrentDirectory = -100;
+        private const int AtCurrentDirectory = -100, NoFollow = 0x100; // AT_FDCWD, AT_SYMLINK_NOFOLLOW
+        private const int TypeMask = 0xF000, RegularType = 0x8000;
         private static bool _missing = !RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
 
         public static bool Available => !_missing;
@@ -38,9 +39,25 @@ namespace TokUsage.Discovery
                 return false;
             }
 
+            return Call(AtCurrentDirectory, Native(path), 0, mask, buffer);
+        }
+
+        /// <summary>
+        /// Fills <paramref name="buffer"/> for the entry named <paramref name="name"/> (NUL-terminated UTF-8) of the folder
+        /// open as <paramref name="directory"/>, not following a link: the kernel resolves one name, not a whole path.
+        /// </summary>
+        public static bool TryStatAt(int directory, byte[] name, uint mask, byte[] buffer) =>
+            !_missing && Call(directory, name, NoFollow, mask, buffer);
+
+        /// <summary>Whether a filled buffer (asked with <see cref="Type"/>) describes a regular file.</summary>
+        public static bool IsRegularFile(byte[] buffer) =>
+            ((buffer[ModeOffset] | (buffer[ModeOffset + 1] << 8)) & TypeMask) == RegularType;
+
+        private static bool Call(int directory, byte[] path, int flags, uint mask, byte[] buffer)
+        {
             try
             {
-                return statx(AtCurrentDirectory, Native(path), 0, mask, buffer) == 0;
+                return statx(directory, path, flags, mask, buffer) == 0;
             }
             catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
             {

@@ -30,22 +30,22 @@ namespace TokUsage.Pipeline
         public List<SourceFile> Discover(IScanSink sink)
         {
             var byPath = new Dictionary<string, SourceFile>(PathFacts.PathComparer);
-            void Add(IClientSource client, FileInfo info, string root)
+            void Add(IClientSource client, FoundFile file, string root)
             {
                 // A file two targets both hold goes to the client whose marker folder is nearest to it.
-                if (!byPath.TryGetValue(info.FullName, out var earlier) || LogOwnership.Nearer(client, earlier.Client, info.FullName))
+                if (!byPath.TryGetValue(file.Path, out var earlier) || LogOwnership.Nearer(client, earlier.Client, file.Path))
                 {
-                    if (!FileScanner.TryStamp(info, out var length, out var lastWrite, out var identity))
+                    if (!FileScanner.TryStamp(file, out var stamp))
                     {
                         if (sink.WantsVerbose)
                         {
-                            sink.Verbose($"{info.FullName}: deleted while the folders were listed; nothing to count.");
+                            sink.Verbose($"{file.Path}: deleted while the folders were listed; nothing to count.");
                         }
 
                         return;
                     }
 
-                    byPath[info.FullName] = new SourceFile(client, info.FullName, length, lastWrite, root, identity);
+                    byPath[file.Path] = new SourceFile(client, file.Path, stamp.Length, stamp.LastWriteUtc, root, stamp.Identity);
                 }
             }
 
@@ -69,7 +69,7 @@ namespace TokUsage.Pipeline
 
                 foreach (var found in LogOwnership.WalkDefaultFolders(_request.Clients, _request.Environment, OnRoot, OnError, OnPassedOver).Values)
                 {
-                    Add(found.Client, found.Info, found.Root.Directory);
+                    Add(found.Client, found.File, found.Root.Directory);
                 }
             }
             else
@@ -82,16 +82,16 @@ namespace TokUsage.Pipeline
                         // One walk for all clients; each file goes to its owner. Files that are plainly another
                         // client's (under its folders) are not read as these clients' logs: one warning per client.
                         var foreign = new SortedDictionary<string, int>(StringComparer.Ordinal);
-                        foreach (var info in FileScanner.Walk(target.Path, p => clients.Any(c => c.IsUsageFile(p)), OnError, OnPassedOver))
+                        foreach (var found in FileScanner.Walk(target.Path, p => clients.Any(c => c.IsUsageFile(p)), OnError, OnPassedOver))
                         {
-                            var owner = LogOwnership.Owner(info.FullName, clients, out var other);
+                            var owner = LogOwnership.Owner(found.Path, clients, out var other);
                             if (owner is null)
                             {
                                 foreign[other!.Id] = foreign.TryGetValue(other.Id, out var n) ? n + 1 : 1;
                                 continue;
                             }
 
-                            Add(owner, info, target.Path);
+                            Add(owner, found, target.Path);
                         }
 
                         foreach (var pair in foreign)
@@ -117,7 +117,7 @@ namespace TokUsage.Pipeline
                     }
 
                     var file = new FileInfo(target.Path);
-                    Add(fileOwner, file, file.DirectoryName ?? target.Path);
+                    Add(fileOwner, new FoundFile(file.FullName), file.DirectoryName ?? target.Path);
                 }
             }
 

@@ -19,16 +19,16 @@ namespace TokUsage.Pipeline
         /// <summary>A file found in a client's default folder, given to the client that reads it.</summary>
         public readonly struct Found
         {
-            public Found(IClientSource client, FileInfo info, ScanRoot root)
+            public Found(IClientSource client, FoundFile file, ScanRoot root)
             {
                 Client = client;
-                Info = info;
+                File = file;
                 Root = root;
             }
 
             public IClientSource Client { get; }
 
-            public FileInfo Info { get; }
+            public FoundFile File { get; }
 
             public ScanRoot Root { get; }
         }
@@ -57,11 +57,11 @@ namespace TokUsage.Pipeline
                         continue;
                     }
 
-                    foreach (var info in FileScanner.Walk(root.Directory, client.IsUsageFile, onError, onPassedOver, root.Recursive))
+                    foreach (var file in FileScanner.Walk(root.Directory, client.IsUsageFile, onError, onPassedOver, root.Recursive))
                     {
-                        if (!byPath.TryGetValue(info.FullName, out var earlier) || Nearer(client, earlier.Client, info.FullName))
+                        if (!byPath.TryGetValue(file.Path, out var earlier) || Nearer(client, earlier.Client, file.Path))
                         {
-                            byPath[info.FullName] = new Found(client, info, root);
+                            byPath[file.Path] = new Found(client, file, root);
                         }
                     }
                 }

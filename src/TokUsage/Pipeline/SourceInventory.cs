@@ -19,11 +19,12 @@ namespace TokUsage.Pipeline
             var counts = new Dictionary<(string Client, ScanRoot Root), (int Files, long Bytes, DateTime? Newest)>();
             foreach (var found in files.Values)
             {
-                if (!FileScanner.TryLengthAndWriteTime(found.Info, out var length, out var written))
+                if (!FileScanner.TryStamp(found.File, out var stamp))
                 {
                     continue; // deleted since the folder was listed
                 }
 
+                var (length, written) = (stamp.Length, stamp.LastWriteUtc);
                 var key = (found.Client.Id, found.Root);
                 counts.TryGetValue(key, out var count);
                 counts[key] = (count.Files + 1, count.Bytes + length, count.Newest is null || written > count.Newest ? written : count.Newest);

@@ -155,7 +155,8 @@ namespace TokUsage.Tests.Unit
         /// Discovery stamps each file with one statx call on Linux (length, write time and identity); the values must be
         /// those .NET and <see cref="FileIdentity.Of"/> give one by one, or a warm run would take every file for changed.
         /// A linked log is stamped with its target's length and time, as its identity always was (.NET's FileInfo
-        /// describes the link itself: a log that grew behind a link kept the link's length).
+        /// describes the link itself: a log that grew behind a link kept the link's length). The walk stamps a regular file
+        /// while it lists its folder; that stamp must be the same, and a link is left to the stamp by path.
         /// </summary>
         [Fact]
         public void OneStatOfAFileSaysWhatDotNetAndTheIdentitySay()
@@ -168,10 +169,16 @@ namespace TokUsage.Tests.Unit
             var database = Path.Combine(Logs, "store.db");
             File.WriteAllText(database, "main");
             File.WriteAllText(database + "-wal", "write-ahead log");
+            var walked = FileScanner.Walk(Logs, _ => true, (p, e) => throw e, (p, why) => throw new InvalidOperationException(why)).ToDictionary(f => f.Path);
+            Assert.Equal(Statx.Available, walked[plain].Stamp.HasValue);
+            Assert.False(walked[linked].Stamp.HasValue);
             foreach (var path in new[] { plain, linked, database })
             {
                 var info = new FileInfo(path);
-                Assert.True(FileScanner.TryStamp(info, out var length, out var written, out var identity));
+                Assert.True(FileScanner.TryStamp(new FoundFile(path), out var stamp));
+                Assert.True(FileScanner.TryStamp(walked[path], out var walkStamp));
+                Assert.Equal(stamp, walkStamp);
+                var (length, written, identity) = (stamp.Length, stamp.LastWriteUtc, stamp.Identity);
                 if (path == linked && Statx.Available)
                 {
                     info = new FileInfo(plain);
@@ -182,7 +189,7 @@ namespace TokUsage.Tests.Unit
                 Assert.Equal((path, path == database || !Statx.Available ? (long?)null : FileIdentity.Of(path)), (path, identity));
             }
 
-            Assert.False(FileScanner.TryStamp(new FileInfo(Path.Combine(Logs, "gone.jsonl")), out _, out _, out _));
+            Assert.False(FileScanner.TryStamp(new FoundFile(Path.Combine(Logs, "gone.jsonl")), out _));
             static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
         }
 

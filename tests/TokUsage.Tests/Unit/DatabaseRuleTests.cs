@@ -109,8 +109,8 @@ namespace TokUsage.Tests.Unit
 
         private static (long Length, DateTime LastWriteUtc) Facts(string path)
         {
-            Assert.True(FileScanner.TryLengthAndWriteTime(new FileInfo(path), out var length, out var lastWrite));
-            return (length, lastWrite);
+            Assert.True(FileScanner.TryStamp(new FoundFile(path), out var stamp));
+            return (stamp.Length, stamp.LastWriteUtc);
         }
 
         [Fact]
