@@ -27,7 +27,7 @@ namespace TokUsage.Parsing
         /// </summary>
         public static string? TopLevelCwd(ReadOnlySpan<byte> line)
         {
-            if (line.IndexOf("\"cwd\""u8) < 0)
+            if (!ByteSearch.Contains(line, "\"cwd\""u8))
             {
                 return null;
             }

@@ -95,7 +95,7 @@ namespace TokUsage.Parsing
             while (true)
             {
                 var newline = _end > _start + _scanned
-                    ? _buffer.AsSpan(_start + _scanned, _end - _start - _scanned).IndexOf((byte)'\n')
+                    ? ByteSearch.IndexOf(_buffer.AsSpan(_start + _scanned, _end - _start - _scanned), (byte)'\n')
                     : -1;
                 if (newline >= 0)
                 {
@@ -193,7 +193,7 @@ namespace TokUsage.Parsing
             var lineStart = _bufferOffset + _start;
             while (true)
             {
-                var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+                var newline = ByteSearch.IndexOf(_buffer.AsSpan(_start, _end - _start), (byte)'\n');
                 if (newline >= 0)
                 {
                     _start += newline + 1;

@@ -185,6 +185,74 @@ namespace TokUsage.Tests.Unit
             }, iter: 5000);
         }
 
+        [Fact]
+        public void TheNewlineSearchFindsTheFirstNewlineAsSpanIndexOfDoes()
+        {
+            Gen.Frequency((30, Gen.Byte[(byte)'a', (byte)'z']), (1, Gen.Const((byte)'\n')), (1, Gen.Byte)).Array[0, 300].Sample(bytes =>
+                Assert.Equal(bytes.AsSpan().IndexOf((byte)'\n'), ByteSearch.IndexOf(bytes, (byte)'\n')), iter: 5000);
+        }
+
+        /// <summary>
+        /// The needle searches (a line's <c>"usage"</c>, Codex's event names) against <c>Span.IndexOf</c>: needles placed
+        /// anywhere, at block edges and in the tail, partial needles (first and last byte right, middle wrong) around them.
+        /// </summary>
+        [Fact]
+        public void TheNeedleSearchSaysWhatSpanIndexOfSays()
+        {
+            var needles = new[] { "\"usage\"", "token_count", "turn_context", "\"cwd\"", "ab" };
+            var found = 0;
+            Gen.Select(Gen.Int[0, needles.Length - 1], Gen.Byte[(byte)'a', (byte)'z'].Array[0, 200], Gen.Int[0, 200].Array[0, 3], Gen.Int[0, 3]).Sample(t =>
+            {
+                var (which, filler, places, decoys) = t;
+                var needle = Encoding.ASCII.GetBytes(needles[which]);
+                var bytes = filler.ToArray();
+                foreach (var place in places)
+                {
+                    // A decoy shares the needle's first and last byte; a real copy is whole. Each may be cut by the end.
+                    var copy = (byte[])needle.Clone();
+                    if (decoys > 0 && copy.Length > 2)
+                    {
+                        copy[1] ^= 0x01;
+                        decoys--;
+                    }
+
+                    for (var j = 0; j < copy.Length && place + j < bytes.Length; j++)
+                    {
+                        bytes[place + j] = copy[j];
+                    }
+                }
+
+                var expected = bytes.AsSpan().IndexOf(needle) >= 0;
+                found += expected ? 1 : 0;
+                Assert.Equal(expected, ByteSearch.Contains(bytes, needle));
+            }, iter: 5000);
+            Assert.True(found > 1000, $"{found} inputs held the needle");
+        }
+
+        /// <summary>
+        /// The scan reads a timestamp's usual shape from its bytes (<see cref="TokUsage.Parsing.Timestamps.TryParseUtc"/>);
+        /// wherever that answers, it must give the instant the reader path's <c>Utf8JsonReader.TryGetDateTimeOffset</c> gives.
+        /// </summary>
+        [Fact]
+        public void TimestampsReadFromBytesAreTheReadersInstants()
+        {
+            var parsed = 0;
+            Gen.Select(Gen.Int[0, 10000], Gen.Int[0, 14], Gen.Int[0, 32], Gen.Int[0, 25], Gen.Int[0, 61], Gen.Int[0, 61], Gen.OneOfConst("", "5", "12", "123", "0000001", "1234567", "9999999", "12345678"), Gen.OneOfConst("Z", "z", "+00:00", ""))
+                .Select(t => $"{t.Item1:D4}-{t.Item2:D2}-{t.Item3:D2}T{t.Item4:D2}:{t.Item5:D2}:{t.Item6:D2}" + (t.Item7.Length > 0 ? "." + t.Item7 : "") + t.Rest.Item1)
+                .Sample(text =>
+                {
+                    if (TokUsage.Parsing.Timestamps.TryParseUtc(Encoding.ASCII.GetBytes(text), out var fromBytes))
+                    {
+                        parsed++;
+                        var reader = new System.Text.Json.Utf8JsonReader(Encoding.ASCII.GetBytes("\"" + text + "\""));
+                        Assert.True(reader.Read(), text);
+                        Assert.True(reader.TryGetDateTimeOffset(out var byReader), text);
+                        Assert.Equal((byReader.UtcTicks, byReader.Offset), (fromBytes.UtcTicks, fromBytes.Offset));
+                    }
+                }, iter: 20000, threads: 1);
+            Assert.True(parsed > 2000, $"{parsed} parsed");
+        }
+
         private static string[] Rotate(string[] items, int by)
         {
             var n = by % items.Length;

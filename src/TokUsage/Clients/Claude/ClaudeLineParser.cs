@@ -62,7 +62,7 @@ namespace TokUsage.Clients.Claude
 
         /// <summary>Cheap test for lines that may carry usage: they contain the property name <c>"usage"</c>.</summary>
         [MethodImpl(Jit.Optimized)]
-        public static bool MayHaveUsage(ReadOnlySpan<byte> line) => line.IndexOf("\"usage\""u8) >= 0;
+        public static bool MayHaveUsage(ReadOnlySpan<byte> line) => ByteSearch.Contains(line, "\"usage\""u8);
 
         /// <summary>
         /// Parses one line: by its structure first (<see cref="JsonScan"/>, reading only the values usage needs), and when
@@ -299,6 +299,28 @@ namespace TokUsage.Clients.Claude
             return walk.Ended;
         }
 
+        /// <summary>
+        /// A timestamp value's instant as <see cref="Utf8JsonReader.TryGetDateTimeOffset"/> reads it: the usual shape from
+        /// its bytes (<see cref="Timestamps.TryParseUtc"/>, which gives the same instant), any other by the reader.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        private static bool TryTimestamp(ReadOnlySpan<byte> value, out DateTimeOffset timestamp)
+        {
+            timestamp = default;
+            if (value[0] != (byte)'"')
+            {
+                return false;
+            }
+
+            if (Timestamps.TryParseUtc(value.Slice(1, value.Length - 2), out timestamp))
+            {
+                return true;
+            }
+
+            var reader = new Utf8JsonReader(value);
+            return reader.Read() && reader.TryGetDateTimeOffset(out timestamp);
+        }
+
         /// <summary>One envelope property (see <see cref="ReadEnvelopeProperty"/>); false when not sure.</summary>
         [MethodImpl(Jit.Optimized)]
         private bool ScanEnvelopeProperty(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, Fields f)
@@ -306,8 +328,7 @@ namespace TokUsage.Clients.Claude
             if (name.SequenceEqual("timestamp"u8))
             {
                 f.HasTimestamp = true;
-                var reader = new Utf8JsonReader(value);
-                if (value[0] == (byte)'"' && reader.Read() && reader.TryGetDateTimeOffset(out var timestamp) && Timestamps.IsPlausible(timestamp))
+                if (TryTimestamp(value, out var timestamp) && Timestamps.IsPlausible(timestamp))
                 {
                     f.Timestamp = timestamp;
                 }

@@ -83,8 +83,8 @@ namespace TokUsage.Clients.Codex
         [MethodImpl(Jit.Optimized)]
         private static bool MayMatter(ReadOnlySpan<byte> line) =>
             !IsConversationItem(line)
-            && (line.IndexOf("token_count"u8) >= 0 || line.IndexOf("turn_context"u8) >= 0 || line.IndexOf("session_meta"u8) >= 0
-                || line.IndexOf("task_started"u8) >= 0 || line.IndexOf("\"usage\""u8) >= 0);
+            && (ByteSearch.Contains(line, "token_count"u8) || ByteSearch.Contains(line, "turn_context"u8) || ByteSearch.Contains(line, "session_meta"u8)
+                || ByteSearch.Contains(line, "task_started"u8) || ByteSearch.Contains(line, "\"usage\""u8));
 
         /// <summary>
         /// True when the line's top-level <c>type</c> is <c>response_item</c> or <c>compacted</c>. Reads top-level
