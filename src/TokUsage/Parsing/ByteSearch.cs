@@ -135,6 +135,26 @@ namespace TokUsage.Parsing
             return false;
         }
 
+        /// <summary>Whether two byte runs are the same bytes (names against literals, mostly: a length test first).</summary>
+        [MethodImpl(Jit.Inline)]
+        public static bool Equal(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+        {
+            if (a.Length != b.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < a.Length; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         [MethodImpl(Jit.Inline)]
         private static bool Matches(ReadOnlySpan<byte> span, int at, ReadOnlySpan<byte> needle)
         {

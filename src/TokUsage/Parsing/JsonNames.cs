@@ -18,7 +18,7 @@ namespace TokUsage.Parsing
         /// <summary>Whether the property name (or string value) the reader is on is <paramref name="name"/>.</summary>
         [MethodImpl(Jit.Inline)]
         public static bool Is(ref Utf8JsonReader reader, ReadOnlySpan<byte> name) =>
-            reader.ValueIsEscaped ? reader.ValueTextEquals(name) : reader.ValueSpan.SequenceEqual(name);
+            reader.ValueIsEscaped ? reader.ValueTextEquals(name) : ByteSearch.Equal(reader.ValueSpan, name);
 
         /// <summary>Skips the value of the property the reader is on (positioned on its name).</summary>
         [MethodImpl(Jit.Inline)]

@@ -447,7 +447,7 @@ namespace TokUsage.Parsing
 
         [MethodImpl(Jit.Inline)]
         private static int Literal(ReadOnlySpan<byte> json, int start, ReadOnlySpan<byte> literal) =>
-            json.Length - start >= literal.Length && json.Slice(start, literal.Length).SequenceEqual(literal) && EndsToken(json, start + literal.Length)
+            json.Length - start >= literal.Length && ByteSearch.Equal(json.Slice(start, literal.Length), literal) && EndsToken(json, start + literal.Length)
                 ? start + literal.Length
                 : -1;
 

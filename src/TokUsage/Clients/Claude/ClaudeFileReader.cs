@@ -79,7 +79,7 @@ namespace TokUsage.Clients.Claude
                         {
                             Merge(result.Messages, byKey, message);
                             var lineSession = parser.LineSessionId;
-                            if (lineSession.Length > 0 && !lineSession.SequenceEqual(ownSession) && !lineSession.SequenceEqual(lastReferenced))
+                            if (lineSession.Length > 0 && !ByteSearch.Equal(lineSession, ownSession) && !ByteSearch.Equal(lineSession, lastReferenced))
                             {
                                 lastReferenced = lineSession.ToArray();
                                 result.Reference(System.Text.Encoding.UTF8.GetString(lastReferenced));

@@ -241,7 +241,7 @@ namespace TokUsage.Clients.Claude
             while (walk.Next(out var name, out var value))
             {
                 // Where the reader path would Skip() a value of an unexpected type (which validates it), so does the scan.
-                if (name.SequenceEqual("data"u8))
+                if (ByteSearch.Equal(name, "data"u8))
                 {
                     if (value[0] == (byte)'{' ? !ScanData(value) : !JsonScan.IsValidValue(value))
                     {
@@ -266,7 +266,7 @@ namespace TokUsage.Clients.Claude
             var walk = new JsonObjectWalk(data);
             while (walk.Next(out var name, out var value))
             {
-                if (!name.SequenceEqual("message"u8))
+                if (!ByteSearch.Equal(name, "message"u8))
                 {
                     continue;
                 }
@@ -325,7 +325,7 @@ namespace TokUsage.Clients.Claude
         [MethodImpl(Jit.Optimized)]
         private bool ScanEnvelopeProperty(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, Fields f)
         {
-            if (name.SequenceEqual("timestamp"u8))
+            if (ByteSearch.Equal(name, "timestamp"u8))
             {
                 f.HasTimestamp = true;
                 if (TryTimestamp(value, out var timestamp) && Timestamps.IsPlausible(timestamp))
@@ -338,7 +338,7 @@ namespace TokUsage.Clients.Claude
                     return JsonScan.IsValidValue(value);
                 }
             }
-            else if (name.SequenceEqual("requestId"u8))
+            else if (ByteSearch.Equal(name, "requestId"u8))
             {
                 if (value[0] != (byte)'"')
                 {
@@ -347,16 +347,16 @@ namespace TokUsage.Clients.Claude
 
                 f.RequestIdLength = CopyString(value, ref f.RequestId);
             }
-            else if (name.SequenceEqual("message"u8))
+            else if (ByteSearch.Equal(name, "message"u8))
             {
                 return value[0] == (byte)'{' ? ScanMessage(value, f) : JsonScan.IsValidValue(value);
             }
-            else if (name.SequenceEqual("isSidechain"u8))
+            else if (ByteSearch.Equal(name, "isSidechain"u8))
             {
-                f.Sidechain = value.SequenceEqual("true"u8);
-                return f.Sidechain || value.SequenceEqual("false"u8) || JsonScan.IsValidValue(value);
+                f.Sidechain = ByteSearch.Equal(value, "true"u8);
+                return f.Sidechain || ByteSearch.Equal(value, "false"u8) || JsonScan.IsValidValue(value);
             }
-            else if (name.SequenceEqual("sessionId"u8))
+            else if (ByteSearch.Equal(name, "sessionId"u8))
             {
                 if (value[0] != (byte)'"')
                 {
@@ -376,7 +376,7 @@ namespace TokUsage.Clients.Claude
             var walk = new JsonObjectWalk(message);
             while (walk.Next(out var name, out var value))
             {
-                if (name.SequenceEqual("id"u8) || name.SequenceEqual("model"u8) || name.SequenceEqual("usage"u8))
+                if (ByteSearch.Equal(name, "id"u8) || ByteSearch.Equal(name, "model"u8) || ByteSearch.Equal(name, "usage"u8))
                 {
                     if (value[0] != (name[0] == (byte)'u' ? (byte)'{' : (byte)'"') && !JsonScan.IsValidValue(value))
                     {
@@ -384,14 +384,14 @@ namespace TokUsage.Clients.Claude
                     }
                 }
 
-                if (name.SequenceEqual("id"u8))
+                if (ByteSearch.Equal(name, "id"u8))
                 {
                     if (value[0] == (byte)'"')
                     {
                         f.IdLength = CopyString(value, ref f.Id);
                     }
                 }
-                else if (name.SequenceEqual("model"u8))
+                else if (ByteSearch.Equal(name, "model"u8))
                 {
                     if (value[0] == (byte)'"')
                     {
@@ -408,7 +408,7 @@ namespace TokUsage.Clients.Claude
                         }
                     }
                 }
-                else if (name.SequenceEqual("usage"u8) && value[0] == (byte)'{')
+                else if (ByteSearch.Equal(name, "usage"u8) && value[0] == (byte)'{')
                 {
                     f.HasUsage = true;
                     if (!ScanUsage(value, f))
@@ -437,36 +437,36 @@ namespace TokUsage.Clients.Claude
             while (walk.Next(out var name, out var value))
             {
                 bool known;
-                if (name.SequenceEqual("input_tokens"u8))
+                if (ByteSearch.Equal(name, "input_tokens"u8))
                 {
                     known = PlainCount(value, out u.HasInput, out u.Input);
                 }
-                else if (name.SequenceEqual("output_tokens"u8))
+                else if (ByteSearch.Equal(name, "output_tokens"u8))
                 {
                     known = PlainCount(value, out u.HasOutput, out u.Output);
                 }
-                else if (name.SequenceEqual("cache_read_input_tokens"u8))
+                else if (ByteSearch.Equal(name, "cache_read_input_tokens"u8))
                 {
                     known = PlainCount(value, out _, out u.CacheRead);
                 }
-                else if (name.SequenceEqual("cache_creation_input_tokens"u8))
+                else if (ByteSearch.Equal(name, "cache_creation_input_tokens"u8))
                 {
                     known = PlainCount(value, out _, out u.CacheCreation);
                 }
-                else if (name.SequenceEqual("cache_creation"u8) && value[0] == (byte)'{')
+                else if (ByteSearch.Equal(name, "cache_creation"u8) && value[0] == (byte)'{')
                 {
                     known = ScanCacheCreation(value, ref u);
                 }
-                else if (name.SequenceEqual("speed"u8) && value[0] == (byte)'"')
+                else if (ByteSearch.Equal(name, "speed"u8) && value[0] == (byte)'"')
                 {
                     var raw = value.Slice(1, value.Length - 2);
                     known = !HasBackslash(raw);
-                    u.Fast = raw.SequenceEqual("fast"u8);
+                    u.Fast = ByteSearch.Equal(raw, "fast"u8);
                 }
                 else
                 {
                     known = JsonScan.IsValidValue(value);
-                    if (name.SequenceEqual("speed"u8))
+                    if (ByteSearch.Equal(name, "speed"u8))
                     {
                         u.Fast = false;
                     }
@@ -492,8 +492,8 @@ namespace TokUsage.Clients.Claude
             var walk = new JsonObjectWalk(creation);
             while (walk.Next(out var name, out var value))
             {
-                var known = name.SequenceEqual("ephemeral_5m_input_tokens"u8) ? PlainCount(value, out _, out u.Ephemeral5m)
-                    : name.SequenceEqual("ephemeral_1h_input_tokens"u8) ? PlainCount(value, out _, out u.Ephemeral1h)
+                var known = ByteSearch.Equal(name, "ephemeral_5m_input_tokens"u8) ? PlainCount(value, out _, out u.Ephemeral5m)
+                    : ByteSearch.Equal(name, "ephemeral_1h_input_tokens"u8) ? PlainCount(value, out _, out u.Ephemeral1h)
                     : JsonScan.IsValidValue(value);
                 if (!known)
                 {
@@ -513,7 +513,7 @@ namespace TokUsage.Clients.Claude
         {
             present = false;
             count = 0;
-            if (value.SequenceEqual("null"u8))
+            if (ByteSearch.Equal(value, "null"u8))
             {
                 return true;
             }

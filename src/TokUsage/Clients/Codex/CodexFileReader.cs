@@ -104,7 +104,7 @@ namespace TokUsage.Clients.Codex
             var walk = new JsonObjectWalk(line, open);
             while (walk.Next(out var name, out var value))
             {
-                if (name.SequenceEqual("type"u8))
+                if (ByteSearch.Equal(name, "type"u8))
                 {
                     if (value[0] != (byte)'"')
                     {
@@ -112,7 +112,7 @@ namespace TokUsage.Clients.Codex
                     }
 
                     var raw = value.Slice(1, value.Length - 2);
-                    return raw.IndexOf((byte)'\\') >= 0 ? IsConversationItemByReader(line) : raw.SequenceEqual("response_item"u8) || raw.SequenceEqual("compacted"u8);
+                    return raw.IndexOf((byte)'\\') >= 0 ? IsConversationItemByReader(line) : ByteSearch.Equal(raw, "response_item"u8) || ByteSearch.Equal(raw, "compacted"u8);
                 }
 
                 if (value[0] == (byte)'{' || value[0] == (byte)'[')

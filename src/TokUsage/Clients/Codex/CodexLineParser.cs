@@ -171,15 +171,15 @@ namespace TokUsage.Clients.Codex
                 while (walk.Next(out var name, out var value))
                 {
                     bool sure;
-                    if (name.SequenceEqual("type"u8))
+                    if (ByteSearch.Equal(name, "type"u8))
                     {
                         sure = ScanString(value, strings, out type);
                     }
-                    else if (name.SequenceEqual("timestamp"u8))
+                    else if (ByteSearch.Equal(name, "timestamp"u8))
                     {
                         sure = ScanTimestamp(value, out line.HasTimestamp, out line.Timestamp);
                     }
-                    else if (name.SequenceEqual("payload"u8))
+                    else if (ByteSearch.Equal(name, "payload"u8))
                     {
                         ForgetPayload(ref line);
                         payloadType = null;
@@ -223,24 +223,24 @@ namespace TokUsage.Clients.Codex
             while (walk.Next(out var name, out var value))
             {
                 bool sure;
-                if (name.SequenceEqual("type"u8))
+                if (ByteSearch.Equal(name, "type"u8))
                 {
                     sure = ScanString(value, strings, out type);
                 }
-                else if (name.SequenceEqual("model"u8))
+                else if (ByteSearch.Equal(name, "model"u8))
                 {
                     sure = ScanString(value, strings, out line.PayloadModel);
                 }
-                else if (name.SequenceEqual("model_name"u8))
+                else if (ByteSearch.Equal(name, "model_name"u8))
                 {
                     sure = ScanString(value, strings, out line.PayloadModelName);
                 }
-                else if (name.SequenceEqual("model_info"u8))
+                else if (ByteSearch.Equal(name, "model_info"u8))
                 {
                     line.ModelInfoSlug = null;
                     sure = value[0] == (byte)'{' ? ScanModelInfo(value, strings, ref line) : JsonScan.IsWellFormed(value);
                 }
-                else if (name.SequenceEqual("info"u8))
+                else if (ByteSearch.Equal(name, "info"u8))
                 {
                     line.InfoModel = line.InfoModelName = null;
                     line.Total = line.Last = default;
@@ -267,7 +267,7 @@ namespace TokUsage.Clients.Codex
             var walk = new JsonObjectWalk(info);
             while (walk.Next(out var name, out var value))
             {
-                if (!(name.SequenceEqual("slug"u8) ? ScanString(value, strings, out line.ModelInfoSlug) : JsonScan.IsWellFormed(value)))
+                if (!(ByteSearch.Equal(name, "slug"u8) ? ScanString(value, strings, out line.ModelInfoSlug) : JsonScan.IsWellFormed(value)))
                 {
                     return false;
                 }
@@ -283,19 +283,19 @@ namespace TokUsage.Clients.Codex
             while (walk.Next(out var name, out var value))
             {
                 bool sure;
-                if (name.SequenceEqual("model"u8))
+                if (ByteSearch.Equal(name, "model"u8))
                 {
                     sure = ScanString(value, strings, out line.InfoModel);
                 }
-                else if (name.SequenceEqual("model_name"u8))
+                else if (ByteSearch.Equal(name, "model_name"u8))
                 {
                     sure = ScanString(value, strings, out line.InfoModelName);
                 }
-                else if (name.SequenceEqual("total_token_usage"u8))
+                else if (ByteSearch.Equal(name, "total_token_usage"u8))
                 {
                     sure = ScanUsage(value, out line.Total);
                 }
-                else if (name.SequenceEqual("last_token_usage"u8))
+                else if (ByteSearch.Equal(name, "last_token_usage"u8))
                 {
                     sure = ScanUsage(value, out line.Last);
                 }
@@ -556,21 +556,22 @@ namespace TokUsage.Clients.Codex
         }
 
         /// <summary>The field a usage property fills, by its unescaped name; <paramref name="known"/> false for any other name.</summary>
+        [MethodImpl(Jit.Optimized)]
         private static ref long? Field(ReadOnlySpan<byte> name, ref CodexUsageFields u, out bool known)
         {
             known = true;
-            if (name.SequenceEqual("input_tokens"u8)) return ref u.InputTokens;
-            if (name.SequenceEqual("cached_input_tokens"u8)) return ref u.CachedInputTokens;
-            if (name.SequenceEqual("output_tokens"u8)) return ref u.OutputTokens;
-            if (name.SequenceEqual("reasoning_output_tokens"u8)) return ref u.ReasoningOutputTokens;
-            if (name.SequenceEqual("total_tokens"u8)) return ref u.TotalTokens;
-            if (name.SequenceEqual("prompt_tokens"u8)) return ref u.PromptTokens;
-            if (name.SequenceEqual("input"u8)) return ref u.Input;
-            if (name.SequenceEqual("cached_tokens"u8)) return ref u.CachedTokens;
-            if (name.SequenceEqual("cache_read_input_tokens"u8)) return ref u.CacheReadInputTokens;
-            if (name.SequenceEqual("completion_tokens"u8)) return ref u.CompletionTokens;
-            if (name.SequenceEqual("output"u8)) return ref u.Output;
-            if (name.SequenceEqual("reasoning_tokens"u8)) return ref u.ReasoningTokens;
+            if (ByteSearch.Equal(name, "input_tokens"u8)) return ref u.InputTokens;
+            if (ByteSearch.Equal(name, "cached_input_tokens"u8)) return ref u.CachedInputTokens;
+            if (ByteSearch.Equal(name, "output_tokens"u8)) return ref u.OutputTokens;
+            if (ByteSearch.Equal(name, "reasoning_output_tokens"u8)) return ref u.ReasoningOutputTokens;
+            if (ByteSearch.Equal(name, "total_tokens"u8)) return ref u.TotalTokens;
+            if (ByteSearch.Equal(name, "prompt_tokens"u8)) return ref u.PromptTokens;
+            if (ByteSearch.Equal(name, "input"u8)) return ref u.Input;
+            if (ByteSearch.Equal(name, "cached_tokens"u8)) return ref u.CachedTokens;
+            if (ByteSearch.Equal(name, "cache_read_input_tokens"u8)) return ref u.CacheReadInputTokens;
+            if (ByteSearch.Equal(name, "completion_tokens"u8)) return ref u.CompletionTokens;
+            if (ByteSearch.Equal(name, "output"u8)) return ref u.Output;
+            if (ByteSearch.Equal(name, "reasoning_tokens"u8)) return ref u.ReasoningTokens;
             known = false;
             return ref u.Input; // not written: the caller skips the value
         }
