@@ -135,8 +135,11 @@ namespace TokUsage.Parsing
             return false;
         }
 
-        /// <summary>Whether two byte runs are the same bytes (names against literals, mostly: a length test first).</summary>
-        [MethodImpl(Jit.Inline)]
+        /// <summary>
+        /// Whether two byte runs are the same bytes (names against literals, mostly: a length test first). Inlined into the
+        /// optimised scans; compiled optimised where a caller that is not (a reader's per-line lambda) calls it.
+        /// </summary>
+        [MethodImpl(Jit.Inline | Jit.Optimized)]
         public static bool Equal(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
         {
             if (a.Length != b.Length)
