@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
@@ -135,7 +136,7 @@ namespace TokUsage.Caching
             }
 
             var body = length - 8;
-            if (XxHash64.Hash(blob.AsSpan(0, body), ChecksumSeed) != BitConverter.ToUInt64(blob, body))
+            if (XxHash64.Hash(blob.AsSpan(0, body), ChecksumSeed) != BinaryPrimitives.ReadUInt64LittleEndian(blob.AsSpan(body, 8)))
             {
                 throw new InvalidDataException("cache record checksum mismatch");
             }
@@ -453,20 +454,9 @@ namespace TokUsage.Caching
                     Fail("cache record truncated");
                 }
 
-                var value = BitConverter.ToUInt64(_blob, _position);
+                var value = BinaryPrimitives.ReadUInt64LittleEndian(_blob.AsSpan(_position, 8));
                 _position += 8;
-                return BitConverter.IsLittleEndian ? value : ReverseBytes(value);
-            }
-
-            private static ulong ReverseBytes(ulong value)
-            {
-                ulong result = 0;
-                for (var i = 0; i < 8; i++)
-                {
-                    result = (result << 8) | ((value >> (8 * i)) & 0xFF);
-                }
-
-                return result;
+                return value;
             }
 
             private static void Fail(string reason) => throw new InvalidDataException(reason);

@@ -91,7 +91,11 @@ namespace TokUsage.Model
 
         public RowFlags Flags;
 
-        public readonly DateTimeOffset Timestamp => new DateTimeOffset(Ticks, TimeSpan.Zero);
+        public readonly DateTimeOffset Timestamp
+        {
+            [MethodImpl(Jit.Inline)]
+            get => new DateTimeOffset(Ticks, TimeSpan.Zero);
+        }
 
         public readonly bool HasKey => (Flags & RowFlags.HasKey) != 0;
 
@@ -141,6 +145,7 @@ namespace TokUsage.Model
         public RowKind KindOf(in MessageRow row) => _kinds[row.Kind];
 
         /// <summary>Makes room for <paramref name="capacity"/> rows in all.</summary>
+        [MethodImpl(Jit.Optimized)]
         public void EnsureCapacity(int capacity)
         {
             if (capacity > _rows.Length)
@@ -252,6 +257,7 @@ namespace TokUsage.Model
         /// The distinct models of the rows, sorted: those named among a file's models (<see cref="RowKind.Listed"/>) and
         /// those that have no price. One pass over the rows for both.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         public void Models(out string[] listed, out string[] unpriced)
         {
             if (_kinds.Count == 0)

@@ -96,7 +96,7 @@ namespace TokUsage.Pipeline
 
                 row.Key = claimed;
                 row.Flags |= RowFlags.Identified;
-                if (!_dates.Includes(row.Timestamp))
+                if (!_dates.IsAll && !_dates.Includes(row.Timestamp)) // the row's instant is made only for a window
                 {
                     continue;
                 }

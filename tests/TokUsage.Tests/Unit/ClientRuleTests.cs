@@ -15,6 +15,21 @@ namespace TokUsage.Tests.Unit
     /// <summary>Small rules of the client readers, driven without PowerShell.</summary>
     public sealed class ClientRuleTests
     {
+        /// <summary>Claude Code's side-chain transcripts (admitted last, owning no session) by their path, as named.</summary>
+        [Theory]
+        [InlineData("/h/.claude/projects/-p/s1/subagents/agent-a1.jsonl", true)]
+        [InlineData("/h/.claude/projects/-p/s1/subagents/notes.jsonl", true)]
+        [InlineData("/h/.claude/projects/-p/agent-a1.jsonl", true)]
+        [InlineData("/h/.claude/projects/-p/s1.jsonl", false)]
+        [InlineData("/h/.claude/projects/subagents-old/s1.jsonl", false)]
+        [InlineData("/h/.claude/projects/-p/my-agent-1.jsonl", false)]
+        [InlineData("subagents/s1.jsonl", true)]
+        [InlineData("s1.jsonl", false)]
+        [InlineData("/agent-.jsonl", true)]
+        [InlineData("/h/subagents//s1.jsonl", true)]
+        public void SideChainTranscriptsAreToldByTheirPath(string path, bool sideChain) =>
+            Assert.Equal(sideChain, TokUsage.Clients.Claude.ClaudePaths.IsSideChainFile(path));
+
         [Theory]
         [InlineData("custom:Claude-Opus-4.5-Thinking-[Anthropic]-0", "claude-opus-4-5-thinking-0")]
         [InlineData("custom:Kimi-K3-0", "kimi-k3-0")]

@@ -1,6 +1,8 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 using TokUsage.Discovery;
+using TokUsage.Primitives;
 
 namespace TokUsage.Clients.Claude
 {
@@ -18,9 +20,25 @@ namespace TokUsage.Clients.Claude
         /// A side-chain transcript: a sub-agent's or a <c>/btw</c> side question's, under <c>&lt;session&gt;/subagents/</c>
         /// or, in older layouts, a flat <c>agent-&lt;id&gt;.jsonl</c> beside the sessions.
         /// </summary>
-        public static bool IsSideChainFile(string path) =>
-            Path.GetFileName(path).StartsWith("agent-", StringComparison.Ordinal)
-            || string.Equals(Path.GetFileName(Path.GetDirectoryName(path) ?? string.Empty), "subagents", StringComparison.Ordinal);
+        /// <remarks>Asked several times per transcript by discovery and session admission: read from the path in place.</remarks>
+        [MethodImpl(Jit.Optimized)]
+        public static bool IsSideChainFile(string path)
+        {
+            var name = path.AsSpan(LastSeparator(path.AsSpan()) + 1);
+            if (name.StartsWith("agent-".AsSpan(), StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            var folder = path.AsSpan(0, path.Length - name.Length).TrimEnd(Separators);
+            return folder.Slice(LastSeparator(folder) + 1).SequenceEqual("subagents".AsSpan());
+        }
+
+        private static readonly char[] Separators = Path.DirectorySeparatorChar == Path.AltDirectorySeparatorChar
+            ? new[] { Path.DirectorySeparatorChar }
+            : new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar };
+
+        private static int LastSeparator(ReadOnlySpan<char> path) => path.LastIndexOfAny(Separators);
 
         public static (string SessionId, string Project) SessionAndProject(string path, string scanRoot)
         {
