@@ -258,6 +258,7 @@ namespace TokUsage.Caching
 
             public ParsedFile? Result { get; private set; }
 
+            [MethodImpl(Jit.Optimized)]
             public void Begin(FileSnapshot header, string[] models, int count)
             {
                 Result = header.ToParsed(_file, _options);

@@ -271,24 +271,26 @@ namespace TokUsage.Model
             unpriced = Models(used, kind => !kind.Priced);
         }
 
+        /// <summary>The distinct models of the used kinds <paramref name="take"/> accepts, in ordinal order (a file has a few).</summary>
+        [MethodImpl(Jit.Optimized)]
         private string[] Models(bool[] used, Func<RowKind, bool> take)
         {
-            var names = new SortedSet<string>(StringComparer.Ordinal);
+            List<string>? names = null;
             for (var k = 0; k < _kinds.Count; k++)
             {
-                if (used[k] && take(_kinds[k]))
+                if (used[k] && take(_kinds[k]) && !(names ??= new List<string>(2)).Contains(_kinds[k].Model))
                 {
                     names.Add(_kinds[k].Model);
                 }
             }
 
-            if (names.Count == 0)
+            if (names is null || names.Count == 0)
             {
                 return Array.Empty<string>();
             }
 
-            var result = new string[names.Count];
-            names.CopyTo(result);
+            var result = names.ToArray();
+            Array.Sort(result, StringComparer.Ordinal);
             return result;
         }
 

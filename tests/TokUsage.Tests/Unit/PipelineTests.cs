@@ -302,6 +302,33 @@ namespace TokUsage.Tests.Unit
         }
 
         /// <summary>
+        /// A file's model lists (its Models and UnpricedModels): each model once, in ordinal order, only of kinds a row
+        /// still uses; a model with fast and standard rows is one model.
+        /// </summary>
+        [Fact]
+        public void AFilesModelsAreItsRowsDistinctModelsInOrder()
+        {
+            var rows = new MessageRows();
+            var kinds = new[]
+            {
+                rows.Kind("m-b", true, 1m, CostSource.Calculated, priced: true, listed: true),
+                rows.Kind("m-a", false, 1m, CostSource.Calculated, priced: true, listed: true),
+                rows.Kind("m-b", false, 1m, CostSource.Calculated, priced: true, listed: true),
+                rows.Kind("z-unpriced", false, 1m, CostSource.None, priced: false, listed: true),
+                rows.Kind("y-hidden", false, 1m, CostSource.None, priced: false, listed: false),
+            };
+            rows.Kind("unused", false, 1m, CostSource.Calculated, priced: true, listed: true);
+            foreach (var kind in kinds.Concat(kinds.Reverse()))
+            {
+                rows.Add(new MessageRow { Kind = kind });
+            }
+
+            rows.Models(out var listed, out var unpriced);
+            Assert.Equal(new[] { "m-a", "m-b", "z-unpriced" }, listed);
+            Assert.Equal(new[] { "y-hidden", "z-unpriced" }, unpriced);
+        }
+
+        /// <summary>
         /// The compact form (issue 20): a log's rows pass the gate and the date window in place and become its output's
         /// rows — no copy — in time order (equal times in file order), each identified; the public entries are made from
         /// them, the same objects on every read.
