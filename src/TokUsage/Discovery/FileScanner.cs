@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
+using TokUsage.Primitives;
 
 namespace TokUsage.Discovery
 {
@@ -13,8 +15,10 @@ namespace TokUsage.Discovery
     /// </summary>
     internal static class FileScanner
     {
-        public static IEnumerable<FoundFile> Walk(string root, Func<string, bool> isWanted, Action<string, Exception> onError, Action<string, string> onPassedOver, bool recursive = true)
+        [MethodImpl(Jit.Optimized)]
+        public static List<FoundFile> Walk(string root, Func<string, bool> isWanted, Action<string, Exception> onError, Action<string, string> onPassedOver, bool recursive = true)
         {
+            var walked = new List<FoundFile>();
             string? realRoot = null;
             var pending = new Stack<string>();
             pending.Push(Path.GetFullPath(root));
@@ -41,7 +45,7 @@ namespace TokUsage.Discovery
                 {
                     if (found.Stamp.HasValue)
                     {
-                        yield return found; // stat'ed in its folder: a regular file, no link
+                        walked.Add(found); // stat'ed in its folder: a regular file, no link
                         continue;
                     }
 
@@ -64,9 +68,11 @@ namespace TokUsage.Discovery
                         continue;
                     }
 
-                    yield return found;
+                    walked.Add(found);
                 }
             }
+
+            return walked;
         }
 
         /// <summary>
@@ -76,6 +82,7 @@ namespace TokUsage.Discovery
         /// the file system does not give is asked with <c>lstat</c> and checked by the walk like a link, as is a regular
         /// file that is something else by the time it is stamped.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         private static List<FoundFile> FromRawListing(RawNames.OpenFolder folder, string directory, List<RawNames.Entry> listed, Stack<string> pending, Func<string, bool> isWanted, Action<string, Exception> onError, Action<string, string> onPassedOver, bool recursive)
         {
             var files = new List<FoundFile>();

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using TokUsage.Primitives;
 
 namespace TokUsage.Discovery
 {
@@ -57,6 +59,7 @@ namespace TokUsage.Discovery
         /// Opens <paramref name="folder"/> for listing; null when this platform has no such listing or the folder cannot
         /// be opened (the caller lists it with .NET, which reports why). The caller disposes it.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         public static OpenFolder? TryOpen(string folder)
         {
             if (_missing)
@@ -97,6 +100,7 @@ namespace TokUsage.Discovery
             }
 
             /// <summary>Adds the folder's entries (but <c>.</c> and <c>..</c>) to <paramref name="into"/>.</summary>
+            [MethodImpl(Jit.Optimized)]
             public void ListInto(List<Entry> into)
             {
                 var record = new byte[ReclenLimit];
@@ -136,6 +140,7 @@ namespace TokUsage.Discovery
             /// The stamp of the entry <paramref name="name"/> when it is a regular file now (not a link, FIFO or device:
             /// the entry may have been replaced since it was listed); false otherwise, or where <c>statx</c> is missing.
             /// </summary>
+            [MethodImpl(Jit.Optimized)]
             public bool TryStamp(string name, out FileStamp stamp)
             {
                 stamp = default;
@@ -169,6 +174,7 @@ namespace TokUsage.Discovery
             return bytes;
         }
 
+        [MethodImpl(Jit.Inline)]
         private static bool IsAscii(ArraySegment<byte> name)
         {
             for (var i = name.Offset; i < name.Offset + name.Count; i++)

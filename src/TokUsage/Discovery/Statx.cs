@@ -1,5 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using TokUsage.Primitives;
 
 namespace TokUsage.Discovery
 {
@@ -53,6 +55,7 @@ namespace TokUsage.Discovery
         public static bool IsRegularFile(byte[] buffer) =>
             ((buffer[ModeOffset] | (buffer[ModeOffset + 1] << 8)) & TypeMask) == RegularType;
 
+        [MethodImpl(Jit.Optimized)]
         private static bool Call(int directory, byte[] path, int flags, uint mask, byte[] buffer)
         {
             try

@@ -63,6 +63,17 @@ namespace TokUsage.Parsing
             {
                 var wanted = new Vector<byte>(value);
                 ref var origin = ref MemoryMarshal.GetReference(span);
+                for (var last = span.Length - (2 * Vector<byte>.Count); i <= last; i += 2 * Vector<byte>.Count)
+                {
+                    // Two blocks a test: lines are long, and the newline is found once per line.
+                    var low = Vector.Equals(Unsafe.ReadUnaligned<Vector<byte>>(ref Unsafe.Add(ref origin, i)), wanted);
+                    var high = Vector.Equals(Unsafe.ReadUnaligned<Vector<byte>>(ref Unsafe.Add(ref origin, i + Vector<byte>.Count)), wanted);
+                    if ((low | high) != Vector<byte>.Zero)
+                    {
+                        return low != Vector<byte>.Zero ? i + FirstLane(low) : i + Vector<byte>.Count + FirstLane(high);
+                    }
+                }
+
                 for (var last = span.Length - Vector<byte>.Count; i <= last; i += Vector<byte>.Count)
                 {
                     var hits = Vector.Equals(Unsafe.ReadUnaligned<Vector<byte>>(ref Unsafe.Add(ref origin, i)), wanted);
@@ -82,57 +93,6 @@ namespace TokUsage.Parsing
             }
 
             return -1;
-        }
-
-        /// <summary>
-        /// Whether <paramref name="span"/> holds <paramref name="needle"/> (at least two bytes): blocks are tested for the
-        /// needle's first and last byte at once, and only those candidates are compared whole.
-        /// </summary>
-        [MethodImpl(Jit.Optimized)]
-        public static bool Contains(ReadOnlySpan<byte> span, ReadOnlySpan<byte> needle)
-        {
-            var lastOffset = needle.Length - 1;
-            var i = 0;
-            if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian)
-            {
-                var first = new Vector<byte>(needle[0]);
-                var last = new Vector<byte>(needle[lastOffset]);
-                ref var origin = ref MemoryMarshal.GetReference(span);
-                for (var end = span.Length - lastOffset - Vector<byte>.Count; i <= end; i += Vector<byte>.Count)
-                {
-                    var candidates = Vector.Equals(Unsafe.ReadUnaligned<Vector<byte>>(ref Unsafe.Add(ref origin, i)), first)
-                        & Vector.Equals(Unsafe.ReadUnaligned<Vector<byte>>(ref Unsafe.Add(ref origin, i + lastOffset)), last);
-                    if (candidates == Vector<byte>.Zero)
-                    {
-                        continue;
-                    }
-
-                    var lanes = Vector.AsVectorUInt64(candidates);
-                    for (var k = 0; k < Vector<ulong>.Count; k++)
-                    {
-                        for (var lane = lanes[k]; lane != 0;)
-                        {
-                            var at = LowestByte(lane);
-                            if (Matches(span, i + (k * 8) + at, needle))
-                            {
-                                return true;
-                            }
-
-                            lane &= ~(0xFFUL << (at * 8));
-                        }
-                    }
-                }
-            }
-
-            for (; i + lastOffset < span.Length; i++)
-            {
-                if (span[i] == needle[0] && Matches(span, i, needle))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>
@@ -158,23 +118,9 @@ namespace TokUsage.Parsing
             return true;
         }
 
-        [MethodImpl(Jit.Inline)]
-        private static bool Matches(ReadOnlySpan<byte> span, int at, ReadOnlySpan<byte> needle)
-        {
-            for (var j = 0; j < needle.Length; j++)
-            {
-                if (span[at + j] != needle[j])
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
         /// <summary>Index of the first set byte of a non-zero comparison result.</summary>
         [MethodImpl(Jit.Inline)]
-        private static int FirstLane(Vector<byte> hits)
+        internal static int FirstLane(Vector<byte> hits)
         {
             var lanes = Vector.AsVectorUInt64(hits);
             for (var k = 0; k < Vector<ulong>.Count; k++)
@@ -189,24 +135,9 @@ namespace TokUsage.Parsing
             return -1;
         }
 
-        /// <summary>Index of the lowest non-zero byte of a non-zero little-endian word.</summary>
+        /// <summary>Index of the lowest non-zero byte of a non-zero little-endian word of a comparison (each byte 0 or 0xFF).</summary>
         [MethodImpl(Jit.Inline)]
-        private static int LowestByte(ulong word)
-        {
-            var index = 0;
-            if ((uint)word == 0)
-            {
-                word >>= 32;
-                index = 4;
-            }
-
-            if ((word & 0xFFFF) == 0)
-            {
-                word >>= 16;
-                index += 2;
-            }
-
-            return (word & 0xFF) == 0 ? index + 1 : index;
-        }
+        internal static int LowestByte(ulong word) =>
+            (int)(((word & (~word + 1)) * 0x0001020304050607UL) >> 56); // the lowest set bit, 1 << 8k, moves byte 7 - k (= k) to the top
     }
 }

@@ -8,18 +8,20 @@ namespace TokUsage.Parsing
     internal static class JsonLines
     {
         /// <summary>
-        /// Why a line holding anything after its record is damage: two records glued together (a writer that lost a line
-        /// end) or a file with CR-only line ends. Every reader skips and counts such a line, as the peers do (their JSON
-        /// parsers refuse text after the value), so nothing on it is counted silently or dropped silently.
-        /// </summary>
-        /// <summary>
         /// Why a record holding a string that is not valid UTF-8 (or escapes a lone UTF-16 surrogate) is damage.
         /// <see cref="System.Text.Json.JsonDocument"/> checks strings only when one is read, as an InvalidOperationException:
         /// every reader turns that into this damage, on the line, row or file it came from.
         /// </summary>
         public const string BadString = "a string is not valid UTF-8 or UTF-16 (damaged record)";
 
+        /// <summary>
+        /// Why a line holding anything after its record is damage: two records glued together (a writer that lost a line
+        /// end) or a file with CR-only line ends. Every reader skips and counts such a line, as the peers do (their JSON
+        /// parsers refuse text after the value), so nothing on it is counted silently or dropped silently.
+        /// </summary>
         public const string MoreThanOneValue = "more than one JSON value on the line (records glued together, or CR-only line ends)";
+
+        private static readonly Needle CwdName = new Needle("\"cwd\"");
 
         /// <summary>
         /// The top-level <c>cwd</c> string of a JSON line (Claude Code records the session's working directory on every
@@ -27,7 +29,7 @@ namespace TokUsage.Parsing
         /// </summary>
         public static string? TopLevelCwd(ReadOnlySpan<byte> line)
         {
-            if (!ByteSearch.Contains(line, "\"cwd\""u8))
+            if (!CwdName.IsIn(line))
             {
                 return null;
             }

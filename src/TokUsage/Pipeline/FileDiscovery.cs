@@ -2,8 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using TokUsage.Clients;
 using TokUsage.Discovery;
+using TokUsage.Primitives;
 
 namespace TokUsage.Pipeline
 {
@@ -27,9 +29,11 @@ namespace TokUsage.Pipeline
         public ICollection<string> PresentPaths => _present.Keys;
 
         /// <summary>Finds the files to read in admission order (<see cref="Rank"/>, then path), skipping files too old for -Since.</summary>
+        [MethodImpl(Jit.Optimized)]
         public List<SourceFile> Discover(IScanSink sink)
         {
             var byPath = new Dictionary<string, SourceFile>(PathFacts.PathComparer);
+            [MethodImpl(Jit.Optimized)]
             void Add(IClientSource client, FoundFile file, string root)
             {
                 // A file two targets both hold goes to the client whose marker folder is nearest to it.

@@ -2,8 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using TokUsage.Clients;
 using TokUsage.Discovery;
+using TokUsage.Primitives;
 
 namespace TokUsage.Pipeline
 {
@@ -38,6 +40,7 @@ namespace TokUsage.Pipeline
         /// whether it exists) before it is walked; the files come back by full path, each under the one client (and that
         /// client's folder) that reads it. A file two clients' folders both hold goes to the client whose marker is nearer.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         public static Dictionary<string, Found> WalkDefaultFolders(
             IEnumerable<IClientSource> clients,
             ClientEnvironment environment,

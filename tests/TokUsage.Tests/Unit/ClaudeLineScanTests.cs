@@ -194,12 +194,12 @@ namespace TokUsage.Tests.Unit
 
         /// <summary>
         /// The needle searches (a line's <c>"usage"</c>, Codex's event names) against <c>Span.IndexOf</c>: needles placed
-        /// anywhere, at block edges and in the tail, partial needles (first and last byte right, middle wrong) around them.
+        /// anywhere, at block edges and in the tail, near-copies (one inner byte wrong) around them.
         /// </summary>
         [Fact]
         public void TheNeedleSearchSaysWhatSpanIndexOfSays()
         {
-            var needles = new[] { "\"usage\"", "token_count", "turn_context", "\"cwd\"", "ab" };
+            var needles = new[] { "\"usage\"", "token_count", "turn_context", "\"cwd\"", "ab", "q", "\"\"" };
             var found = 0;
             Gen.Select(Gen.Int[0, needles.Length - 1], Gen.Byte[(byte)'a', (byte)'z'].Array[0, 200], Gen.Int[0, 200].Array[0, 3], Gen.Int[0, 3]).Sample(t =>
             {
@@ -208,11 +208,12 @@ namespace TokUsage.Tests.Unit
                 var bytes = filler.ToArray();
                 foreach (var place in places)
                 {
-                    // A decoy shares the needle's first and last byte; a real copy is whole. Each may be cut by the end.
+                    // A decoy differs from the needle in one inner byte (which one varies); a real copy is whole. Each may
+                    // be cut by the end.
                     var copy = (byte[])needle.Clone();
                     if (decoys > 0 && copy.Length > 2)
                     {
-                        copy[1] ^= 0x01;
+                        copy[1 + (place % (copy.Length - 2))] ^= 0x01;
                         decoys--;
                     }
 
@@ -224,7 +225,7 @@ namespace TokUsage.Tests.Unit
 
                 var expected = bytes.AsSpan().IndexOf(needle) >= 0;
                 found += expected ? 1 : 0;
-                Assert.Equal(expected, ByteSearch.Contains(bytes, needle));
+                Assert.Equal(expected, new Needle(needles[which]).IsIn(bytes));
             }, iter: 5000);
             Assert.True(found > 1000, $"{found} inputs held the needle");
         }

@@ -62,7 +62,9 @@ namespace TokUsage.Clients.Claude
 
         /// <summary>Cheap test for lines that may carry usage: they contain the property name <c>"usage"</c>.</summary>
         [MethodImpl(Jit.Optimized)]
-        public static bool MayHaveUsage(ReadOnlySpan<byte> line) => ByteSearch.Contains(line, "\"usage\""u8);
+        public static bool MayHaveUsage(ReadOnlySpan<byte> line) => UsageName.IsIn(line);
+
+        private static readonly Needle UsageName = new Needle("\"usage\"");
 
         /// <summary>
         /// Parses one line: by its structure first (<see cref="JsonScan"/>, reading only the values usage needs), and when

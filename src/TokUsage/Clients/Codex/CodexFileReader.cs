@@ -83,8 +83,10 @@ namespace TokUsage.Clients.Codex
         [MethodImpl(Jit.Optimized)]
         private static bool MayMatter(ReadOnlySpan<byte> line) =>
             !IsConversationItem(line)
-            && (ByteSearch.Contains(line, "token_count"u8) || ByteSearch.Contains(line, "turn_context"u8) || ByteSearch.Contains(line, "session_meta"u8)
-                || ByteSearch.Contains(line, "task_started"u8) || ByteSearch.Contains(line, "\"usage\""u8));
+            && (TokenCount.IsIn(line) || TurnContext.IsIn(line) || SessionMeta.IsIn(line) || TaskStarted.IsIn(line) || UsageName.IsIn(line));
+
+        private static readonly Needle TokenCount = new Needle("token_count"), TurnContext = new Needle("turn_context"),
+            SessionMeta = new Needle("session_meta"), TaskStarted = new Needle("task_started"), UsageName = new Needle("\"usage\"");
 
         /// <summary>
         /// True when the line's top-level <c>type</c> is <c>response_item</c> or <c>compacted</c>. Reads top-level
