@@ -77,16 +77,24 @@ namespace TokUsage.Pricing
         /// <summary>The highest tier whose threshold the request's input side exceeds, or null for base rates.</summary>
         public static PriceTier? TierFor(ModelPrice price, long inputSide)
         {
-            PriceTier? tier = null;
-            foreach (var t in price.Tiers)
+            var index = TierIndex(price, inputSide);
+            return index < 0 ? null : price.Tiers[index];
+        }
+
+        /// <summary>The index of <see cref="TierFor"/>'s tier in the price's tiers; -1 for base rates.</summary>
+        [MethodImpl(Jit.Optimized)]
+        public static int TierIndex(ModelPrice price, long inputSide)
+        {
+            var index = -1;
+            for (var i = 0; i < price.Tiers.Length; i++)
             {
-                if (inputSide > t.Above)
+                if (inputSide > price.Tiers[i].Above)
                 {
-                    tier = t;
+                    index = i;
                 }
             }
 
-            return tier;
+            return index;
         }
     }
 
@@ -104,7 +112,11 @@ namespace TokUsage.Pricing
         /// <summary>The same with the price's base rates already worked out (<see cref="PriceQuote.BaseRates"/>: once per model, not per message).</summary>
         [MethodImpl(Jit.Optimized)]
         public static decimal Cost(ModelPrice price, in RateCard baseRates, in TokenCounts tokens, bool fast) =>
-            Cost(price, baseRates, tokens, fast, tokens.Input + tokens.CacheWrite + tokens.CacheRead);
+            Cost(price, baseRates, tokens, fast, InputSide(tokens));
+
+        /// <summary>A request's input side, which picks its tier: its input, cache writes and cache reads.</summary>
+        [MethodImpl(Jit.Inline)]
+        public static long InputSide(in TokenCounts tokens) => tokens.Input + tokens.CacheWrite + tokens.CacheRead;
 
         /// <summary>
         /// The cost of <paramref name="tokens"/> billed at the rates of a request whose input side is
@@ -114,8 +126,26 @@ namespace TokUsage.Pricing
         [MethodImpl(Jit.Optimized)]
         public static decimal Cost(ModelPrice price, in RateCard baseRates, in TokenCounts tokens, bool fast, long inputSide)
         {
-            var tier = price.Tiers.Length == 0 ? null : RateCard.TierFor(price, inputSide);
-            var rates = tier is null ? baseRates : RateCard.ForTier(price, tier);
+            var tier = price.Tiers.Length == 0 ? -1 : RateCard.TierIndex(price, inputSide);
+            return Priced(price, tier < 0 ? baseRates : RateCard.ForTier(price, price.Tiers[tier]), tokens, fast);
+        }
+
+        /// <summary>
+        /// The same for a quote, whose base and tier rates are worked out once per model (<see cref="PriceQuote"/>); the
+        /// request's input side is the message's own unless given (a sum of many requests of one tier).
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        public static decimal Cost(PriceQuote quote, in TokenCounts tokens, bool fast, long? inputSide = null)
+        {
+            var price = quote.Price;
+            var tier = price.Tiers.Length == 0 ? -1 : RateCard.TierIndex(price, inputSide ?? InputSide(tokens));
+            return Priced(price, tier < 0 ? quote.BaseRates : quote.TierRates[tier], tokens, fast);
+        }
+
+        /// <summary>The cost of <paramref name="tokens"/> at the rates of their request's tier, with fast mode and the override's multiplier.</summary>
+        [MethodImpl(Jit.Optimized)]
+        private static decimal Priced(ModelPrice price, in RateCard rates, in TokenCounts tokens, bool fast)
+        {
             var cost = (tokens.Input * rates.Input)
                 + (tokens.Output * rates.Output)
                 + (tokens.Reasoning * rates.Reasoning)

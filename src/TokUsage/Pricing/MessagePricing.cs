@@ -33,9 +33,7 @@ namespace TokUsage.Pricing
                 return (0m, CostSource.None);
             }
 
-            var cost = inputSide is null
-                ? CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast)
-                : CostCalculator.Cost(quote.Price, quote.BaseRates, tokens, fast || quote.Fast, inputSide.Value);
+            var cost = CostCalculator.Cost(quote, tokens, fast || quote.Fast, inputSide);
             // Nearly every message has no markup; the cache serves them by the hundred thousand, so the product is skipped.
             return (markup == 1m ? cost : cost * markup, CostSource.Calculated);
         }

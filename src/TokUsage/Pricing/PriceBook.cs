@@ -37,6 +37,11 @@ namespace TokUsage.Pricing
 
         private StrongBox<RateCard>? _baseRates;
 
+        /// <summary><see cref="RateCard.ForTier"/> of each of <see cref="Price"/>'s tiers, in their order, worked out on first use.</summary>
+        public RateCard[] TierRates => _tierRates ??= System.Array.ConvertAll(Price.Tiers, tier => RateCard.ForTier(Price, tier));
+
+        private RateCard[]? _tierRates;
+
         public PriceMatch Match { get; }
 
         /// <summary>The price table entry the prices start from; null for an override that stands alone.</summary>

@@ -140,7 +140,16 @@ namespace TokUsage.Tests.Unit
         }
 
         private static decimal Cost(string model, long input, long output, long cacheWrite = 0, long cacheWrite1h = 0, long cacheRead = 0, bool fast = false) =>
-            CostCalculator.Cost(Resolver.Resolve(model)!.Price, new TokenCounts { Input = input, Output = output, CacheWrite = cacheWrite, CacheWrite1h = cacheWrite1h, CacheRead = cacheRead }, fast);
+            ByPriceAndByQuote(model, new TokenCounts { Input = input, Output = output, CacheWrite = cacheWrite, CacheWrite1h = cacheWrite1h, CacheRead = cacheRead }, fast);
+
+        /// <summary>A message's cost from the resolved price, checked against the price book's quote (its rates, tier rates included, worked out once).</summary>
+        private static decimal ByPriceAndByQuote(string model, TokenCounts tokens, bool fast)
+        {
+            var byPrice = CostCalculator.Cost(Resolver.Resolve(model)!.Price, tokens, fast);
+            var quote = PriceBook.Embedded.Resolve(model)!;
+            Assert.Equal(decimal.GetBits(byPrice), decimal.GetBits(CostCalculator.Cost(quote, tokens, fast)));
+            return byPrice;
+        }
 
         [Fact]
         public void LongContextBillsTheWholeRequestAtThePremiumRate()
@@ -177,7 +186,7 @@ namespace TokUsage.Tests.Unit
         private static decimal CostOf(string model, TokenCounts tokens, bool fast = false)
         {
             var match = Resolver.Resolve(model)!;
-            return CostCalculator.Cost(match.Price, tokens, fast || match.Fast);
+            return ByPriceAndByQuote(model, tokens, fast || match.Fast);
         }
 
         [Fact]
@@ -221,6 +230,29 @@ namespace TokUsage.Tests.Unit
             Assert.Equal((73_000 * 5m + 200_000 * 0.5m + 1_000 * 22.5m) / 1_000_000m, CostOf("gpt-5.4", above));
         }
 
+        /// <summary>
+        /// Every tiered model of the table, just above and below each threshold, costs the same through the price book's
+        /// quote (tier rates worked out once per model) as through its price (worked out per message).
+        /// </summary>
+        [Fact]
+        public void AQuotesTierRatesAreItsPricesTierRates()
+        {
+            var tiered = PriceTable.Embedded.Models.Where(m => m.Value.Tiers.Length > 0).Take(60).ToList();
+            Assert.NotEmpty(tiered);
+            foreach (var (key, price) in tiered)
+            {
+                var quote = PriceBook.Embedded.Resolve(key)!;
+                foreach (var tier in price.Tiers)
+                {
+                    foreach (var input in new[] { tier.Above, tier.Above + 1 })
+                    {
+                        var tokens = new TokenCounts { Input = input, Output = 1_000, CacheRead = 7 };
+                        Assert.Equal((key, input, CostCalculator.Cost(quote.Price, tokens, false)), (key, input, CostCalculator.Cost(quote, tokens, false)));
+                    }
+                }
+            }
+        }
+
         [Fact]
         public void Tiers128kAnd256kAreHonoured()
         {
@@ -228,13 +260,13 @@ namespace TokUsage.Tests.Unit
             Assert.Equal("xai/grok-4-fast-reasoning", grok.Key);
             Assert.Equal(128_000, Assert.Single(grok.Tiers).Above);
             var tier = grok.Tiers[0];
-            Assert.Equal(130_000 * tier.Input!.Value, CostCalculator.Cost(grok, new TokenCounts { Input = 130_000 }, false));
-            Assert.Equal(120_000 * grok.Input!.Value, CostCalculator.Cost(grok, new TokenCounts { Input = 120_000 }, false));
+            Assert.Equal(130_000 * tier.Input!.Value, ByPriceAndByQuote("grok-4-fast-reasoning", new TokenCounts { Input = 130_000 }, false));
+            Assert.Equal(120_000 * grok.Input!.Value, ByPriceAndByQuote("grok-4-fast-reasoning", new TokenCounts { Input = 120_000 }, false));
 
             var qwen = Resolver.Resolve("openrouter/qwen/qwen3.5-plus-02-15")!.Price;
             Assert.Contains(qwen.Tiers, t => t.Above == 256_000);
             var top = qwen.Tiers.Last(t => t.Above <= 256_000);
-            Assert.Equal(300_000 * top.Input!.Value, CostCalculator.Cost(qwen, new TokenCounts { Input = 300_000 }, false));
+            Assert.Equal(300_000 * top.Input!.Value, ByPriceAndByQuote("openrouter/qwen/qwen3.5-plus-02-15", new TokenCounts { Input = 300_000 }, false));
         }
 
         [Fact]
