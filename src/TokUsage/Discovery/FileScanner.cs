@@ -8,7 +8,7 @@ namespace TokUsage.Discovery
 {
     /// <summary>
     /// Walks a folder tree for a client's log files. Symbolic-link folders below the root are not entered (no cycles);
-    /// an unreadable folder is reported through <c>onError</c> and the walk goes on. Only regular files are yielded: a
+    /// an unreadable folder is reported through <c>onError</c> and the walk goes on. Only regular files are returned: a
     /// FIFO or device (which would block or never end) and a symbolic link leading out of the root (a link in a log
     /// folder must not make the module read, say, <c>/etc/shadow</c> as root) go to <c>onPassedOver</c> with the reason.
     /// Runs on the pipeline thread.

@@ -74,14 +74,7 @@ namespace TokUsage.Pricing
                 tier.CacheRead ?? b.CacheRead * premium);
         }
 
-        /// <summary>The highest tier whose threshold the request's input side exceeds, or null for base rates.</summary>
-        public static PriceTier? TierFor(ModelPrice price, long inputSide)
-        {
-            var index = TierIndex(price, inputSide);
-            return index < 0 ? null : price.Tiers[index];
-        }
-
-        /// <summary>The index of <see cref="TierFor"/>'s tier in the price's tiers; -1 for base rates.</summary>
+        /// <summary>The index of the highest tier whose threshold the request's input side exceeds; -1 for base rates.</summary>
         [MethodImpl(Jit.Optimized)]
         public static int TierIndex(ModelPrice price, long inputSide)
         {
