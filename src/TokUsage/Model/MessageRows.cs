@@ -144,6 +144,9 @@ namespace TokUsage.Model
         [MethodImpl(Jit.Inline)]
         public RowKind KindOf(in MessageRow row) => _kinds[row.Kind];
 
+        /// <summary>The cost the agent logged for a row as the provider's bill, or null when it was computed from prices.</summary>
+        public decimal? ReportedCostOf(in MessageRow row) => KindOf(row).CostSource == CostSource.Reported ? row.Cost : (decimal?)null;
+
         /// <summary>Makes room for <paramref name="capacity"/> rows in all.</summary>
         [MethodImpl(Jit.Optimized)]
         public void EnsureCapacity(int capacity)
@@ -158,6 +161,21 @@ namespace TokUsage.Model
         [MethodImpl(Jit.Optimized)]
         public int Kind(string model, bool fast, decimal markup, CostSource costSource, bool priced, bool listed)
         {
+            var index = IndexOfKind(model, fast, markup, costSource);
+            return index >= 0 ? index : AddKind(new RowKind(model, fast, markup, costSource, priced, listed));
+        }
+
+        /// <summary>The index here of <paramref name="kind"/> (another file's), shared, added on first use.</summary>
+        public int Kind(RowKind kind)
+        {
+            var index = IndexOfKind(kind.Model, kind.Fast, kind.Markup, kind.CostSource);
+            return index >= 0 ? index : AddKind(kind);
+        }
+
+        /// <summary>The index of the kind with these fields, the last one found asked first; -1 when there is none.</summary>
+        [MethodImpl(Jit.Inline)]
+        private int IndexOfKind(string model, bool fast, decimal markup, CostSource costSource)
+        {
             if (_lastKind >= 0 && _kinds[_lastKind].Matches(model, fast, markup, costSource))
             {
                 return _lastKind;
@@ -171,23 +189,13 @@ namespace TokUsage.Model
                 }
             }
 
-            _kinds.Add(new RowKind(model, fast, markup, costSource, priced, listed));
-            return _lastKind = _kinds.Count - 1;
+            return -1;
         }
 
-        /// <summary>The index here of <paramref name="kind"/> (another file's), shared, added on first use.</summary>
-        public int Kind(RowKind kind)
+        private int AddKind(RowKind kind)
         {
-            for (var i = 0; i < _kinds.Count; i++)
-            {
-                if (ReferenceEquals(_kinds[i], kind) || _kinds[i].Matches(kind.Model, kind.Fast, kind.Markup, kind.CostSource))
-                {
-                    return i;
-                }
-            }
-
             _kinds.Add(kind);
-            return _kinds.Count - 1;
+            return _lastKind = _kinds.Count - 1;
         }
 
         /// <summary>Appends <paramref name="row"/>, whose <see cref="MessageRow.Kind"/> is an index from <see cref="Kind(string, bool, decimal, CostSource, bool, bool)"/>.</summary>

@@ -40,9 +40,9 @@ namespace TokUsage
                 Cost += row.Cost;
                 var source = rows.KindOf(row).CostSource;
                 CostSource = CostSources.Combine(CostSource, source);
-                if (source == CostSource.Reported)
+                if (rows.ReportedCostOf(row) is { } reported)
                 {
-                    ReportedCost += row.Cost;
+                    ReportedCost += reported;
                 }
             }
 

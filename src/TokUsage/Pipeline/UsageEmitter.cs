@@ -136,13 +136,10 @@ namespace TokUsage.Pipeline
                 var parts = parsed.Parts
                     .Select(p => (Part: p, Rows: byPart.TryGetValue(ParsedFile.RowPart(p), out var r) ? r : null))
                     .Where(p => p.Rows != null || p.Part.SkippedLines > 0)
-                    .Select(p => (p.Part, Rows: p.Rows ?? new MessageRows()))
-                    .OrderBy(p => Start(p.Rows))
+                    .Select(p => (p.Part, File: File(p.Rows ?? new MessageRows(), client, path, p.Part.SessionId, p.Part.Project, p.Part.SkippedLines)))
+                    .OrderBy(p => p.File.Start ?? DateTimeOffset.MaxValue)
                     .ThenBy(p => p.Part.Order);
-                foreach (var (part, partRows) in parts)
-                {
-                    files.Add(File(partRows, client, path, part.SessionId, part.Project, part.SkippedLines));
-                }
+                files.AddRange(parts.Select(p => p.File));
             }
 
             WarnUnpriced(files.SelectMany(f => f.UnpricedModels));
@@ -180,17 +177,6 @@ namespace TokUsage.Pipeline
 
             rows.Truncate(own);
             return byPart;
-        }
-
-        private static long Start(MessageRows rows)
-        {
-            var start = long.MaxValue;
-            for (var i = 0; i < rows.Count; i++)
-            {
-                start = Math.Min(start, rows[i].Ticks);
-            }
-
-            return start;
         }
 
         /// <summary>

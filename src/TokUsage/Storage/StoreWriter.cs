@@ -86,7 +86,7 @@ namespace TokUsage.Storage
                 insert.Integer(11, row.Tokens.CacheWrite);
                 insert.Integer(12, row.Tokens.CacheWrite1h);
                 insert.Integer(13, row.Tokens.Reasoning);
-                insert.Text(14, kind.CostSource == CostSource.Reported ? row.Cost.ToString(CultureInfo.InvariantCulture) : null);
+                insert.Text(14, rows.ReportedCostOf(row)?.ToString(CultureInfo.InvariantCulture));
                 insert.Integer(15, kind.Fast ? 1 : 0);
                 insert.Text(16, kind.Markup.ToString(CultureInfo.InvariantCulture));
                 insert.Integer(17, latest ? 1 : 0);

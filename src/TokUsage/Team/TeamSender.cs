@@ -245,7 +245,7 @@ namespace TokUsage.Team
             Column("cache_write", NpgsqlDbType.Bigint, r => r.Row.Tokens.CacheWrite);
             Column("cache_write_1h", NpgsqlDbType.Bigint, r => r.Row.Tokens.CacheWrite1h);
             Column("reasoning", NpgsqlDbType.Bigint, r => r.Row.Tokens.Reasoning);
-            Column("reported_cost", NpgsqlDbType.Numeric, r => ReportedCost(r));
+            Column("reported_cost", NpgsqlDbType.Numeric, r => r.ReportedCost);
             Column("fast", NpgsqlDbType.Boolean, r => r.Kind.Fast);
             Column("markup", NpgsqlDbType.Numeric, r => r.Kind.Markup);
             Column("path", NpgsqlDbType.Text, r => r.File.Path);
@@ -284,7 +284,7 @@ namespace TokUsage.Team
                     await import.WriteAsync(row.Tokens.CacheWrite, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
                     await import.WriteAsync(row.Tokens.CacheWrite1h, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
                     await import.WriteAsync(row.Tokens.Reasoning, NpgsqlDbType.Bigint, _cancel).ConfigureAwait(false);
-                    if (ReportedCost(message) is { } reported)
+                    if (message.ReportedCost is { } reported)
                     {
                         await import.WriteAsync(reported, NpgsqlDbType.Numeric, _cancel).ConfigureAwait(false);
                     }
@@ -311,9 +311,6 @@ namespace TokUsage.Team
             return added;
         }
 
-        /// <summary>The cost the agent logged as the provider's bill, or null when the cost was computed from prices.</summary>
-        private static decimal? ReportedCost(in Outgoing message) => message.Kind.CostSource == CostSource.Reported ? message.Row.Cost : (decimal?)null;
-
         /// <summary>One message of a batch: a row of a usage object's rows.</summary>
         private readonly struct Outgoing
         {
@@ -330,6 +327,8 @@ namespace TokUsage.Team
             public ref readonly MessageRow Row => ref File.Rows[Index];
 
             public RowKind Kind => File.Rows.KindOf(Row);
+
+            public decimal? ReportedCost => File.Rows.ReportedCostOf(Row);
         }
 
         /// <summary>A failure worth another try: the server said so (serialization, too many connections…) or the link broke.</summary>

@@ -275,6 +275,7 @@ namespace TokUsage.Tests.Engine
             var main = Path.Combine(data, "opencode", "opencode.db");
             var ofMain = files.Where(f => f.Path == main).ToList();
             Assert.Equal(new[] { "ses_a0", "ses_a1", "ses_a2", "ses_a3" }, ofMain.Select(f => f.SessionId).OrderBy(s => s, StringComparer.Ordinal));
+            Assert.Equal(ofMain.OrderBy(f => f.Start ?? DateTimeOffset.MaxValue).Select(f => f.SessionId), ofMain.Select(f => f.SessionId)); // in the order they started
             Assert.DoesNotContain(files, f => f.SessionId == "ses_fork"); // all its messages are fork copies
             Assert.Equal(1, ofMain.Single(f => f.SessionId == "ses_a3").SkippedLines);
             Assert.All(ofMain, f => Assert.StartsWith("/home/me/work/app", f.Project));
