@@ -5,7 +5,7 @@ using TokUsage.Primitives;
 
 namespace TokUsage.Parsing
 {
-    /// <summary>What <see cref="JsonScan.NextProperty"/> found.</summary>
+    /// <summary>What <see cref="JsonScan.NextName"/> found.</summary>
     internal enum ScanStep
     {
         /// <summary>A property: its raw name and value spans were returned.</summary>
@@ -22,6 +22,11 @@ namespace TokUsage.Parsing
     /// One object's properties by structure, as a loop: <c>while (walk.Next(out var name, out var value)) { … }</c>, then
     /// <see cref="Ended"/> says whether the walk stopped at the object's closing brace (sure) or because the scan was
     /// unsure (<see cref="ScanStep.Unsure"/>: the caller falls back to its reader). Spans point into the walked bytes.
+    /// <para>A caller that reads inside an object value walks into it instead of taking its span: after
+    /// <see cref="NextName"/>, <see cref="Enter"/> gives a walk over the value and <see cref="Leave"/> continues after it,
+    /// so the value's bytes are read once, not once to find its end and again to read it. Any other value is taken with
+    /// <see cref="Value"/>. Both ways judge a value alike: a walk that ends at the value's closing brace has found the end
+    /// <see cref="JsonScan.EndOfValue"/> finds, and has checked at least what it checks.</para>
     /// </summary>
     internal ref struct JsonObjectWalk
     {
@@ -42,25 +47,67 @@ namespace TokUsage.Parsing
         /// <summary>True once the walk reached the object's closing brace.</summary>
         public bool Ended { get; private set; }
 
-        /// <summary>Index just past what the walk has read (past the closing brace once <see cref="Ended"/>).</summary>
+        /// <summary>
+        /// Index just past what the walk has read (past the closing brace once <see cref="Ended"/>; at the pending value's
+        /// first byte after <see cref="NextName"/>).
+        /// </summary>
         public readonly int Position => _position;
+
+        /// <summary>Whether the value <see cref="NextName"/> stopped at is an object (so <see cref="Enter"/> may walk it).</summary>
+        public readonly bool ValueIsObject => _position < _json.Length && _json[_position] == (byte)'{';
 
         /// <summary>The next property's raw (unescaped) name and its value's bytes; false at the end or when unsure.</summary>
         [MethodImpl(Jit.Inline)]
         public bool Next(out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
         {
-            var step = JsonScan.NextProperty(_json, ref _position, _first, out name, out var start, out var end);
+            if (NextName(out name))
+            {
+                return Value(out value);
+            }
+
+            value = default;
+            return false;
+        }
+
+        /// <summary>
+        /// The next property's raw (unescaped) name, stopping at its value; false at the end or when unsure. Exactly one of
+        /// <see cref="Value"/> or <see cref="Enter"/> (then <see cref="Leave"/>) must follow before the next call.
+        /// </summary>
+        [MethodImpl(Jit.Inline)]
+        public bool NextName(out ReadOnlySpan<byte> name)
+        {
+            var step = JsonScan.NextName(_json, ref _position, _first, out name);
             _first = false;
             if (step != ScanStep.Property)
             {
                 Ended = step == ScanStep.End;
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>The pending value's bytes, the walk continuing after it; false when it is malformed or cut (unsure).</summary>
+        [MethodImpl(Jit.Inline)]
+        public bool Value(out ReadOnlySpan<byte> value)
+        {
+            var end = JsonScan.EndOfValue(_json, _position);
+            if (end < 0)
+            {
                 value = default;
                 return false;
             }
 
-            value = _json.Slice(start, end - start);
+            value = _json.Slice(_position, end - _position);
+            _position = end;
             return true;
         }
+
+        /// <summary>A walk over the pending value, which <see cref="ValueIsObject"/> said is an object.</summary>
+        public readonly JsonObjectWalk Enter() => new JsonObjectWalk(_json, _position);
+
+        /// <summary>Continues after the value <paramref name="inner"/> walked to its closing brace (its <see cref="Ended"/>).</summary>
+        public void Leave(in JsonObjectWalk inner) => _position = inner.Position;
     }
 
     /// <summary>
@@ -81,13 +128,13 @@ namespace TokUsage.Parsing
     {
         /// <summary>
         /// From <paramref name="position"/> (just after the object's <c>{</c> or after the previous property's value),
-        /// finds the next property. <paramref name="first"/> is true for the first call on an object.
+        /// finds the next property's name; on <see cref="ScanStep.Property"/>, <paramref name="position"/> is its value's
+        /// first byte (not yet judged). <paramref name="first"/> is true for the first call on an object.
         /// </summary>
         [MethodImpl(Jit.Optimized)]
-        public static ScanStep NextProperty(ReadOnlySpan<byte> json, scoped ref int position, bool first, out ReadOnlySpan<byte> name, out int valueStart, out int valueEnd)
+        public static ScanStep NextName(ReadOnlySpan<byte> json, scoped ref int position, bool first, out ReadOnlySpan<byte> name)
         {
             name = default;
-            valueStart = valueEnd = 0;
             var i = SkipWhiteSpace(json, position);
             if (i >= json.Length)
             {
@@ -132,14 +179,7 @@ namespace TokUsage.Parsing
                 return ScanStep.Unsure;
             }
 
-            valueStart = SkipWhiteSpace(json, i + 1);
-            valueEnd = EndOfValue(json, valueStart);
-            if (valueEnd < 0)
-            {
-                return ScanStep.Unsure;
-            }
-
-            position = valueEnd;
+            position = SkipWhiteSpace(json, i + 1);
             return ScanStep.Property;
         }
 

@@ -240,17 +240,27 @@ namespace TokUsage.Clients.Claude
             }
 
             var walk = new JsonObjectWalk(line, open);
-            while (walk.Next(out var name, out var value))
+            while (walk.NextName(out var name))
             {
-                // Where the reader path would Skip() a value of an unexpected type (which validates it), so does the scan.
                 if (ByteSearch.Equal(name, "data"u8))
                 {
-                    if (value[0] == (byte)'{' ? !ScanData(value) : !JsonScan.IsValidValue(value))
+                    if (walk.ValueIsObject)
                     {
+                        var data = walk.Enter();
+                        if (!ScanData(ref data))
+                        {
+                            return false;
+                        }
+
+                        walk.Leave(data);
+                    }
+                    else if (!walk.Value(out var value) || !JsonScan.IsValidValue(value))
+                    {
+                        // Where the reader path would Skip() a value of an unexpected type (which validates it), so does the scan.
                         return false;
                     }
                 }
-                else if (!ScanEnvelopeProperty(name, value, _top))
+                else if (!ScanEnvelopeProperty(ref walk, name, _top))
                 {
                     return false;
                 }
@@ -261,21 +271,16 @@ namespace TokUsage.Clients.Claude
             return walk.Ended && JsonScan.SkipWhiteSpace(line, walk.Position) == line.Length;
         }
 
-        /// <summary>The <c>data</c> object of a progress line (see <see cref="ReadData"/>).</summary>
+        /// <summary>The <c>data</c> object of a progress line (see <see cref="ReadData"/>), walked from its opening brace.</summary>
         [MethodImpl(Jit.Optimized)]
-        private bool ScanData(ReadOnlySpan<byte> data)
+        private bool ScanData(ref JsonObjectWalk walk)
         {
-            var walk = new JsonObjectWalk(data);
-            while (walk.Next(out var name, out var value))
+            while (walk.NextName(out var name))
             {
-                if (!ByteSearch.Equal(name, "message"u8))
+                if (!ByteSearch.Equal(name, "message"u8) || !walk.ValueIsObject)
                 {
-                    continue;
-                }
-
-                if (value[0] != (byte)'{')
-                {
-                    if (!JsonScan.IsValidValue(value))
+                    // Where the reader path would Skip() a value of an unexpected type (which validates it), so does the scan.
+                    if (!walk.Value(out var value) || (ByteSearch.Equal(name, "message"u8) && !JsonScan.IsValidValue(value)))
                     {
                         return false;
                     }
@@ -283,10 +288,10 @@ namespace TokUsage.Clients.Claude
                     continue;
                 }
 
-                var envelope = new JsonObjectWalk(value);
-                while (envelope.Next(out var innerName, out var innerValue))
+                var envelope = walk.Enter();
+                while (envelope.NextName(out var innerName))
                 {
-                    if (!ScanEnvelopeProperty(innerName, innerValue, _nested))
+                    if (!ScanEnvelopeProperty(ref envelope, innerName, _nested))
                     {
                         return false;
                     }
@@ -296,6 +301,8 @@ namespace TokUsage.Clients.Claude
                 {
                     return false;
                 }
+
+                walk.Leave(envelope);
             }
 
             return walk.Ended;
@@ -325,8 +332,25 @@ namespace TokUsage.Clients.Claude
 
         /// <summary>One envelope property (see <see cref="ReadEnvelopeProperty"/>); false when not sure.</summary>
         [MethodImpl(Jit.Optimized)]
-        private bool ScanEnvelopeProperty(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, Fields f)
+        private bool ScanEnvelopeProperty(ref JsonObjectWalk walk, ReadOnlySpan<byte> name, Fields f)
         {
+            if (ByteSearch.Equal(name, "message"u8) && walk.ValueIsObject)
+            {
+                var message = walk.Enter();
+                if (!ScanMessage(ref message, f))
+                {
+                    return false;
+                }
+
+                walk.Leave(message);
+                return true;
+            }
+
+            if (!walk.Value(out var value))
+            {
+                return false;
+            }
+
             if (ByteSearch.Equal(name, "timestamp"u8))
             {
                 f.HasTimestamp = true;
@@ -351,7 +375,7 @@ namespace TokUsage.Clients.Claude
             }
             else if (ByteSearch.Equal(name, "message"u8))
             {
-                return value[0] == (byte)'{' ? ScanMessage(value, f) : JsonScan.IsValidValue(value);
+                return JsonScan.IsValidValue(value); // not an object (an object was walked above)
             }
             else if (ByteSearch.Equal(name, "isSidechain"u8))
             {
@@ -371,13 +395,39 @@ namespace TokUsage.Clients.Claude
             return true;
         }
 
-        /// <summary>The <c>message</c> object (see <see cref="ReadMessage"/>); false when not sure.</summary>
+        /// <summary>The <c>message</c> object (see <see cref="ReadMessage"/>), walked from its opening brace; false when not sure.</summary>
         [MethodImpl(Jit.Optimized)]
-        private bool ScanMessage(ReadOnlySpan<byte> message, Fields f)
+        private bool ScanMessage(ref JsonObjectWalk walk, Fields f)
         {
-            var walk = new JsonObjectWalk(message);
-            while (walk.Next(out var name, out var value))
+            while (walk.NextName(out var name))
             {
+                if (ByteSearch.Equal(name, "usage"u8) && walk.ValueIsObject)
+                {
+                    f.HasUsage = true;
+                    var usage = walk.Enter();
+                    if (ScanUsage(ref usage, f))
+                    {
+                        walk.Leave(usage);
+                        continue;
+                    }
+
+                    // An unusual usage object: the reader reads it and names what is wrong.
+                    if (!walk.Value(out var whole))
+                    {
+                        return false;
+                    }
+
+                    var reader = new Utf8JsonReader(whole, new JsonReaderOptions { MaxDepth = 512 });
+                    reader.Read();
+                    ReadUsage(ref reader, f);
+                    continue;
+                }
+
+                if (!walk.Value(out var value))
+                {
+                    return false;
+                }
+
                 if (ByteSearch.Equal(name, "id"u8) || ByteSearch.Equal(name, "model"u8) || ByteSearch.Equal(name, "usage"u8))
                 {
                     if (value[0] != (name[0] == (byte)'u' ? (byte)'{' : (byte)'"') && !JsonScan.IsValidValue(value))
@@ -410,32 +460,21 @@ namespace TokUsage.Clients.Claude
                         }
                     }
                 }
-                else if (ByteSearch.Equal(name, "usage"u8) && value[0] == (byte)'{')
-                {
-                    f.HasUsage = true;
-                    if (!ScanUsage(value, f))
-                    {
-                        var reader = new Utf8JsonReader(value, new JsonReaderOptions { MaxDepth = 512 });
-                        reader.Read();
-                        ReadUsage(ref reader, f);
-                    }
-                }
             }
 
             return walk.Ended;
         }
 
         /// <summary>
-        /// The usage object by structure, for the common shape: counts that are plain non-negative integers or null.
+        /// The usage object by structure (walked from its opening brace), for the common shape: counts that are plain non-negative integers or null.
         /// Anything else (a count that is negative, fractional, a string; an escaped speed) returns false without
         /// touching <paramref name="f"/>, and <see cref="ReadUsage"/> reads the object instead and names the problem.
         /// Containers inside usage are validated, as the reader would.
         /// </summary>
         [MethodImpl(Jit.Optimized)]
-        private static bool ScanUsage(ReadOnlySpan<byte> usage, Fields f)
+        private static bool ScanUsage(ref JsonObjectWalk walk, Fields f)
         {
             var u = new UsageFields(f);
-            var walk = new JsonObjectWalk(usage);
             while (walk.Next(out var name, out var value))
             {
                 bool known;

@@ -168,22 +168,35 @@ namespace TokUsage.Clients.Codex
                 string? type = null;
                 string? payloadType = null;
                 var walk = new JsonObjectWalk(json, open);
-                while (walk.Next(out var name, out var value))
+                while (walk.NextName(out var name))
                 {
                     bool sure;
-                    if (ByteSearch.Equal(name, "type"u8))
+                    if (ByteSearch.Equal(name, "payload"u8))
+                    {
+                        ForgetPayload(ref line);
+                        payloadType = null;
+                        if (walk.ValueIsObject)
+                        {
+                            var payload = walk.Enter();
+                            sure = ScanPayload(ref payload, strings, ref line, out payloadType);
+                            walk.Leave(payload);
+                        }
+                        else
+                        {
+                            sure = TakeWellFormed(ref walk);
+                        }
+                    }
+                    else if (!walk.Value(out var value))
+                    {
+                        sure = false;
+                    }
+                    else if (ByteSearch.Equal(name, "type"u8))
                     {
                         sure = ScanString(value, strings, out type);
                     }
                     else if (ByteSearch.Equal(name, "timestamp"u8))
                     {
                         sure = ScanTimestamp(value, out line.HasTimestamp, out line.Timestamp);
-                    }
-                    else if (ByteSearch.Equal(name, "payload"u8))
-                    {
-                        ForgetPayload(ref line);
-                        payloadType = null;
-                        sure = value[0] == (byte)'{' ? ScanPayload(value, strings, ref line, out payloadType) : JsonScan.IsWellFormed(value);
                     }
                     else
                     {
@@ -215,15 +228,49 @@ namespace TokUsage.Clients.Codex
             }
         }
 
+        /// <summary>The payload object, walked from its opening brace; false when not sure.</summary>
         [MethodImpl(Jit.Optimized)]
-        private static bool ScanPayload(ReadOnlySpan<byte> payload, Utf8StringCache? strings, ref CodexLine line, out string? type)
+        private static bool ScanPayload(ref JsonObjectWalk walk, Utf8StringCache? strings, ref CodexLine line, out string? type)
         {
             type = null;
-            var walk = new JsonObjectWalk(payload);
-            while (walk.Next(out var name, out var value))
+            while (walk.NextName(out var name))
             {
                 bool sure;
-                if (ByteSearch.Equal(name, "type"u8))
+                if (ByteSearch.Equal(name, "model_info"u8))
+                {
+                    line.ModelInfoSlug = null;
+                    if (walk.ValueIsObject)
+                    {
+                        var info = walk.Enter();
+                        sure = ScanModelInfo(ref info, strings, ref line);
+                        walk.Leave(info);
+                    }
+                    else
+                    {
+                        sure = TakeWellFormed(ref walk);
+                    }
+                }
+                else if (ByteSearch.Equal(name, "info"u8))
+                {
+                    line.InfoModel = line.InfoModelName = null;
+                    line.Total = line.Last = default;
+                    line.HasInfo = walk.ValueIsObject;
+                    if (line.HasInfo)
+                    {
+                        var info = walk.Enter();
+                        sure = ScanInfo(ref info, strings, ref line);
+                        walk.Leave(info);
+                    }
+                    else
+                    {
+                        sure = TakeWellFormed(ref walk);
+                    }
+                }
+                else if (!walk.Value(out var value))
+                {
+                    sure = false;
+                }
+                else if (ByteSearch.Equal(name, "type"u8))
                 {
                     sure = ScanString(value, strings, out type);
                 }
@@ -235,18 +282,6 @@ namespace TokUsage.Clients.Codex
                 {
                     sure = ScanString(value, strings, out line.PayloadModelName);
                 }
-                else if (ByteSearch.Equal(name, "model_info"u8))
-                {
-                    line.ModelInfoSlug = null;
-                    sure = value[0] == (byte)'{' ? ScanModelInfo(value, strings, ref line) : JsonScan.IsWellFormed(value);
-                }
-                else if (ByteSearch.Equal(name, "info"u8))
-                {
-                    line.InfoModel = line.InfoModelName = null;
-                    line.Total = line.Last = default;
-                    line.HasInfo = value[0] == (byte)'{';
-                    sure = line.HasInfo ? ScanInfo(value, strings, ref line) : JsonScan.IsWellFormed(value);
-                }
                 else
                 {
                     sure = JsonScan.IsWellFormed(value);
@@ -262,12 +297,11 @@ namespace TokUsage.Clients.Codex
         }
 
         [MethodImpl(Jit.Optimized)]
-        private static bool ScanModelInfo(ReadOnlySpan<byte> info, Utf8StringCache? strings, ref CodexLine line)
+        private static bool ScanModelInfo(ref JsonObjectWalk walk, Utf8StringCache? strings, ref CodexLine line)
         {
-            var walk = new JsonObjectWalk(info);
-            while (walk.Next(out var name, out var value))
+            while (walk.NextName(out var name))
             {
-                if (!(ByteSearch.Equal(name, "slug"u8) ? ScanString(value, strings, out line.ModelInfoSlug) : JsonScan.IsWellFormed(value)))
+                if (!walk.Value(out var value) || !(ByteSearch.Equal(name, "slug"u8) ? ScanString(value, strings, out line.ModelInfoSlug) : JsonScan.IsWellFormed(value)))
                 {
                     return false;
                 }
@@ -277,13 +311,24 @@ namespace TokUsage.Clients.Codex
         }
 
         [MethodImpl(Jit.Optimized)]
-        private static bool ScanInfo(ReadOnlySpan<byte> info, Utf8StringCache? strings, ref CodexLine line)
+        private static bool ScanInfo(ref JsonObjectWalk walk, Utf8StringCache? strings, ref CodexLine line)
         {
-            var walk = new JsonObjectWalk(info);
-            while (walk.Next(out var name, out var value))
+            while (walk.NextName(out var name))
             {
                 bool sure;
-                if (ByteSearch.Equal(name, "model"u8))
+                if (ByteSearch.Equal(name, "total_token_usage"u8))
+                {
+                    sure = ScanUsage(ref walk, out line.Total);
+                }
+                else if (ByteSearch.Equal(name, "last_token_usage"u8))
+                {
+                    sure = ScanUsage(ref walk, out line.Last);
+                }
+                else if (!walk.Value(out var value))
+                {
+                    sure = false;
+                }
+                else if (ByteSearch.Equal(name, "model"u8))
                 {
                     sure = ScanString(value, strings, out line.InfoModel);
                 }
@@ -291,14 +336,6 @@ namespace TokUsage.Clients.Codex
                 {
                     sure = ScanString(value, strings, out line.InfoModelName);
                 }
-                else if (ByteSearch.Equal(name, "total_token_usage"u8))
-                {
-                    sure = ScanUsage(value, out line.Total);
-                }
-                else if (ByteSearch.Equal(name, "last_token_usage"u8))
-                {
-                    sure = ScanUsage(value, out line.Last);
-                }
                 else
                 {
                     sure = JsonScan.IsWellFormed(value);
@@ -313,19 +350,25 @@ namespace TokUsage.Clients.Codex
             return walk.Ended;
         }
 
+        /// <summary>A usage value (the pending value of <paramref name="parent"/>): an object walked in place, else judged whole.</summary>
         [MethodImpl(Jit.Optimized)]
-        private static bool ScanUsage(ReadOnlySpan<byte> usage, out CodexUsageFields u)
+        private static bool ScanUsage(ref JsonObjectWalk parent, out CodexUsageFields u)
         {
             u = default;
-            if (usage[0] != (byte)'{')
+            if (!parent.ValueIsObject)
             {
-                return JsonScan.IsWellFormed(usage);
+                return TakeWellFormed(ref parent);
             }
 
             u.Present = true;
-            var walk = new JsonObjectWalk(usage);
-            while (walk.Next(out var name, out var value))
+            var walk = parent.Enter();
+            while (walk.NextName(out var name))
             {
+                if (!walk.Value(out var value))
+                {
+                    return false;
+                }
+
                 ref var field = ref Field(name, ref u, out var known);
                 if (known)
                 {
@@ -337,8 +380,13 @@ namespace TokUsage.Clients.Codex
                 }
             }
 
+            parent.Leave(walk);
             return walk.Ended;
         }
+
+        /// <summary>Takes the pending value of <paramref name="walk"/>: whether it is well formed (see <see cref="JsonScan.IsWellFormed"/>).</summary>
+        [MethodImpl(Jit.Inline)]
+        private static bool TakeWellFormed(ref JsonObjectWalk walk) => walk.Value(out var value) && JsonScan.IsWellFormed(value);
 
         /// <summary>A count as <see cref="Count"/> reads it: plain digits here, anything else by a reader over the value alone.</summary>
         [MethodImpl(Jit.Optimized)]
