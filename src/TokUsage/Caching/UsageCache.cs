@@ -191,28 +191,29 @@ namespace TokUsage.Caching
         /// Ends the run: waits for queued rows to be written and, when <paramref name="prune"/> is given (a scan of the
         /// clients' default folders), drops rows of <paramref name="clients"/> whose file is gone. Pipeline thread.
         /// </summary>
-        public CacheReport Complete(ICollection<string>? prune, ICollection<string> clients, IReadOnlyDictionary<string, int>? messages = null)
+        public CacheReport Complete(ICollection<string>? prune, ICollection<string> clients, IReadOnlyDictionary<string, int>? tableSizes = null)
         {
             _pending.CompleteAdding();
             _writer.Join();
             var pruned = prune != null && Volatile.Read(ref _damaged) == 0 ? Prune(prune, clients) : 0;
-            if (messages != null && Volatile.Read(ref _damaged) == 0)
+            if (tableSizes != null && Volatile.Read(ref _damaged) == 0)
             {
-                KeepMessageCounts(messages);
+                KeepTableSizes(tableSizes);
             }
 
             return new CacheReport(Path, _unchanged, _resumed, _readWhole, _bytesRead, _written, pruned, _writeProblem, Volatile.Read(ref _damaged) != 0);
         }
 
         /// <summary>
-        /// How many messages each client's logs held in the last run that used this cache (meta 'messages'), for sizing
-        /// the dedup gate up front; empty when unknown. A hint only: nothing is counted from it.
+        /// The sizes the dedup gate's tables reached in the last whole-history run that used this cache, by table name
+        /// (<see cref="Pipeline.DedupGate.TableSizes"/>; meta 'messages'), for making the next run's tables up front; empty
+        /// when unknown. A hint only: nothing is counted from it.
         /// </summary>
-        public IReadOnlyDictionary<string, int> LastRunMessages { get; private set; } = new Dictionary<string, int>();
+        public IReadOnlyDictionary<string, int> LastRunTableSizes { get; private set; } = new Dictionary<string, int>();
 
-        private const string MessageCountsKey = "messages";
+        private const string TableSizesKey = "messages";
 
-        private static Dictionary<string, int> ParseMessageCounts(string? text)
+        private static Dictionary<string, int> ParseTableSizes(string? text)
         {
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var pair in (text ?? string.Empty).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
@@ -230,13 +231,13 @@ namespace TokUsage.Caching
         /// <summary>The largest hint taken (a forged or damaged meta row must not make a run allocate gigabytes).</summary>
         private const int MaxMessagesHint = 16 * 1024 * 1024;
 
-        private void KeepMessageCounts(IReadOnlyDictionary<string, int> messages)
+        private void KeepTableSizes(IReadOnlyDictionary<string, int> sizes)
         {
-            var text = string.Join(" ", messages.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToString(CultureInfo.InvariantCulture)));
+            var text = string.Join(" ", sizes.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value.ToString(CultureInfo.InvariantCulture)));
             try
             {
                 using var connection = Connect();
-                Execute(connection, "INSERT OR REPLACE INTO meta(key, value) VALUES ($key, $value);", null, ("$key", MessageCountsKey), ("$value", text));
+                Execute(connection, "INSERT OR REPLACE INTO meta(key, value) VALUES ($key, $value);", null, ("$key", TableSizesKey), ("$value", text));
             }
             catch (SqliteException)
             {
@@ -346,7 +347,7 @@ namespace TokUsage.Caching
                     // A cold cache has nothing to look up: the run only writes (a row another run adds meanwhile is
                     // simply written again).
                     _wasEmpty = Scalar(connection, "SELECT EXISTS (SELECT 1 FROM files);") == 0;
-                    LastRunMessages = ParseMessageCounts(Text(connection, $"SELECT value FROM meta WHERE key = '{MessageCountsKey}';"));
+                    LastRunTableSizes = ParseTableSizes(Text(connection, $"SELECT value FROM meta WHERE key = '{TableSizesKey}';"));
 
                     return true;
                 }

@@ -7,14 +7,15 @@ namespace TokUsage.Pipeline
 {
     /// <summary>
     /// The run's usage cache, opened (SQLite loaded, the database checked) on a pool thread while the pipeline thread
-    /// walks the folders. The pipeline thread then either takes it (and owns it from then on) or abandons it.
+    /// walks the folders, and the dedup gate's tables made there from the sizes the cache kept (<see cref="GateTables"/>).
+    /// The pipeline thread then either takes both (and owns them from then on) or abandons them.
     /// </summary>
     internal sealed class CacheOpening
     {
         private readonly ScanRequest _request;
-        private readonly Task<(UsageCache? Cache, string? Problem)>? _opening;
+        private readonly Task<(UsageCache? Cache, string? Problem, GateTables Tables)>? _opening;
 
-        private CacheOpening(ScanRequest request, Task<(UsageCache?, string?)>? opening)
+        private CacheOpening(ScanRequest request, Task<(UsageCache?, string?, GateTables)>? opening)
         {
             _request = request;
             _opening = opening;
@@ -24,21 +25,29 @@ namespace TokUsage.Pipeline
         public static CacheOpening Start(ScanRequest request)
         {
             var wanted = request.CacheDirectory != null && request.Clients.Any(c => c is ISnapshotClient);
-            return new CacheOpening(request, wanted ? Task.Run(() => (UsageCache.TryOpen(request.CacheDirectory!, out var problem), problem)) : null);
+            return new CacheOpening(request, wanted ? Task.Run(() => Open(request)) : null);
+        }
+
+        private static (UsageCache?, string?, GateTables) Open(ScanRequest request)
+        {
+            var cache = UsageCache.TryOpen(request.CacheDirectory!, out var problem);
+            var tables = cache is null ? GateTables.None : GateTables.For(cache.LastRunTableSizes, request.Clients.Select(c => c.Id), made: request.WholeHistory);
+            return (cache, problem, tables);
         }
 
         /// <summary>
-        /// Waits for the cache and hands it over; null when the run has none or it cannot be used here (a warning when
-        /// -CachePath named it, else a verbose line).
+        /// Waits for the cache and hands it over with the gate's tables; null when the run has none or it cannot be used
+        /// here (a warning when -CachePath named it, else a verbose line), the tables then <see cref="GateTables.None"/>.
         /// </summary>
-        public UsageCache? Take(IScanSink sink)
+        public UsageCache? Take(IScanSink sink, out GateTables tables)
         {
+            tables = GateTables.None;
             if (_opening is null)
             {
                 return null;
             }
 
-            var (cache, problem) = _opening.GetAwaiter().GetResult();
+            (var cache, var problem, tables) = _opening.GetAwaiter().GetResult();
             if (cache is null)
             {
                 var message = ScanText.CacheUnusable(_request.CacheDirectory!, problem);

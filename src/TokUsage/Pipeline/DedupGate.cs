@@ -91,19 +91,56 @@ namespace TokUsage.Pipeline
         }
 
         /// <summary>
-        /// Sizes <paramref name="client"/>'s tables for about <paramref name="messages"/> messages before its first file
-        /// (the last run's count, <see cref="ClaimedCounts"/>): a table grown from small to a million keys rehashes each
-        /// key about once more, in random order — a tenth of a warm run's pipeline thread at 16k files. Ignored once the
-        /// client's tables exist (the responses table, Claude Code's only, is made on first use). A wrong hint costs only memory (16 bytes a slot) or growth.
+        /// Takes the run's tables made ahead and the last run's sizes for the others (<see cref="GateTables"/>), before the
+        /// first file: a table grown from small to a million keys rehashes each key about once more, in random order — a
+        /// tenth of a warm run's pipeline thread at 16k files. A wrong size costs only memory (16 bytes a slot) or growth.
         /// </summary>
-        public void Reserve(string client, int messages) => _sizes[client] = messages;
+        public void Adopt(GateTables tables)
+        {
+            _sizes = tables.Sizes;
+            foreach (var made in tables.Claimed)
+            {
+                _claimedByClient[made.Key] = made.Value;
+            }
 
-        private readonly Dictionary<string, int> _sizes = new Dictionary<string, int>();
+            foreach (var made in tables.Responses)
+            {
+                _responses[made.Key] = made.Value;
+            }
+        }
 
-        private int SizeOf(string client) => _sizes.TryGetValue(client, out var size) ? Math.Max(1024, size) : 1024;
+        private IReadOnlyDictionary<string, int> _sizes = new Dictionary<string, int>();
 
-        /// <summary>How many keys the run has claimed per client.</summary>
-        public IReadOnlyDictionary<string, int> ClaimedCounts() => _claimedByClient.ToDictionary(p => p.Key, p => p.Value.Count, StringComparer.Ordinal);
+        /// <summary>
+        /// A table made on first use: at the size the last run's table of that name reached (a responses table without
+        /// one of its own, from a cache written before responses were sized, takes its client's), else small.
+        /// </summary>
+        private int SizeOf(string table, string client) =>
+            Math.Max(1024, _sizes.TryGetValue(table, out var size) || _sizes.TryGetValue(client, out size) ? size : 0);
+
+        /// <summary>The name under which a client's counted-response table is sized (<see cref="TableSizes"/>).</summary>
+        public static string ResponsesTableName(string client) => client + "/responses";
+
+        /// <summary>
+        /// How many keys each of the run's tables holds, by table name: a client's claimed keys under its id (how many
+        /// messages its logs counted), its counted responses under <see cref="ResponsesTableName"/>. Tables left empty
+        /// are left out.
+        /// </summary>
+        public IReadOnlyDictionary<string, int> TableSizes()
+        {
+            var sizes = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var table in _claimedByClient.Where(t => t.Value.Count > 0))
+            {
+                sizes[table.Key] = table.Value.Count;
+            }
+
+            foreach (var table in _responses.Where(t => t.Value.Count > 0))
+            {
+                sizes[ResponsesTableName(table.Key)] = table.Value.Count;
+            }
+
+            return sizes;
+        }
 
         /// <summary>
         /// The client's table of counted responses. Asked once per message of a file: the last client's table is kept at
@@ -117,7 +154,7 @@ namespace TokUsage.Pipeline
         {
             if (!_responses.TryGetValue(client, out var seen))
             {
-                seen = new KeyTable(SizeOf(client));
+                seen = new KeyTable(SizeOf(ResponsesTableName(client), client));
                 _responses.Add(client, seen);
             }
 
@@ -134,7 +171,7 @@ namespace TokUsage.Pipeline
         {
             if (!_claimedByClient.TryGetValue(client, out var seen))
             {
-                seen = new KeyTable(SizeOf(client));
+                seen = new KeyTable(SizeOf(client, client));
                 _claimedByClient.Add(client, seen);
             }
 

@@ -114,6 +114,12 @@ namespace TokUsage.Pipeline
 
         public ReadOptions Read { get; }
 
+        /// <summary>
+        /// The run reads every log of its clients: their default folders (no <see cref="Targets"/>) and no date window. Only
+        /// such a run's dedup tables say how large the next such run's will be (<see cref="GateTables"/>).
+        /// </summary>
+        public bool WholeHistory => Targets is null && Read.Dates.IsAll;
+
         public int Workers { get; }
 
         public long ByteBudget { get; set; } = DefaultByteBudget;

@@ -27,11 +27,11 @@ namespace TokUsage.Pipeline
             _sink = sink;
         }
 
-        /// <summary>See <see cref="DedupGate.Reserve"/>.</summary>
-        public void Reserve(string client, int messages) => _gate.Reserve(client, messages);
+        /// <summary>See <see cref="DedupGate.Adopt"/>.</summary>
+        public void Adopt(GateTables tables) => _gate.Adopt(tables);
 
-        /// <summary>See <see cref="DedupGate.ClaimedCounts"/>.</summary>
-        public IReadOnlyDictionary<string, int> ClaimedCounts() => _gate.ClaimedCounts();
+        /// <summary>See <see cref="DedupGate.TableSizes"/>.</summary>
+        public IReadOnlyDictionary<string, int> TableSizes() => _gate.TableSizes();
 
         /// <summary>The keys the run has claimed for <paramref name="client"/> so far (what its logs counted).</summary>
         public KeyTable ClaimedKeysOf(string client) => _gate.ClaimedKeysOf(client);

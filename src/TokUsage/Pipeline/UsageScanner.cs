@@ -44,7 +44,7 @@ namespace TokUsage.Pipeline
             var emitter = new UsageEmitter(_request.Read.Dates, sink);
             if (files.Count == 0)
             {
-                opening.Take(sink)?.Dispose();
+                opening.Take(sink, out _)?.Dispose();
                 if (_request.History != null)
                 {
                     ArchiveReplay.Replay(_request.History, _request, discovery.Present, emitter, cancel);
@@ -64,14 +64,8 @@ namespace TokUsage.Pipeline
             var damagedFiles = 0;
             SourceFile? lastDamaged = null;
 
-            using var cache = opening.Take(sink);
-            if (cache != null)
-            {
-                foreach (var last in cache.LastRunMessages)
-                {
-                    emitter.Reserve(last.Key, last.Value);
-                }
-            }
+            using var cache = opening.Take(sink, out var gateTables);
+            emitter.Adopt(gateTables);
 
             ParsedFile Parse(SourceFile f, Action<ParsedFile> release, CancellationToken token) =>
                 cache != null && f.Client is ISnapshotClient cached ? cache.Read(f, cached, _request.Read, token)
@@ -143,7 +137,7 @@ namespace TokUsage.Pipeline
                 // tell. Every file discovered is there, read or not (-Since pruned it, a later copy replaced it): only the
                 // rows of the others are looked for on disk.
                 var seen = _request.Targets is null ? discovery.PresentPaths : null;
-                CacheReport = cache.Complete(seen, _request.Clients.Select(c => c.Id).ToList(), emitter.ClaimedCounts());
+                CacheReport = cache.Complete(seen, _request.Clients.Select(c => c.Id).ToList(), _request.WholeHistory ? emitter.TableSizes() : null);
                 if (sink.WantsVerbose)
                 {
                     sink.Verbose(CacheReport.ToString());

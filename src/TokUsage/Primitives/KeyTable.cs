@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 
 namespace TokUsage.Primitives
@@ -39,6 +40,23 @@ namespace TokUsage.Primitives
         }
 
         public int Count { get; private set; }
+
+        /// <summary>
+        /// An empty set for about <paramref name="capacity"/> keys whose memory is backed now, on the calling thread: one
+        /// slot per page is written, so the operating system maps every page here instead of in the thread that later
+        /// fills the table (see <c>Pipeline.GateTables</c>).
+        /// </summary>
+        public static KeyTable Prefaulted(int capacity)
+        {
+            var table = new KeyTable(capacity);
+            var slotsPerPage = Math.Max(1, Environment.SystemPageSize / Unsafe.SizeOf<MessageKey>());
+            for (var i = 0; i < table._keys.Length; i += slotsPerPage)
+            {
+                table._keys[i] = default; // an empty slot stays empty: the write only makes the page the table's own
+            }
+
+            return table;
+        }
 
         /// <summary>Adds <paramref name="key"/>; false when it is already in the table.</summary>
         [MethodImpl(Jit.Inline)]

@@ -116,23 +116,51 @@ namespace TokUsage.Tests.Unit
         }
 
         /// <summary>
-        /// A run leaves the number of messages it claimed per client in the cache, and the next run sizes its dedup gate
-        /// by it; a damaged or absurd value is ignored or capped, never trusted into an allocation.
+        /// A run of the whole history leaves the sizes its dedup tables reached (claimed keys and, for Claude Code, counted
+        /// responses) for the next such run, which makes its tables ahead at those sizes; a run narrowed by -Since or -Path
+        /// leaves them as they were (its few keys say nothing of the next whole run). The sizes are hints: nothing is
+        /// counted by them, and a damaged or absurd value is ignored or capped, never trusted into an allocation.
         /// </summary>
         [Fact]
-        public void ARunLeavesItsMessageCountForTheNextRunsGate()
+        public void AWholeHistoryRunLeavesItsTableSizesForTheNextOne()
         {
+            var claude = _dir.Combine("cfg");
+            var projects = Directory.CreateDirectory(Path.Combine(claude, "projects", "p")).FullName;
             for (var i = 0; i < 3; i++)
             {
-                File.WriteAllText(Path.Combine(Logs, $"s{i}.jsonl"), Line($"m{i}a", 10, 1) + Line($"m{i}b", 20, 2));
+                File.WriteAllText(Path.Combine(projects, $"s{i}.jsonl"), Line($"m{i}a", 10, 1) + Line($"m{i}b", 20, 2));
             }
 
-            var files = Scan(Logs, CacheDir).Files;
-            Assert.Equal(6, files.Sum(f => f.Messages));
-            using (var cache = UsageCache.TryOpen(CacheDir, out _)!)
+            var env = new ClientEnvironment(_dir.Path, name => name == "CLAUDE_CONFIG_DIR" ? claude : null);
+            List<UsageFile> Run(DateWindow window, IReadOnlyList<ScanTarget>? targets = null)
             {
-                Assert.Equal(new Dictionary<string, int> { ["claude"] = 6 }, cache.LastRunMessages);
+                var request = new ScanRequest(new[] { ClaudeSource.Instance }, targets, env, new ReadOptions(PriceBook.Embedded, window), 2) { CacheDirectory = CacheDir };
+                var sink = new Sink();
+                new UsageScanner(request).Run(sink, CancellationToken.None);
+                return sink.Files;
             }
+
+            IReadOnlyDictionary<string, int> Kept()
+            {
+                using var cache = UsageCache.TryOpen(CacheDir, out _)!;
+                return cache.LastRunTableSizes;
+            }
+
+            var files = Run(DateWindow.All);
+            Assert.Equal(6, files.Sum(f => f.Messages));
+            var whole = new Dictionary<string, int> { ["claude"] = 6, ["claude/responses"] = 6 };
+            Assert.Equal(whole, Kept());
+
+            // Narrowed runs count fewer messages and keep their hands off the sizes.
+            File.WriteAllText(Path.Combine(projects, "new.jsonl"), Line("m9", 10, 1, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ")));
+            Assert.Equal(1, Run(new DateWindow(TimeZoneInfo.Utc, DateTime.UtcNow.Date.AddDays(-1), null)).Sum(f => f.Messages));
+            Assert.Equal(1, Run(DateWindow.All, new[] { new ScanTarget(Path.Combine(projects, "new.jsonl"), false) }).Sum(f => f.Messages));
+            Assert.Equal(whole, Kept());
+
+            // The next whole run makes its tables at those sizes, counts the same, and leaves its own.
+            var seven = Run(DateWindow.All);
+            Assert.Equal(7, seven.Sum(f => f.Messages));
+            Assert.Equal(new Dictionary<string, int> { ["claude"] = 7, ["claude/responses"] = 7 }, Kept());
 
             using (var db = new SqliteConnection($"Data Source={Path.Combine(CacheDir, UsageCache.FileName)};Pooling=False"))
             {
@@ -142,13 +170,9 @@ namespace TokUsage.Tests.Unit
                 Assert.Equal(1, damage.ExecuteNonQuery());
             }
 
-            using (var cache = UsageCache.TryOpen(CacheDir, out _)!)
-            {
-                // 99999999999 is no int and 'x' no number: dropped; two billion would be 32 GB of table: capped at 16M keys (256 MB, a history that needs it anyway).
-                Assert.Equal(new Dictionary<string, int> { ["codex"] = 16 * 1024 * 1024, ["opencode"] = 7 }, cache.LastRunMessages);
-            }
-
-            Assert.Equal(Seen(files), Seen(Scan(Logs, CacheDir).Files));
+            // 99999999999 is no int and 'x' no number: dropped; two billion would be 32 GB of table: capped at 16M keys (256 MB, a history that needs it anyway).
+            Assert.Equal(new Dictionary<string, int> { ["codex"] = 16 * 1024 * 1024, ["opencode"] = 7 }, Kept());
+            Assert.Equal(Seen(seven), Seen(Run(DateWindow.All)));
         }
 
         /// <summary>

@@ -378,6 +378,7 @@ namespace TokUsage.Tests.Unit
         {
             var set = new KeyTable(4);
             var map = new KeyTable(4, withValues: true);
+            var made = KeyTable.Prefaulted(4);
             var random = new Random(11);
             var keys = Enumerable.Range(0, 200_000).Select(_ => new MessageKey((ulong)random.NextInt64(), (ulong)random.NextInt64())).ToList();
             keys.Add(new MessageKey(0, 0));
@@ -387,7 +388,11 @@ namespace TokUsage.Tests.Unit
             {
                 Assert.True(set.Add(keys[i]));
                 Assert.True(map.TryAdd(keys[i], i, out _));
+                Assert.True(made.Add(keys[i]));
             }
+
+            Assert.All(keys, k => Assert.True(made.Contains(k)));
+            Assert.Equal(keys.Count, made.Count);
 
             Assert.All(keys, k => Assert.False(set.Add(k)));
             Assert.All(keys, k => Assert.True(set.Contains(k)));
@@ -400,6 +405,31 @@ namespace TokUsage.Tests.Unit
             Assert.False(set.Contains(new MessageKey(3, 3)));
             Assert.Equal(keys.Count, set.Count);
             Assert.Equal(keys.Count, map.Count);
+        }
+
+        /// <summary>
+        /// A run of the whole history gets the tables of its own clients made ahead at the last run's sizes (and the gate
+        /// claims into them); a narrowed run gets the sizes only. A table of a client not in the run is never made.
+        /// </summary>
+        [Fact]
+        public void GateTablesAreMadeAheadOnlyForAWholeRunsOwnClients()
+        {
+            var sizes = new Dictionary<string, int> { ["claude"] = 5000, [DedupGate.ResponsesTableName("claude")] = 4000, ["codex"] = 3000 };
+            var made = GateTables.For(sizes, new[] { "claude", "gemini" }, made: true);
+            Assert.Equal(new[] { "claude" }, made.Claimed.Keys);
+            Assert.Equal(new[] { "claude" }, made.Responses.Keys);
+            Assert.Empty(GateTables.For(sizes, new[] { "claude" }, made: false).Claimed);
+            Assert.Empty(GateTables.For(sizes, new[] { "claude" }, made: false).Responses);
+
+            var gate = new DedupGate();
+            gate.Adopt(made);
+            var claimed = gate.ClaimedKeysOf("claude");
+            Assert.Same(made.Claimed["claude"], claimed);
+            var row = new MessageRow { Key = new MessageKey(1, 2), Response = new MessageKey(3, 4), Flags = RowFlags.HasKey | RowFlags.ResponseKnown };
+            Assert.True(gate.TryClaim("claude", claimed, row.Key, row));
+            Assert.False(gate.TryClaim("claude", claimed, row.Key, row));
+            Assert.Equal(new Dictionary<string, int> { ["claude"] = 1, ["claude/responses"] = 1 }, gate.TableSizes());
+            Assert.Equal(1, made.Responses["claude"].Count);
         }
 
         private sealed class ListSink : IScanSink
