@@ -6,7 +6,8 @@ namespace TokUsage.Hosting
 {
     /// <summary>
     /// Runs when PowerShell imports the module: installs the .NET Framework dependency resolver (Windows PowerShell 5.1
-    /// only) and refuses PowerShell 7 releases older than 7.4, whose runtime lacks System.Text.Json 8.
+    /// only), refuses PowerShell 7 releases older than 7.4, whose runtime lacks System.Text.Json 8, and starts making the
+    /// embedded price table (<see cref="Pricing.PriceBook.WarmUpInBackground"/>).
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
@@ -29,6 +30,8 @@ namespace TokUsage.Hosting
                 throw new PlatformNotSupportedException(
                     $"TokUsage needs PowerShell 7.4 or later (or Windows PowerShell 5.1); this is PowerShell {engine.Major}.{engine.Minor}.");
             }
+
+            Pricing.PriceBook.WarmUpInBackground();
         }
 
         public void OnRemove(PSModuleInfo module)

@@ -93,6 +93,25 @@ namespace TokUsage.Pricing
         /// <summary>The embedded table without overrides (tests, and the fallback of last resort).</summary>
         public static PriceBook Embedded { get; } = new PriceBook(PriceTable.Embedded, PriceOverrideSet.Empty);
 
+        /// <summary>
+        /// Starts making <see cref="Embedded"/> (the embedded table parsed, its names indexed) on a pool thread, at module
+        /// import: every run prices with it or compares a stored table with it, and in a fresh process that first use took
+        /// 35–45 ms of the first cmdlet call, most of it compiling the parser. Importing goes on meanwhile (the module's
+        /// scripts, formats and types), on the other core. A cmdlet that needs the book first waits for it (the type's
+        /// initialisation is the lock); a failure is left for that cmdlet to meet and report, as before.
+        /// </summary>
+        public static void WarmUpInBackground() => System.Threading.Tasks.Task.Run(() =>
+        {
+            try
+            {
+                _ = Embedded.Resolver;
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                // Met again, and reported, by the first cmdlet that prices.
+            }
+        });
+
         public PriceTable Table { get; }
 
         public PriceOverrideSet Overrides { get; }
