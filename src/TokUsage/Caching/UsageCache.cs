@@ -221,7 +221,7 @@ namespace TokUsage.Caching
                 var equals = pair.IndexOf('=');
                 if (equals > 0 && int.TryParse(pair.Substring(equals + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
                 {
-                    counts[pair.Substring(0, equals)] = Math.Min(count, MaxMessagesHint);
+                    counts[pair.Substring(0, equals)] = Math.Min(count, MaxTableSizeHint);
                 }
             }
 
@@ -229,7 +229,7 @@ namespace TokUsage.Caching
         }
 
         /// <summary>The largest hint taken (a forged or damaged meta row must not make a run allocate gigabytes).</summary>
-        private const int MaxMessagesHint = 16 * 1024 * 1024;
+        private const int MaxTableSizeHint = 16 * 1024 * 1024;
 
         private void KeepTableSizes(IReadOnlyDictionary<string, int> sizes)
         {
