@@ -31,7 +31,7 @@ namespace TokUsage.Pipeline
         private static (UsageCache?, string?, GateTables) Open(ScanRequest request)
         {
             var cache = UsageCache.TryOpen(request.CacheDirectory!, out var problem);
-            var tables = cache is null ? GateTables.None : GateTables.For(cache.LastRunTableSizes, request.Clients.Select(c => c.Id), made: request.WholeHistory);
+            var tables = cache is null || !request.WholeHistory ? GateTables.None : GateTables.For(cache.LastRunTableSizes, request.Clients.Select(c => c.Id));
             return (cache, problem, tables);
         }
 

@@ -91,9 +91,9 @@ namespace TokUsage.Pipeline
         }
 
         /// <summary>
-        /// Takes the run's tables made ahead and the last run's sizes for the others (<see cref="GateTables"/>), before the
-        /// first file: a table grown from small to a million keys rehashes each key about once more, in random order — a
-        /// tenth of a warm run's pipeline thread at 16k files. A wrong size costs only memory (16 bytes a slot) or growth.
+        /// Takes the run's tables made ahead and the last run's sizes for tables made on first use (<see cref="GateTables"/>),
+        /// before the first file: a table grown from small to a million keys rehashes each key about once more, in random
+        /// order — a tenth of a warm run's pipeline thread at 16k files. A wrong size costs only memory (16 bytes a slot) or growth.
         /// </summary>
         public void Adopt(GateTables tables)
         {

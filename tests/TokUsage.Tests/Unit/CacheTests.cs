@@ -151,6 +151,24 @@ namespace TokUsage.Tests.Unit
             var whole = new Dictionary<string, int> { ["claude"] = 6, ["claude/responses"] = 6 };
             Assert.Equal(whole, Kept());
 
+            // The next whole run's tables are made ahead at those sizes; a narrowed run's start small.
+            GateTables Tables(DateWindow window, IReadOnlyList<ScanTarget>? targets = null)
+            {
+                var request = new ScanRequest(new[] { ClaudeSource.Instance }, targets, env, new ReadOptions(PriceBook.Embedded, window), 2) { CacheDirectory = CacheDir };
+                using var cache = CacheOpening.Start(request).Take(new Sink(), out var tables);
+                return tables;
+            }
+
+            var ahead = Tables(DateWindow.All);
+            Assert.Equal(new[] { "claude" }, ahead.Claimed.Keys);
+            Assert.Equal(new[] { "claude" }, ahead.Responses.Keys);
+            foreach (var narrowed in new[] { Tables(new DateWindow(TimeZoneInfo.Utc, DateTime.UtcNow.Date, null)), Tables(DateWindow.All, new[] { new ScanTarget(projects, true) }) })
+            {
+                Assert.Empty(narrowed.Claimed);
+                Assert.Empty(narrowed.Responses);
+                Assert.Empty(narrowed.Sizes);
+            }
+
             // Narrowed runs count fewer messages and keep their hands off the sizes.
             File.WriteAllText(Path.Combine(projects, "new.jsonl"), Line("m9", 10, 1, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ")));
             Assert.Equal(1, Run(new DateWindow(TimeZoneInfo.Utc, DateTime.UtcNow.Date.AddDays(-1), null)).Sum(f => f.Messages));

@@ -408,18 +408,16 @@ namespace TokUsage.Tests.Unit
         }
 
         /// <summary>
-        /// A run of the whole history gets the tables of its own clients made ahead at the last run's sizes (and the gate
-        /// claims into them); a narrowed run gets the sizes only. A table of a client not in the run is never made.
+        /// A run of the whole history gets the tables of its own clients made ahead at the last run's sizes, and the gate
+        /// claims into them. A table of a client not in the run is never made.
         /// </summary>
         [Fact]
-        public void GateTablesAreMadeAheadOnlyForAWholeRunsOwnClients()
+        public void GateTablesAreMadeAheadOnlyForTheRunsOwnClients()
         {
             var sizes = new Dictionary<string, int> { ["claude"] = 5000, [DedupGate.ResponsesTableName("claude")] = 4000, ["codex"] = 3000 };
-            var made = GateTables.For(sizes, new[] { "claude", "gemini" }, made: true);
+            var made = GateTables.For(sizes, new[] { "claude", "gemini" });
             Assert.Equal(new[] { "claude" }, made.Claimed.Keys);
             Assert.Equal(new[] { "claude" }, made.Responses.Keys);
-            Assert.Empty(GateTables.For(sizes, new[] { "claude" }, made: false).Claimed);
-            Assert.Empty(GateTables.For(sizes, new[] { "claude" }, made: false).Responses);
 
             var gate = new DedupGate();
             gate.Adopt(made);
