@@ -49,16 +49,25 @@ namespace TokUsage.Pipeline
             {
                 if (lastSizes.TryGetValue(client, out var keys) && keys > 0)
                 {
-                    claimed[client] = KeyTable.Prefaulted(keys);
+                    claimed[client] = Made(keys);
                 }
 
                 if (lastSizes.TryGetValue(DedupGate.ResponsesTableName(client), out var counted) && counted > 0)
                 {
-                    responses[client] = KeyTable.Prefaulted(counted);
+                    responses[client] = Made(counted);
                 }
             }
 
             return new GateTables(lastSizes, claimed, responses);
         }
+
+        /// <summary>
+        /// Keys up to which a table made ahead also has its memory backed: 128 MB of table, a history of about 80,000
+        /// transcripts. A larger size (a history that large, or a damaged meta row, which the cache caps at 16M keys) makes
+        /// the table plainly, so a wrong size costs address space, not memory.
+        /// </summary>
+        internal const int MostKeysBacked = 4 * 1024 * 1024;
+
+        private static KeyTable Made(int keys) => keys <= MostKeysBacked ? KeyTable.Prefaulted(keys) : new KeyTable(keys);
     }
 }

@@ -430,6 +430,24 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(1, made.Responses["claude"].Count);
         }
 
+        /// <summary>
+        /// A table size past what is backed ahead (a damaged meta row, which the cache caps at 16M keys: 512 MB of table)
+        /// is made plainly: it costs address space, not memory, until keys fill it.
+        /// </summary>
+        [Fact]
+        public void AnAbsurdTableSizeCostsAddressSpaceNotMemory()
+        {
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            process.Refresh();
+            var before = process.WorkingSet64;
+            var tables = GateTables.For(new Dictionary<string, int> { ["claude"] = 16 * 1024 * 1024 }, new[] { "claude" });
+            process.Refresh();
+            var grown = process.WorkingSet64 - before;
+            Assert.True(grown < 256L * 1024 * 1024, $"the working set grew by {grown / (1024 * 1024)} MB");
+            Assert.True(tables.Claimed["claude"].Add(new MessageKey(1, 2)));
+            GC.KeepAlive(tables);
+        }
+
         private sealed class ListSink : IScanSink
         {
             public List<UsageFile> Files { get; } = new();
