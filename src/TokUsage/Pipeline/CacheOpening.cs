@@ -31,8 +31,16 @@ namespace TokUsage.Pipeline
         private static (UsageCache?, string?, GateTables) Open(ScanRequest request)
         {
             var cache = UsageCache.TryOpen(request.CacheDirectory!, out var problem);
-            var tables = cache is null || !request.WholeHistory ? GateTables.None : GateTables.For(cache.LastRunTableSizes, request.Clients.Select(c => c.Id));
-            return (cache, problem, tables);
+            try
+            {
+                var tables = cache is null || !request.WholeHistory ? GateTables.None : GateTables.For(cache.LastRunTableSizes, request.Clients.Select(c => c.Id));
+                return (cache, problem, tables);
+            }
+            catch
+            {
+                cache?.Dispose(); // the run meets the failure at Take, without a cache left open
+                throw;
+            }
         }
 
         /// <summary>
