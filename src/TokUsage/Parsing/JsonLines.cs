@@ -24,6 +24,12 @@ namespace TokUsage.Parsing
         private static readonly Needle CwdName = new Needle("\"cwd\"");
 
         /// <summary>
+        /// The property name <c>"usage"</c>: a line without these bytes carries no usage object, so the Claude Code and
+        /// Codex readers pass over it unparsed.
+        /// </summary>
+        public static readonly Needle UsageName = new Needle("\"usage\"");
+
+        /// <summary>
         /// The top-level <c>cwd</c> string of a JSON line (Claude Code records the session's working directory on every
         /// line), or null when the line has none or is damaged. Lines without the bytes <c>"cwd"</c> cost one search.
         /// </summary>

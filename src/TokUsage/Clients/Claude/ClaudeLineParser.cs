@@ -62,9 +62,7 @@ namespace TokUsage.Clients.Claude
 
         /// <summary>Cheap test for lines that may carry usage: they contain the property name <c>"usage"</c>.</summary>
         [MethodImpl(Jit.Optimized)]
-        public static bool MayHaveUsage(ReadOnlySpan<byte> line) => UsageName.IsIn(line);
-
-        private static readonly Needle UsageName = new Needle("\"usage\"");
+        public static bool MayHaveUsage(ReadOnlySpan<byte> line) => JsonLines.UsageName.IsIn(line);
 
         /// <summary>
         /// Parses one line: by its structure first (<see cref="JsonScan"/>, reading only the values usage needs), and when

@@ -83,10 +83,10 @@ namespace TokUsage.Clients.Codex
         [MethodImpl(Jit.Optimized)]
         private static bool MayMatter(ReadOnlySpan<byte> line) =>
             !IsConversationItem(line)
-            && (TokenCount.IsIn(line) || TurnContext.IsIn(line) || SessionMeta.IsIn(line) || TaskStarted.IsIn(line) || UsageName.IsIn(line));
+            && (TokenCount.IsIn(line) || TurnContext.IsIn(line) || SessionMeta.IsIn(line) || TaskStarted.IsIn(line) || JsonLines.UsageName.IsIn(line));
 
         private static readonly Needle TokenCount = new Needle("token_count"), TurnContext = new Needle("turn_context"),
-            SessionMeta = new Needle("session_meta"), TaskStarted = new Needle("task_started"), UsageName = new Needle("\"usage\"");
+            SessionMeta = new Needle("session_meta"), TaskStarted = new Needle("task_started");
 
         /// <summary>
         /// True when the line's top-level <c>type</c> is <c>response_item</c> or <c>compacted</c>. Reads top-level
