@@ -17,6 +17,7 @@ namespace TokUsage.Pricing
             CacheWrite5m = cacheWrite5m;
             CacheWrite1h = cacheWrite1h;
             CacheRead = cacheRead;
+            Whole = WholeRates.Of(input, output, reasoning, cacheWrite5m, cacheWrite1h, cacheRead);
         }
 
         public decimal Input { get; }
@@ -30,6 +31,9 @@ namespace TokUsage.Pricing
         public decimal CacheWrite1h { get; }
 
         public decimal CacheRead { get; }
+
+        /// <summary>The same rates as whole numbers at one scale, when they are small enough (<see cref="WholeRates"/>); else null.</summary>
+        public WholeRates? Whole { get; }
 
         /// <summary>
         /// Base rates. Rates the table leaves out are derived: Anthropic's cache multipliers (5-minute write 1.25×, 1-hour
@@ -139,19 +143,120 @@ namespace TokUsage.Pricing
         [MethodImpl(Jit.Optimized)]
         private static decimal Priced(ModelPrice price, in RateCard rates, in TokenCounts tokens, bool fast)
         {
-            var cost = (tokens.Input * rates.Input)
-                + (tokens.Output * rates.Output)
-                + (tokens.Reasoning * rates.Reasoning)
-                + (tokens.CacheWrite5m * rates.CacheWrite5m)
-                + (tokens.CacheWrite1h * rates.CacheWrite1h)
-                + (tokens.CacheRead * rates.CacheRead);
-
+            var cost = rates.Whole is { } whole && whole.TryCost(tokens, out var summed) ? summed : DecimalCost(rates, tokens);
             if (fast && price.FastMultiplier.HasValue)
             {
                 cost *= price.FastMultiplier.Value;
             }
 
             return price.Multiplier.HasValue ? cost * price.Multiplier.Value : cost;
+        }
+
+        /// <summary>The cost of <paramref name="tokens"/> at <paramref name="rates"/> in decimal arithmetic: the definition <see cref="WholeRates.TryCost"/> must equal.</summary>
+        internal static decimal DecimalCost(in RateCard rates, in TokenCounts tokens) =>
+            (tokens.Input * rates.Input)
+                + (tokens.Output * rates.Output)
+                + (tokens.Reasoning * rates.Reasoning)
+                + (tokens.CacheWrite5m * rates.CacheWrite5m)
+                + (tokens.CacheWrite1h * rates.CacheWrite1h)
+                + (tokens.CacheRead * rates.CacheRead);
+    }
+
+    /// <summary>
+    /// A rate card's six rates as whole numbers at one decimal scale (rate = mantissa / 10^scale): then a message's cost
+    /// is one 64-bit sum of products instead of six decimal products and five decimal sums, a quarter of a warm run's
+    /// reading thread when the cache serves hundreds of thousands of messages. The result is the decimal computation's bit
+    /// for bit, scale included (<see cref="CostCalculator.DecimalCost"/>): decimal products and sums of these sizes are
+    /// exact, a product keeps its rate's scale and a sum the larger of its two, so the decimal result is the exact sum at
+    /// the largest of the six scales — which is what the whole-number sum is. Immutable; any thread.
+    /// </summary>
+    internal sealed class WholeRates
+    {
+        /// <summary>A rate's mantissa at the common scale stays below this; with tokens below <see cref="TokenBound"/>, six products sum below 2^63.</summary>
+        private const long MantissaBound = 1L << 29;
+
+        /// <summary>Counts at or past this (or negative) are priced in decimal arithmetic.</summary>
+        private const long TokenBound = 1L << 31;
+
+        private readonly long _input;
+        private readonly long _output;
+        private readonly long _reasoning;
+        private readonly long _cacheWrite5m;
+        private readonly long _cacheWrite1h;
+        private readonly long _cacheRead;
+        private readonly byte _scale;
+
+        private WholeRates(long[] mantissas, byte scale)
+        {
+            _input = mantissas[0];
+            _output = mantissas[1];
+            _reasoning = mantissas[2];
+            _cacheWrite5m = mantissas[3];
+            _cacheWrite1h = mantissas[4];
+            _cacheRead = mantissas[5];
+            _scale = scale;
+        }
+
+        /// <summary>The rates as whole numbers at their largest scale; null when one is negative or too large a mantissa at that scale.</summary>
+        public static WholeRates? Of(params decimal[] rates)
+        {
+            var scale = 0;
+            foreach (var rate in rates)
+            {
+                if (rate < 0)
+                {
+                    return null;
+                }
+
+                scale = System.Math.Max(scale, (decimal.GetBits(rate)[3] >> 16) & 0xFF);
+            }
+
+            var mantissas = new long[rates.Length];
+            for (var i = 0; i < rates.Length; i++)
+            {
+                var bits = decimal.GetBits(rates[i]);
+                if (bits[1] != 0 || bits[2] != 0)
+                {
+                    return null;
+                }
+
+                var mantissa = (long)(uint)bits[0];
+                for (var s = (bits[3] >> 16) & 0xFF; s < scale; s++)
+                {
+                    mantissa *= 10;
+                    if (mantissa >= MantissaBound)
+                    {
+                        return null;
+                    }
+                }
+
+                if (mantissa >= MantissaBound)
+                {
+                    return null;
+                }
+
+                mantissas[i] = mantissa;
+            }
+
+            return new WholeRates(mantissas, (byte)scale);
+        }
+
+        /// <summary>The cost of <paramref name="tokens"/> at these rates, when every count is within bounds; false: price them in decimal.</summary>
+        [MethodImpl(Jit.Optimized)]
+        public bool TryCost(in TokenCounts tokens, out decimal cost)
+        {
+            var cacheWrite5m = tokens.CacheWrite5m;
+            if ((ulong)tokens.Input >= TokenBound || (ulong)tokens.Output >= TokenBound || (ulong)tokens.Reasoning >= TokenBound
+                || (ulong)cacheWrite5m >= TokenBound || (ulong)tokens.CacheWrite1h >= TokenBound || (ulong)tokens.CacheRead >= TokenBound)
+            {
+                cost = 0m;
+                return false;
+            }
+
+            var sum = (tokens.Input * _input) + (tokens.Output * _output) + (tokens.Reasoning * _reasoning)
+                + (cacheWrite5m * _cacheWrite5m) + (tokens.CacheWrite1h * _cacheWrite1h) + (tokens.CacheRead * _cacheRead);
+            cost = new decimal((int)sum, (int)(sum >> 32), 0, false, _scale);
+            return true;
         }
     }
 }

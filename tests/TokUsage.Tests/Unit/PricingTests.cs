@@ -234,6 +234,52 @@ namespace TokUsage.Tests.Unit
         /// Every tiered model of the table, just above and below each threshold, costs the same through the price book's
         /// quote (tier rates worked out once per model) as through its price (worked out per message).
         /// </summary>
+        /// <summary>
+        /// The whole-number cost (<see cref="WholeRates"/>) is the decimal cost bit for bit, scale included, for every rate
+        /// card of the embedded table (base and tiers) and counts from zero to the bound, on both sides of it; and it is the
+        /// path the table's usual prices take (else this test would pass without testing it).
+        /// </summary>
+        [Fact]
+        public void WholeNumberCostsAreTheDecimalCostsBitForBit()
+        {
+            var random = new Random(20261207);
+            var cards = PriceTable.Embedded.Models.Values
+                .SelectMany(price => new[] { RateCard.Base(price) }.Concat(price.Tiers.Select(tier => RateCard.ForTier(price, tier))))
+                .ToList();
+            Assert.True(cards.Count(c => c.Whole != null) > cards.Count * 9 / 10, $"{cards.Count(c => c.Whole != null)} of {cards.Count} rate cards priced in whole numbers");
+            Assert.NotNull(RateCard.Base(Resolver.Resolve("claude-sonnet-4-5")!.Price).Whole);
+
+            long Count() => random.Next(6) switch
+            {
+                0 => 0,
+                1 => random.Next(1, 100),
+                2 => random.Next(),
+                3 => (1L << 31) - 1 - random.Next(3),
+                4 => (1L << 31) + random.Next(3), // past the bound: decimal arithmetic
+                _ => random.Next(1, 2_000_000),
+            };
+
+            var whole = 0;
+            foreach (var card in cards.Where(c => c.Whole != null))
+            {
+                for (var i = 0; i < 40; i++)
+                {
+                    var write1h = Count();
+                    var tokens = new TokenCounts { Input = Count(), Output = Count(), Reasoning = Count(), CacheRead = Count(), CacheWrite1h = write1h, CacheWrite = write1h + Count() };
+                    if (card.Whole!.TryCost(tokens, out var cost))
+                    {
+                        whole++;
+                        Assert.Equal(decimal.GetBits(CostCalculator.DecimalCost(card, tokens)), decimal.GetBits(cost));
+                    }
+                }
+            }
+
+            Assert.True(whole > cards.Count * 4, $"{whole} costs summed in whole numbers");
+            Assert.Null(WholeRates.Of(0.000003m, -0.000001m));
+            Assert.Null(WholeRates.Of(1m / 3m));
+            Assert.False(RateCard.Base(Resolver.Resolve("claude-sonnet-4-5")!.Price).Whole!.TryCost(new TokenCounts { Input = -1 }, out _));
+        }
+
         [Fact]
         public void AQuotesTierRatesAreItsPricesTierRates()
         {
