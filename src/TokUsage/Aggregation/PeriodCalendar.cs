@@ -54,6 +54,34 @@ namespace TokUsage.Aggregation
         }
 
         /// <summary>
+        /// Whether every instant from <paramref name="firstTicks"/> to <paramref name="lastTicks"/> (UTC) falls in one period,
+        /// and which (<paramref name="key"/>, as <see cref="KeyOf"/>): when the zone's offset is the same at both ends and at
+        /// every UTC hour between (the rule <see cref="Local"/> relies on: a zone changes offset at most once an hour), local
+        /// time runs with UTC across the span and no period can start inside it unless the two ends are in different ones.
+        /// Spans of more than two days are not checked (false): a file of messages over days is folded message by message.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        public bool TrySamePeriod(long firstTicks, long lastTicks, out long key)
+        {
+            key = KeyOf(new DateTimeOffset(firstTicks, TimeSpan.Zero));
+            if (lastTicks < firstTicks || lastTicks - firstTicks > 2 * TimeSpan.TicksPerDay || KeyOf(new DateTimeOffset(lastTicks, TimeSpan.Zero)) != key)
+            {
+                return false;
+            }
+
+            var offset = _zone.GetUtcOffset(new DateTime(firstTicks, DateTimeKind.Utc));
+            for (var hour = firstTicks - (firstTicks % TimeSpan.TicksPerHour) + TimeSpan.TicksPerHour; hour <= lastTicks; hour += TimeSpan.TicksPerHour)
+            {
+                if (_zone.GetUtcOffset(new DateTime(hour, DateTimeKind.Utc)) != offset)
+                {
+                    return false;
+                }
+            }
+
+            return _zone.GetUtcOffset(new DateTime(lastTicks, DateTimeKind.Utc)) == offset;
+        }
+
+        /// <summary>
         /// <paramref name="instant"/> in the zone. The zone's offset is looked up once per UTC hour: when it is the same
         /// at the hour's first and last tick, it holds for the whole hour (zones change offset at most once an hour);
         /// otherwise each instant of that hour is converted on its own. Messages of a file are close in time, so most

@@ -88,6 +88,16 @@ namespace TokUsage.Aggregation
             model.Cost += entry.Cost;
         }
 
+        /// <summary>
+        /// Adds the sums of many messages of one kind (<paramref name="entry"/>: its count, and its earliest time) whose latest
+        /// time is <paramref name="last"/>. Not for a group that measures activity: that needs every message's time.
+        /// </summary>
+        public void Add(in FoldSource source, in FoldEntry entry, DateTimeOffset last)
+        {
+            Add(source, entry);
+            if (Last is null || last > Last) Last = last;
+        }
+
         /// <summary>Adds another group's totals to these (the total row is made from the groups, not per message).</summary>
         public void MergeFrom(UsageAccumulator other)
         {

@@ -64,6 +64,23 @@ namespace TokUsage.Model
     }
 
     /// <summary>
+    /// The sums of one kind's messages in a file (<see cref="MessageRows.ByKind"/>): what the file's own totals are made of,
+    /// and what a fold adds at once for a file whose messages all fall in one of its rows.
+    /// </summary>
+    internal struct KindTotals
+    {
+        public long Messages;
+        public TokenCounts Tokens;
+        public decimal Cost;
+
+        /// <summary>UTC ticks of the kind's earliest message (long.MaxValue while it has none).</summary>
+        public long FirstTicks;
+
+        /// <summary>UTC ticks of the kind's latest message (long.MinValue while it has none).</summary>
+        public long LastTicks;
+    }
+
+    /// <summary>
     /// One counted message, packed (120 bytes, no object of its own): its time, counts, cost and identities. What the
     /// per-file cache, the readers and the dedup gate hand on, and what a <see cref="UsageFile"/> keeps;
     /// <see cref="UsageEntry"/> objects are made from rows only when a consumer reads <c>Entries</c>.
@@ -121,6 +138,7 @@ namespace TokUsage.Model
         private MessageRow[] _rows;
         private readonly List<RowKind> _kinds = new List<RowKind>(2);
         private int _lastKind = -1;
+        private KindTotals[]? _byKind;
 
         public MessageRows(int capacity = 0) => _rows = capacity > 0 ? new MessageRow[capacity] : Array.Empty<MessageRow>();
 
@@ -143,6 +161,17 @@ namespace TokUsage.Model
 
         [MethodImpl(Jit.Inline)]
         public RowKind KindOf(in MessageRow row) => _kinds[row.Kind];
+
+        /// <summary>The kind at <paramref name="index"/> (an index of <see cref="ByKind"/>).</summary>
+        public RowKind KindAt(int index) => _kinds[index];
+
+        /// <summary>
+        /// The rows' sums by kind, indexed like the kinds (a kind no row uses any more has no messages): summed on first
+        /// read, then kept. Read once the rows are final — a <see cref="UsageFile"/>'s are from its constructor on, which
+        /// reads them for the file's totals. Adding or dropping rows here forgets the sums; a row changed in place after
+        /// the first read would not be seen.
+        /// </summary>
+        public KindTotals[] ByKind => _byKind ??= SumByKind();
 
         /// <summary>The cost the agent logged for a row as the provider's bill, or null when it was computed from prices.</summary>
         public decimal? ReportedCostOf(in MessageRow row) => KindOf(row).CostSource == CostSource.Reported ? row.Cost : (decimal?)null;
@@ -208,6 +237,7 @@ namespace TokUsage.Model
             }
 
             _rows[Count++] = row;
+            _byKind = null;
         }
 
         /// <summary>Appends row <paramref name="index"/> of <paramref name="source"/> (another file's), with its kind.</summary>
@@ -227,9 +257,45 @@ namespace TokUsage.Model
             }
 
             Count = count;
+            _byKind = null;
         }
 
-        public void Clear() => Count = 0;
+        public void Clear()
+        {
+            Count = 0;
+            _byKind = null;
+        }
+
+        [MethodImpl(Jit.Optimized)]
+        private KindTotals[] SumByKind()
+        {
+            var sums = new KindTotals[_kinds.Count];
+            for (var k = 0; k < sums.Length; k++)
+            {
+                sums[k].FirstTicks = long.MaxValue;
+                sums[k].LastTicks = long.MinValue;
+            }
+
+            for (var i = 0; i < Count; i++)
+            {
+                ref var row = ref _rows[i];
+                ref var sum = ref sums[row.Kind];
+                sum.Messages++;
+                sum.Tokens.Add(row.Tokens);
+                sum.Cost += row.Cost;
+                if (row.Ticks < sum.FirstTicks)
+                {
+                    sum.FirstTicks = row.Ticks;
+                }
+
+                if (row.Ticks > sum.LastTicks)
+                {
+                    sum.LastTicks = row.Ticks;
+                }
+            }
+
+            return sums;
+        }
 
         /// <summary>Orders the rows by time, stably (equal times keep their order), unless they already are.</summary>
         public void SortByTime()
@@ -263,9 +329,8 @@ namespace TokUsage.Model
 
         /// <summary>
         /// The distinct models of the rows, sorted: those named among a file's models (<see cref="RowKind.Listed"/>) and
-        /// those that have no price. One pass over the rows for both.
+        /// those that have no price, from the sums by kind (<see cref="ByKind"/>).
         /// </summary>
-        [MethodImpl(Jit.Optimized)]
         public void Models(out string[] listed, out string[] unpriced)
         {
             if (_kinds.Count == 0)
@@ -274,19 +339,19 @@ namespace TokUsage.Model
                 return;
             }
 
-            var used = UsedKinds();
-            listed = Models(used, kind => kind.Listed);
-            unpriced = Models(used, kind => !kind.Priced);
+            var byKind = ByKind;
+            listed = Models(byKind, kind => kind.Listed);
+            unpriced = Models(byKind, kind => !kind.Priced);
         }
 
         /// <summary>The distinct models of the used kinds <paramref name="take"/> accepts, in ordinal order (a file has a few).</summary>
         [MethodImpl(Jit.Optimized)]
-        private string[] Models(bool[] used, Func<RowKind, bool> take)
+        private string[] Models(KindTotals[] byKind, Func<RowKind, bool> take)
         {
             List<string>? names = null;
             for (var k = 0; k < _kinds.Count; k++)
             {
-                if (used[k] && take(_kinds[k]) && !(names ??= new List<string>(2)).Contains(_kinds[k].Model))
+                if (byKind[k].Messages > 0 && take(_kinds[k]) && !(names ??= new List<string>(2)).Contains(_kinds[k].Model))
                 {
                     names.Add(_kinds[k].Model);
                 }
@@ -300,24 +365,6 @@ namespace TokUsage.Model
             var result = names.ToArray();
             Array.Sort(result, StringComparer.Ordinal);
             return result;
-        }
-
-        /// <summary>Which kinds a row still uses (rows may have been dropped since their kind was added).</summary>
-        private bool[] UsedKinds()
-        {
-            var used = new bool[_kinds.Count];
-            if (_kinds.Count == 1)
-            {
-                used[0] = Count > 0;
-                return used;
-            }
-
-            for (var i = 0; i < Count; i++)
-            {
-                used[_rows[i].Kind] = true;
-            }
-
-            return used;
         }
 
         /// <summary>Row <paramref name="index"/> as the public message object (made on demand; see <see cref="UsageFile.Entries"/>).</summary>

@@ -31,18 +31,24 @@ namespace TokUsage
             var start = long.MaxValue;
             var end = long.MinValue;
             var tokens = default(TokenCounts);
-            for (var i = 0; i < rows.Count; i++)
+            var byKind = rows.ByKind;
+            for (var k = 0; k < byKind.Length; k++)
             {
-                ref var row = ref rows[i];
-                if (row.Ticks < start) start = row.Ticks;
-                if (row.Ticks > end) end = row.Ticks;
-                tokens.Add(row.Tokens);
-                Cost += row.Cost;
-                var source = rows.KindOf(row).CostSource;
-                CostSource = CostSources.Combine(CostSource, source);
-                if (rows.ReportedCostOf(row) is { } reported)
+                ref readonly var sum = ref byKind[k];
+                if (sum.Messages == 0)
                 {
-                    ReportedCost += reported;
+                    continue;
+                }
+
+                var kind = rows.KindAt(k);
+                start = Math.Min(start, sum.FirstTicks);
+                end = Math.Max(end, sum.LastTicks);
+                tokens.Add(sum.Tokens);
+                Cost += sum.Cost;
+                CostSource = CostSources.Combine(CostSource, kind.CostSource);
+                if (kind.CostSource == CostSource.Reported)
+                {
+                    ReportedCost += sum.Cost;
                 }
             }
 
