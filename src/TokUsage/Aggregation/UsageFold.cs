@@ -46,12 +46,15 @@ namespace TokUsage.Aggregation
         /// <summary>How many files were added by their sums by kind (for tests).</summary>
         internal int FilesAddedByKind { get; private set; }
 
+        /// <summary>How many files were added by the sums by kind of each period they span (for tests).</summary>
+        internal int FilesAddedByPeriods { get; private set; }
+
         /// <summary>Adds one typed file's messages (the fast path: no per-message enumerator).</summary>
         [MethodImpl(Jit.Optimized)]
         public void Add(in FoldSource source, MessageRows rows)
         {
             var session = SessionOf(source);
-            if (FoldsFilesByKind && _activity is null && TryAddByKind(source, rows, session))
+            if (FoldsFilesByKind && _activity is null && (TryAddByKind(source, rows, session) || TryAddByPeriods(source, rows)))
             {
                 return;
             }
@@ -126,6 +129,75 @@ namespace TokUsage.Aggregation
             FilesAddedByKind++;
             return true;
         }
+
+        /// <summary>
+        /// Adds a file whose messages span several periods by the sums by kind of each period's messages: the rows (in time
+        /// order, as a file's are) are halved until each part lies in one period (<see cref="PeriodCalendar.TrySamePeriod"/>).
+        /// False, with nothing added, for a grouping that is no period or rows out of time order.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        private bool TryAddByPeriods(in FoldSource source, MessageRows rows)
+        {
+            if (_calendar is null || rows.Count == 0)
+            {
+                return false;
+            }
+
+            for (var i = 1; i < rows.Count; i++)
+            {
+                if (rows[i].Ticks < rows[i - 1].Ticks)
+                {
+                    return false;
+                }
+            }
+
+            var kinds = rows.ByKind.Length;
+            var sums = _partSums.Length >= kinds ? _partSums : _partSums = new KindTotals[kinds];
+            var parts = new Stack<(int First, int Last)>();
+            parts.Push((0, rows.Count - 1));
+            while (parts.Count > 0)
+            {
+                var (first, last) = parts.Pop();
+                if (!_calendar.TrySamePeriod(rows[first].Ticks, rows[last].Ticks, out var key))
+                {
+                    var middle = first + ((last - first) / 2); // first < last: one instant is in one period
+                    parts.Push((middle + 1, last));
+                    parts.Push((first, middle));
+                    continue;
+                }
+
+                var period = Period(key);
+                Array.Clear(sums, 0, sums.Length);
+                for (var i = first; i <= last; i++)
+                {
+                    ref var row = ref rows[i];
+                    ref var sum = ref sums[row.Kind];
+                    if (sum.Messages++ == 0)
+                    {
+                        sum.FirstTicks = row.Ticks;
+                    }
+
+                    sum.LastTicks = row.Ticks;
+                    sum.Tokens.Add(row.Tokens);
+                    sum.Cost += row.Cost;
+                }
+
+                for (var k = 0; k < kinds; k++)
+                {
+                    ref readonly var sum = ref sums[k];
+                    if (sum.Messages > 0)
+                    {
+                        var kind = rows.KindAt(k);
+                        period.Add(source, new FoldEntry(new DateTimeOffset(sum.FirstTicks, TimeSpan.Zero), kind.Model, sum.Tokens, sum.Cost, kind.CostSource, sum.Messages), new DateTimeOffset(sum.LastTicks, TimeSpan.Zero));
+                    }
+                }
+            }
+
+            FilesAddedByPeriods++;
+            return true;
+        }
+
+        private KindTotals[] _partSums = new KindTotals[4];
 
         private SessionState? SessionOf(in FoldSource source)
         {

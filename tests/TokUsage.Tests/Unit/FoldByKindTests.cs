@@ -50,10 +50,12 @@ namespace TokUsage.Tests.Unit
 
                     Assert.Equal(Describe(byMessage), Describe(byKind));
                     Assert.Equal(0, byMessage.FilesAddedByKind);
+                    Assert.Equal(0, byMessage.FilesAddedByPeriods);
                     if (by == UsageGrouping.Day)
                     {
-                        // Most files lie in a day; the ones across midnight or a change of offset do not (and were folded by message).
+                        // Most files lie in a day; the ones across midnight or a change of offset were added period by period.
                         Assert.InRange(byKind.FilesAddedByKind, files.Count / 3, files.Count - 20);
+                        Assert.Equal(files.Count, byKind.FilesAddedByKind + byKind.FilesAddedByPeriods);
                     }
                     else if (!MultiKeyFold.IsPeriod(by))
                     {
@@ -61,6 +63,26 @@ namespace TokUsage.Tests.Unit
                     }
                 }
             }
+        }
+
+        [Fact]
+        public void RowsOutOfTimeOrderAreAddedMessageByMessage()
+        {
+            var rows = new MessageRows();
+            var kind = rows.Kind("opus", false, 1m, CostSource.Calculated, true, true);
+            foreach (var day in new[] { 1, 3, 1 })
+            {
+                rows.Add(new MessageRow { Ticks = new DateTimeOffset(2026, 5, day, 12, 0, 0, TimeSpan.Zero).UtcTicks, Tokens = new TokenCounts { Input = day }, Cost = day * 0.5m, Kind = kind });
+            }
+
+            var source = new FoldSource("claude", "s", "/p", new NameList(Array.Empty<string>()));
+            var byKind = new UsageFold(UsageGrouping.Day, TimeZoneInfo.Utc, DayOfWeek.Monday, true);
+            var byMessage = new UsageFold(UsageGrouping.Day, TimeZoneInfo.Utc, DayOfWeek.Monday, true) { FoldsFilesByKind = false };
+            byKind.Add(source, rows);
+            byMessage.Add(source, rows);
+            Assert.Equal(Describe(byMessage), Describe(byKind));
+            Assert.Equal(3, Describe(byKind).Length); // two days and the total
+            Assert.Equal(0, byKind.FilesAddedByKind + byKind.FilesAddedByPeriods);
         }
 
         [Fact]
