@@ -329,42 +329,69 @@ namespace TokUsage.Model
 
         /// <summary>
         /// The distinct models of the rows, sorted: those named among a file's models (<see cref="RowKind.Listed"/>) and
-        /// those that have no price, from the sums by kind (<see cref="ByKind"/>).
+        /// those that have no price, from the sums by kind (<see cref="ByKind"/>). Once per file: no delegate, no list.
         /// </summary>
+        [MethodImpl(Jit.Optimized)]
         public void Models(out string[] listed, out string[] unpriced)
         {
-            if (_kinds.Count == 0)
-            {
-                listed = unpriced = Array.Empty<string>();
-                return;
-            }
-
             var byKind = ByKind;
-            listed = Models(byKind, kind => kind.Listed);
-            unpriced = Models(byKind, kind => !kind.Priced);
-        }
-
-        /// <summary>The distinct models of the used kinds <paramref name="take"/> accepts, in ordinal order (a file has a few).</summary>
-        [MethodImpl(Jit.Optimized)]
-        private string[] Models(KindTotals[] byKind, Func<RowKind, bool> take)
-        {
-            List<string>? names = null;
-            for (var k = 0; k < _kinds.Count; k++)
+            string[]? listedNames = null;
+            string[]? unpricedNames = null;
+            int listedCount = 0, unpricedCount = 0;
+            for (var k = 0; k < byKind.Length; k++)
             {
-                if (byKind[k].Messages > 0 && take(_kinds[k]) && !(names ??= new List<string>(2)).Contains(_kinds[k].Model))
+                if (byKind[k].Messages == 0)
                 {
-                    names.Add(_kinds[k].Model);
+                    continue;
+                }
+
+                var kind = _kinds[k];
+                if (kind.Listed)
+                {
+                    AddName(ref listedNames, ref listedCount, kind.Model, byKind.Length);
+                }
+
+                if (!kind.Priced)
+                {
+                    AddName(ref unpricedNames, ref unpricedCount, kind.Model, byKind.Length);
                 }
             }
 
-            if (names is null || names.Count == 0)
+            listed = Sorted(listedNames, listedCount);
+            unpriced = Sorted(unpricedNames, unpricedCount);
+        }
+
+        private static void AddName(ref string[]? names, ref int count, string name, int capacity)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (string.Equals(names![i], name, StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            (names ??= new string[capacity])[count++] = name;
+        }
+
+        private static string[] Sorted(string[]? names, int count)
+        {
+            if (names is null)
             {
                 return Array.Empty<string>();
             }
 
-            var result = names.ToArray();
-            Array.Sort(result, StringComparer.Ordinal);
-            return result;
+            if (count < names.Length)
+            {
+                Array.Resize(ref names, count);
+            }
+
+            if (count > 1)
+            {
+                Array.Sort(names, StringComparer.Ordinal);
+            }
+
+            return names;
         }
 
         /// <summary>Row <paramref name="index"/> as the public message object (made on demand; see <see cref="UsageFile.Entries"/>).</summary>

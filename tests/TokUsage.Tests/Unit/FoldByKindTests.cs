@@ -36,6 +36,19 @@ namespace TokUsage.Tests.Unit
             var changes = OffsetChanges(zone).ToList();
             var files = Enumerable.Range(0, 600).Select(i => File(random, i % 3 == 0 && changes.Count > 0 ? changes[random.Next(changes.Count)] : (DateTimeOffset?)null)).ToList();
 
+            foreach (var file in files)
+            {
+                // The file's own totals are its messages' (made from the same sums by kind).
+                var entries = file.Entries;
+                Assert.Equal(entries.Select(e => e.Model).Where(m => m != "<synthetic>").Distinct().OrderBy(m => m, StringComparer.Ordinal), file.Models);
+                Assert.Equal(entries.Where(e => e.CostSource == CostSource.None && e.Model != "<synthetic>").Select(e => e.Model).Distinct().OrderBy(m => m, StringComparer.Ordinal), file.UnpricedModels);
+                Assert.Equal(entries.Sum(e => e.TotalTokens), file.TotalTokens);
+                Assert.Equal(entries.Sum(e => e.Cost), file.Cost);
+                Assert.Equal(entries.Where(e => e.CostSource == CostSource.Reported).Sum(e => e.Cost), file.ReportedCost);
+                Assert.Equal(entries.Min(e => e.Timestamp), file.Start);
+                Assert.Equal(entries.Max(e => e.Timestamp), file.End);
+            }
+
             foreach (var by in Groupings)
             {
                 foreach (var breakdown in new[] { false, true })
