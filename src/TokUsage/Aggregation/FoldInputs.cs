@@ -181,6 +181,38 @@ namespace TokUsage.Aggregation
         /// <summary>The -TimeZone Get-TokenUsage read the file with (null: local).</summary>
         public string? TimeZone { get; }
 
+        /// <summary>
+        /// The rows of the kinds whose model <paramref name="keepModel"/> keeps (asked once per kind, not per message): the
+        /// rows themselves when it keeps every kind, else a copy of those rows, in their order.
+        /// </summary>
+        private static MessageRows KeptRows(MessageRows rows, Func<string, bool> keepModel)
+        {
+            var byKind = rows.ByKind;
+            var kept = new bool[byKind.Length];
+            var keptMessages = 0L;
+            for (var k = 0; k < byKind.Length; k++)
+            {
+                kept[k] = byKind[k].Messages > 0 && keepModel(rows.KindAt(k).Model);
+                keptMessages += kept[k] ? byKind[k].Messages : 0;
+            }
+
+            if (keptMessages == rows.Count)
+            {
+                return rows;
+            }
+
+            var copy = new MessageRows((int)keptMessages);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (kept[rows[i].Kind])
+                {
+                    copy.AddFrom(rows, i);
+                }
+            }
+
+            return copy;
+        }
+
         /// <summary>Adds the messages to <paramref name="fold"/>: all, or those whose model <paramref name="keepModel"/> keeps.</summary>
         public void FeedTo(IUsageFold fold, Func<string, bool>? keepModel)
         {
@@ -192,7 +224,7 @@ namespace TokUsage.Aggregation
                 }
                 else
                 {
-                    fold.Add(Source, FoldInputs.EntriesOf(_typed).Where(e => keepModel(e.Model)));
+                    fold.Add(Source, KeptRows(_typed, keepModel));
                 }
             }
             else

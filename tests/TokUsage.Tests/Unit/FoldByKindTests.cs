@@ -79,6 +79,33 @@ namespace TokUsage.Tests.Unit
         }
 
         [Fact]
+        public void AModelFilterKeepsTheMessagesOfTheKindsItKeeps()
+        {
+            var random = new Random(8);
+            var files = Enumerable.Range(0, 300).Select(i => File(random, null)).ToList();
+            foreach (var keep in new Func<string, bool>[] { m => m == "opus", m => m != "sonnet", m => true, m => false })
+            {
+                var filtered = new MultiKeyFold(new[] { UsageGrouping.Day }, TimeZoneInfo.Utc, DayOfWeek.Monday, true);
+                var expected = new MultiKeyFold(new[] { UsageGrouping.Day }, TimeZoneInfo.Utc, DayOfWeek.Monday, true);
+                foreach (var file in files)
+                {
+                    new UsageInput(FoldInputs.SourceOf(file), null, file.Rows, null).FeedTo(filtered, keep);
+                    var entries = file.Entries.Where(e => keep(e.Model)).Select(e => new FoldEntry(e.Timestamp, e.Model, Tokens(e), e.Cost, e.CostSource)).ToList();
+                    expected.Add(FoldInputs.SourceOf(file), entries);
+                }
+
+                Assert.Equal(expected.Results(true).Select(r => Describe(r.Row)), filtered.Results(true).Select(r => Describe(r.Row)));
+            }
+
+            Assert.Equal(300, files.Count(f => f.Rows.Count > 0));
+        }
+
+        private static TokenCounts Tokens(UsageEntry e) => new TokenCounts
+        {
+            Input = e.InputTokens, Output = e.OutputTokens, CacheRead = e.CacheReadTokens, CacheWrite = e.CacheWriteTokens, Reasoning = e.ReasoningTokens,
+        };
+
+        [Fact]
         public void RowsOutOfTimeOrderAreAddedMessageByMessage()
         {
             var rows = new MessageRows();
