@@ -113,19 +113,7 @@ namespace TokUsage.Aggregation
                 period = Period(key);
             }
 
-            for (var k = 0; k < byKind.Length; k++)
-            {
-                ref readonly var sum = ref byKind[k];
-                if (sum.Messages == 0)
-                {
-                    continue;
-                }
-
-                var kind = rows.KindAt(k);
-                var entry = new FoldEntry(new DateTimeOffset(sum.FirstTicks, TimeSpan.Zero), kind.Model, sum.Tokens, sum.Cost, kind.CostSource, sum.Messages);
-                (period ?? Target(source, entry, session)).Add(source, entry, new DateTimeOffset(sum.LastTicks, TimeSpan.Zero));
-            }
-
+            AddSums(source, rows, byKind, byKind.Length, period, session);
             FilesAddedByKind++;
             return true;
         }
@@ -167,30 +155,8 @@ namespace TokUsage.Aggregation
                 }
 
                 var period = Period(key);
-                Array.Clear(sums, 0, sums.Length);
-                for (var i = first; i <= last; i++)
-                {
-                    ref var row = ref rows[i];
-                    ref var sum = ref sums[row.Kind];
-                    if (sum.Messages++ == 0)
-                    {
-                        sum.FirstTicks = row.Ticks;
-                    }
-
-                    sum.LastTicks = row.Ticks;
-                    sum.Tokens.Add(row.Tokens);
-                    sum.Cost += row.Cost;
-                }
-
-                for (var k = 0; k < kinds; k++)
-                {
-                    ref readonly var sum = ref sums[k];
-                    if (sum.Messages > 0)
-                    {
-                        var kind = rows.KindAt(k);
-                        period.Add(source, new FoldEntry(new DateTimeOffset(sum.FirstTicks, TimeSpan.Zero), kind.Model, sum.Tokens, sum.Cost, kind.CostSource, sum.Messages), new DateTimeOffset(sum.LastTicks, TimeSpan.Zero));
-                    }
-                }
+                rows.SumByKind(first, last, sums);
+                AddSums(source, rows, sums, kinds, period, null);
             }
 
             FilesAddedByPeriods++;
@@ -198,6 +164,27 @@ namespace TokUsage.Aggregation
         }
 
         private KindTotals[] _partSums = new KindTotals[4];
+
+        /// <summary>
+        /// Adds the first <paramref name="kinds"/> sums of <paramref name="rows"/>' kinds that hold messages, each as one entry
+        /// (its count, earliest and latest time), to <paramref name="period"/>, or else to the group its kind goes to.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        private void AddSums(in FoldSource source, MessageRows rows, KindTotals[] sums, int kinds, UsageAccumulator? period, SessionState? session)
+        {
+            for (var k = 0; k < kinds; k++)
+            {
+                ref readonly var sum = ref sums[k];
+                if (sum.Messages == 0)
+                {
+                    continue;
+                }
+
+                var kind = rows.KindAt(k);
+                var entry = new FoldEntry(new DateTimeOffset(sum.FirstTicks, TimeSpan.Zero), kind.Model, sum.Tokens, sum.Cost, kind.CostSource, sum.Messages);
+                (period ?? Target(source, entry, session)).Add(source, entry, new DateTimeOffset(sum.LastTicks, TimeSpan.Zero));
+            }
+        }
 
         private SessionState? SessionOf(in FoldSource source)
         {

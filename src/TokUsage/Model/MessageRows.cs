@@ -73,10 +73,10 @@ namespace TokUsage.Model
         public TokenCounts Tokens;
         public decimal Cost;
 
-        /// <summary>UTC ticks of the kind's earliest message (long.MaxValue while it has none).</summary>
+        /// <summary>UTC ticks of the kind's earliest message (when it has any).</summary>
         public long FirstTicks;
 
-        /// <summary>UTC ticks of the kind's latest message (long.MinValue while it has none).</summary>
+        /// <summary>UTC ticks of the kind's latest message (when it has any).</summary>
         public long LastTicks;
     }
 
@@ -266,35 +266,41 @@ namespace TokUsage.Model
             _byKind = null;
         }
 
-        [MethodImpl(Jit.Optimized)]
         private KindTotals[] SumByKind()
         {
             var sums = new KindTotals[_kinds.Count];
-            for (var k = 0; k < sums.Length; k++)
-            {
-                sums[k].FirstTicks = long.MaxValue;
-                sums[k].LastTicks = long.MinValue;
-            }
+            SumByKind(0, Count - 1, sums);
+            return sums;
+        }
 
-            for (var i = 0; i < Count; i++)
+        /// <summary>
+        /// Sums rows <paramref name="first"/> to <paramref name="last"/> (inclusive) by kind into <paramref name="sums"/>
+        /// (indexed like the kinds, at least as long; cleared first): the one rule for a file's sums and a part of its rows'.
+        /// </summary>
+        [MethodImpl(Jit.Optimized)]
+        public void SumByKind(int first, int last, KindTotals[] sums)
+        {
+            Array.Clear(sums, 0, sums.Length);
+            for (var i = first; i <= last; i++)
             {
-                ref var row = ref _rows[i];
+                ref var row = ref this[i];
                 ref var sum = ref sums[row.Kind];
-                sum.Messages++;
-                sum.Tokens.Add(row.Tokens);
-                sum.Cost += row.Cost;
-                if (row.Ticks < sum.FirstTicks)
+                if (sum.Messages++ == 0)
+                {
+                    sum.FirstTicks = sum.LastTicks = row.Ticks;
+                }
+                else if (row.Ticks < sum.FirstTicks)
                 {
                     sum.FirstTicks = row.Ticks;
                 }
-
-                if (row.Ticks > sum.LastTicks)
+                else if (row.Ticks > sum.LastTicks)
                 {
                     sum.LastTicks = row.Ticks;
                 }
-            }
 
-            return sums;
+                sum.Tokens.Add(row.Tokens);
+                sum.Cost += row.Cost;
+            }
         }
 
         /// <summary>Orders the rows by time, stably (equal times keep their order), unless they already are.</summary>
