@@ -58,7 +58,7 @@ namespace TokUsage.Aggregation
         /// and which (<paramref name="key"/>, as <see cref="KeyOf"/>): when the zone's offset is the same at both ends and at
         /// every UTC hour between (the rule <see cref="Local"/> relies on: a zone changes offset at most once an hour), local
         /// time runs with UTC across the span and no period can start inside it unless the two ends are in different ones.
-        /// Spans of more than two days are not checked (false): a file of messages over days is folded message by message.
+        /// Spans of more than two days are not checked (false): the fold halves such a file's rows until each part lies in one.
         /// </summary>
         [MethodImpl(Jit.Optimized)]
         public bool TrySamePeriod(long firstTicks, long lastTicks, out long key)

@@ -667,13 +667,12 @@ PRAGMA user_version = {SchemaVersion};", transaction);
             public byte[] Data { get; }
         }
 
-        /// <summary>One worker's connection with its prepared lookup; used by one thread at a time.</summary>
         /// <summary>
-        /// One connection's lookups, used by one thread at a time (pooled). Its lookups share read transactions, up to
-        /// <see cref="FindsPerSnapshot"/> each: a read transaction of its own per lookup took and released SQLite's shared
-        /// locks every time (about five <c>fcntl</c> calls a file, 73,000 in a warm run of 16,000 files). A lookup sees the
-        /// cache as it was when its transaction began: rows written by this run are for files already read. Held briefly,
-        /// so the writer's checkpoints are not held back for long.
+        /// One worker's connection with its prepared lookup, used by one thread at a time (pooled). Its lookups share read
+        /// transactions, up to <see cref="FindsPerSnapshot"/> each: a read transaction of its own per lookup took and
+        /// released SQLite's shared locks every time (about five <c>fcntl</c> calls a file, 73,000 in a warm run of 16,000
+        /// files). A lookup sees the cache as it was when its transaction began: rows written by this run are for files
+        /// already read. Held briefly, so the writer's checkpoints are not held back for long.
         /// </summary>
         private sealed class Lookup : IDisposable
         {

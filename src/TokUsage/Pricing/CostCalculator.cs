@@ -197,7 +197,7 @@ namespace TokUsage.Pricing
             _scale = scale;
         }
 
-        /// <summary>The rates as whole numbers at their largest scale; null when one is negative or too large a mantissa at that scale.</summary>
+        /// <summary>The rates as whole numbers at their largest scale; null when one is negative (or a negative zero) or too large a mantissa at that scale.</summary>
         public static WholeRates? Of(params decimal[] rates)
         {
             var scale = 0;
@@ -215,9 +215,9 @@ namespace TokUsage.Pricing
             for (var i = 0; i < rates.Length; i++)
             {
                 var bits = decimal.GetBits(rates[i]);
-                if (bits[1] != 0 || bits[2] != 0)
+                if (bits[1] != 0 || bits[2] != 0 || bits[3] < 0)
                 {
-                    return null;
+                    return null; // a large mantissa, or a negative zero (whose products decimal keeps negative)
                 }
 
                 var mantissa = (long)(uint)bits[0];

@@ -277,6 +277,7 @@ namespace TokUsage.Tests.Unit
             Assert.True(whole > cards.Count * 4, $"{whole} costs summed in whole numbers");
             Assert.Null(WholeRates.Of(0.000003m, -0.000001m));
             Assert.Null(WholeRates.Of(1m / 3m));
+            Assert.Null(WholeRates.Of(0.000003m, -0.000m));
             Assert.False(RateCard.Base(Resolver.Resolve("claude-sonnet-4-5")!.Price).Whole!.TryCost(new TokenCounts { Input = -1 }, out _));
         }
 
