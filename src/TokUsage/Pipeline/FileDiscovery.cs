@@ -147,8 +147,33 @@ namespace TokUsage.Pipeline
                 sink.Warning(ScanText.NoLogs(_request.Clients, _request.Targets is null, tooOld));
             }
 
-            // Each file's rank is computed once (a comparison must not recompute it: that allocated per comparison).
-            return files.Select(f => (File: f, Rank: Rank(f))).OrderBy(x => x.Rank).ThenBy(x => x.File.Path, PathOrder.Instance).Select(x => x.File).ToList();
+            // Each file's rank is computed once (a comparison must not recompute it: that allocated per comparison). Paths are
+            // unique (one entry per path above), so the order needs no stable sort.
+            var ranked = new RankedFile[files.Count];
+            for (var i = 0; i < ranked.Length; i++)
+            {
+                ranked[i] = new RankedFile(Rank(files[i]), files[i]);
+            }
+
+            Array.Sort(ranked, RankedFile.Order);
+            return ranked.Select(r => r.File).ToList();
+        }
+
+        private readonly struct RankedFile
+        {
+            public RankedFile(int rank, SourceFile file)
+            {
+                Rank = rank;
+                File = file;
+            }
+
+            public int Rank { get; }
+
+            public SourceFile File { get; }
+
+            /// <summary>By rank, then path (<see cref="FileScanner.CompareOrdinal"/>).</summary>
+            public static readonly Comparison<RankedFile> Order = (a, b) =>
+                a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : FileScanner.CompareOrdinal(a.File.Path, b.File.Path);
         }
 
         /// <summary>
@@ -156,14 +181,5 @@ namespace TokUsage.Pipeline
         /// (<see cref="IAdmissionOrder"/>: Claude Code side chains last), then by path (ordinal) — deterministic.
         /// </summary>
         private static int Rank(SourceFile file) => file.Client is IAdmissionOrder order ? order.AdmissionRank(file.Path) : 0;
-
-        /// <summary>Paths in <see cref="FileScanner.CompareOrdinal"/> order.</summary>
-        private sealed class PathOrder : IComparer<string>
-        {
-            public static readonly PathOrder Instance = new PathOrder();
-
-            public int Compare(string? x, string? y) => FileScanner.CompareOrdinal(x!, y!);
-        }
-
     }
 }
