@@ -173,18 +173,7 @@ namespace TokUsage.Clients.Codex
                     bool sure;
                     if (ByteSearch.Equal(name, "payload"u8))
                     {
-                        ForgetPayload(ref line);
-                        payloadType = null;
-                        if (walk.ValueIsObject)
-                        {
-                            var payload = walk.Enter();
-                            sure = ScanPayload(ref payload, strings, ref line, out payloadType);
-                            walk.Leave(payload);
-                        }
-                        else
-                        {
-                            sure = TakeWellFormed(ref walk);
-                        }
+                        sure = ScanPayload(ref walk, strings, ref line, out payloadType);
                     }
                     else if (!walk.Value(out var value))
                     {
@@ -228,43 +217,31 @@ namespace TokUsage.Clients.Codex
             }
         }
 
-        /// <summary>The payload object, walked from its opening brace; false when not sure.</summary>
+        /// <summary>
+        /// The payload (the pending value of <paramref name="parent"/>, as every nested scan here takes its value): an object
+        /// walked in place, else judged whole. Forgets what an earlier payload of the line set; false when not sure.
+        /// </summary>
         [MethodImpl(Jit.Optimized)]
-        private static bool ScanPayload(ref JsonObjectWalk walk, Utf8StringCache? strings, ref CodexLine line, out string? type)
+        private static bool ScanPayload(ref JsonObjectWalk parent, Utf8StringCache? strings, ref CodexLine line, out string? type)
         {
             type = null;
+            ForgetPayload(ref line);
+            if (!parent.ValueIsObject)
+            {
+                return TakeWellFormed(ref parent);
+            }
+
+            var walk = parent.Enter();
             while (walk.NextName(out var name))
             {
                 bool sure;
                 if (ByteSearch.Equal(name, "model_info"u8))
                 {
-                    line.ModelInfoSlug = null;
-                    if (walk.ValueIsObject)
-                    {
-                        var info = walk.Enter();
-                        sure = ScanModelInfo(ref info, strings, ref line);
-                        walk.Leave(info);
-                    }
-                    else
-                    {
-                        sure = TakeWellFormed(ref walk);
-                    }
+                    sure = ScanModelInfo(ref walk, strings, ref line);
                 }
                 else if (ByteSearch.Equal(name, "info"u8))
                 {
-                    line.InfoModel = line.InfoModelName = null;
-                    line.Total = line.Last = default;
-                    line.HasInfo = walk.ValueIsObject;
-                    if (line.HasInfo)
-                    {
-                        var info = walk.Enter();
-                        sure = ScanInfo(ref info, strings, ref line);
-                        walk.Leave(info);
-                    }
-                    else
-                    {
-                        sure = TakeWellFormed(ref walk);
-                    }
+                    sure = ScanInfo(ref walk, strings, ref line);
                 }
                 else if (!walk.Value(out var value))
                 {
@@ -293,12 +270,21 @@ namespace TokUsage.Clients.Codex
                 }
             }
 
+            parent.Leave(walk);
             return walk.Ended;
         }
 
+        /// <summary>A <c>model_info</c> value (the pending value of <paramref name="parent"/>): an object walked in place, else judged whole.</summary>
         [MethodImpl(Jit.Optimized)]
-        private static bool ScanModelInfo(ref JsonObjectWalk walk, Utf8StringCache? strings, ref CodexLine line)
+        private static bool ScanModelInfo(ref JsonObjectWalk parent, Utf8StringCache? strings, ref CodexLine line)
         {
+            line.ModelInfoSlug = null;
+            if (!parent.ValueIsObject)
+            {
+                return TakeWellFormed(ref parent);
+            }
+
+            var walk = parent.Enter();
             while (walk.NextName(out var name))
             {
                 if (!walk.Value(out var value) || !(ByteSearch.Equal(name, "slug"u8) ? ScanString(value, strings, out line.ModelInfoSlug) : JsonScan.IsWellFormed(value)))
@@ -307,12 +293,23 @@ namespace TokUsage.Clients.Codex
                 }
             }
 
+            parent.Leave(walk);
             return walk.Ended;
         }
 
+        /// <summary>An <c>info</c> value (the pending value of <paramref name="parent"/>): an object walked in place, else judged whole.</summary>
         [MethodImpl(Jit.Optimized)]
-        private static bool ScanInfo(ref JsonObjectWalk walk, Utf8StringCache? strings, ref CodexLine line)
+        private static bool ScanInfo(ref JsonObjectWalk parent, Utf8StringCache? strings, ref CodexLine line)
         {
+            line.InfoModel = line.InfoModelName = null;
+            line.Total = line.Last = default;
+            line.HasInfo = parent.ValueIsObject;
+            if (!line.HasInfo)
+            {
+                return TakeWellFormed(ref parent);
+            }
+
+            var walk = parent.Enter();
             while (walk.NextName(out var name))
             {
                 bool sure;
@@ -347,6 +344,7 @@ namespace TokUsage.Clients.Codex
                 }
             }
 
+            parent.Leave(walk);
             return walk.Ended;
         }
 
