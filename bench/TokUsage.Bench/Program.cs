@@ -27,6 +27,11 @@ namespace TokUsage.Bench
                 return TeamSend.Run(args[1..]);
             }
 
+            if (args.Length > 0 && args[0] == "gate")
+            {
+                return GateScale.Run(args[1..]);
+            }
+
             if (args.Length > 0 && args[0] == "micro")
             {
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
