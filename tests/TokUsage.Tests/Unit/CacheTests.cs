@@ -95,6 +95,38 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(Seen(Scan(Logs, null).Files), Seen(third));
         }
 
+        /// <summary>
+        /// A transcript last written longer ago than <see cref="TokUsage.Clients.Common.LogFiles.StillWritten"/> is read
+        /// without hashing its lines (a finished session). Should it grow after all, it is read whole once, counted right,
+        /// and proven by that read: the next append is read from its last complete line. One written since is proven at once.
+        /// </summary>
+        [Fact]
+        public void AnOldTranscriptIsNotProvenForResumingAndIsReadWholeOnceWhenItGrows()
+        {
+            var old = Path.Combine(Logs, "old.jsonl");
+            var recent = Path.Combine(Logs, "recent.jsonl");
+            File.WriteAllText(old, Line("m1", 10, 1) + Line("m2", 20, 2));
+            File.WriteAllText(recent, Line("m5", 50, 5));
+            var longAgo = DateTime.UtcNow - TokUsage.Clients.Common.LogFiles.StillWritten - TimeSpan.FromHours(1);
+            File.SetLastWriteTimeUtc(old, longAgo);
+            var (_, cold) = Scan(Logs, CacheDir);
+            Assert.Equal((0, 0, 2), (cold!.Unchanged, cold.Resumed, cold.ReadWhole));
+
+            // Both grow: the recent one is read from its last line, the old one whole (nothing proves its prefix).
+            File.AppendAllText(old, Line("m3", 30, 3, "2026-05-01T12:00:00Z"));
+            File.AppendAllText(recent, Line("m6", 60, 6, "2026-05-01T12:00:00Z"));
+            var (grown, report) = Scan(Logs, CacheDir);
+            Assert.Equal((0, 1, 1), (report!.Unchanged, report.Resumed, report.ReadWhole));
+            Assert.Equal(Seen(Scan(Logs, null).Files), Seen(grown));
+            Assert.Equal(10 + 1 + 20 + 2 + 30 + 3, grown.Single(f => f.Path == old).TotalTokens);
+
+            // Written just now, the old transcript's whole read proved it: its next append is resumed.
+            File.AppendAllText(old, Line("m4", 40, 4, "2026-05-01T13:00:00Z"));
+            var (again, next) = Scan(Logs, CacheDir);
+            Assert.Equal((1, 1, 0), (next!.Unchanged, next.Resumed, next.ReadWhole));
+            Assert.Equal(Seen(Scan(Logs, null).Files), Seen(again));
+        }
+
         [Fact]
         public void AFileThatShrankOrWasRewrittenInPlaceIsReadWhole()
         {

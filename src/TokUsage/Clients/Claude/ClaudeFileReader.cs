@@ -48,7 +48,7 @@ namespace TokUsage.Clients.Claude
                 }
             }
 
-            LogFiles.ReadAppendable(file.Path, result, cancel, lines =>
+            LogFiles.ReadAppendable(file, result, cancel, lines =>
             {
                 var parser = new ClaudeLineParser();
                 var ownSession = System.Text.Encoding.UTF8.GetBytes(result.SessionId);

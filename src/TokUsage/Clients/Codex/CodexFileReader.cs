@@ -47,7 +47,7 @@ namespace TokUsage.Clients.Codex
                 state.Restore(resumeFrom.ReaderState);
             }
 
-            LogFiles.ReadAppendable(file.Path, result, cancel, lines =>
+            LogFiles.ReadAppendable(file, result, cancel, lines =>
                 LogFiles.HandleLines(lines, MayMatter, state.Line, (line, reason) => result.Damaged.Add(line, reason), streamingParser ? state.TryStreamingParse : null));
             if (result.Error != null)
             {

@@ -206,24 +206,38 @@ namespace TokUsage.Clients.Common
         }
 
         /// <summary>
+        /// How recently a log must have been written for a read to prove its prefix: to hash every line it passes, so
+        /// that the next run can read only what is appended (<see cref="JsonlLineReader.PrefixHash"/>). A log left alone
+        /// longer is a finished session; should it grow after all, it is read whole once, and proven from then on. The
+        /// hash is a tenth of reading a log, and most of a history is old (docs/performance.md).
+        /// </summary>
+        public static readonly TimeSpan StillWritten = TimeSpan.FromDays(7);
+
+        /// <summary>Whether a read of <paramref name="file"/> should prove its prefix (<see cref="StillWritten"/>).</summary>
+        public static bool MayStillGrow(SourceFile file) => DateTime.UtcNow - file.LastWriteUtc < StillWritten;
+
+        /// <summary>
         /// Reads an append-only log from <paramref name="snapshot"/>'s <see cref="FileSnapshot.ResumeOffset"/> (0: from the
         /// start) with <paramref name="read"/>, then records where the next run may resume: just past the last complete
-        /// line, with the line count and the prefix hash there, or -1 when the log ends in a torn line (the next run reads it
-        /// whole). An I/O failure becomes <see cref="FileSnapshot.Error"/>. The reading thread owns the snapshot.
+        /// line, with the line count and the prefix hash there; or -1 when the log ends in a torn line, or was read from
+        /// the start without proving its prefix (<see cref="MayStillGrow"/>): the next run that finds it changed reads it
+        /// whole. A resumed read always proves what it adds, extending the proof it resumes from. An I/O failure becomes
+        /// <see cref="FileSnapshot.Error"/>. The reading thread owns the snapshot.
         /// </summary>
-        public static void ReadAppendable(string path, FileSnapshot snapshot, CancellationToken cancel, Action<JsonlLineReader> read)
+        public static void ReadAppendable(SourceFile file, FileSnapshot snapshot, CancellationToken cancel, Action<JsonlLineReader> read)
         {
             try
             {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+                using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
                 var start = snapshot.ResumeOffset;
+                var proving = start > 0 || MayStillGrow(file);
                 stream.Position = start;
                 using var lines = new JsonlLineReader(stream, start, cancel, firstLineNumber: snapshot.ResumeLine,
-                    prefixHash: start == 0 ? JsonlLineReader.EmptyPrefixHash : snapshot.PrefixHash);
+                    prefixHash: !proving ? (ulong?)null : start == 0 ? JsonlLineReader.EmptyPrefixHash : snapshot.PrefixHash);
                 read(lines);
 
-                // Resumable only when the state covers exactly the bytes up to the last complete line.
-                snapshot.ResumeOffset = lines.LastLineTerminated || lines.LineNumber == snapshot.ResumeLine ? lines.CompleteOffset : -1;
+                // Resumable only when the state covers exactly the bytes up to the last complete line, proven.
+                snapshot.ResumeOffset = proving && (lines.LastLineTerminated || lines.LineNumber == snapshot.ResumeLine) ? lines.CompleteOffset : -1;
                 snapshot.ResumeLine = lines.LineNumber;
                 snapshot.PrefixHash = lines.PrefixHash;
             }
