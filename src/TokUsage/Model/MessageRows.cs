@@ -248,7 +248,10 @@ namespace TokUsage.Model
             Add(row);
         }
 
-        /// <summary>Keeps the first <paramref name="count"/> rows (after the caller moved the ones it keeps to the front).</summary>
+        /// <summary>
+        /// Keeps the first <paramref name="count"/> rows (after the caller moved the ones it keeps to the front). Keeping
+        /// them all keeps the sums by kind made before (<see cref="ByKind"/>): a caller that keeps every row has moved none.
+        /// </summary>
         public void Truncate(int count)
         {
             if ((uint)count > (uint)Count)
@@ -256,8 +259,11 @@ namespace TokUsage.Model
                 throw new ArgumentOutOfRangeException(nameof(count));
             }
 
-            Count = count;
-            _byKind = null;
+            if (count != Count)
+            {
+                Count = count;
+                _byKind = null;
+            }
         }
 
         public void Clear()

@@ -67,10 +67,16 @@ namespace TokUsage.Pipeline
             using var cache = opening.Take(sink, out var gateTables);
             emitter.Adopt(gateTables);
 
-            ParsedFile Parse(SourceFile f, Action<ParsedFile> release, CancellationToken token) =>
-                cache != null && f.Client is ISnapshotClient cached ? cache.Read(f, cached, _request.Read, token)
-                : f.Client is IReleasesSessions releasing ? releasing.Read(f, _request.Read, release, token)
-                : f.Client.Read(f, _request.Read, token);
+            // On a worker: the file read, and its sums by kind made (UsageFile's totals and the fold's input), which the
+            // pipeline thread, the busier one of a warm run, then finds made unless the dedup gate or the date window drops rows.
+            ParsedFile Parse(SourceFile f, Action<ParsedFile> release, CancellationToken token)
+            {
+                var parsed = cache != null && f.Client is ISnapshotClient cached ? cache.Read(f, cached, _request.Read, token)
+                    : f.Client is IReleasesSessions releasing ? releasing.Read(f, _request.Read, release, token)
+                    : f.Client.Read(f, _request.Read, token);
+                _ = parsed.Rows.ByKind;
+                return parsed;
+            }
 
             using (var pipeline = new ScanPipeline(files, Parse, _request.Workers, _request.ByteBudget, cancel))
             {

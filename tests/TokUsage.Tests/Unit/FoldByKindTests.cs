@@ -125,6 +125,34 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(0, byKind.FilesAddedByKind + byKind.FilesAddedByPeriods);
         }
 
+        /// <summary>
+        /// A file's sums by kind are made once, on the worker that read it; keeping every row keeps them, dropping rows
+        /// (the dedup gate, the date window) makes them again from the rows kept.
+        /// </summary>
+        [Fact]
+        public void SumsByKindSurviveKeepingEveryRowAndAreRemadeWhenRowsAreDropped()
+        {
+            var rows = new MessageRows();
+            var opus = rows.Kind("opus", false, 1m, CostSource.Calculated, true, true);
+            var sonnet = rows.Kind("sonnet", false, 1m, CostSource.Calculated, true, true);
+            for (var i = 1; i <= 4; i++)
+            {
+                rows.Add(new MessageRow { Ticks = new DateTimeOffset(2026, 5, i, 12, 0, 0, TimeSpan.Zero).UtcTicks, Tokens = new TokenCounts { Input = i * 10 }, Cost = i, Kind = i % 2 == 0 ? opus : sonnet });
+            }
+
+            var made = rows.ByKind;
+            Assert.Equal((2, 60L, 6m), (made[opus].Messages, made[opus].Tokens.Input, made[opus].Cost));
+            rows.Truncate(rows.Count);
+            Assert.Same(made, rows.ByKind);
+
+            rows[1] = rows[2]; // the gate's compaction: row 1 (opus, day 2) dropped, the later rows moved up
+            rows[2] = rows[3];
+            rows.Truncate(3);
+            Assert.NotSame(made, rows.ByKind);
+            Assert.Equal((1, 40L, 4m), (rows.ByKind[opus].Messages, rows.ByKind[opus].Tokens.Input, rows.ByKind[opus].Cost));
+            Assert.Equal((2, 40L, 4m), (rows.ByKind[sonnet].Messages, rows.ByKind[sonnet].Tokens.Input, rows.ByKind[sonnet].Cost));
+        }
+
         [Fact]
         public void AFoldThatMeasuresActivityAddsEveryMessage()
         {
