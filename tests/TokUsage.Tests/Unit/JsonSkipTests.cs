@@ -18,6 +18,91 @@ namespace TokUsage.Tests.Unit
         public void FindsTheEndOfAContainer(string json, int start, int end) =>
             Assert.Equal(end, JsonSkip.EndOfContainer(Encoding.UTF8.GetBytes(json), start));
 
+        /// <summary>
+        /// The end of a string, against a byte-at-a-time reading of JSON's string grammar, on strings of every length
+        /// around the word and vector sizes: plain, with escapes (valid and not), control characters, bytes above 0x7F,
+        /// unterminated, and starting anywhere in the buffer.
+        /// </summary>
+        [Fact]
+        public void FindsTheEndOfAStringAsTheGrammarReadsIt()
+        {
+            var random = new Random(20);
+            string[] pieces = { "a", "Z", "7", " ", "é", "\u00a0", "\\\"", "\\\\", "\\n", "\\u00e9", "\\u12", "\\x", "\\", "\t", "\u0001", "\u007f", "{", ":" };
+            for (var n = 0; n < 20_000; n++)
+            {
+                var text = new StringBuilder(new string(' ', random.Next(0, 40))).Append('"');
+                var parts = random.Next(0, random.Next(2) == 0 ? 12 : 70);
+                for (var p = 0; p < parts; p++)
+                {
+                    text.Append(random.Next(4) == 0 ? pieces[random.Next(pieces.Length)] : pieces[random.Next(3)]);
+                }
+
+                if (random.Next(8) != 0)
+                {
+                    text.Append('"');
+                }
+
+                text.Append(new string('x', random.Next(0, 40)));
+                var bytes = Encoding.UTF8.GetBytes(text.ToString());
+                var start = Array.IndexOf(bytes, (byte)'"');
+                var expected = ReferenceEndOfString(bytes, start, out var expectedEscaped);
+                var end = JsonScan.EndOfString(bytes, start, out var escaped);
+                Assert.True(expected == end && (end < 0 || expectedEscaped == escaped), $"{text}: {end} ({escaped}), expected {expected} ({expectedEscaped})");
+            }
+        }
+
+        private static int ReferenceEndOfString(byte[] json, int start, out bool escaped)
+        {
+            escaped = false;
+            for (var i = start + 1; i < json.Length; i++)
+            {
+                var b = json[i];
+                if (b == (byte)'"')
+                {
+                    return i + 1;
+                }
+
+                if (b < 0x20)
+                {
+                    return -1;
+                }
+
+                if (b != (byte)'\\')
+                {
+                    continue;
+                }
+
+                escaped = true;
+                if (i + 1 >= json.Length)
+                {
+                    return -1;
+                }
+
+                var e = json[i + 1];
+                if (e == (byte)'u')
+                {
+                    if (i + 5 >= json.Length || !IsHex(json[i + 2]) || !IsHex(json[i + 3]) || !IsHex(json[i + 4]) || !IsHex(json[i + 5]))
+                    {
+                        return -1;
+                    }
+
+                    i += 5;
+                }
+                else if ("\"\\/bfnrt".IndexOf((char)e) >= 0)
+                {
+                    i++;
+                }
+                else
+                {
+                    return -1;
+                }
+            }
+
+            return -1;
+        }
+
+        private static bool IsHex(byte b) => (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+
         private static string Line(string content, bool torn = false)
         {
             var line = "{\"parentUuid\":null,\"message\":{\"id\":\"msg_1\",\"model\":\"claude-opus-4-6\",\"content\":" + content +
