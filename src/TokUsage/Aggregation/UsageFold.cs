@@ -89,18 +89,7 @@ namespace TokUsage.Aggregation
             UsageAccumulator? period = null;
             if (_calendar != null)
             {
-                var first = long.MaxValue;
-                var last = long.MinValue;
-                foreach (var sum in byKind)
-                {
-                    if (sum.Messages > 0)
-                    {
-                        first = Math.Min(first, sum.FirstTicks);
-                        last = Math.Max(last, sum.LastTicks);
-                    }
-                }
-
-                if (first > last)
+                if (!rows.TrySpan(out var first, out var last))
                 {
                     return true; // no messages
                 }
@@ -126,17 +115,9 @@ namespace TokUsage.Aggregation
         [MethodImpl(Jit.Optimized)]
         private bool TryAddByPeriods(in FoldSource source, MessageRows rows)
         {
-            if (_calendar is null || rows.Count == 0)
+            if (_calendar is null || rows.Count == 0 || !rows.InTimeOrder())
             {
                 return false;
-            }
-
-            for (var i = 1; i < rows.Count; i++)
-            {
-                if (rows[i].Ticks < rows[i - 1].Ticks)
-                {
-                    return false;
-                }
             }
 
             var kinds = rows.ByKind.Length;

@@ -167,11 +167,42 @@ namespace TokUsage.Model
 
         /// <summary>
         /// The rows' sums by kind, indexed like the kinds (a kind no row uses any more has no messages): summed on first
-        /// read, then kept. Read once the rows are final — a <see cref="UsageFile"/>'s are from its constructor on, which
-        /// reads them for the file's totals. Adding or dropping rows here forgets the sums; a row changed in place after
-        /// the first read would not be seen.
+        /// read, then kept (the worker that read the file reads them first). Adding or dropping rows forgets the sums; a
+        /// row's time, counts, cost or kind changed in place after the first read would not be seen (the dedup gate
+        /// changes only a row's key and flags in place).
         /// </summary>
         public KindTotals[] ByKind => _byKind ??= SumByKind();
+
+        /// <summary>The earliest and latest time of the rows (UTC ticks), from their sums by kind; false when there are none.</summary>
+        public bool TrySpan(out long firstTicks, out long lastTicks)
+        {
+            firstTicks = long.MaxValue;
+            lastTicks = long.MinValue;
+            foreach (var sum in ByKind)
+            {
+                if (sum.Messages > 0)
+                {
+                    firstTicks = Math.Min(firstTicks, sum.FirstTicks);
+                    lastTicks = Math.Max(lastTicks, sum.LastTicks);
+                }
+            }
+
+            return firstTicks <= lastTicks;
+        }
+
+        /// <summary>Whether the rows are in time order (equal times allowed).</summary>
+        public bool InTimeOrder()
+        {
+            for (var i = 1; i < Count; i++)
+            {
+                if (_rows[i].Ticks < _rows[i - 1].Ticks)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         /// <summary>The cost the agent logged for a row as the provider's bill, or null when it was computed from prices.</summary>
         public decimal? ReportedCostOf(in MessageRow row) => KindOf(row).CostSource == CostSource.Reported ? row.Cost : (decimal?)null;
@@ -312,13 +343,7 @@ namespace TokUsage.Model
         /// <summary>Orders the rows by time, stably (equal times keep their order), unless they already are.</summary>
         public void SortByTime()
         {
-            var sorted = true;
-            for (var i = 1; i < Count && sorted; i++)
-            {
-                sorted = _rows[i - 1].Ticks <= _rows[i].Ticks;
-            }
-
-            if (sorted)
+            if (InTimeOrder())
             {
                 return;
             }

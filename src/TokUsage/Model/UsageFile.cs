@@ -28,8 +28,6 @@ namespace TokUsage
             UnpricedModels = new NameList(unpriced);
             SkippedLines = skippedLines;
 
-            var start = long.MaxValue;
-            var end = long.MinValue;
             var tokens = default(TokenCounts);
             var byKind = rows.ByKind;
             for (var k = 0; k < byKind.Length; k++)
@@ -41,8 +39,6 @@ namespace TokUsage
                 }
 
                 var kind = rows.KindAt(k);
-                start = Math.Min(start, sum.FirstTicks);
-                end = Math.Max(end, sum.LastTicks);
                 tokens.Add(sum.Tokens);
                 Cost += sum.Cost;
                 CostSource = CostSources.Combine(CostSource, kind.CostSource);
@@ -57,8 +53,11 @@ namespace TokUsage
             CacheReadTokens = tokens.CacheRead;
             CacheWriteTokens = tokens.CacheWrite;
             ReasoningTokens = tokens.Reasoning;
-            Start = rows.Count > 0 ? new DateTimeOffset(start, TimeSpan.Zero) : (DateTimeOffset?)null;
-            End = rows.Count > 0 ? new DateTimeOffset(end, TimeSpan.Zero) : (DateTimeOffset?)null;
+            if (rows.TrySpan(out var start, out var end))
+            {
+                Start = new DateTimeOffset(start, TimeSpan.Zero);
+                End = new DateTimeOffset(end, TimeSpan.Zero);
+            }
         }
 
         /// <summary>Client id (for example <c>claude</c>).</summary>
