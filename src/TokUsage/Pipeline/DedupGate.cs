@@ -30,6 +30,70 @@ namespace TokUsage.Pipeline
         public static MessageKey ClaimKey(in MessageRow row, MessageKey? scope) => scope.HasValue ? row.Key.Scoped(scope.Value) : row.Key;
 
         /// <summary>
+        /// The bytes of the run's logs, by client, before the first file is claimed: what <see cref="MakeRoom"/> projects a
+        /// growing table's final size from.
+        /// </summary>
+        public void Expect(IEnumerable<SourceFile> files)
+        {
+            foreach (var file in files)
+            {
+                var client = file.Client.Id;
+                _expectedBytes[client] = (_expectedBytes.TryGetValue(client, out var bytes) ? bytes : 0) + file.Length;
+            }
+        }
+
+        private readonly Dictionary<string, long> _expectedBytes = new Dictionary<string, long>(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _claimedBytes = new Dictionary<string, long>(StringComparer.Ordinal);
+        private SourceFile? _lastClaimedSource;
+
+        /// <summary>Of the bytes expected, the share claimed before a growing table is sized by projection (a 32nd).</summary>
+        private const int ProjectAfterShare = 32;
+
+        /// <summary>
+        /// Before <paramref name="source"/>'s <paramref name="rows"/> are claimed: when they would make its client's tables
+        /// grow, each grows once, to the keys the whole run's logs promise at the rate the logs claimed so far gave keys.
+        /// <para>Why: a run without the last run's sizes (the first, or one narrowed by dates or folders) starts its tables
+        /// small, and doubling them to a million keys leaves each one's earlier arrays, together as large as the last, as
+        /// garbage until a full collection: a cold 16k-file run peaked 22 MB higher than the same run with its tables made at
+        /// the right size (docs/performance.md). Before a 32nd of the bytes is claimed, the rate says too little, and tables
+        /// double as before; a projection short of the end costs one doubling more, one past it memory.</para>
+        /// </summary>
+        public void MakeRoom(SourceFile source, KeyTable claimed, MessageRows rows)
+        {
+            var client = source.Client.Id;
+            if (!ReferenceEquals(source, _lastClaimedSource))
+            {
+                _lastClaimedSource = source; // the pieces of one source come one after another: its bytes count once
+                _claimedBytes[client] = (_claimedBytes.TryGetValue(client, out var bytes) ? bytes : 0) + source.Length;
+            }
+
+            var incoming = rows.Count;
+            if (incoming > claimed.Room)
+            {
+                claimed.Reserve(Projected(client, claimed.Count + incoming));
+            }
+
+            if (_responses.TryGetValue(client, out var responses) && incoming > responses.Room)
+            {
+                responses.Reserve(Projected(client, responses.Count + incoming));
+            }
+        }
+
+        private int Projected(string client, int needed)
+        {
+            if (!_expectedBytes.TryGetValue(client, out var expected) || !_claimedBytes.TryGetValue(client, out var claimed)
+                || claimed <= 0 || claimed < expected / ProjectAfterShare)
+            {
+                return needed;
+            }
+
+            // No margin: the table's power-of-two size leaves one (on a 16k-file history a tenth more crossed into a table
+            // twice the size), and a projection a little short costs the doubling every growth cost before.
+            var projected = needed * ((double)expected / claimed);
+            return projected >= KeyTable.MostKeys ? KeyTable.MostKeys : Math.Max(needed, (int)projected);
+        }
+
+        /// <summary>
         /// Touches every slot that claiming <paramref name="rows"/> will probe first (<see cref="KeyTable.Touch"/>),
         /// before any is claimed. A file's messages are claimed in one burst, and at tens of thousands of messages the
         /// tables no longer fit the processor's cache: touched together, their misses are served side by side instead of

@@ -30,6 +30,9 @@ namespace TokUsage.Pipeline
         /// <summary>See <see cref="DedupGate.Adopt"/>.</summary>
         public void Adopt(GateTables tables) => _gate.Adopt(tables);
 
+        /// <summary>See <see cref="DedupGate.Expect"/>.</summary>
+        public void Expect(IEnumerable<SourceFile> files) => _gate.Expect(files);
+
         /// <summary>See <see cref="DedupGate.TableSizes"/>.</summary>
         public IReadOnlyDictionary<string, int> TableSizes() => _gate.TableSizes();
 
@@ -71,6 +74,7 @@ namespace TokUsage.Pipeline
             var scope = parsed.Lineage is null ? (MessageKey?)null : MessageKey.Of(System.Text.Encoding.UTF8.GetBytes(_gate.FamilyRoot(client, parsed.Lineage)));
             var clientKeys = _gate.ClaimedKeysOf(client);
             Dictionary<MessageKey, int>? occurrences = null;
+            _gate.MakeRoom(parsed.Source, clientKeys, rows);
             _gate.Prepare(client, clientKeys, rows, scope);
 
             // The rows kept (claimed, in the window) move to the front, in place: the file's rows become the output's.

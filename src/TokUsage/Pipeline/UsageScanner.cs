@@ -66,6 +66,7 @@ namespace TokUsage.Pipeline
 
             using var cache = opening.Take(sink, out var gateTables);
             emitter.Adopt(gateTables);
+            emitter.Expect(files);
 
             // On a worker: the file read, and its sums by kind made (UsageFile's totals and the fold's input), which the
             // pipeline thread, the busier one of a warm run, then finds made unless the dedup gate or the date window drops rows.

@@ -25,14 +25,12 @@ namespace TokUsage.Primitives
         private bool _hasZero;
         private int _zeroValue;
 
+        /// <summary>The most keys a table is sized for (2^30 slots, 16 GB): a larger capacity asked is taken as this.</summary>
+        public const int MostKeys = (int)((1 << 30) * MaxLoad);
+
         public KeyTable(int capacity = 16, bool withValues = false)
         {
-            var size = 16;
-            while (size * MaxLoad < capacity)
-            {
-                size <<= 1;
-            }
-
+            var size = SlotsFor(capacity);
             _keys = new MessageKey[size];
             _values = withValues ? new int[size] : null;
             _mask = size - 1;
@@ -40,6 +38,37 @@ namespace TokUsage.Primitives
         }
 
         public int Count { get; private set; }
+
+        /// <summary>Keys that can still be added before the table grows.</summary>
+        public int Room => _limit - Count;
+
+        /// <summary>The table's slots (a power of two): its memory is 16 bytes each, more for a map.</summary>
+        public int Slots => _keys.Length;
+
+        private static int SlotsFor(int capacity)
+        {
+            capacity = Math.Min(capacity, MostKeys);
+            var size = 16;
+            while (size * MaxLoad < capacity)
+            {
+                size <<= 1;
+            }
+
+            return size;
+        }
+
+        /// <summary>
+        /// Makes room for <paramref name="keys"/> keys in all, in one move of the keys held, when the table has less:
+        /// a caller that knows how many keys are coming spares the table its doublings on the way, each of which leaves
+        /// the array before it as garbage for a full collection (see <c>Pipeline.DedupGate.MakeRoom</c>).
+        /// </summary>
+        public void Reserve(int keys)
+        {
+            if (keys > _limit)
+            {
+                Resize(SlotsFor(keys));
+            }
+        }
 
         /// <summary>
         /// An empty set for about <paramref name="capacity"/> keys whose memory is backed now, on the calling thread
@@ -153,12 +182,14 @@ namespace TokUsage.Primitives
             }
         }
 
+        private void Grow() => Resize(_keys.Length * 2);
+
         [MethodImpl(Jit.Optimized)]
-        private void Grow()
+        private void Resize(int slots)
         {
             var oldKeys = _keys;
             var oldValues = _values;
-            var keys = Backed(new MessageKey[oldKeys.Length * 2]);
+            var keys = Backed(new MessageKey[slots]);
             var values = oldValues is null ? null : new int[keys.Length];
             var mask = keys.Length - 1;
             for (var i = 0; i < oldKeys.Length; i++)

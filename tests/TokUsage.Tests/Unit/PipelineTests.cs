@@ -407,6 +407,101 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(keys.Count, map.Count);
         }
 
+        [Fact]
+        public void KeyTableReserveMakesRoomInOneMoveAndKeepsEveryKey()
+        {
+            var table = new KeyTable();
+            var random = new Random(5);
+            var keys = Enumerable.Range(0, 1000).Select(_ => new MessageKey((ulong)random.NextInt64(), (ulong)random.NextInt64())).Append(new MessageKey(0, 0)).ToList();
+            keys.ForEach(k => Assert.True(table.Add(k)));
+            var slots = table.Slots;
+
+            table.Reserve(10);
+            Assert.Equal(slots, table.Slots); // room enough: nothing moves
+
+            table.Reserve(100_000);
+            Assert.Equal(131_072, table.Slots); // the least power of two holding 100,000 keys at most 85 % full
+            Assert.Equal(keys.Count, table.Count);
+            Assert.All(keys, k => Assert.True(table.Contains(k)));
+            Assert.True(table.Room >= 100_000 - keys.Count);
+            for (var i = 0; i < 99_000; i++)
+            {
+                table.Add(new MessageKey((ulong)random.NextInt64(), (ulong)random.NextInt64()));
+            }
+
+            Assert.Equal(131_072, table.Slots); // the keys reserved for came without a doubling
+        }
+
+        /// <summary>
+        /// A run without the last run's table sizes (the first run, or one narrowed by dates or folders): once a 32nd of its
+        /// logs' bytes are claimed, a table about to grow grows once, to what the rest of the bytes promise, instead of
+        /// doubling on the way (each doubling leaves the array before it as garbage). Claims are the same either way; a table
+        /// made ahead at the last run's size is left as it is when the keys fit.
+        /// </summary>
+        [Fact]
+        public void AGateProjectsItsTablesFromTheBytesClaimedInsteadOfDoublingThemToTheEnd()
+        {
+            const int files = 200, keysPerFile = 500;
+            var sources = Enumerable.Range(0, files).Select(i => new SourceFile(ClaudeSource.Instance, $"/p/s{i:D4}.jsonl", 1000, DateTime.UnixEpoch, "/p")).ToList();
+            MessageRows RowsOf(int file)
+            {
+                var rows = new MessageRows();
+                for (var m = 0; m < keysPerFile; m++)
+                {
+                    // every file repeats its predecessor's last 10 messages (a resumed session's copies)
+                    var id = (ulong)(file * (keysPerFile - 10) + m + 1);
+                    rows.Add(new MessageRow { Key = new MessageKey(id * 0x9E3779B97F4A7C15UL, id), Response = new MessageKey(id * 0xC2B2AE3D27D4EB4FUL, id), Flags = RowFlags.HasKey | RowFlags.ResponseKnown });
+                }
+
+                return rows;
+            }
+
+            (int Claimed, List<int> Sizes, KeyTable Table) Run(DedupGate gate)
+            {
+                var claimedCount = 0;
+                var sizes = new List<int>();
+                var table = gate.ClaimedKeysOf("claude");
+                for (var f = 0; f < files; f++)
+                {
+                    var rows = RowsOf(f);
+                    gate.MakeRoom(sources[f], table, rows);
+                    gate.Prepare("claude", table, rows, null);
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        claimedCount += gate.TryClaim("claude", table, rows[i].Key, rows[i]) ? 1 : 0;
+                    }
+
+                    sizes.Add(table.Slots);
+                }
+
+                return (claimedCount, sizes, table);
+            }
+
+            var unique = files * (keysPerFile - 10) + 10;
+            var projecting = new DedupGate();
+            projecting.Expect(sources);
+            var projected = Run(projecting);
+            var doubling = Run(new DedupGate());
+            Assert.Equal(unique, doubling.Claimed);
+            Assert.Equal(unique, projected.Claimed);
+
+            // After the 7th file (7,000 of 200,000 bytes, past a 32nd) the table took its final size at once.
+            var sample = 7;
+            Assert.True(projected.Sizes.Skip(sample).Distinct().Count() <= 2, string.Join(",", projected.Sizes.Distinct()));
+            Assert.Equal(131_072, projected.Sizes[^1]); // 98,010 keys at most 85 % full
+            Assert.True(doubling.Sizes.Skip(sample).Distinct().Count() > 3); // what it replaces: a doubling at every power of two
+            Assert.Equal(unique, projecting.TableSizes()["claude/responses"]);
+
+            // Tables made ahead at the last run's size, the history unchanged: the keys fit, nothing moves.
+            var ahead = new DedupGate();
+            ahead.Adopt(GateTables.For(new Dictionary<string, int> { ["claude"] = unique, ["claude/responses"] = unique }, new[] { "claude" }));
+            ahead.Expect(sources);
+            var made = ahead.ClaimedKeysOf("claude").Slots;
+            var warm = Run(ahead);
+            Assert.Equal(unique, warm.Claimed);
+            Assert.All(warm.Sizes, size => Assert.Equal(made, size));
+        }
+
         /// <summary>
         /// A run of the whole history gets the tables of its own clients made ahead at the last run's sizes, and the gate
         /// claims into them. A table of a client not in the run is never made.
