@@ -466,6 +466,54 @@ namespace TokUsage.Tests.Unit
             Assert.Throws<InvalidDataException>(() => SnapshotCodec.Decode(blob.Take(blob.Length - 1).ToArray()));
         }
 
+        /// <summary>
+        /// Records are written in a buffer the encoding thread keeps: each record comes out as its own array, the same
+        /// bytes as one written in a fresh buffer whatever record came before, and encoding allocates about the record's
+        /// size, not the doublings of a buffer grown from a guess.
+        /// </summary>
+        [Fact]
+        public void SnapshotCodecWritesEachRecordOnceWhateverTheRecordBefore()
+        {
+            FileSnapshot Snapshot(int messages, int seed)
+            {
+                var snapshot = new FileSnapshot("s" + seed, "p");
+                for (var i = 0; i < messages; i++)
+                {
+                    snapshot.Messages.Add(new RawMessage
+                    {
+                        HasKey = true,
+                        Key = MessageKey.Of(BitConverter.GetBytes(seed * 1_000_000 + i)),
+                        Response = new ResponseIdentity(MessageKey.Of(BitConverter.GetBytes(-seed * 1_000_000 - i)), sidechain: false),
+                        Timestamp = DateTimeOffset.Parse("2026-05-01T10:00:00Z").AddSeconds(i),
+                        Model = "m" + (i % 3),
+                        Tokens = new TokenCounts { Input = 1000 + i, Output = 200 + seed, CacheRead = 50_000 + i, CacheWrite = 3000 },
+                    });
+                }
+
+                return snapshot;
+            }
+
+            var large = Snapshot(5000, 1);
+            var small = Snapshot(40, 2);
+            byte[]? fresh = null;
+            var thread = new Thread(() => fresh = SnapshotCodec.Encode(small)); // a thread that has encoded nothing
+            thread.Start();
+            thread.Join();
+
+            SnapshotCodec.Encode(large); // leaves its bytes in this thread's buffer
+            var afterLarge = SnapshotCodec.Encode(small);
+            Assert.Equal(fresh, afterLarge);
+            var copy = (byte[])afterLarge.Clone();
+            var largeBlob = SnapshotCodec.Encode(large);
+            Assert.Equal(copy, afterLarge); // a record is not the buffer the next one is written in
+            Assert.Equal(5000, SnapshotCodec.Decode(largeBlob).Messages.Count);
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            largeBlob = SnapshotCodec.Encode(large);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < (largeBlob.Length * 3 / 2) + 16_384, $"encoding a {largeBlob.Length}-byte record allocated {allocated} bytes");
+        }
+
         private static void Exec(string db, string sql)
         {
             TokUsage.Primitives.NativeSqlite.EnsureLoaded();

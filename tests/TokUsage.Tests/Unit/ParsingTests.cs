@@ -151,6 +151,52 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(("s", "proj"), (parsed.SessionId, parsed.Project));
         }
 
+        /// <summary>
+        /// A worker thread reads its files with one parser: a file read after others (one ending in a torn line, one with
+        /// another session's lines and models) gives what it gives read first on a thread of its own.
+        /// </summary>
+        [Fact]
+        public void AFileReadsTheSameAfterOtherFilesOnTheSameThread()
+        {
+            using var dir = new TempDir();
+            SourceFile Write(string name, params string[] lines)
+            {
+                var path = dir.Combine("proj", name);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, string.Join("\n", lines));
+                return new SourceFile(ClaudeSource.Instance, path, new FileInfo(path).Length, DateTime.UtcNow, dir.Path);
+            }
+
+            var read = new ReadOptions(PriceBook.Embedded, DateWindow.All);
+            var torn = Write("a.jsonl", Line("msg_a", "2026-05-01T10:00:00Z", 1, 2, 3), "{\"timestamp\":\"2026-05-01T11:00:00Z\",\"sessionId\":\"other\",\"message\":{\"id\":\"msg_x\",\"usage\":{\"input_tokens\"");
+            var copied = Write("b.jsonl", "{\"type\":\"assistant\",\"sessionId\":\"original\",\"timestamp\":\"2026-05-01T09:00:00Z\",\"requestId\":\"r\",\"message\":{\"id\":\"msg_b\",\"model\":\"claude-opus-4-1\",\"usage\":{\"input_tokens\":4,\"output_tokens\":5}}}");
+            var plain = Write("c.jsonl", Line("msg_c", "2026-05-02T10:00:00Z", 7, 8, 9));
+
+            string Describe(SourceFile file)
+            {
+                var snapshot = ClaudeFileReader.ReadSnapshot(file, null, CancellationToken.None);
+                return string.Join(";", snapshot.Messages.Select(m => $"{m.Model} {m.Tokens.Input} {m.Tokens.Output} {m.Timestamp:O} {m.Response.IsKnown}"))
+                    + $"|{snapshot.SessionId}|{string.Join(",", snapshot.ReferencedSessions)}|{snapshot.Damaged.Count}|{string.Join(",", snapshot.Damaged.Samples.Select(d => d.LineNumber))}";
+            }
+
+            string Alone(SourceFile file)
+            {
+                string? result = null;
+                var thread = new Thread(() => result = Describe(file));
+                thread.Start();
+                thread.Join();
+                return result!;
+            }
+
+            var files = new[] { torn, copied, plain, copied };
+            var expected = files.Select(Alone).ToList();
+            Assert.Equal(expected, files.Select(Describe).ToList());
+            Assert.Contains("claude-opus-4-1", expected[1], StringComparison.Ordinal);
+            Assert.Contains("|original|", expected[1], StringComparison.Ordinal); // the copied session's lines name it
+            Assert.Contains("|c||", expected[2], StringComparison.Ordinal); // and a file after it names none
+            Assert.Equal(8, ClaudeFileReader.Read(plain, read, CancellationToken.None).Entries().Single().Entry.OutputTokens);
+        }
+
         private static string Line(string id, string timestamp, long input, long output, long cacheRead) =>
             $"{{\"type\":\"assistant\",\"timestamp\":\"{timestamp}\",\"requestId\":\"req\",\"message\":{{\"id\":\"{id}\",\"model\":\"claude-sonnet-4-5\",\"usage\":{{\"input_tokens\":{input},\"output_tokens\":{output},\"cache_read_input_tokens\":{cacheRead}}}}}}}";
 
