@@ -98,7 +98,7 @@ namespace TokUsage.Clients.Claude
 
         /// <summary>
         /// The worker thread's parser, from one file to the next: its buffers and its cache of model and type names are made
-        /// once per thread instead of once per file (≈ 13 KB a file; 16k files: ≈ 200 MB allocated, docs/performance.md).
+        /// once per thread instead of once per file (≈ 13 KB a file; a cold 16k-file run: 230 MB, docs/performance.md).
         /// A parser's state lives within a line; the name cache is shared by a thread's files as Codex's reader shares its own.
         /// </summary>
         [ThreadStatic]
