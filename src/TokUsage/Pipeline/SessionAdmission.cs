@@ -8,8 +8,8 @@ namespace TokUsage.Pipeline
     /// sessions whose own files are still to come (<see cref="ParsedFile.ReferencedSessions"/>, a resumed Claude Code
     /// session) waits until those files have passed, so the session that wrote a message first keeps it whatever the
     /// file names. Waiting files are released in the order they arrived; files still waiting at the end (two sessions
-    /// copying each other) pass in that order too — deterministic. Memory: the waiting files, at most those between a
-    /// resumed file and its original in emission order. Pipeline thread only.
+    /// copying each other) pass in that order too — deterministic. Memory: an entry a file (its own session), and the
+    /// waiting files, at most those between a resumed file and its original in emission order. Pipeline thread only.
     /// </summary>
     internal sealed class SessionAdmission
     {
