@@ -6,8 +6,8 @@
 # <commit> is the build to compare against: it is built in a temporary worktree; the other is this checkout's out/
 # (run build.ps1 -Task Build first). --home is a corpus home (bench/run.sh's work folder holds them, or
 # `TokUsage.Bench corpus`); cold runs delete their cache before each run, warm runs keep it (one warm-up run first).
-# Prints each round, then per build the median in-session time and process CPU, the pairs the current build won,
-# and, where readable, the TLB shootdowns and page faults a run caused (perf stat, /proc/interrupts).
+# Prints each round, then per build the median in-session time, process CPU and peak RSS, the pairs the current build
+# won, and, where readable, the TLB shootdowns and page faults a run caused (perf stat, /proc/interrupts).
 # Needs: dotnet, python3, /usr/bin/time; perf for the fault counts (optional).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -44,23 +44,24 @@ have_perf=0
 perf stat -x, -e task-clock true >/dev/null 2>&1 && have_perf=1
 shootdowns() { awk '/TLB/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i } END { print s + 0 }' /proc/interrupts 2>/dev/null || echo 0; }
 
-run() { # run <build> <module dir>: one fresh process; prints "<build> <in-session> <cpu s> <faults> <shootdowns>"
+run() { # run <build> <module dir>: one fresh process; prints "<build> <in-session> <cpu s> <faults> <shootdowns> <peak RSS MB>"
   local build=$1 module=$2 cache="$work/cache-$1" before after line cpu faults
   [ "$mode" = cold ] && rm -rf "$cache"
   before=$(shootdowns)
   if [ $have_perf = 1 ]; then
     line=$(HOME="$home" XDG_CACHE_HOME="$cache" TOKUSAGE_CLIENT="$client" TOKUSAGE_MODULE="$module/TokUsage.psd1" \
-      perf stat -x, -e task-clock,page-faults -o "$work/stat" dotnet "$work/host/TokUsage.Host.dll" "$script" | sed -n 's/^in-session //p')
+      perf stat -x, -e task-clock,page-faults -o "$work/stat" /usr/bin/time -f "%M" -o "$work/rss" dotnet "$work/host/TokUsage.Host.dll" "$script" | sed -n 's/^in-session //p')
     cpu=$(awk -F, '/task-clock/ { printf "%.3f", $1 / 1000 }' "$work/stat")
     faults=$(awk -F, '/page-faults/ { print $1 }' "$work/stat")
   else
     line=$(HOME="$home" XDG_CACHE_HOME="$cache" TOKUSAGE_CLIENT="$client" TOKUSAGE_MODULE="$module/TokUsage.psd1" \
-      /usr/bin/time -f "%U %S" -o "$work/stat" dotnet "$work/host/TokUsage.Host.dll" "$script" | sed -n 's/^in-session //p')
+      /usr/bin/time -f "%U %S %M" -o "$work/stat" dotnet "$work/host/TokUsage.Host.dll" "$script" | sed -n 's/^in-session //p')
     cpu=$(awk '{ printf "%.3f", $1 + $2 }' "$work/stat")
+    awk '{ print $3 }' "$work/stat" > "$work/rss"
     faults=-
   fi
   after=$(shootdowns)
-  echo "$build $line $cpu $faults $((after - before))"
+  echo "$build $line $cpu $faults $((after - before)) $(awk '{ printf "%.1f", $1 / 1024 }' "$work/rss")"
 }
 
 if [ "$mode" = warm ]; then
@@ -85,9 +86,10 @@ for build, runs in by.items():
     cpu = [float(r[2]) for r in runs]
     faults = [r[3] for r in runs]
     tlb = [r[4] for r in runs]
+    rss = [float(r[5]) for r in runs]
     label = f"{build} ({sys.argv[2]})" if build == "base" else build
     print(f"{label}: in-session median {statistics.median(times):.3f} s ({min(times):.3f}-{max(times):.3f}), "
-          f"CPU median {statistics.median(cpu):.2f} s; page faults {', '.join(faults)}; TLB shootdowns {', '.join(tlb)}")
+          f"CPU median {statistics.median(cpu):.2f} s, peak RSS median {statistics.median(rss):.1f} MB ({min(rss):.1f}-{max(rss):.1f}); page faults {', '.join(faults)}; TLB shootdowns {', '.join(tlb)}")
 pairs = list(zip(by["base"], by["current"]))
 won = sum(1 for b, c in pairs if float(c[1]) < float(b[1]))
 print(f"current faster in {won} of {len(pairs)} rounds")
