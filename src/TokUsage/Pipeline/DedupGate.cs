@@ -46,8 +46,12 @@ namespace TokUsage.Pipeline
         private readonly Dictionary<string, long> _claimedBytes = new Dictionary<string, long>(StringComparer.Ordinal);
         private SourceFile? _lastClaimedSource;
 
-        /// <summary>Of the bytes expected, the share claimed before a growing table is sized by projection (a 32nd).</summary>
-        private const int ProjectAfterShare = 32;
+        /// <summary>
+        /// Of the bytes expected, the share claimed before a growing table is sized by projection (an eighth). It also bounds
+        /// a projection to eight times the keys held: a history whose first logs are unusually dense in messages costs at
+        /// most that on its first run, not the 32 times a 32nd allowed.
+        /// </summary>
+        private const int ProjectAfterShare = 8;
 
         /// <summary>
         /// Before <paramref name="source"/>'s <paramref name="rows"/> are claimed: when they would make its client's tables
@@ -55,7 +59,7 @@ namespace TokUsage.Pipeline
         /// <para>Why: a run without the last run's sizes (the first, or one narrowed by dates or folders) starts its tables
         /// small, and doubling them to a million keys leaves each one's earlier arrays, together as large as the last, as
         /// garbage until a full collection: a cold 16k-file run peaked 22 MB higher than the same run with its tables made at
-        /// the right size (docs/performance.md). Before a 32nd of the bytes is claimed, the rate says too little, and tables
+        /// the right size (docs/performance.md). Before an eighth of the bytes is claimed, the rate says too little, and tables
         /// double as before; a projection short of the end costs one doubling more, one past it memory.</para>
         /// </summary>
         public void MakeRoom(SourceFile source, KeyTable claimed, MessageRows rows)

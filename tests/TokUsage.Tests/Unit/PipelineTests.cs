@@ -433,7 +433,7 @@ namespace TokUsage.Tests.Unit
         }
 
         /// <summary>
-        /// A run without the last run's table sizes (the first run, or one narrowed by dates or folders): once a 32nd of its
+        /// A run without the last run's table sizes (the first run, or one narrowed by dates or folders): once an eighth of its
         /// logs' bytes are claimed, a table about to grow grows once, to what the rest of the bytes promise, instead of
         /// doubling on the way (each doubling leaves the array before it as garbage). Claims are the same either way; a table
         /// made ahead at the last run's size is left as it is when the keys fit.
@@ -485,8 +485,8 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(unique, doubling.Claimed);
             Assert.Equal(unique, projected.Claimed);
 
-            // After the 7th file (7,000 of 200,000 bytes, past a 32nd) the table took its final size at once.
-            var sample = 7;
+            // After the 25th file (25,000 of 200,000 bytes, an eighth) the table took its final size at once.
+            var sample = 25;
             Assert.True(projected.Sizes.Skip(sample).Distinct().Count() <= 2, string.Join(",", projected.Sizes.Distinct()));
             Assert.Equal(131_072, projected.Sizes[^1]); // 98,010 keys at most 85 % full
             Assert.True(doubling.Sizes.Skip(sample).Distinct().Count() > 3); // what it replaces: a doubling at every power of two
