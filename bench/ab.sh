@@ -32,11 +32,7 @@ trap 'git -C "$repo" worktree remove --force "$work/base" >/dev/null 2>&1 || tru
 
 git -C "$repo" worktree add -q --detach "$work/base" "$base"
 (cd "$work/base" && dotnet tool restore >/dev/null && dotnet pwsh -NoProfile -File ./build.ps1 -Task Build >/dev/null)
-case "$(uname -m)" in
-  aarch64|arm64) rid=linux-arm64 ;;
-  *) rid=linux-x64 ;;
-esac
-dotnet publish "$repo/tools/TokUsage.Host" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/host" -nologo -v quiet >&2
+"$repo/bench/host.sh" "$work/host" # the host every TokUsage run below starts in (ReadyToRun, as pwsh ships)
 find "$home" -type f -exec cat {} + > /dev/null # the page cache holds the corpus, as in bench/run.sh
 
 script='Import-Module $env:TOKUSAGE_MODULE; $clock = [Diagnostics.Stopwatch]::StartNew(); $null = Get-TokenUsage -Client $env:TOKUSAGE_CLIENT -WarningAction SilentlyContinue | Measure-TokenUsage -By Day; "in-session $($clock.Elapsed.TotalSeconds)"'

@@ -27,11 +27,7 @@ done
 [ -n "$home" ] || { echo "--home is required" >&2; exit 2; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-case "$(uname -m)" in
-  aarch64|arm64) rid=linux-arm64 ;;
-  *) rid=linux-x64 ;;
-esac
-dotnet publish "$repo/tools/TokUsage.Host" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/host" -nologo -v quiet >&2
+"$repo/bench/host.sh" "$work/host" # the host every TokUsage run below starts in (ReadyToRun, as pwsh ships)
 export HOME="$home" XDG_CACHE_HOME="$work/cache" TOKUSAGE_MODULE="$repo/out/TokUsage/TokUsage.psd1" TOKUSAGE_CLIENT="$client"
 find "$home" -type f -exec cat {} + > /dev/null # the page cache holds the corpus, as in bench/run.sh
 warm='Import-Module $env:TOKUSAGE_MODULE; $null = Get-TokenUsage -Client $env:TOKUSAGE_CLIENT -WarningAction SilentlyContinue | Measure-TokenUsage -By Day'

@@ -40,14 +40,7 @@ results="$work/results.tsv"
 echo "== build" >&2
 dotnet build -c Release "$repo/TokUsage.sln" -nologo -v quiet >&2
 bench_dll="$repo/bench/TokUsage.Bench/bin/Release/net10.0/TokUsage.Bench.dll"
-# The host is published ReadyToRun, as pwsh ships its engine: built plainly, the NuGet System.Management.Automation is
-# IL only and every run would first JIT the engine (host start 0.37 s instead of 0.14 s, module import 0.14 s instead of
-# 0.05 s). TokUsage.dll itself is not precompiled.
-case "$(uname -m)" in
-  aarch64|arm64) rid=linux-arm64 ;;
-  *) rid=linux-x64 ;;
-esac
-dotnet publish "$repo/tools/TokUsage.Host" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/host" -nologo -v quiet >&2
+"$repo/bench/host.sh" "$work/host" # the host every TokUsage run below starts in (ReadyToRun, as pwsh ships)
 host_dll="$work/host/TokUsage.Host.dll"
 module="$repo/out/TokUsage/TokUsage.psd1"
 
