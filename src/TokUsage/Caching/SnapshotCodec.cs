@@ -322,7 +322,8 @@ namespace TokUsage.Caching
             private byte[] _buffer;
             private int _length;
 
-            public Writer(byte[] buffer) => _buffer = buffer.Length >= 64 ? buffer : new byte[64];
+            /// <param name="buffer">Where to start writing (grown as needed); its content is overwritten.</param>
+            public Writer(byte[] buffer) => _buffer = buffer;
 
             /// <summary>The buffer written into (grown as needed); <see cref="Finish"/> copies the record out of it.</summary>
             public byte[] Backing => _buffer;
