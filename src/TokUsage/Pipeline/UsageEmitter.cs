@@ -17,14 +17,16 @@ namespace TokUsage.Pipeline
     internal sealed class UsageEmitter
     {
         private readonly DedupGate _gate = new DedupGate();
+        private readonly GarbageBound _garbage;
         private readonly HashSet<string> _warnedUnpriced = new HashSet<string>(StringComparer.Ordinal);
         private readonly DateWindow _dates;
         private readonly IScanSink _sink;
 
-        public UsageEmitter(DateWindow dates, IScanSink sink)
+        public UsageEmitter(DateWindow dates, IScanSink sink, GarbageBound? garbage = null)
         {
             _dates = dates;
             _sink = sink;
+            _garbage = garbage ?? new GarbageBound();
         }
 
         /// <summary>See <see cref="DedupGate.Adopt"/>.</summary>
@@ -42,11 +44,13 @@ namespace TokUsage.Pipeline
         /// <summary>
         /// Runs a parsed file through the dedup gate, then the date window, and reports its output objects: one for a log
         /// file, one per session for a multi-session source (a database), none when nothing is left to report. The gate
-        /// comes first so a message is owned by its first file whatever the window.
+        /// comes first so a message is owned by its first file whatever the window. Each file first lets the run's
+        /// <see cref="GarbageBound"/> collect what the files before it left.
         /// </summary>
         [MethodImpl(Jit.Optimized)]
         public void Emit(ParsedFile parsed)
         {
+            _garbage.Check();
             var path = parsed.Source.Path;
             if (parsed.Error != null)
             {

@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Generic;
+using TokUsage.Clients;
+using TokUsage.Clients.Claude;
+using TokUsage.Pipeline;
+using Xunit;
+
+namespace TokUsage.Tests.Unit
+{
+    /// <summary>
+    /// The run's bound on its garbage (issue 20, memory): a heap that grows by the budget is collected, the second
+    /// generation once what the first's collections kept has grown by the budget too, and nothing when the runtime's own
+    /// collections come first. Driven through a heap whose sizes the test sets, so the rule is checked on any host.
+    /// </summary>
+    public sealed class GarbageBoundTests
+    {
+        private const long MB = 1L << 20;
+
+        [Fact]
+        public void ABoundCollectsTheFirstGenerationEachBudgetAndTheSecondWhenWhatItKeptHasGrownByOne()
+        {
+            var heap = new TestHeap(100 * MB);
+            var bound = new GarbageBound(heap);
+
+            heap.Size += GarbageBound.Budget - 1;
+            bound.Check();
+            Assert.Empty(heap.Collected); // below the budget
+
+            // Each collection keeps 3 MB more than the one before it kept.
+            var kept = 100 * MB;
+            for (var i = 0; i < 4; i++)
+            {
+                kept += 3 * MB;
+                heap.KeptByNext = kept;
+                heap.Size = heap.Size + GarbageBound.Budget;
+                bound.Check();
+            }
+
+            // Kept after each: 103, 106, 109; 109 is 9 MB over the 100 the bound started from, so the fourth is of the second.
+            Assert.Equal(new[] { 0, 0, 0, 1 }, heap.Collected);
+        }
+
+        [Fact]
+        public void ABoundLeavesTheHeapToTheRuntimeWhenTheRuntimeCollectsFirst()
+        {
+            var heap = new TestHeap(100 * MB);
+            var bound = new GarbageBound(heap);
+            for (var i = 0; i < 10; i++)
+            {
+                heap.Size += 2 * GarbageBound.Budget;
+                heap.RuntimeCollects(0); // the runtime's budget is smaller than the bound's: it collects before each check
+                bound.Check();
+            }
+
+            Assert.Empty(heap.Collected);
+
+            // The runtime's collections kept 50 MB more than the bound started from, but its collection of the second
+            // generation resets what the bound counts: the next collection is of the first.
+            heap.Size = 150 * MB;
+            heap.RuntimeCollects(1);
+            bound.Check();
+            heap.KeptByNext = 151 * MB;
+            heap.Size += GarbageBound.Budget;
+            bound.Check();
+            Assert.Equal(new[] { 0 }, heap.Collected);
+        }
+
+        [Fact]
+        public void EachFileTheEmitterIsGivenLetsTheBoundCollect()
+        {
+            var heap = new TestHeap(100 * MB);
+            var emitter = new UsageEmitter(DateWindow.All, new NullSink(), new GarbageBound(heap));
+            var file = new SourceFile(ClaudeSource.Instance, "/logs/a.jsonl", 100, DateTime.UtcNow, "/logs");
+            heap.Size += GarbageBound.Budget;
+            emitter.Emit(new ParsedFile(file, "a", "/work/app"));
+            Assert.Equal(new[] { 0 }, heap.Collected);
+        }
+
+        private sealed class TestHeap : GarbageBound.IHeap
+        {
+            private readonly int[] _collections = new int[3];
+
+            public TestHeap(long size)
+            {
+                Size = size;
+                KeptByNext = size;
+            }
+
+            public long Size { get; set; }
+
+            /// <summary>What the next collection leaves.</summary>
+            public long KeptByNext { get; set; }
+
+            public List<int> Collected { get; } = new List<int>();
+
+            public int Collections(int generation) => _collections[generation];
+
+            public void Collect(int generation)
+            {
+                Collected.Add(generation);
+                Count(generation);
+                Size = KeptByNext;
+            }
+
+            public void RuntimeCollects(int generation) => Count(generation);
+
+            private void Count(int generation)
+            {
+                for (var g = 0; g <= generation; g++)
+                {
+                    _collections[g]++;
+                }
+            }
+        }
+
+        private sealed class NullSink : IScanSink
+        {
+            public bool WantsVerbose => false;
+            public void File(UsageFile file) { }
+            public void Error(ScanError error) { }
+            public void Verbose(string message) { }
+            public void Warning(string message) { }
+            public void Progress(ScanProgress progress) { }
+        }
+    }
+}
