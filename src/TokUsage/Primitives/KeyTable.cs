@@ -70,6 +70,20 @@ namespace TokUsage.Primitives
             }
         }
 
+        /// <summary>Empties the table and keeps its arrays, for a caller that fills one table per file (a reader's merge index).</summary>
+        public void Clear()
+        {
+            Array.Clear(_keys, 0, _keys.Length);
+            if (_values != null)
+            {
+                Array.Clear(_values, 0, _values.Length);
+            }
+
+            Count = 0;
+            _hasZero = false;
+            _zeroValue = 0;
+        }
+
         /// <summary>
         /// An empty set for about <paramref name="capacity"/> keys whose memory is backed now, on the calling thread
         /// (<see cref="Backed"/>), instead of in the thread that later fills the table (see <c>Pipeline.GateTables</c>).

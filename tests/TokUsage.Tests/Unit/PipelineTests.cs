@@ -408,6 +408,38 @@ namespace TokUsage.Tests.Unit
         }
 
         [Fact]
+        public void AClearedKeyTableHoldsNothingOfBeforeAndFillsAsANewOne()
+        {
+            var map = new KeyTable(withValues: true);
+            var random = new Random(8);
+            var before = Enumerable.Range(0, 300).Select(_ => new MessageKey((ulong)random.NextInt64(), (ulong)random.NextInt64())).Append(new MessageKey(0, 0)).ToList();
+            for (var i = 0; i < before.Count; i++)
+            {
+                Assert.True(map.TryAdd(before[i], i, out _));
+            }
+
+            var slots = map.Slots;
+            map.Clear();
+            Assert.Equal(0, map.Count);
+            Assert.Equal(slots, map.Slots); // the arrays are kept
+            Assert.All(before, k => Assert.False(map.Contains(k)));
+
+            // Refilled with some of the same keys at other positions: each key holds its new position.
+            for (var i = 0; i < 100; i++)
+            {
+                Assert.True(map.TryAdd(before[before.Count - 1 - i], i, out _));
+            }
+
+            for (var i = 0; i < 100; i++)
+            {
+                Assert.False(map.TryAdd(before[before.Count - 1 - i], -1, out var existing));
+                Assert.Equal(i, existing);
+            }
+
+            Assert.Equal(100, map.Count);
+        }
+
+        [Fact]
         public void KeyTableReserveMakesRoomInOneMoveAndKeepsEveryKey()
         {
             var table = new KeyTable();

@@ -29,7 +29,9 @@ namespace TokUsage.Clients.Claude
         public static FileSnapshot ReadSnapshot(SourceFile file, FileSnapshot? resumeFrom, CancellationToken cancel)
         {
             FileSnapshot result;
-            var byKey = new KeyTable(withValues: true);
+            var byKey = t_merge ?? new KeyTable(withValues: true);
+            t_merge = null; // this file's until it is read
+            byKey.Clear();
             var (sessionId, folderProject) = ClaudePaths.SessionAndProject(file.Path, file.ScanRoot);
             if (resumeFrom is null)
             {
@@ -93,6 +95,11 @@ namespace TokUsage.Clients.Claude
                 t_parser = parser;
             });
 
+            if (byKey.Slots <= MergeSlotsKept)
+            {
+                t_merge = byKey;
+            }
+
             return result;
         }
 
@@ -103,6 +110,18 @@ namespace TokUsage.Clients.Claude
         /// </summary>
         [ThreadStatic]
         private static ClaudeLineParser? t_parser;
+
+        /// <summary>
+        /// The worker thread's merge index, from one file to the next, emptied for each: a file's index grew from 16 slots
+        /// and was garbage after it (a cold 16k-file run: 73 MB, docs/performance.md). One grown past
+        /// <see cref="MergeSlotsKept"/> by a long session is left to the collector, so that emptying it does not cost
+        /// each small file after it.
+        /// </summary>
+        [ThreadStatic]
+        private static KeyTable? t_merge;
+
+        /// <summary>The largest merge index a thread keeps (20 KB; a file of up to ≈ 870 messages).</summary>
+        private const int MergeSlotsKept = 1024;
 
         [MethodImpl(Jit.Optimized)]
         private static void Merge(List<RawMessage> messages, KeyTable byKey, in ClaudeMessage message)
