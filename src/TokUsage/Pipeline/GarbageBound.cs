@@ -6,7 +6,7 @@ namespace TokUsage.Pipeline
     /// Bounds the garbage a run leaves between collections, so that a run's peak memory follows the run and not the host.
     /// The runtime sizes the young generations' budgets from the processor's last-level cache: on a server whose cache is
     /// hundreds of MB, a warm 16k run (254 MB of rows and file objects, all garbage once folded) is collected three times
-    /// and peaks 60–70 MB higher than on a laptop (docs/performance.md, "the host's cache and the run's garbage").
+    /// and peaks ≈ 70 MB above what a 4 MB budget gives (docs/performance.md, "the host's cache and the run's garbage").
     /// <para>
     /// The rule: when the managed heap has grown by <see cref="Budget"/> since the last collection of the first generation
     /// (the runtime's or this bound's), the first generation is collected; when what those collections kept (files in
@@ -16,7 +16,7 @@ namespace TokUsage.Pipeline
     /// run three times the pauses. Where the runtime's budgets are already small, its own collections come first and this
     /// bound does nothing.
     /// </para>
-    /// Pipeline thread only (the owner calls <see cref="Check"/> once a file).
+    /// Pipeline thread only (the owner calls <see cref="Check"/> once an output object).
     /// </summary>
     internal sealed class GarbageBound
     {

@@ -44,13 +44,11 @@ namespace TokUsage.Pipeline
         /// <summary>
         /// Runs a parsed file through the dedup gate, then the date window, and reports its output objects: one for a log
         /// file, one per session for a multi-session source (a database), none when nothing is left to report. The gate
-        /// comes first so a message is owned by its first file whatever the window. Each file first lets the run's
-        /// <see cref="GarbageBound"/> collect what the files before it left.
+        /// comes first so a message is owned by its first file whatever the window.
         /// </summary>
         [MethodImpl(Jit.Optimized)]
         public void Emit(ParsedFile parsed)
         {
-            _garbage.Check();
             var path = parsed.Source.Path;
             if (parsed.Error != null)
             {
@@ -212,8 +210,15 @@ namespace TokUsage.Pipeline
             return new UsageFile(client, path, sessionId, archived ? project : ProjectNames.FromDirectory(project), rows, skippedLines, archived);
         }
 
-        /// <summary>Reports one output object (after <see cref="WarnUnpriced"/> for its models).</summary>
-        public void Report(UsageFile file) => _sink.File(file);
+        /// <summary>
+        /// Reports one output object (after <see cref="WarnUnpriced"/> for its models), read from a log or replayed from the
+        /// usage store; first the run's <see cref="GarbageBound"/> may collect what the objects before it left.
+        /// </summary>
+        public void Report(UsageFile file)
+        {
+            _garbage.Check();
+            _sink.File(file);
+        }
 
         /// <summary>Warns about each model the run has not warned about yet, up to <see cref="ScanText.MaxUnpricedWarnings"/>.</summary>
         public void WarnUnpriced(IEnumerable<string> models)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using TokUsage.Clients;
 using TokUsage.Clients.Claude;
+using TokUsage.Model;
 using TokUsage.Pipeline;
 using Xunit;
 
@@ -66,14 +67,26 @@ namespace TokUsage.Tests.Unit
         }
 
         [Fact]
-        public void EachFileTheEmitterIsGivenLetsTheBoundCollect()
+        public void EachObjectTheEmitterReportsLetsTheBoundCollect()
         {
             var heap = new TestHeap(100 * MB);
-            var emitter = new UsageEmitter(DateWindow.All, new NullSink(), new GarbageBound(heap));
-            var file = new SourceFile(ClaudeSource.Instance, "/logs/a.jsonl", 100, DateTime.UtcNow, "/logs");
+            var sink = new CountingSink();
+            var emitter = new UsageEmitter(DateWindow.All, sink, new GarbageBound(heap));
+            var parsed = new ParsedFile(new SourceFile(ClaudeSource.Instance, "/logs/a.jsonl", 100, DateTime.UtcNow, "/logs"), "a", "/work/app");
+            const string model = "claude-sonnet-4-5-20250929";
+            var row = TokUsage.Pricing.MessagePricing.Row(parsed.Rows, DateTimeOffset.UtcNow, model, new TokenCounts { Input = 1 }, TokUsage.Pricing.PriceBook.Embedded.Resolve(model), false);
+            parsed.Rows.Add(row);
+
             heap.Size += GarbageBound.Budget;
-            emitter.Emit(new ParsedFile(file, "a", "/work/app"));
+            emitter.Emit(parsed);
+            Assert.Equal(1, sink.Files);
             Assert.Equal(new[] { 0 }, heap.Collected);
+
+            // An archived session replayed from the usage store is reported the same way.
+            heap.Size += GarbageBound.Budget;
+            emitter.Report(emitter.File(new MessageRows(), "claude", "/logs/gone.jsonl", "gone", "/work/app", 0, archived: true));
+            Assert.Equal(2, sink.Files);
+            Assert.Equal(new[] { 0, 0 }, heap.Collected);
         }
 
         private sealed class TestHeap : GarbageBound.IHeap
@@ -113,10 +126,11 @@ namespace TokUsage.Tests.Unit
             }
         }
 
-        private sealed class NullSink : IScanSink
+        private sealed class CountingSink : IScanSink
         {
+            public int Files { get; private set; }
             public bool WantsVerbose => false;
-            public void File(UsageFile file) { }
+            public void File(UsageFile file) => Files++;
             public void Error(ScanError error) { }
             public void Verbose(string message) { }
             public void Warning(string message) { }
