@@ -10,7 +10,11 @@ using TokUsage.Discovery;
 
 namespace TokUsage.Bench
 {
-    /// <summary>`profile &lt;folder&gt;`: single-threaded phase timings over every *.jsonl below a folder (where the time goes).</summary>
+    /// <summary>
+    /// `profile &lt;folder&gt; [threads]`: single-threaded phase timings over every *.jsonl below a folder (where the time
+    /// goes), then the whole reader on <c>threads</c> threads (default: one a processor) taking files in turn, with nothing
+    /// else running: what reading costs a run that had nothing else to do (the floor under a cold run).
+    /// </summary>
     internal static class Profile
     {
         public static int Run(string[] args)
@@ -33,6 +37,26 @@ namespace TokUsage.Bench
             }
 
             Report("ClaudeFileReader.Read", sw.Elapsed, bytes, n);
+
+            var threads = args.Length > 1 ? int.Parse(args[1]) : Environment.ProcessorCount;
+            var next = -1;
+            long rows = 0;
+            sw.Restart();
+            var readers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
+            {
+                long mine = 0;
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < files.Length)
+                {
+                    var info = new FileInfo(files[i]);
+                    mine += ClaudeFileReader.Read(new SourceFile(ClaudeSource.Instance, files[i], info.Length, info.LastWriteTimeUtc, args[0]), options, CancellationToken.None).Rows.Count;
+                }
+
+                Interlocked.Add(ref rows, mine);
+            })).ToList();
+            readers.ForEach(t => t.Start());
+            readers.ForEach(t => t.Join());
+            Report($"ClaudeFileReader.Read, {threads} threads", sw.Elapsed, bytes, rows);
             return 0;
         }
 
