@@ -184,7 +184,7 @@ namespace TokUsage.Caching
                 }
             }
 
-            return snapshot.ToParsed(file, options);
+            return snapshot.Consume(file, options); // encoded above: its messages are this thread's spares from here
         }
 
         /// <summary>

@@ -12,6 +12,7 @@ using TokUsage.Pricing;
 using TokUsage.Tests.Support;
 using Xunit;
 using TokUsage.Primitives;
+using TokUsage.Model;
 
 namespace TokUsage.Tests.Unit
 {
@@ -195,6 +196,45 @@ namespace TokUsage.Tests.Unit
             Assert.Contains("|original|", expected[1], StringComparison.Ordinal); // the copied session's lines name it
             Assert.Contains("|c||", expected[2], StringComparison.Ordinal); // and a file after it names none
             Assert.Equal(8, ClaudeFileReader.Read(plain, read, CancellationToken.None).Entries().Single().Entry.OutputTokens);
+        }
+
+        /// <summary>
+        /// A priced file's messages become its thread's spares, and the next file's messages are made from them: a Codex
+        /// rollout read after a Claude transcript whose message was fast, answered by a response and keyed, reads as it does
+        /// on a thread of its own (it fails when a spare keeps what its last file set).
+        /// </summary>
+        [Fact]
+        public void AMessageMadeFromAThreadsSparesKeepsNothingOfItsLastFile()
+        {
+            using var dir = new TempDir();
+            var claudePath = dir.Combine("proj", "a.jsonl");
+            Directory.CreateDirectory(Path.GetDirectoryName(claudePath)!);
+            File.WriteAllText(claudePath,
+                "{\"type\":\"assistant\",\"timestamp\":\"2026-05-01T10:00:00Z\",\"requestId\":\"req\",\"isSidechain\":true,\"message\":{\"id\":\"msg_a\",\"model\":\"claude-opus-4-6\",\"usage\":{\"input_tokens\":100,\"output_tokens\":200,\"speed\":\"fast\"}}}\n");
+            var rolloutPath = dir.Combine("sessions", "rollout-2026-05-01T10-00-00-0199a213-81c0-7800-8aa1-bbab2a035a53.jsonl");
+            Directory.CreateDirectory(Path.GetDirectoryName(rolloutPath)!);
+            File.WriteAllText(rolloutPath,
+                "{\"timestamp\":\"2026-05-01T10:00:00Z\",\"type\":\"turn_context\",\"payload\":{\"model\":\"gpt-5\"}}\n" +
+                "{\"timestamp\":\"2026-05-01T10:00:01Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"total_token_usage\":{\"input_tokens\":30,\"output_tokens\":4},\"last_token_usage\":{\"input_tokens\":30,\"output_tokens\":4}}}}\n");
+            var claude = new SourceFile(ClaudeSource.Instance, claudePath, new FileInfo(claudePath).Length, DateTime.UtcNow, dir.Path);
+            var rollout = new SourceFile(TokUsage.Clients.Codex.CodexSource.Instance, rolloutPath, new FileInfo(rolloutPath).Length, DateTime.UtcNow, dir.Path);
+            var read = new ReadOptions(PriceBook.Embedded, DateWindow.All);
+
+            string Describe(ParsedFile parsed) => string.Join(";", Enumerable.Range(0, parsed.Rows.Count).Select(i =>
+            {
+                var row = parsed.Rows[i];
+                return $"{parsed.Rows.KindOf(row).Model} {row.Tokens.Input} {row.Tokens.Output} {row.Cost} {row.Flags} {row.Response.A}";
+            }));
+
+            string? alone = null;
+            var thread = new Thread(() => alone = Describe(TokUsage.Clients.Codex.CodexFileReader.Read(rollout, read, CancellationToken.None)));
+            thread.Start();
+            thread.Join();
+
+            var first = ClaudeFileReader.Read(claude, read, CancellationToken.None); // its message is this thread's spare after
+            Assert.Equal(RowFlags.HasKey | RowFlags.ResponseKnown | RowFlags.Sidechain, first.Rows[0].Flags & (RowFlags.HasKey | RowFlags.ResponseKnown | RowFlags.Sidechain));
+            Assert.Equal(alone, Describe(TokUsage.Clients.Codex.CodexFileReader.Read(rollout, read, CancellationToken.None)));
+            Assert.Contains("gpt-5 30 4", alone, StringComparison.Ordinal);
         }
 
         private static string Line(string id, string timestamp, long input, long output, long cacheRead) =>

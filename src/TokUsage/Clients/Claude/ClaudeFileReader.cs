@@ -18,7 +18,7 @@ namespace TokUsage.Clients.Claude
     internal static class ClaudeFileReader
     {
         public static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) =>
-            ReadSnapshot(file, null, cancel).ToParsed(file, options);
+            ReadSnapshot(file, null, cancel).Consume(file, options);
 
         /// <summary>
         /// Reads the transcript whole, or from <paramref name="resumeFrom"/>'s offset on with its messages as the merge
@@ -141,17 +141,16 @@ namespace TokUsage.Clients.Claude
                 return;
             }
 
-            messages.Add(new RawMessage
-            {
-                HasKey = message.HasKey,
-                Key = message.Key,
-                Timestamp = message.Timestamp,
-                Model = message.Model,
-                Tokens = message.Tokens,
-                Fast = message.Fast,
-                Response = message.Response,
-                BestTotal = message.Tokens.Total,
-            });
+            var added = RawMessage.Fresh();
+            added.HasKey = message.HasKey;
+            added.Key = message.Key;
+            added.Timestamp = message.Timestamp;
+            added.Model = message.Model;
+            added.Tokens = message.Tokens;
+            added.Fast = message.Fast;
+            added.Response = message.Response;
+            added.BestTotal = message.Tokens.Total;
+            messages.Add(added);
         }
     }
 }

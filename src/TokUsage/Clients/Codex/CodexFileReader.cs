@@ -25,7 +25,7 @@ namespace TokUsage.Clients.Codex
     internal static class CodexFileReader
     {
         public static ParsedFile Read(SourceFile file, ReadOptions options, CancellationToken cancel) =>
-            ReadSnapshot(file, null, cancel).ToParsed(file, options);
+            ReadSnapshot(file, null, cancel).Consume(file, options);
 
         /// <summary>
         /// Reads the rollout whole, or from <paramref name="resumeFrom"/>'s offset on: a rollout's early lines decide how
@@ -625,7 +625,13 @@ namespace TokUsage.Clients.Codex
                     return; // as MessageRecorder.Record: no tokens, no message
                 }
 
-                _messages.Add(new RawMessage { HasKey = true, Key = key, Timestamp = timestamp.ToUniversalTime(), Model = _model ?? ModelNames.Unknown, Tokens = tokens });
+                var message = RawMessage.Fresh();
+                message.HasKey = true;
+                message.Key = key;
+                message.Timestamp = timestamp.ToUniversalTime();
+                message.Model = _model ?? ModelNames.Unknown;
+                message.Tokens = tokens;
+                _messages.Add(message);
                 if (_model is null)
                 {
                     _unmodelled++;
