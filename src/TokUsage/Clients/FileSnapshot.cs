@@ -27,7 +27,8 @@ namespace TokUsage.Clients
     /// One counted message before pricing: what a price change needs to re-cost it. Mutable while its reader merges
     /// streamed copies of the message; owned by one thread at a time. Readers take them from their thread's spares
     /// (<see cref="Fresh"/>), which <see cref="FileSnapshot.Consume"/> refills: a cold run made one object a message
-    /// (155 MB at 16k files, docs/performance.md), each garbage once its file was priced.
+    /// (155 MB at 16k files, docs/performance.md), each garbage once its file was priced. A scan's worker threads end
+    /// with its run, and their spares with them.
     /// </summary>
     internal sealed class RawMessage
     {
