@@ -6,8 +6,9 @@
 # <commit> is the build to compare against: it is built in a temporary worktree; the other is this checkout's out/
 # (run build.ps1 -Task Build first). --home is a corpus home (bench/run.sh's work folder holds them, or
 # `TokUsage.Bench corpus`); cold runs delete their cache before each run, warm runs keep it (one warm-up run first).
-# Prints each round, then per build the median in-session time, process CPU and peak RSS, the pairs the current build
-# won, and, where readable, the TLB shootdowns and page faults a run caused (perf stat, /proc/interrupts).
+# Prints each round, then per build the median in-session time, process CPU, peak RSS and, over the run alone, the
+# collector's pauses, the bytes allocated and the collections (which vary far less than times), the pairs the current
+# build won, and, where readable, the TLB shootdowns and page faults a run caused (perf stat, /proc/interrupts).
 # Needs: dotnet, python3, /usr/bin/time; perf for the fault counts (optional).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -35,12 +36,12 @@ git -C "$repo" worktree add -q --detach "$work/base" "$base"
 "$repo/bench/host.sh" "$work/host" # the host every TokUsage run below starts in (ReadyToRun, as pwsh ships)
 find "$home" -type f -exec cat {} + > /dev/null # the page cache holds the corpus, as in bench/run.sh
 
-script='Import-Module $env:TOKUSAGE_MODULE; $clock = [Diagnostics.Stopwatch]::StartNew(); $null = Get-TokenUsage -Client $env:TOKUSAGE_CLIENT -WarningAction SilentlyContinue | Measure-TokenUsage -By Day; "in-session $($clock.Elapsed.TotalSeconds)"'
+script='Import-Module $env:TOKUSAGE_MODULE; $pause = [GC]::GetTotalPauseDuration(); $allocated = [GC]::GetTotalAllocatedBytes($true); $collections = [GC]::CollectionCount(0); $clock = [Diagnostics.Stopwatch]::StartNew(); $null = Get-TokenUsage -Client $env:TOKUSAGE_CLIENT -WarningAction SilentlyContinue | Measure-TokenUsage -By Day; $t = $clock.Elapsed.TotalSeconds; "in-session $t $(([GC]::GetTotalPauseDuration() - $pause).TotalMilliseconds) $(([GC]::GetTotalAllocatedBytes($true) - $allocated) / 1MB) $([GC]::CollectionCount(0) - $collections)"'
 have_perf=0
 perf stat -x, -e task-clock true >/dev/null 2>&1 && have_perf=1
 shootdowns() { awk '/TLB/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i } END { print s + 0 }' /proc/interrupts 2>/dev/null || echo 0; }
 
-run() { # run <build> <module dir>: one fresh process; prints "<build> <in-session> <cpu s> <faults> <shootdowns> <peak RSS MB>"
+run() { # run <build> <module dir>: one fresh process; prints "<build> <in-session> <GC pause ms> <allocated MB> <collections> <cpu s> <faults> <shootdowns> <peak RSS MB>"
   local build=$1 module=$2 cache="$work/cache-$1" before after line cpu faults
   [ "$mode" = cold ] && rm -rf "$cache"
   before=$(shootdowns)
@@ -79,13 +80,18 @@ rows = [line.split() for line in open(sys.argv[1]) if line.strip()]
 by = {b: [r for r in rows if r[0] == b] for b in ("base", "current")}
 for build, runs in by.items():
     times = [float(r[1]) for r in runs]
-    cpu = [float(r[2]) for r in runs]
-    faults = [r[3] for r in runs]
-    tlb = [r[4] for r in runs]
-    rss = [float(r[5]) for r in runs]
+    pause = [float(r[2]) for r in runs]
+    allocated = [float(r[3]) for r in runs]
+    collections = [int(r[4]) for r in runs]
+    cpu = [float(r[5]) for r in runs]
+    faults = [r[6] for r in runs]
+    tlb = [r[7] for r in runs]
+    rss = [float(r[8]) for r in runs]
     label = f"{build} ({sys.argv[2]})" if build == "base" else build
     print(f"{label}: in-session median {statistics.median(times):.3f} s ({min(times):.3f}-{max(times):.3f}), "
-          f"CPU median {statistics.median(cpu):.2f} s, peak RSS median {statistics.median(rss):.1f} MB ({min(rss):.1f}-{max(rss):.1f}); page faults {', '.join(faults)}; TLB shootdowns {', '.join(tlb)}")
+          f"CPU median {statistics.median(cpu):.2f} s, peak RSS median {statistics.median(rss):.1f} MB ({min(rss):.1f}-{max(rss):.1f}); "
+          f"GC pause median {statistics.median(pause):.0f} ms ({min(pause):.0f}-{max(pause):.0f}), allocated {statistics.median(allocated):.0f} MB, "
+          f"{statistics.median(collections):.0f} collections; page faults {', '.join(faults)}; TLB shootdowns {', '.join(tlb)}")
 pairs = list(zip(by["base"], by["current"]))
 won = sum(1 for b, c in pairs if float(c[1]) < float(b[1]))
 print(f"current faster in {won} of {len(pairs)} rounds")
