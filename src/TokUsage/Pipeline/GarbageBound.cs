@@ -14,7 +14,8 @@ namespace TokUsage.Pipeline
     /// generation, that one is collected instead. Collecting only the first generation leaves the promoted files to the
     /// second generation's budget, as large as the first's on such a host; collecting the second every time costs a cold
     /// run three times the pauses. Where the runtime's budgets are already small, its own collections come first and this
-    /// bound does nothing.
+    /// bound does nothing. The heap is the process's: in a host whose other threads allocate during the run, the bound
+    /// also collects what they leave.
     /// </para>
     /// Pipeline thread only (the owner calls <see cref="Check"/> once an output object).
     /// </summary>
