@@ -28,12 +28,17 @@ namespace TokUsage.Bench
             Time("lines + prefilter + parse", files, bytes, (line) => ClaudeLineParser.MayHaveUsage(line) ? (parser.Parse(line, out _, out _) == LineKind.Usage ? 1 : 0) : 0);
             var prices = Pricing.PriceBook.Embedded;
             var options = new ReadOptions(prices, DateWindow.All);
+            long ReadRows(string path)
+            {
+                var info = new FileInfo(path);
+                return ClaudeFileReader.Read(new SourceFile(ClaudeSource.Instance, path, info.Length, info.LastWriteTimeUtc, args[0]), options, CancellationToken.None).Rows.Count;
+            }
+
             var sw = Stopwatch.StartNew();
             long n = 0;
             foreach (var f in files)
             {
-                var info = new FileInfo(f);
-                n += ClaudeFileReader.Read(new SourceFile(ClaudeSource.Instance, f, info.Length, info.LastWriteTimeUtc, args[0]), options, CancellationToken.None).Rows.Count;
+                n += ReadRows(f);
             }
 
             Report("ClaudeFileReader.Read", sw.Elapsed, bytes, n);
@@ -48,8 +53,7 @@ namespace TokUsage.Bench
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < files.Length)
                 {
-                    var info = new FileInfo(files[i]);
-                    mine += ClaudeFileReader.Read(new SourceFile(ClaudeSource.Instance, files[i], info.Length, info.LastWriteTimeUtc, args[0]), options, CancellationToken.None).Rows.Count;
+                    mine += ReadRows(files[i]);
                 }
 
                 Interlocked.Add(ref rows, mine);
