@@ -35,6 +35,22 @@ Describe 'Get-TokenUsage' {
         $files[1].TotalTokens | Should -Be 10
     }
 
+    It 'reads the copies of one log under two folders one after the other, and counts each message once' {
+        # A backup folder named beside the live one: session a grew after the backup, session b did not.
+        $backup = New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive "0-backup-$([guid]::NewGuid().ToString('N'))/-home-me-app")
+        ConvertTo-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5 | Set-Content -Path (Join-Path $backup 'a.jsonl')
+        ConvertTo-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 7 -OutputTokens 3 | Set-Content -Path (Join-Path $backup 'b.jsonl')
+        @(
+            (ConvertTo-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5)
+            (ConvertTo-ClaudeLine -Id msg_3 -RequestId req_3 -InputTokens 20 -OutputTokens 2)
+        ) | Set-Content -Path (Join-Path $project 'a.jsonl')
+        ConvertTo-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 7 -OutputTokens 3 | Set-Content -Path (Join-Path $project 'b.jsonl')
+        $files = Get-TokenUsage -Path $projects, $backup.Parent.FullName
+        # Live b.jsonl holds only copies: nothing of its own to report.
+        $files.Path | Should -Be @((Join-Path $backup 'a.jsonl'), (Join-Path $project 'a.jsonl'), (Join-Path $backup 'b.jsonl'))
+        $files.TotalTokens | Should -Be @(15, 22, 10)
+    }
+
     It 'skips and counts damaged lines, and names them with -Verbose' {
         @(
             (ConvertTo-ClaudeLine -Id msg_1 -RequestId req_1 -InputTokens 10 -OutputTokens 5)

@@ -262,5 +262,9 @@ namespace TokUsage.Discovery
 
         /// <summary>Ordinal path comparison: the one scan order on every OS, so "first file owns a message" is stable.</summary>
         public static int CompareOrdinal(string a, string b) => string.CompareOrdinal(a, b);
+
+        /// <summary>Ordinal comparison of the paths' ends from <paramref name="fromA"/> and <paramref name="fromB"/>.</summary>
+        public static int CompareOrdinal(string a, int fromA, string b, int fromB) =>
+            a.AsSpan(fromA).SequenceCompareTo(b.AsSpan(fromB));
     }
 }

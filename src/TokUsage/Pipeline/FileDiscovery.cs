@@ -28,7 +28,7 @@ namespace TokUsage.Pipeline
         /// <summary>The paths of <see cref="Present"/> (a set with the platform's path comparison).</summary>
         public ICollection<string> PresentPaths => _present.Keys;
 
-        /// <summary>Finds the files to read in admission order (<see cref="Rank"/>, then path), skipping files too old for -Since.</summary>
+        /// <summary>Finds the files to read in admission order (<see cref="RankedFile.Order"/>), skipping files too old for -Since.</summary>
         [MethodImpl(Jit.Optimized)]
         public List<SourceFile> Discover(IScanSink sink)
         {
@@ -165,20 +165,54 @@ namespace TokUsage.Pipeline
             {
                 Rank = rank;
                 File = file;
+                Within = WithinRoot(file);
             }
 
             public int Rank { get; }
 
             public SourceFile File { get; }
 
-            /// <summary>By rank, then path (<see cref="FileScanner.CompareOrdinal"/>).</summary>
+            /// <summary>Where the file's path below the folder it was found under starts (0 when it is not below it).</summary>
+            private int Within { get; }
+
+            /// <summary>
+            /// By rank, then client, then the path below the folder walked, then the whole path (each ordinal,
+            /// <see cref="FileScanner.CompareOrdinal"/>). Copies of one log under several folders (a backup folder named
+            /// beside the live one, <c>~/.claude</c> and <c>~/.config/claude</c> both holding a session) come one after
+            /// another: a resumed session's file waits for its original's copies (<see cref="SessionAdmission"/>), and in
+            /// whole-path order it held every file between the first folder and the last, a warm run of a 16k-file
+            /// history read under four folders peaking at twice a single folder's memory.
+            /// </summary>
             public static readonly Comparison<RankedFile> Order = (a, b) =>
-                a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : FileScanner.CompareOrdinal(a.File.Path, b.File.Path);
+            {
+                if (a.Rank != b.Rank)
+                {
+                    return a.Rank.CompareTo(b.Rank);
+                }
+
+                var byClient = string.CompareOrdinal(a.File.Client.Id, b.File.Client.Id);
+                if (byClient != 0)
+                {
+                    return byClient;
+                }
+
+                var byRelative = FileScanner.CompareOrdinal(a.File.Path, a.Within, b.File.Path, b.Within);
+                return byRelative != 0 ? byRelative : FileScanner.CompareOrdinal(a.File.Path, b.File.Path);
+            };
+
+            private static int WithinRoot(SourceFile file)
+            {
+                var root = file.ScanRoot;
+                var path = file.Path;
+                return root.Length > 0 && root.Length < path.Length && path.StartsWith(root, StringComparison.Ordinal)
+                    ? root.Length
+                    : 0;
+            }
         }
 
         /// <summary>
-        /// The order files pass the dedup gate (and are reported) in: by the client's admission rank
-        /// (<see cref="IAdmissionOrder"/>: Claude Code side chains last), then by path (ordinal) — deterministic.
+        /// A file's admission rank, the first key of the order files pass the dedup gate (and are reported) in
+        /// (<see cref="RankedFile.Order"/>; deterministic): <see cref="IAdmissionOrder"/>, Claude Code side chains last.
         /// </summary>
         private static int Rank(SourceFile file) => file.Client is IAdmissionOrder order ? order.AdmissionRank(file.Path) : 0;
     }

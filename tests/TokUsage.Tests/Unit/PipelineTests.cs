@@ -614,6 +614,52 @@ namespace TokUsage.Tests.Unit
         }
 
         /// <summary>
+        /// One history under two folders (a backup named beside the live folder, or <c>~/.claude</c> and
+        /// <c>~/.config/claude</c> both holding it): each log's copies are read one after the other, so a resumed session's
+        /// file waits for its original's copies and not for every file of the folders between them (with whole paths
+        /// ordered, a warm run of a 16k-file history under four folders peaked at twice one folder's memory). Totals, by
+        /// session too, are the one folder's.
+        /// </summary>
+        [Fact]
+        public void CopiesOfOneHistoryUnderTwoFoldersAreReadSideBySideAndCountOnce()
+        {
+            using var dir = new TempDir();
+            var home = TokUsage.TestData.ClaudeHomeGenerator.Generate(dir.Combine("home"), new TokUsage.TestData.ClaudeHomeOptions { Sessions = 30, Seed = 11, ResumeRate = 0.4 });
+            var live = home.ProjectsDir;
+            var backup = dir.Combine("backup", "projects");
+            foreach (var file in Directory.EnumerateFiles(live, "*", SearchOption.AllDirectories))
+            {
+                var copy = backup + file.Substring(live.Length);
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(file, copy);
+            }
+
+            var read = new ReadOptions(TokUsage.Pricing.PriceBook.Embedded, DateWindow.All);
+            ScanRequest Request(params string[] roots) =>
+                new ScanRequest(new[] { ClaudeSource.Instance }, roots.Select(r => new ScanTarget(r, true)).ToArray(), ClientEnvironment.FromProcess(), read, 2);
+
+            var order = new FileDiscovery(Request(live, backup)).Discover(new ListSink()).Select(f => f.Path).ToList();
+            Assert.Equal(2 * home.Files.Count, order.Count);
+            for (var i = 0; i < order.Count; i += 2)
+            {
+                var below = order[i].Substring(backup.Length); // the backup's copy first: its whole path sorts first
+                Assert.Equal(backup + below, order[i]);
+                Assert.Equal(live + below, order[i + 1]);
+            }
+
+            Assert.Contains(home.ResumedFrom, pair => string.CompareOrdinal(pair.Key, pair.Value) < 0); // some resumed files wait
+
+            var both = new ListSink();
+            new UsageScanner(Request(live, backup)).Run(both, CancellationToken.None);
+            var one = new ListSink();
+            new UsageScanner(Request(live)).Run(one, CancellationToken.None);
+            Assert.Equal(TokUsage.TestData.ExpectedTotals.Of(home.Messages).Total, both.Files.Sum(f => f.TotalTokens));
+            static Dictionary<string, long> BySession(ListSink sink) =>
+                sink.Files.GroupBy(f => f.SessionId).ToDictionary(g => g.Key, g => g.Sum(f => f.TotalTokens));
+            Assert.Equal(BySession(one).OrderBy(p => p.Key, StringComparer.Ordinal), BySession(both).OrderBy(p => p.Key, StringComparer.Ordinal));
+        }
+
+        /// <summary>
         /// An agent's cleanup deleting a log while the folders are listed (issue: hostile inputs, 6): the scan counts the
         /// other files instead of losing the whole report. The file rule deletes each third file as the walk meets it.
         /// </summary>
