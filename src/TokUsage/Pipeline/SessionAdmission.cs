@@ -13,26 +13,32 @@ namespace TokUsage.Pipeline
     /// </summary>
     internal sealed class SessionAdmission
     {
-        private readonly Dictionary<(string Client, string Session), int> _pending = new Dictionary<(string, string), int>();
-        private readonly Dictionary<(string Client, string Session), List<Waiting>> _waitingFor = new Dictionary<(string, string), List<Waiting>>();
+        // One state a session that has its own file in the run: how many of its files (its copies under other folders
+        // too) are still to pass, and the files waiting for them. A file maps to its own session's state, found once from
+        // its path here (the path rule made a string a file each time it was asked: a warm 16k-file run, 4 % of the
+        // pipeline thread); the session's name is kept once, however many folders hold a copy.
+        private readonly Dictionary<(string Client, string Session), SessionState> _sessions = new Dictionary<(string, string), SessionState>();
+        private readonly Dictionary<SourceFile, SessionState?> _owned = new Dictionary<SourceFile, SessionState?>();
         private readonly List<Waiting> _waiting = new List<Waiting>();
-
-        // Each file's own session, found once from its path here and looked up by the file (reference identity) when it
-        // is offered and when it passes: the path rule and its string were made three times a file (a warm 16k-file run:
-        // 4 % of the pipeline thread).
-        private readonly Dictionary<SourceFile, (string Client, string Session)?> _owned = new Dictionary<SourceFile, (string, string)?>();
 
         /// <param name="files">Every file of the run, in emission order.</param>
         public SessionAdmission(IEnumerable<SourceFile> files)
         {
             foreach (var file in files)
             {
-                var owned = OwnedByPath(file);
-                _owned[file] = owned;
-                if (owned is { } key)
+                SessionState? state = null;
+                if (OwnedByPath(file) is { } key)
                 {
-                    _pending[key] = _pending.TryGetValue(key, out var n) ? n + 1 : 1;
+                    if (!_sessions.TryGetValue(key, out state))
+                    {
+                        state = new SessionState();
+                        _sessions.Add(key, state);
+                    }
+
+                    state.Pending++;
                 }
+
+                _owned[file] = state;
             }
         }
 
@@ -45,17 +51,10 @@ namespace TokUsage.Pipeline
             var waiting = new Waiting(parsed);
             foreach (var session in parsed.ReferencedSessions)
             {
-                var key = (client, session);
-                if (own != key && _pending.TryGetValue(key, out var n) && n > 0)
+                if (_sessions.TryGetValue((client, session), out var state) && state != own && state.Pending > 0)
                 {
                     waiting.Remaining++;
-                    if (!_waitingFor.TryGetValue(key, out var list))
-                    {
-                        list = new List<Waiting>();
-                        _waitingFor.Add(key, list);
-                    }
-
-                    list.Add(waiting);
+                    (state.Waiters ??= new List<Waiting>()).Add(waiting);
                 }
             }
 
@@ -103,18 +102,13 @@ namespace TokUsage.Pipeline
                 file.Passed = true; // still listed in _waiting: Drain skips files that passed
                 file.Parsed = null; // the consumer owns it now; the waiting list must not keep it alive
                 ready.Add(parsed);
-                if (!(Owned(parsed.Source) is { } key) || !_pending.TryGetValue(key, out var n))
+                if (!(Owned(parsed.Source) is { } state) || state.Pending <= 0 || --state.Pending > 0 || state.Waiters is null)
                 {
                     continue;
                 }
 
-                _pending[key] = --n;
-                if (n > 0 || !_waitingFor.TryGetValue(key, out var released))
-                {
-                    continue;
-                }
-
-                _waitingFor.Remove(key);
+                var released = state.Waiters;
+                state.Waiters = null;
                 foreach (var other in released)
                 {
                     if (!other.Passed && --other.Remaining == 0)
@@ -125,12 +119,30 @@ namespace TokUsage.Pipeline
             }
         }
 
-        /// <summary>The session whose own file <paramref name="file"/> is, if any (see <see cref="ISessionReferences"/>).</summary>
-        private (string Client, string Session)? Owned(SourceFile file) =>
-            _owned.TryGetValue(file, out var key) ? key : OwnedByPath(file);
+        /// <summary>The state of the session whose own file <paramref name="file"/> is, if any (see <see cref="ISessionReferences"/>).</summary>
+        private SessionState? Owned(SourceFile file)
+        {
+            if (_owned.TryGetValue(file, out var state))
+            {
+                return state;
+            }
+
+            // A file the admission was not built with (every caller passes the run's own): its session's state if the run
+            // has one, else none.
+            return OwnedByPath(file) is { } key && _sessions.TryGetValue(key, out state) ? state : null;
+        }
 
         private static (string Client, string Session)? OwnedByPath(SourceFile file) =>
             file.Client is ISessionReferences references && references.OwnedSession(file.Path) is { } session ? (file.Client.Id, session) : ((string, string)?)null;
+
+        private sealed class SessionState
+        {
+            /// <summary>The session's own files still to pass.</summary>
+            public int Pending { get; set; }
+
+            /// <summary>Files waiting for the session's own files to pass; null when none is.</summary>
+            public List<Waiting>? Waiters { get; set; }
+        }
 
         private sealed class Waiting
         {
