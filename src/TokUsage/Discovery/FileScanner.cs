@@ -16,7 +16,7 @@ namespace TokUsage.Discovery
     internal static class FileScanner
     {
         [MethodImpl(Jit.Optimized)]
-        public static List<FoundFile> Walk(string root, Func<string, bool> isWanted, Action<string, Exception> onError, Action<string, string> onPassedOver, bool recursive = true)
+        public static List<FoundFile> Walk(string root, Func<string, bool> isWanted, Action<string, Exception> onError, Action<string, string> onPassedOver, bool recursive = true, Action? onFolder = null)
         {
             var walked = new List<FoundFile>();
             string? realRoot = null;
@@ -40,6 +40,8 @@ namespace TokUsage.Discovery
                         files = FromRawListing(folder, directory, listed, pending, isWanted, onError, onPassedOver, recursive);
                     }
                 }
+
+                onFolder?.Invoke();
 
                 foreach (var found in files)
                 {

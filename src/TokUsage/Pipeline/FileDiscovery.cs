@@ -28,9 +28,13 @@ namespace TokUsage.Pipeline
         /// <summary>The paths of <see cref="Present"/> (a set with the platform's path comparison).</summary>
         public ICollection<string> PresentPaths => _present.Keys;
 
-        /// <summary>Finds the files to read in admission order (<see cref="RankedFile.Order"/>), skipping files too old for -Since.</summary>
+        /// <summary>
+        /// Finds the files to read in admission order (<see cref="RankedFile.Order"/>), skipping files too old for -Since.
+        /// <paramref name="onFolder"/> is called after each folder listed (the run's <see cref="GarbageBound"/> check: a
+        /// walk of 64k files left 80 MB of listings and names before the first file was read).
+        /// </summary>
         [MethodImpl(Jit.Optimized)]
-        public List<SourceFile> Discover(IScanSink sink)
+        public List<SourceFile> Discover(IScanSink sink, Action? onFolder = null)
         {
             var byPath = new Dictionary<string, SourceFile>(PathFacts.PathComparer);
             [MethodImpl(Jit.Optimized)]
@@ -71,7 +75,7 @@ namespace TokUsage.Pipeline
                     }
                 }
 
-                foreach (var found in LogOwnership.WalkDefaultFolders(_request.Clients, _request.Environment, OnRoot, OnError, OnPassedOver).Values)
+                foreach (var found in LogOwnership.WalkDefaultFolders(_request.Clients, _request.Environment, OnRoot, OnError, OnPassedOver, onFolder).Values)
                 {
                     Add(found.Client, found.File, found.Root.Directory);
                 }
@@ -86,7 +90,7 @@ namespace TokUsage.Pipeline
                         // One walk for all clients; each file goes to its owner. Files that are plainly another
                         // client's (under its folders) are not read as these clients' logs: one warning per client.
                         var foreign = new SortedDictionary<string, int>(StringComparer.Ordinal);
-                        foreach (var found in FileScanner.Walk(target.Path, p => clients.Any(c => c.IsUsageFile(p)), OnError, OnPassedOver))
+                        foreach (var found in FileScanner.Walk(target.Path, p => clients.Any(c => c.IsUsageFile(p)), OnError, OnPassedOver, onFolder: onFolder))
                         {
                             var owner = LogOwnership.Owner(found.Path, clients, out var other);
                             if (owner is null)

@@ -17,7 +17,7 @@ namespace TokUsage.Pipeline
     /// bound does nothing. The heap is the process's: in a host whose other threads allocate during the run, the bound
     /// also collects what they leave.
     /// </para>
-    /// Pipeline thread only (the owner calls <see cref="Check"/> once an output object).
+    /// Pipeline thread only: the scanner calls <see cref="Check"/> once a folder walked, then the emitter once an output object.
     /// </summary>
     internal sealed class GarbageBound
     {

@@ -46,7 +46,8 @@ namespace TokUsage.Pipeline
             ClientEnvironment environment,
             Action<IClientSource, ScanRoot, bool> onRoot,
             Action<string, Exception> onError,
-            Action<string, string> onPassedOver)
+            Action<string, string> onPassedOver,
+            Action? onFolder = null)
         {
             var byPath = new Dictionary<string, Found>(PathFacts.PathComparer);
             foreach (var client in clients)
@@ -60,7 +61,7 @@ namespace TokUsage.Pipeline
                         continue;
                     }
 
-                    foreach (var file in FileScanner.Walk(root.Directory, client.IsUsageFile, onError, onPassedOver, root.Recursive))
+                    foreach (var file in FileScanner.Walk(root.Directory, client.IsUsageFile, onError, onPassedOver, root.Recursive, onFolder))
                     {
                         if (!byPath.TryGetValue(file.Path, out var earlier) || Nearer(client, earlier.Client, file.Path))
                         {

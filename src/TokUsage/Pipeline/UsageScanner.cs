@@ -30,10 +30,11 @@ namespace TokUsage.Pipeline
         {
             var opening = CacheOpening.Start(_request);
             var discovery = new FileDiscovery(_request);
+            var garbage = new GarbageBound(); // from the walk on: its listings are garbage before the first file is read
             List<SourceFile> files;
             try
             {
-                files = discovery.Discover(sink);
+                files = discovery.Discover(sink, garbage.Check);
             }
             catch
             {
@@ -41,7 +42,7 @@ namespace TokUsage.Pipeline
                 throw;
             }
 
-            var emitter = new UsageEmitter(_request.Read.Dates, sink);
+            var emitter = new UsageEmitter(_request.Read.Dates, sink, garbage);
             if (files.Count == 0)
             {
                 opening.Take(sink, out _)?.Dispose();
