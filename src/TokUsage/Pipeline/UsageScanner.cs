@@ -21,7 +21,19 @@ namespace TokUsage.Pipeline
     {
         private readonly ScanRequest _request;
 
-        public UsageScanner(ScanRequest request) => _request = request;
+        private readonly Func<GarbageBound> _newGarbageBound;
+
+        public UsageScanner(ScanRequest request)
+            : this(request, () => new GarbageBound())
+        {
+        }
+
+        /// <param name="newGarbageBound">Makes each run's bound on its garbage (a test's, over a heap it sets).</param>
+        internal UsageScanner(ScanRequest request, Func<GarbageBound> newGarbageBound)
+        {
+            _request = request;
+            _newGarbageBound = newGarbageBound;
+        }
 
         /// <summary>What the cache did in the last <see cref="Run"/>; null when it ran without one.</summary>
         public CacheReport? CacheReport { get; private set; }
@@ -30,7 +42,7 @@ namespace TokUsage.Pipeline
         {
             var opening = CacheOpening.Start(_request);
             var discovery = new FileDiscovery(_request);
-            var garbage = new GarbageBound(); // from the walk on: its listings are garbage before the first file is read
+            var garbage = _newGarbageBound(); // from the walk on: its listings are garbage before the first file is read
             List<SourceFile> files;
             try
             {

@@ -1,9 +1,14 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
 using TokUsage.Clients;
 using TokUsage.Clients.Claude;
 using TokUsage.Model;
 using TokUsage.Pipeline;
+using TokUsage.Discovery;
+using TokUsage.Tests.Support;
 using Xunit;
 
 namespace TokUsage.Tests.Unit
@@ -89,6 +94,37 @@ namespace TokUsage.Tests.Unit
             Assert.Equal(new[] { 0, 0 }, heap.Collected);
         }
 
+        [Fact]
+        public void EachFolderTheScanWalksLetsTheBoundCollectBeforeAnyFileIsRead()
+        {
+            using var dir = new TempDir();
+            var home = TokUsage.TestData.ClaudeHomeGenerator.Generate(dir.Path, new TokUsage.TestData.ClaudeHomeOptions { Sessions = 20, Seed = 5 });
+            var folders = Directory.EnumerateDirectories(home.ProjectsDir, "*", SearchOption.AllDirectories).Count() + 1;
+            var heap = new GrowingHeap();
+            var sink = new CountingSink();
+            sink.OnFirstFile = () => sink.CollectedBeforeFirstFile = heap.Collected;
+            var request = new ScanRequest(new[] { ClaudeSource.Instance }, new[] { new ScanTarget(home.ProjectsDir, true) }, ClientEnvironment.FromProcess(), new ReadOptions(TokUsage.Pricing.PriceBook.Embedded, DateWindow.All), 2);
+            new UsageScanner(request, () => new GarbageBound(heap)).Run(sink, CancellationToken.None);
+
+            // The heap grows by the budget between any two checks: each folder's check collects, then the first object's.
+            Assert.Equal(folders + 1, sink.CollectedBeforeFirstFile);
+        }
+
+        /// <summary>A heap that has grown by the bound's budget each time it is asked its size.</summary>
+        private sealed class GrowingHeap : GarbageBound.IHeap
+        {
+            private long _size = 100 * MB;
+            private int _collections;
+
+            public long Size => _size += GarbageBound.Budget;
+
+            public int Collected => _collections;
+
+            public int Collections(int generation) => generation == 0 ? _collections : 0;
+
+            public void Collect(int generation) => _collections++;
+        }
+
         private sealed class TestHeap : GarbageBound.IHeap
         {
             private readonly int[] _collections = new int[3];
@@ -129,8 +165,18 @@ namespace TokUsage.Tests.Unit
         private sealed class CountingSink : IScanSink
         {
             public int Files { get; private set; }
+            public Action? OnFirstFile { get; set; }
+            public int CollectedBeforeFirstFile { get; set; } = -1;
             public bool WantsVerbose => false;
-            public void File(UsageFile file) => Files++;
+
+            public void File(UsageFile file)
+            {
+                if (Files++ == 0)
+                {
+                    OnFirstFile?.Invoke();
+                }
+            }
+
             public void Error(ScanError error) { }
             public void Verbose(string message) { }
             public void Warning(string message) { }
