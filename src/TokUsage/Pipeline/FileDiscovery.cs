@@ -151,12 +151,20 @@ namespace TokUsage.Pipeline
                 sink.Warning(ScanText.NoLogs(_request.Clients, _request.Targets is null, tooOld));
             }
 
-            // Each file's rank is computed once (a comparison must not recompute it: that allocated per comparison). Paths are
-            // unique (one entry per path above), so the order needs no stable sort.
+            // Each file's rank and where its path leaves its folder are found once (a comparison must not recompute them: that
+            // allocated per comparison). Paths are unique (one entry per path above), so the order needs no stable sort.
+            var walkedRoots = new Dictionary<string, string>(StringComparer.Ordinal);
             var ranked = new RankedFile[files.Count];
             for (var i = 0; i < ranked.Length; i++)
             {
-                ranked[i] = new RankedFile(Rank(files[i]), files[i]);
+                var file = files[i];
+                if (!walkedRoots.TryGetValue(file.ScanRoot, out var walked))
+                {
+                    walked = WalkedRoot(file.ScanRoot);
+                    walkedRoots.Add(file.ScanRoot, walked);
+                }
+
+                ranked[i] = new RankedFile(Rank(file), file, BelowRoot(file.Path, walked));
             }
 
             Array.Sort(ranked, RankedFile.Order);
@@ -165,11 +173,11 @@ namespace TokUsage.Pipeline
 
         private readonly struct RankedFile
         {
-            public RankedFile(int rank, SourceFile file)
+            public RankedFile(int rank, SourceFile file, int within)
             {
                 Rank = rank;
                 File = file;
-                Within = WithinRoot(file);
+                Within = within;
             }
 
             public int Rank { get; }
@@ -203,16 +211,31 @@ namespace TokUsage.Pipeline
                 var byRelative = FileScanner.CompareOrdinal(a.File.Path, a.Within, b.File.Path, b.Within);
                 return byRelative != 0 ? byRelative : FileScanner.CompareOrdinal(a.File.Path, b.File.Path);
             };
+        }
 
-            private static int WithinRoot(SourceFile file)
+        /// <summary>A folder as the walk names the files below it: its full path, without a trailing separator.</summary>
+        private static string WalkedRoot(string root)
+        {
+            try
             {
-                var root = file.ScanRoot;
-                var path = file.Path;
-                return root.Length > 0 && root.Length < path.Length && path.StartsWith(root, StringComparison.Ordinal)
-                    ? root.Length
-                    : 0;
+                var full = Path.GetFullPath(root);
+                return full.Length > 1 ? full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) : full;
+            }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException)
+            {
+                return root;
             }
         }
+
+        /// <summary>Where <paramref name="path"/>'s part below <paramref name="root"/> starts (at its separator); 0 when it is not below it.</summary>
+        private static int BelowRoot(string path, string root)
+        {
+            // A root that ends with a separator (the file system's own root) keeps it; its files' part starts there.
+            var at = root.Length > 0 && IsSeparator(root[root.Length - 1]) ? root.Length - 1 : root.Length;
+            return at > 0 && at < path.Length && IsSeparator(path[at]) && path.StartsWith(root, StringComparison.Ordinal) ? at : 0;
+        }
+
+        private static bool IsSeparator(char c) => c == Path.DirectorySeparatorChar || c == Path.AltDirectorySeparatorChar;
 
         /// <summary>
         /// A file's admission rank, the first key of the order files pass the dedup gate (and are reported) in

@@ -638,7 +638,9 @@ namespace TokUsage.Tests.Unit
             ScanRequest Request(params string[] roots) =>
                 new ScanRequest(new[] { ClaudeSource.Instance }, roots.Select(r => new ScanTarget(r, true)).ToArray(), ClientEnvironment.FromProcess(), read, 2);
 
-            var order = new FileDiscovery(Request(live, backup)).Discover(new ListSink()).Select(f => f.Path).ToList();
+            // The folders as a user may name them: one with a trailing separator, one through "..".
+            var named = new[] { live + Path.DirectorySeparatorChar, Path.Combine(dir.Path, "backup", "..", "backup", "projects") };
+            var order = new FileDiscovery(Request(named)).Discover(new ListSink()).Select(f => f.Path).ToList();
             Assert.Equal(2 * home.Files.Count, order.Count);
             for (var i = 0; i < order.Count; i += 2)
             {
