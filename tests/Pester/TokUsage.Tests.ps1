@@ -46,7 +46,8 @@ Describe 'Get-TokenUsage' {
         ) | Set-Content -Path (Join-Path $project 'a.jsonl')
         ConvertTo-ClaudeLine -Id msg_2 -RequestId req_2 -InputTokens 7 -OutputTokens 3 | Set-Content -Path (Join-Path $project 'b.jsonl')
         $files = Get-TokenUsage -Path $projects, $backup.Parent.FullName
-        # Live b.jsonl holds only copies: nothing of its own to report.
+        # Each log's copies side by side, the backup's first (its folder's name sorts first); live b.jsonl holds only
+        # copies, so it has nothing of its own to report.
         $files.Path | Should -Be @((Join-Path $backup 'a.jsonl'), (Join-Path $project 'a.jsonl'), (Join-Path $backup 'b.jsonl'))
         $files.TotalTokens | Should -Be @(15, 22, 10)
     }
