@@ -13,13 +13,26 @@ namespace TokUsage.Discovery
         /// <summary>The segments of <paramref name="path"/> below <paramref name="baseDirectory"/>, or null when it is not below it.</summary>
         public static string[]? SegmentsBelow(string path, string baseDirectory)
         {
-            var root = baseDirectory.TrimEnd(Separators);
-            if (path.Length <= root.Length + 1 || !path.StartsWith(root, PathComparison) || Array.IndexOf(Separators, path[root.Length]) < 0)
+            var at = SeparatorBelow(path, baseDirectory);
+            return at < 0 ? null : path.Substring(at + 1).Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+        }
+
+        /// <summary>
+        /// Where <paramref name="path"/>'s part below <paramref name="baseDirectory"/> starts: the index of the separator after
+        /// the folder's name (0 below the file system's root <c>/</c>), or -1 when the path is not below the folder.
+        /// </summary>
+        public static int SeparatorBelow(string path, string baseDirectory)
+        {
+            var rootLength = baseDirectory.Length;
+            while (rootLength > 0 && Array.IndexOf(Separators, baseDirectory[rootLength - 1]) >= 0)
             {
-                return null;
+                rootLength--;
             }
 
-            return path.Substring(root.Length + 1).Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+            return path.Length > rootLength + 1 && string.Compare(path, 0, baseDirectory, 0, rootLength, PathComparison) == 0
+                && Array.IndexOf(Separators, path[rootLength]) >= 0
+                ? rootLength
+                : -1;
         }
 
         /// <summary>

@@ -160,11 +160,11 @@ namespace TokUsage.Pipeline
                 var file = files[i];
                 if (!walkedRoots.TryGetValue(file.ScanRoot, out var walked))
                 {
-                    walked = WalkedRoot(file.ScanRoot);
+                    walked = PathFacts.NormalizeDirectory(file.ScanRoot); // as the walk names the files below it
                     walkedRoots.Add(file.ScanRoot, walked);
                 }
 
-                ranked[i] = new RankedFile(Rank(file), file, BelowRoot(file.Path, walked));
+                ranked[i] = new RankedFile(Rank(file), file, Math.Max(0, PathFacts.SeparatorBelow(file.Path, walked)));
             }
 
             Array.Sort(ranked, RankedFile.Order);
@@ -212,30 +212,6 @@ namespace TokUsage.Pipeline
                 return byRelative != 0 ? byRelative : FileScanner.CompareOrdinal(a.File.Path, b.File.Path);
             };
         }
-
-        /// <summary>A folder as the walk names the files below it: its full path, without a trailing separator.</summary>
-        private static string WalkedRoot(string root)
-        {
-            try
-            {
-                var full = Path.GetFullPath(root);
-                return full.Length > 1 ? full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) : full;
-            }
-            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException)
-            {
-                return root;
-            }
-        }
-
-        /// <summary>Where <paramref name="path"/>'s part below <paramref name="root"/> starts (at its separator); 0 when it is not below it.</summary>
-        private static int BelowRoot(string path, string root)
-        {
-            // A root that ends with a separator (the file system's own root) keeps it; its files' part starts there.
-            var at = root.Length > 0 && IsSeparator(root[root.Length - 1]) ? root.Length - 1 : root.Length;
-            return at > 0 && at < path.Length && IsSeparator(path[at]) && path.StartsWith(root, StringComparison.Ordinal) ? at : 0;
-        }
-
-        private static bool IsSeparator(char c) => c == Path.DirectorySeparatorChar || c == Path.AltDirectorySeparatorChar;
 
         /// <summary>
         /// A file's admission rank, the first key of the order files pass the dedup gate (and are reported) in
